@@ -1,0 +1,34 @@
+-- Bookshelf schema. Running it wipes every table.
+
+DROP TABLE IF EXISTS review;
+DROP TABLE IF EXISTS book;
+DROP TABLE IF EXISTS reader;
+
+CREATE TABLE reader (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  joined TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE TABLE book (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_id INTEGER NOT NULL REFERENCES reader (id),
+  title TEXT NOT NULL,
+  author TEXT NOT NULL,
+  year INTEGER,
+  summary TEXT NOT NULL DEFAULT '',
+  cover_filename TEXT,
+  added TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE TABLE review (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+  reader_id INTEGER NOT NULL REFERENCES reader (id),
+  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+  body TEXT NOT NULL DEFAULT '',
+  written TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE INDEX review_by_book ON review (book_id);

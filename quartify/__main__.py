@@ -1,0 +1,3 @@
+from quartify.cli.main import main
+
+main()

@@ -1,0 +1,254 @@
+"""Turn the linked index into the solver's plain graph, classifying every function.
+
+Classification comes from the registration table (`rules/registration.toml`): a function
+registered as a view or hook is forced async; a URL preprocessor, template filter, property,
+dunder, CLI command or app factory is a barrier that async cannot cross.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quartify.analysis.index import PARAM_PREFIX
+from quartify.analysis.link import UNKNOWN, Linker, tokens
+from quartify.analysis.model import CTX_OK, FunctionInfo, Use
+from quartify.analysis.solver import Edge, Graph, Seed
+from quartify.rules import loader
+
+# Registration method names distinctive enough to trust on a receiver the index cannot type
+# (an `app` parameter without annotation). `get`/`post`/... are too common to guess from.
+_DISTINCTIVE = frozenset(
+    {"route", "add_url_rule", "before_request", "before_app_request", "after_request",
+     "after_app_request", "teardown_request", "teardown_app_request", "teardown_appcontext",
+     "errorhandler", "app_errorhandler", "register_error_handler", "context_processor",
+     "app_context_processor"}
+)
+_PROPERTY = frozenset({"builtins.property", "functools.cached_property"})
+# Where a registering call takes the function: keyword name, or positional index.
+_CALL_ARG = {"add_url_rule": ("view_func", "#2"), "register_error_handler": ("f", "#1")}
+
+BARRIER_WHY = {
+    "sync": "Quart calls it without awaiting (URL preprocessor, URL defaults or shell context)",
+    "template": "it is a Jinja filter, test or global",
+    "cli": "it is a click command, which must stay sync",
+    "property": "it is a property",
+    "dunder": "it is a dunder method",
+    "factory": "it builds the Flask app (an app factory must stay sync)",
+    "value": "it is passed as a value",
+    "signal": "it is a signal receiver",
+}
+
+
+@dataclass(frozen=True)
+class Classified:
+    kind: str  # "view" | "hook" | "sync" | "template" | "cli" | "plain"
+    line: int
+    detail: str
+
+
+@dataclass
+class RepoGraph:
+    graph: Graph
+    kinds: dict[str, Classified]
+    barriers: dict[str, str]  # node -> human reason
+    wrappers: dict[str, set[str]]  # decorator qualname -> its wrapper functions
+    wrapper_params: dict[str, set[str]]  # wrapper qualname -> "@param:..." refs it calls
+    value_uses: dict[str, str]  # function -> what it was passed to
+
+
+def _registration_kind(linker: Linker, resolved: str) -> str | None:
+    reg = loader.registration()
+    toks = tokens(resolved)
+    if len(toks) < 2:
+        return None
+    method = toks[-1]
+    receiver = resolved[: -len(method) - 1]
+    kind = reg.methods.get(method)
+    if kind is None:
+        return None
+    if receiver in reg.receivers:
+        return kind
+    return None
+
+
+def _untyped(resolved: str) -> bool:
+    """A receiver the index could not type: an unannotated parameter, or unresolvable."""
+    return resolved == UNKNOWN or resolved.startswith(PARAM_PREFIX)
+
+
+def _is_cli(resolved: str) -> bool:
+    reg = loader.registration()
+    if resolved in reg.cli_decorators:
+        return True
+    return resolved.endswith(".cli.command") or resolved.endswith(".cli.group")
+
+
+def classify(linker: Linker, func: FunctionInfo) -> Classified:
+    reg = loader.registration()
+    for dec in func.decorators:
+        resolved = linker.resolve(dec.ref)
+        kind = _registration_kind(linker, resolved)
+        if kind is None and _untyped(resolved) and dec.called and dec.ref:
+            method = dec.ref.rsplit(".", 1)[-1]
+            if method in _DISTINCTIVE:
+                kind = reg.methods[method]
+        if kind is not None:
+            return Classified(kind, dec.span.line, f"@{dec.ref.rsplit('.', 1)[-1]}")
+        if _is_cli(resolved):
+            return Classified("cli", dec.span.line, "click command")
+        if resolved in _PROPERTY or resolved.endswith(".setter"):
+            return Classified("property", dec.span.line, "property")
+    if func.class_qualname:
+        mro = linker.mro(func.class_qualname)
+        if func.name in reg.view_methods and any(c in reg.view_classes for c in mro):
+            return Classified("view", func.span.line, "class-based view method")
+    if func.name.startswith("__") and func.name.endswith("__"):
+        return Classified("dunder", func.span.line, func.name)
+    if func.makes_app:
+        return Classified("factory", func.span.line, "app factory")
+    return Classified("plain", func.span.line, "")
+
+
+def build(linker: Linker) -> RepoGraph:
+    kinds: dict[str, Classified] = {}
+    for qualname in sorted(linker.functions):
+        kinds[qualname] = classify(linker, linker.functions[qualname])
+
+    wrappers, wrapper_params = _decorator_families(linker)
+    applications: dict[str, set[str]] = {}
+    value_uses: dict[str, str] = {}
+
+    for qualname in sorted(linker.functions):
+        func = linker.functions[qualname]
+        for dec in func.decorators:
+            target = linker.resolve(dec.ref)
+            if target in wrappers:
+                applications.setdefault(target, set()).add(qualname)
+
+    for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
+        for ref in cls.decorator_refs:
+            target = linker.resolve(ref)
+            if target in wrappers:
+                for method in cls.methods:
+                    name = f"{cls.qualname}.{method}"
+                    if name in kinds and kinds[name].kind == "view":
+                        applications.setdefault(target, set()).add(name)
+
+    all_uses: list[tuple[str | None, Use]] = []
+    for mod in linker.modules.values():
+        all_uses.extend((None, u) for u in mod.module_uses)
+        for func in mod.functions:
+            all_uses.extend((func.qualname, u) for u in func.uses)
+
+    for _owner, use in all_uses:
+        if use.kind not in ("name", "attr") or use.arg_of is None and use.kind == "attr":
+            continue
+        target = linker.resolve(use.ref)
+        if target not in linker.functions:
+            continue
+        receiver = linker.resolve(use.arg_of) if use.arg_of and use.arg_of != "?" else UNKNOWN
+        kind = _registration_kind(linker, receiver) if receiver != UNKNOWN else None
+        if kind is None and use.arg_of and use.arg_of != "?" and _untyped(receiver):
+            method = use.arg_of.rsplit(".", 1)[-1]
+            if method in _DISTINCTIVE:
+                kind = loader.registration().methods[method]
+        if kind is not None:
+            method = tokens(use.arg_of or receiver)[-1]
+            key, pos = _CALL_ARG.get(method, ("f", "#0"))
+            if use.arg_key in (key, pos):
+                if kinds[target].kind in ("plain", "dunder"):
+                    kinds[target] = Classified(kind, use.span.line, f"{method}()")
+                continue
+        if receiver in wrappers:
+            applications.setdefault(receiver, set()).add(target)
+            continue
+        if use.arg_of is None and use.kind == "name":
+            value_uses.setdefault(target, "a variable or container")
+        elif use.arg_of is not None:
+            value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
+
+    barriers: dict[str, str] = {}
+    seeds: list[Seed] = []
+    for qualname, info in kinds.items():
+        func = linker.functions[qualname]
+        if info.kind in ("view", "hook") or func.is_async:
+            what = f"registered with {info.detail}" if info.kind in ("view", "hook") else "already async def"
+            seeds.append(Seed(qualname, info.line, what, forced=True))
+        elif info.kind in BARRIER_WHY:
+            barriers[qualname] = BARRIER_WHY[info.kind]
+        elif qualname in value_uses:
+            barriers[qualname] = f"it is passed as a value to {value_uses[qualname]}"
+
+    api = loader.quart_api()
+    edges: list[Edge] = []
+    for qualname in sorted(linker.functions):
+        func = linker.functions[qualname]
+        for use in func.uses:
+            resolved = linker.resolve(use.ref)
+            awaitable = api.awaitables.get(resolved)
+            if awaitable is not None and _needs_async(awaitable.kind, use):
+                seeds.append(Seed(qualname, use.span.line, f"{use.text or resolved}"))
+            elif use.kind == "call" and resolved in linker.functions:
+                edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
+
+    groups: list[frozenset[str]] = []
+    for decorator, family in sorted(wrappers.items()):
+        members = set(family) | applications.get(decorator, set())
+        if applications.get(decorator):
+            groups.append(frozenset(members))
+    groups.extend(_override_groups(linker))
+
+    graph = Graph(
+        nodes=frozenset(linker.functions),
+        edges=tuple(edges),
+        seeds=tuple(seeds),
+        barriers=barriers,
+        groups=tuple(groups),
+        def_lines={q: f.span.line for q, f in linker.functions.items()},
+    )
+    return RepoGraph(graph, kinds, barriers, wrappers, wrapper_params, value_uses)
+
+
+def _needs_async(kind: str, use: Use) -> bool:
+    if kind == "property":
+        return use.kind == "attr"
+    if kind == "context":
+        return use.kind == "call" and use.with_item
+    return use.kind == "call"
+
+
+def _decorator_families(linker: Linker) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """A decorator's wrappers: nested defs that call a parameter of an enclosing def."""
+    wrappers: dict[str, set[str]] = {}
+    wrapper_params: dict[str, set[str]] = {}
+    for qualname in sorted(linker.functions):
+        func = linker.functions[qualname]
+        if func.parent is None:
+            continue
+        for use in func.uses:
+            if use.kind != "call" or not use.ref.startswith(PARAM_PREFIX) or use.ctx != CTX_OK:
+                continue
+            owner = use.ref[len(PARAM_PREFIX) :].rsplit(":", 1)[0]
+            if owner == qualname or owner not in linker.functions:
+                continue
+            # The decorator is the outermost def of the chain that owns the parameter.
+            top = owner
+            while linker.functions[top].parent is not None:
+                top = linker.functions[top].parent or top
+            wrappers.setdefault(top, set()).add(qualname)
+            wrapper_params.setdefault(qualname, set()).add(use.ref)
+    return wrappers, wrapper_params
+
+
+def _override_groups(linker: Linker) -> list[frozenset[str]]:
+    groups: list[frozenset[str]] = []
+    for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
+        for method in cls.methods:
+            members = set()
+            for klass in linker.mro(cls.qualname):
+                info = linker.classes.get(klass)
+                if info is not None and method in info.methods:
+                    members.add(f"{klass}.{method}")
+            if len(members) > 1 and all(m in linker.functions for m in members):
+                groups.append(frozenset(members))
+    return groups

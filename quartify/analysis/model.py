@@ -1,0 +1,106 @@
+"""The per-file index: small, frozen and picklable, so workers can build it in parallel.
+
+References are kept as *reference strings*: dotted paths as the module itself can resolve
+them (through its imports, aliases and local assignments), where `X()` means "an instance of
+X" and `X[]` "an item of X". Cross-module meaning (re-exports, module variables, classes) is
+settled later by `analysis.link`, which sees every module at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quartify.core.types import Span
+
+# Why an await cannot be placed where a use sits, even inside a function made async.
+CTX_OK = ""
+CTX_LAMBDA = "lambda"
+CTX_GENEXP = "generator expression"
+CTX_MODULE = "module level"
+CTX_CLASS = "class body"
+CTX_DEFAULT = "default argument or decorator"
+
+
+@dataclass(frozen=True)
+class Use:
+    """A call, attribute read or name read inside a function body that may need an `await`."""
+
+    span: Span
+    ref: str
+    kind: str  # "call" | "attr" | "name"
+    ctx: str = CTX_OK
+    parens: bool = False  # an inserted await must be parenthesised here
+    awaited: bool = False  # already the operand of an `await`
+    text: str = ""
+    arg_of: str | None = None  # for "name"/"attr": the ref of the call it is passed to
+    arg_key: str | None = None  # keyword, or "#N" for the N-th positional argument
+    with_item: bool = False  # the context expression of a `with` item
+
+
+@dataclass(frozen=True)
+class WithSite:
+    """A `with` statement; the planner makes it `async with` when every item is async."""
+
+    span: Span
+    items: tuple[Span, ...]  # spans of each item's context expression
+    is_async: bool
+
+
+@dataclass(frozen=True)
+class Decorator:
+    ref: str  # what the decorator expression names; a call `@d(...)` keeps `ref` = d, called=True
+    called: bool
+    span: Span
+    args: tuple[str, ...] = ()  # refs of positional arguments of a called decorator
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    qualname: str
+    name: str
+    span: Span  # the `def` line (decorators excluded), LibCST's FunctionDef range
+    is_async: bool
+    is_generator: bool
+    class_qualname: str | None
+    parent: str | None  # enclosing function, for nested defs
+    params: tuple[str, ...]
+    decorators: tuple[Decorator, ...]
+    uses: tuple[Use, ...]
+    withs: tuple[WithSite, ...]
+    returned_names: tuple[str, ...]  # local names it returns (a decorator returns its wrapper)
+    makes_app: bool  # calls flask.Flask(...): an app factory, which must stay sync
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    qualname: str
+    name: str
+    span: Span
+    bases: tuple[str, ...]
+    methods: tuple[str, ...]
+    decorator_refs: tuple[str, ...]  # `decorators = [...]` of class-based views
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A reference to a Flask name that Quart spells differently (`Flask` -> `Quart`)."""
+
+    span: Span
+    new: str
+
+
+@dataclass(frozen=True)
+class ModuleIndex:
+    path: str
+    module: str
+    is_package: bool
+    source_hash: str
+    bindings: tuple[tuple[str, str], ...]  # module-level name -> ref ("" when ambiguous)
+    functions: tuple[FunctionInfo, ...]
+    classes: tuple[ClassInfo, ...]
+    module_uses: tuple[Use, ...]  # module level and class bodies
+    renames: tuple[Rename, ...]
+    imports_flask: bool
+
+    def binding_map(self) -> dict[str, str]:
+        return dict(self.bindings)

@@ -1,0 +1,210 @@
+"""From the solution to per-file edit plans: which defs turn async, which spans get `await`.
+
+The plan is positional (spans from the index), so the LibCST transform only applies it and
+never re-resolves a name: one resolver decides, the transform obeys. Every await the plan
+cannot place (a lambda, a function that must stay sync) becomes a finding with its chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quartify.analysis.graph import RepoGraph
+from quartify.analysis.index import PARAM_PREFIX
+from quartify.analysis.link import Linker
+from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Rename, Use
+from quartify.analysis.solver import Solution
+from quartify.core.types import ChainStep, Finding, Severity, Span
+from quartify.rules import loader
+
+
+@dataclass(frozen=True)
+class AwaitEdit:
+    span: Span
+    parens: bool
+
+
+@dataclass(frozen=True)
+class KeywordRename:
+    span: Span  # the call
+    renames: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    path: str
+    rewrite_imports: bool
+    make_async: tuple[Span, ...] = ()
+    awaits: tuple[AwaitEdit, ...] = ()
+    async_withs: tuple[Span, ...] = ()
+    renames: tuple[Rename, ...] = ()
+    keyword_renames: tuple[KeywordRename, ...] = ()
+    cli_bridges: tuple[Span, ...] = ()
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def has_edits(self) -> bool:
+        return bool(
+            self.rewrite_imports or self.make_async or self.awaits or self.async_withs
+            or self.renames or self.keyword_renames or self.cli_bridges
+        )
+
+
+@dataclass(frozen=True)
+class RepoPlan:
+    linker: Linker
+    graph: RepoGraph
+    solution: Solution
+
+    def chain_steps(self, node: str) -> tuple[ChainStep, ...]:
+        steps = []
+        for name, reason in self.solution.chain(node):
+            mod = self.linker.module_of.get(name)
+            steps.append(ChainStep(mod.path if mod else "?", reason.line, f"{_short(name)}: {reason.what}"))
+        return tuple(steps)
+
+    def is_async(self, qualname: str) -> bool:
+        return qualname in self.solution.async_nodes
+
+
+def _short(qualname: str) -> str:
+    return qualname.replace(".<locals>", "")
+
+
+def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
+    linker = repo.linker
+    api = loader.quart_api()
+    make_async: list[Span] = []
+    awaits: list[AwaitEdit] = []
+    async_withs: list[Span] = []
+    keyword_renames: list[KeywordRename] = []
+    cli_bridges: list[Span] = []
+    findings: list[Finding] = []
+
+    def need_await(use: Use, func: FunctionInfo | None) -> str | None:
+        """What the use awaits, or None when it needs no await."""
+        if use.kind == "call" and use.ref.startswith(PARAM_PREFIX):
+            if func is not None and use.ref in repo.graph.wrapper_params.get(func.qualname, ()):
+                return use.text if repo.is_async(func.qualname) else None
+            return None
+        resolved = linker.resolve(use.ref)
+        awaitable = api.awaitables.get(resolved)
+        if awaitable is not None:
+            if awaitable.kind == "property" and use.kind == "attr":
+                return use.text
+            if awaitable.kind in ("call", "aiofile") and use.kind == "call":
+                return use.text + "()"
+            return None
+        if use.kind == "call" and resolved in linker.functions and repo.is_async(resolved):
+            return use.text + "()"
+        return None
+
+    def where(use: Use) -> str:
+        return f"{module.path}:{use.span.line}"
+
+    for func in module.functions:
+        classified = repo.graph.kinds.get(func.qualname)
+        kind = classified.kind if classified else "plain"
+        becomes_async = repo.is_async(func.qualname)
+        if becomes_async and not func.is_async:
+            make_async.append(func.span)
+        bridge = False
+        body_async = becomes_async or func.is_async
+        if not body_async and kind == "cli":
+            bridge = any(need_await(u, func) for u in func.uses if u.ctx == CTX_OK and not u.awaited)
+            bridge = bridge or any(_all_async_items(linker, func, w.items) for w in func.withs)
+            if bridge:
+                cli_bridges.append(func.span)
+                body_async = True
+        for use in func.uses:
+            if use.kind == "call":
+                renames = api.keyword_renames.get(linker.resolve(use.ref))
+                if renames:
+                    keyword_renames.append(KeywordRename(use.span, tuple(sorted(renames.items()))))
+            awaited_what = need_await(use, func)
+            if awaited_what is None or use.awaited:
+                continue
+            if body_async and use.ctx == CTX_OK:
+                awaits.append(AwaitEdit(use.span, use.parens))
+                continue
+            callee = linker.resolve(use.ref)
+            chain = repo.chain_steps(callee) if callee in linker.functions else ()
+            if use.ctx != CTX_OK:
+                why = f"it sits in a {use.ctx}, which cannot contain `await`"
+            else:
+                why = f"`{_short(func.qualname)}` must stay sync: {repo.graph.barriers.get(func.qualname, 'it is not async')}"
+            findings.append(
+                Finding(
+                    code="QFY101",
+                    severity=Severity.ERROR,
+                    message=f"`{awaited_what}` must be awaited under Quart, but {why}; left unchanged",
+                    path=module.path,
+                    line=use.span.line,
+                    col=use.span.col,
+                    chain=(ChainStep(module.path, use.span.line, f"{_short(func.qualname)} uses {awaited_what}"), *chain),
+                )
+            )
+        for site in func.withs:
+            if site.is_async or not _all_async_items(linker, func, site.items):
+                continue
+            if body_async:
+                async_withs.append(site.span)
+            else:
+                findings.append(
+                    Finding(
+                        code="QFY102",
+                        severity=Severity.ERROR,
+                        message=(
+                            f"this `with` needs `async with` under Quart, but `{_short(func.qualname)}` must stay "
+                            f"sync: {repo.graph.barriers.get(func.qualname, 'it is not async')}; left unchanged"
+                        ),
+                        path=module.path,
+                        line=site.span.line,
+                        col=site.span.col,
+                    )
+                )
+
+    for use in module.module_uses:
+        if use.kind == "call":
+            renames = api.keyword_renames.get(linker.resolve(use.ref))
+            if renames:
+                keyword_renames.append(KeywordRename(use.span, tuple(sorted(renames.items()))))
+        what = need_await(use, None)
+        if what and not use.awaited:
+            findings.append(
+                Finding(
+                    code="QFY103",
+                    severity=Severity.ERROR,
+                    message=f"`{what}` must be awaited under Quart, but it runs at {use.ctx}; move it into an async function",
+                    path=module.path,
+                    line=use.span.line,
+                    col=use.span.col,
+                )
+            )
+
+    return FilePlan(
+        path=module.path,
+        rewrite_imports=module.imports_flask,
+        make_async=tuple(sorted(set(make_async))),
+        awaits=tuple(sorted(set(awaits), key=lambda a: a.span)),
+        async_withs=tuple(sorted(set(async_withs))),
+        renames=module.renames,
+        keyword_renames=tuple(sorted(set(keyword_renames), key=lambda k: k.span)),
+        cli_bridges=tuple(sorted(set(cli_bridges))),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+    )
+
+
+def _all_async_items(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]) -> bool:
+    api = loader.quart_api()
+    by_span = {u.span: u for u in func.uses if u.kind == "call" and u.with_item}
+    kinds = []
+    for item in items:
+        use = by_span.get(item)
+        if use is None:
+            return False
+        awaitable = api.awaitables.get(linker.resolve(use.ref))
+        if awaitable is None or awaitable.kind not in ("context", "aiofile"):
+            return False
+        kinds.append(awaitable.kind)
+    return bool(kinds)

@@ -1,0 +1,134 @@
+"""The colour solver: which functions must become `async def`, to a fixed point.
+
+Plain data in, plain data out, no parser: a graph of functions (call edges with the line and
+the syntactic context of each call), the seeds (functions that touch a Quart awaitable or are
+forced async, like views), functions that cannot become async (barriers), and groups that must
+share a colour (overrides of one method, a decorator's wrapper and what it decorates).
+Propagation walks callers breadth-first in sorted order, so the result and every reason chain
+are the same whatever order the files were read in.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Edge:
+    caller: str
+    callee: str
+    line: int
+    ctx: str = ""  # "" when the call can take an await; else why not ("lambda", ...)
+
+
+@dataclass(frozen=True)
+class Seed:
+    node: str
+    line: int
+    what: str  # "render_template()", "view", ...
+    forced: bool = False  # views and hooks: async even with nothing to await
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a node is async: it uses `what` at `line`, or calls `via` at `line`."""
+
+    line: int
+    what: str
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Async could not cross into `node` (or into a call inside it): `why`, at `line`."""
+
+    node: str
+    line: int
+    why: str
+    cause: str  # the async node that asked for it
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: frozenset[str]
+    edges: tuple[Edge, ...]
+    seeds: tuple[Seed, ...]
+    barriers: Mapping[str, str] = field(default_factory=dict)
+    groups: tuple[frozenset[str], ...] = ()
+    def_lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Solution:
+    async_nodes: frozenset[str]
+    reasons: Mapping[str, Reason]
+    blocked: tuple[Blocked, ...]
+
+    def chain(self, node: str) -> list[tuple[str, Reason]]:
+        """`node` -> callee -> ... -> the API that started it."""
+        out: list[tuple[str, Reason]] = []
+        seen: set[str] = set()
+        current: str | None = node
+        while current is not None and current in self.reasons and current not in seen:
+            seen.add(current)
+            reason = self.reasons[current]
+            out.append((current, reason))
+            current = reason.via
+        return out
+
+
+def solve(graph: Graph) -> Solution:
+    callers: dict[str, list[Edge]] = {}
+    for edge in sorted(set(graph.edges), key=lambda e: (e.callee, e.caller, e.line, e.ctx)):
+        callers.setdefault(edge.callee, []).append(edge)
+    group_of: dict[str, list[frozenset[str]]] = {}
+    for group in graph.groups:
+        for member in group:
+            group_of.setdefault(member, []).append(group)
+
+    reasons: dict[str, Reason] = {}
+    blocked: list[Blocked] = []
+    queue: deque[str] = deque()
+
+    def make_async(node: str, reason: Reason, cause: str) -> None:
+        if node in reasons:
+            return
+        barrier = graph.barriers.get(node)
+        if barrier is not None:
+            blocked.append(Blocked(node, reason.line, barrier, cause))
+            return
+        reasons[node] = reason
+        queue.append(node)
+
+    for seed in sorted(set(graph.seeds), key=lambda s: (not s.forced, s.node, s.line, s.what)):
+        if seed.node in reasons:
+            continue
+        if seed.forced:
+            reasons[seed.node] = Reason(seed.line, seed.what)
+            queue.append(seed.node)
+        else:
+            make_async(seed.node, Reason(seed.line, seed.what), seed.node)
+
+    while queue:
+        node = queue.popleft()
+        for group in group_of.get(node, ()):
+            for member in sorted(group):
+                line = graph.def_lines.get(member, reasons[node].line)
+                make_async(member, Reason(line, f"shares a colour with {node}", node), node)
+        for edge in callers.get(node, ()):
+            if edge.caller in reasons:
+                continue
+            if edge.ctx:
+                blocked.append(Blocked(edge.caller, edge.line, f"the call sits in a {edge.ctx}", node))
+                continue
+            make_async(edge.caller, Reason(edge.line, f"calls {node}", node), node)
+
+    unique = sorted(set(blocked), key=lambda b: (b.node, b.line, b.why, b.cause))
+    return Solution(frozenset(reasons), reasons, tuple(unique))
+
+
+def callers_of(graph: Graph, nodes: Iterable[str]) -> set[str]:
+    wanted = set(nodes)
+    return {e.caller for e in graph.edges if e.callee in wanted}

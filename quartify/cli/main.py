@@ -1,0 +1,122 @@
+"""The console script. It parses options, calls the core, prints, and picks the exit code;
+nothing else lives here.
+
+Exit codes: 0 nothing to do or everything applied; 1 changes needed (--check/--diff) or a file
+failed; 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from quartify import __version__
+from quartify.cli import explain as explain_mod
+from quartify.core.config import Options
+from quartify.core.pipeline import InputFile, migrate, migrate_paths
+from quartify.core.source import write_atomic
+from quartify.core.types import FileResult, RunResult, Status
+from quartify.report.diff import colourise, unified_diff
+from quartify.report.terminal import render_findings, render_summary
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="quartify")
+def main() -> None:
+    """Migrate a Flask application, tests included, to Quart."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@click.option("--stdin-filename", type=str, default=None, help="The path of the file read from stdin ('-').")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
+@click.option("--exclude", multiple=True, help="Gitignore-style pattern to skip (repeatable).")
+@click.option("--quiet", "-q", is_flag=True, help="Only errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Also informational findings.")
+def migrate_cmd(
+    paths: tuple[Path, ...],
+    show_diff: bool,
+    check: bool,
+    stdin_filename: str | None,
+    jobs: int,
+    exclude: tuple[str, ...],
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
+    err = Console(stderr=True, quiet=quiet)
+    options = Options(jobs=jobs, exclude=exclude)
+    if not paths:
+        raise click.UsageError("give at least one path, or '-' to read stdin")
+    if Path("-") in paths:
+        if len(paths) > 1:
+            raise click.UsageError("'-' (stdin) cannot be combined with other paths")
+        sys.exit(_stdin(options, stdin_filename, show_diff, check, err, verbose))
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or directory: {missing[0]}")
+
+    dry_run = show_diff or check
+    result = migrate_paths(list(paths), options)
+    out = click.get_text_stream("stdout")
+    if show_diff:
+        colour = out.isatty()
+        for item in result.changed:
+            diff = unified_diff(item, _display(item.path))
+            out.write(colourise(diff) if colour else diff)
+    if not dry_run:
+        for item in result.changed:
+            assert item.new_source is not None
+            write_atomic(item.path, item.new_source, item.encoding)
+    render_findings(err, result, verbose)
+    err.print(f"{len(result.files)} files, {result.excluded} excluded", highlight=False)
+    render_summary(err, result, dry_run)
+    sys.exit(exit_code(result, dry_run))
+
+
+migrate_cmd.name = "migrate"
+
+
+def exit_code(result: RunResult, dry_run: bool) -> int:
+    if result.failed:
+        return 1
+    if dry_run and result.changed:
+        return 1
+    return 0
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _stdin(
+    options: Options, filename: str | None, show_diff: bool, check: bool, err: Console, verbose: bool
+) -> int:
+    data = sys.stdin.buffer.read()
+    path = Path(filename or "<stdin>.py")
+    module = path.with_suffix("").name if path.name != "__init__.py" else path.parent.name
+    item = InputFile(path, path.as_posix(), module or "stdin", path.name == "__init__.py", data)
+    result = migrate([item], options)
+    file: FileResult = result.files[0]
+    render_findings(err, result, verbose)
+    out = sys.stdout
+    if show_diff:
+        out.write(unified_diff(file, path.as_posix()))
+    elif not check:
+        if file.status is Status.FAILED:
+            sys.stdout.buffer.write(data)
+        else:
+            text = file.new_source if file.new_source is not None else file.old_source
+            sys.stdout.buffer.write(text.encode(file.encoding))
+    return exit_code(result, show_diff or check)
+
+
+main.add_command(explain_mod.explain)

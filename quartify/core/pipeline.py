@@ -1,0 +1,158 @@
+"""The pipeline: discover -> index (parallel) -> solve (whole repo) -> transform (parallel,
+only files with edits) -> verify -> (the caller writes) -> report.
+
+`migrate_sources` is the one core entry point: the CLI, stdin mode and tests all call it with
+(path, text) pairs; `migrate_paths` adds discovery and reading. Nothing here writes files or
+prints: results are data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from quartify.analysis import graph as graph_mod
+from quartify.analysis.index import IndexError_, index_source
+from quartify.analysis.link import Linker
+from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.solver import solve
+from quartify.core.config import Options
+from quartify.core.discover import discover, module_name
+from quartify.core.stages import Indexed, Transformed, await_outside_async, index_file, transform_file
+from quartify.core.types import FileResult, Finding, RunResult, Severity, Status
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    display: str
+    module: str
+    is_package: bool
+    data: bytes | None = None  # given for stdin; read from disk otherwise
+
+
+def _map(fn: Callable[..., R], args: Sequence[tuple[object, ...]], workers: int) -> list[R]:
+    if workers <= 1 or len(args) < 2:
+        return [fn(*a) for a in args]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(fn, *a) for a in args]
+        return [f.result() for f in futures]
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], int, Path]:
+    found = discover(paths, options.exclude)
+    inputs = []
+    for path in found.files:
+        module, is_package = module_name(path, found.root)
+        inputs.append(InputFile(path, _display(path, found.root), module, is_package))
+    return inputs, found.excluded, found.root
+
+
+def migrate_paths(paths: list[Path], options: Options, progress: Progress | None = None) -> RunResult:
+    inputs, excluded, _root = inputs_for(paths, options)
+    result = migrate(inputs, options, progress)
+    return RunResult(result.files, excluded, result.findings)
+
+
+def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
+    files = sorted(inputs, key=lambda f: f.display)
+    _dedupe_modules(files)
+    workers = options.workers(len(files))
+    if progress:
+        progress("index", 0, len(files))
+    indexed: list[Indexed] = _map(
+        index_file, [(f.path, f.display, f.module, f.is_package, f.data) for f in files], workers
+    )
+    if progress:
+        progress("index", len(files), len(files))
+
+    good = [i for i in indexed if i.index is not None]
+    repo = plan_repo([i.index for i in good if i.index is not None])
+    plans = {i.display: plan_file(repo, i.index) for i in good if i.index is not None}
+
+    todo = [i for i in good if plans[i.display].has_edits]
+    transformed: list[Transformed] = _map(
+        transform_file, [(i.text, plans[i.display]) for i in todo], workers if len(todo) >= 8 else 1
+    )
+    by_display = {t.display: t for t in transformed}
+    if progress:
+        progress("transform", len(todo), len(todo))
+
+    results: list[FileResult] = []
+    for item in indexed:
+        if item.index is None or item.text is None:
+            assert item.error is not None
+            results.append(FileResult(item.path, Status.FAILED, findings=(item.error,)))
+            continue
+        plan = plans[item.display]
+        done = by_display.get(item.display)
+        if done is None:
+            results.append(FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings))
+            continue
+        results.append(_verify(repo, item, plan, done))
+    return RunResult(tuple(results), 0, ())
+
+
+def plan_repo(indexes: list[graph_mod.ModuleIndex] | list) -> RepoPlan:  # type: ignore[type-arg]
+    linker = Linker(indexes)
+    repo_graph = graph_mod.build(linker)
+    return RepoPlan(linker, repo_graph, solve(repo_graph.graph))
+
+
+def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed) -> FileResult:
+    """Keep the new source only if it parses, awaits only inside async defs, and is a fixed
+    point (planning the output again finds nothing left to do); otherwise keep the original."""
+    assert item.text is not None and item.index is not None
+    findings = (*plan.findings, *done.findings)
+    if done.source is None:
+        return FileResult(item.path, Status.FAILED, item.text, findings=findings)
+    if done.source == item.text:
+        return FileResult(item.path, Status.UNCHANGED, item.text, findings=findings)
+    problem: str | None = None
+    try:
+        line = await_outside_async(done.source)
+        if line is not None:
+            problem = f"the output would have `await` outside `async def` at line {line}"
+        else:
+            again = plan_file(repo, index_source(done.source, item.display, item.index.module, item.index.is_package))
+            if again.make_async or again.awaits or again.async_withs or again.renames or again.cli_bridges:
+                problem = "the output is not a fixed point (a second run would change it again)"
+    except (SyntaxError, IndexError_) as exc:
+        problem = f"the output does not parse: {exc}"
+    if problem is not None:
+        failure = Finding("QFY002", Severity.ERROR, f"{problem}; the file was left unchanged", item.display, 1)
+        return FileResult(item.path, Status.FAILED, item.text, findings=(*findings, failure))
+    return FileResult(
+        item.path,
+        Status.CHANGED,
+        item.text,
+        done.source,
+        findings,
+        done.functions_made_async,
+        done.awaits_added,
+        item.encoding,
+    )
+
+
+def _dedupe_modules(files: list[InputFile]) -> None:
+    seen: dict[str, int] = {}
+    for i, f in enumerate(files):
+        if f.module in seen:
+            files[i] = InputFile(f.path, f.display, f"{f.module}@{f.display}", f.is_package, f.data)
+        seen[f.module] = i
+

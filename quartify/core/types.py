@@ -1,0 +1,108 @@
+"""Value types shared by every stage.
+
+Every stage hands plain frozen data to the next one, so a stage can run in a worker
+process, be cached, or be tested on its own; renderers (terminal, JSON, ...) only ever
+see these types.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(str, enum.Enum):
+    """How much a finding should worry the user; `error` means the output may not work."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Safety(str, enum.Enum):
+    """Ruff-style fix applicability: only `safe` fixes are applied without asking."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY = "display-only"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A source range; lines 1-based, columns 0-based in characters (LibCST's convention)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One hop of a reason chain: `what` happens at `path:line`."""
+
+    path: str
+    line: int
+    what: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the user should know about one place in one file."""
+
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    col: int = 0
+    fix: str | None = None
+    safety: Safety = Safety.DISPLAY
+    chain: tuple[ChainStep, ...] = ()
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.col, self.code, self.message)
+
+
+class Status(str, enum.Enum):
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file; `new_source` is set only when the file changes."""
+
+    path: Path
+    status: Status
+    old_source: str = ""
+    new_source: str | None = None
+    findings: tuple[Finding, ...] = ()
+    functions_made_async: int = 0
+    awaits_added: int = 0
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one pipeline run over a set of files."""
+
+    files: tuple[FileResult, ...]
+    excluded: int = 0
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def changed(self) -> tuple[FileResult, ...]:
+        return tuple(f for f in self.files if f.status is Status.CHANGED)
+
+    @property
+    def failed(self) -> tuple[FileResult, ...]:
+        return tuple(f for f in self.files if f.status is Status.FAILED)
+
+    def all_findings(self) -> tuple[Finding, ...]:
+        found = list(self.findings)
+        for f in self.files:
+            found.extend(f.findings)
+        return tuple(sorted(found, key=Finding.sort_key))
