@@ -29,7 +29,7 @@ def decode(data: bytes) -> Source:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError(f"cannot detect encoding: {exc}") from exc
+        raise SourceError(f"cannot decode: {exc}") from exc
     try:
         return Source(data.decode(encoding), encoding)
     except UnicodeDecodeError as exc:

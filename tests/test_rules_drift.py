@@ -1,0 +1,101 @@
+"""The rule tables against the installed Quart: each awaitable really is a coroutine (or an
+async property), each mapped module and name exists, each "missing" name really is missing."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from typing import Any
+
+import pytest
+
+from quartify.rules import loader
+
+
+def _lookup(dotted: str) -> Any:
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            obj = inspect.getattr_static(obj, attr) if isinstance(obj, type) else getattr(obj, attr)
+        return obj
+    raise ImportError(dotted)
+
+
+def _is_async(obj: Any) -> bool:
+    if isinstance(obj, property):
+        return obj.fget is not None and inspect.iscoroutinefunction(obj.fget)
+    func = getattr(obj, "__func__", obj)
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__wrapped__", None))
+
+
+AWAITABLES = sorted(loader.quart_api().awaitables.values(), key=lambda a: a.flask)
+
+
+@pytest.mark.parametrize("entry", AWAITABLES, ids=lambda a: a.flask)
+def test_awaitable_is_async_in_installed_quart(entry: loader.Awaitable) -> None:
+    obj = _lookup(entry.quart)
+    if entry.kind == "property":
+        assert isinstance(obj, property) and _is_async(obj), f"{entry.quart} is not an async property"
+    else:
+        assert _is_async(obj), f"{entry.quart} is not a coroutine function"
+
+
+FLASK_SIDE = [a for a in AWAITABLES if a.flask.startswith("flask.")]
+
+
+@pytest.mark.parametrize("entry", FLASK_SIDE, ids=lambda a: a.flask)
+def test_flask_side_is_sync(entry: loader.Awaitable) -> None:
+    """The table lists what changes: the same API in Flask must exist and not be async."""
+    obj = _lookup(entry.flask.replace("()", ""))
+    assert callable(obj) or isinstance(obj, property)
+    assert not _is_async(obj)
+
+
+@pytest.mark.parametrize("flask_mod,quart_mod", sorted(loader.names().modules.items()))
+def test_module_mapping_exists(flask_mod: str, quart_mod: str) -> None:
+    importlib.import_module(quart_mod)
+
+
+@pytest.mark.parametrize("flask_name,new", sorted(loader.names().renames.items()))
+def test_renamed_names_exist(flask_name: str, new: str) -> None:
+    module, _ = flask_name.rsplit(".", 1)
+    assert hasattr(importlib.import_module(loader.names().modules[module]), new)
+
+
+@pytest.mark.parametrize("flask_name", sorted(loader.names().missing))
+def test_missing_names_are_missing(flask_name: str) -> None:
+    module, name = flask_name.rsplit(".", 1)
+    assert hasattr(importlib.import_module(module), name), "not a Flask name"
+    assert not hasattr(importlib.import_module(loader.names().modules[module]), name), "Quart has it now"
+
+
+def test_every_public_flask_name_has_a_quart_home() -> None:
+    import flask
+    import quart
+
+    names = loader.names()
+    unmapped = []
+    for name in dir(flask):
+        if name.startswith("_"):
+            continue
+        full = f"flask.{name}"
+        if full in names.renames or full in names.missing or full in names.modules:
+            continue
+        if inspect.ismodule(getattr(flask, name)):
+            continue
+        if not hasattr(quart, name):
+            unmapped.append(name)
+    assert unmapped == [], f"flask names with no Quart mapping: {unmapped}"
+
+
+def test_keyword_renames_target_real_parameters() -> None:
+    import quart
+
+    for flask_name, renames in loader.quart_api().keyword_renames.items():
+        params = inspect.signature(getattr(quart, flask_name.split(".")[-1])).parameters
+        for new in renames.values():
+            assert new in params, f"{flask_name}: Quart has no parameter {new}"
