@@ -163,16 +163,27 @@ def build(linker: Linker) -> RepoGraph:
             applications.setdefault(receiver, set()).add(target)
             continue
         if use.arg_of is None and use.kind == "name":
+            func = linker.functions[target]
+            parent = linker.functions.get(func.parent) if func.parent else None
+            if parent is not None and func.name in parent.returned_names:
+                continue  # a decorator returning its wrapper
             value_uses.setdefault(target, "a variable or container")
         elif use.arg_of is not None:
             value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
+
+    streamed = _streamed_generators(linker, all_uses)
+    for qualname, line in streamed.items():
+        if kinds[qualname].kind == "plain":
+            kinds[qualname] = Classified("stream", line, "stream_with_context")
 
     barriers: dict[str, str] = {}
     seeds: list[Seed] = []
     for qualname, info in kinds.items():
         func = linker.functions[qualname]
-        if info.kind in ("view", "hook") or func.is_async:
-            what = f"registered with {info.detail}" if info.kind in ("view", "hook") else "already async def"
+        if info.kind in ("view", "hook", "stream") or func.is_async:
+            what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
+                    "stream": "streamed through stream_with_context (needs an async generator)"}.get(
+                info.kind, "already async def")
             seeds.append(Seed(qualname, info.line, what, forced=True))
         elif info.kind in BARRIER_WHY:
             barriers[qualname] = BARRIER_WHY[info.kind]
@@ -188,7 +199,9 @@ def build(linker: Linker) -> RepoGraph:
             awaitable = api.awaitables.get(resolved)
             if awaitable is not None and _needs_async(awaitable.kind, use):
                 seeds.append(Seed(qualname, use.span.line, f"{use.text or resolved}"))
-            elif use.kind == "call" and resolved in linker.functions:
+            elif use.kind == "call" and resolved in linker.functions and not linker.functions[resolved].is_generator:
+                # Calling a generator runs none of its body: an async generator's caller
+                # needs no await, so colour does not climb out of generators.
                 edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
 
     groups: list[frozenset[str]] = []
@@ -207,6 +220,25 @@ def build(linker: Linker) -> RepoGraph:
         def_lines={q: f.span.line for q, f in linker.functions.items()},
     )
     return RepoGraph(graph, kinds, barriers, wrappers, wrapper_params, value_uses)
+
+
+STREAM_WITH_CONTEXT = "flask.stream_with_context"
+
+
+def _streamed_generators(linker: Linker, uses: list[tuple[str | None, Use]]) -> dict[str, int]:
+    """Generator functions handed to `stream_with_context`, which in Quart takes only an
+    async generator function: `stream_with_context(gen())`, `(gen)` and `@stream_with_context`."""
+    found: dict[str, int] = {}
+    for _owner, use in uses:
+        if use.arg_key != "#0" or not use.arg_of or linker.resolve(use.arg_of) != STREAM_WITH_CONTEXT:
+            continue
+        target = linker.resolve(use.ref)
+        if target in linker.functions and linker.functions[target].is_generator:
+            found.setdefault(target, use.span.line)
+    for qualname, func in linker.functions.items():
+        if func.is_generator and any(linker.resolve(d.ref) == STREAM_WITH_CONTEXT for d in func.decorators):
+            found.setdefault(qualname, func.span.line)
+    return found
 
 
 def _needs_async(kind: str, use: Use) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from quartify.analysis.model import (
@@ -383,7 +383,7 @@ class _ModuleIndexer:
             if extra is not None:
                 scope.params[extra.arg] = None
         for child in _scope_statements(node.body):
-            _collect_local_bindings(child, scope)
+            _collect_local_bindings(child, scope, self._import_base)
         return scope
 
     # -- expressions ------------------------------------------------------------------------
@@ -428,7 +428,7 @@ class _ModuleIndexer:
                     self.func_stack[-1].makes_app = True
                 self._record(
                     Use(self.span(node), ref, "call", self._ctx(), parens, awaited, self.text(node.func),
-                        with_item=with_item)
+                        arg_of=arg_of, arg_key=arg_key, with_item=with_item)
                 )
             self._visit_expr(node.func, parent=node)
             for i, arg in enumerate(node.args):
@@ -574,10 +574,20 @@ class _ModuleIndexer:
         return None
 
     def _value_ref(self, value: ast.AST) -> str | None:
+        if isinstance(value, _RefMarker):
+            return value.ref
         if isinstance(value, _IterMarker):
             base = self.ref(value.iter)
             return f"{base}[]" if base else None
         return self.ref(value)
+
+
+class _RefMarker(ast.AST):
+    """Stands for a value whose reference is known outright (a nested def, a local import)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
 
 
 class _IterMarker(ast.AST):
@@ -626,7 +636,7 @@ def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
             stack.append(child)
 
 
-def _collect_local_bindings(node: ast.AST, scope: _Scope) -> None:
+def _collect_local_bindings(node: ast.AST, scope: _Scope, import_base: Callable[[ast.ImportFrom], str]) -> None:
     values = scope.local_values
     if isinstance(node, (ast.Global, ast.Nonlocal)):
         if isinstance(node, ast.Global):
@@ -657,12 +667,21 @@ def _collect_local_bindings(node: ast.AST, scope: _Scope) -> None:
             elif item.optional_vars is not None:
                 for name in _target_names(item.optional_vars):
                     values.setdefault(name, []).extend([node, node])
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+    elif isinstance(node, ast.Import):
         for alias in node.names:
-            bound = alias.asname or alias.name.split(".")[0]
-            values.setdefault(bound, []).extend([node, node])
+            if alias.asname:
+                values.setdefault(alias.asname, []).append(_RefMarker(alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                values.setdefault(top, []).append(_RefMarker(top))
+    elif isinstance(node, ast.ImportFrom):
+        base = import_base(node)
+        for alias in node.names:
+            if alias.name != "*":
+                ref = f"{base}.{alias.name}" if base else alias.name
+                values.setdefault(alias.asname or alias.name, []).append(_RefMarker(ref))
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        values.setdefault(node.name, []).extend([node, node])
+        values.setdefault(node.name, []).append(_RefMarker(f"{scope.qualname}.<locals>.{node.name}"))
     elif isinstance(node, ast.ExceptHandler) and node.name:
         values.setdefault(node.name, []).extend([node, node])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quartify.analysis.graph import RepoGraph
+from quartify.analysis.graph import STREAM_WITH_CONTEXT, RepoGraph
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Rename, Use
@@ -40,13 +40,14 @@ class FilePlan:
     renames: tuple[Rename, ...] = ()
     keyword_renames: tuple[KeywordRename, ...] = ()
     cli_bridges: tuple[Span, ...] = ()
+    stream_calls: tuple[Span, ...] = ()  # `gen()` inside `stream_with_context(gen())`
     findings: tuple[Finding, ...] = field(default=())
 
     @property
     def has_edits(self) -> bool:
         return bool(
             self.rewrite_imports or self.make_async or self.awaits or self.async_withs
-            or self.renames or self.keyword_renames or self.cli_bridges
+            or self.renames or self.keyword_renames or self.cli_bridges or self.stream_calls
         )
 
 
@@ -79,6 +80,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     async_withs: list[Span] = []
     keyword_renames: list[KeywordRename] = []
     cli_bridges: list[Span] = []
+    stream_calls: list[Span] = []
     findings: list[Finding] = []
 
     def need_await(use: Use, func: FunctionInfo | None) -> str | None:
@@ -96,6 +98,8 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 return use.text + "()"
             return None
         if use.kind == "call" and resolved in linker.functions and repo.is_async(resolved):
+            if linker.functions[resolved].is_generator:
+                return None  # an async generator is iterated, not awaited
             return use.text + "()"
         return None
 
@@ -121,6 +125,10 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 renames = api.keyword_renames.get(linker.resolve(use.ref))
                 if renames:
                     keyword_renames.append(KeywordRename(use.span, tuple(sorted(renames.items()))))
+                if use.arg_key == "#0" and use.arg_of and linker.resolve(use.arg_of) == STREAM_WITH_CONTEXT:
+                    target = linker.resolve(use.ref)
+                    if target in linker.functions and linker.functions[target].is_generator:
+                        stream_calls.append(use.span)
             awaited_what = need_await(use, func)
             if awaited_what is None or use.awaited:
                 continue
@@ -191,6 +199,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         renames=module.renames,
         keyword_renames=tuple(sorted(set(keyword_renames), key=lambda k: k.span)),
         cli_bridges=tuple(sorted(set(cli_bridges))),
+        stream_calls=tuple(sorted(set(stream_calls))),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
     )
 

@@ -20,12 +20,14 @@ from quartify.codemods.cli_bridge import BridgeCliCommand
 from quartify.codemods.imports import RewriteImports
 from quartify.codemods.keywords import RenameKeywords
 from quartify.codemods.renames import RenameReferences
+from quartify.codemods.streaming import CallStreamedGenerator
 from quartify.core.types import Finding
 
 CONCERNS: tuple[type[Concern], ...] = (
     RewriteImports,
     RenameReferences,
     RenameKeywords,
+    CallStreamedGenerator,
     InsertAwait,
     BridgeCliCommand,
     MakeAsync,

@@ -107,7 +107,9 @@ class BookAPI(MethodView):
         )
         db.commit()
         book = get_book(cur.lastrowid, check_owner=False)
-        location = url_for("api.book", book_id=book["id"])
+        # Both URLs share the "api.book" endpoint; during a POST, url_for would
+        # pick the POST-only "/books" rule unless told to build the GET one.
+        location = url_for("api.book", book_id=book["id"], _method="GET")
         return jsonify(book_to_dict(book)), 201, {"Location": location}
 
     def put(self, book_id):

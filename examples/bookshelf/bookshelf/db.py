@@ -4,6 +4,7 @@ import sqlite3
 
 import click
 from flask import current_app, g
+from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
 DEMO_BOOKS = [
@@ -58,6 +59,7 @@ def seed_demo_data(username="demo", password="bookshelf"):
 
 @click.command("init-db")
 @click.option("--demo", is_flag=True, help="Also add a demo reader and some books.")
+@with_appcontext
 def init_db_command(demo):
     """Create empty tables, throwing away any existing data."""
     init_db()
