@@ -198,7 +198,8 @@ def build(linker: Linker) -> RepoGraph:
             resolved = linker.resolve(use.ref)
             awaitable = api.awaitables.get(resolved)
             if awaitable is not None and _needs_async(awaitable.kind, use):
-                seeds.append(Seed(qualname, use.span.line, f"{use.text or resolved}"))
+                text = use.text or resolved
+                seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
             elif use.kind == "call" and resolved in linker.functions and not linker.functions[resolved].is_generator:
                 # Calling a generator runs none of its body: an async generator's caller
                 # needs no await, so colour does not climb out of generators.

@@ -63,7 +63,7 @@ def migrate_cmd(
 
     dry_run = show_diff or check
     result = migrate_paths(list(paths), options)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if show_diff:
         colour = out.isatty()
         for item in result.changed:

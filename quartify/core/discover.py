@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -22,7 +23,7 @@ class Discovered:
     excluded: int
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _gitignore(directory: Path) -> "pathspec.PathSpec[Any] | None":
     ignore = directory / ".gitignore"
     if not ignore.is_file():
         return None
@@ -41,7 +42,7 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
             continue
         if not given.is_dir():
             raise FileNotFoundError(str(given))
-        specs: dict[Path, pathspec.PathSpec] = {}
+        specs: dict[Path, "pathspec.PathSpec[Any]"] = {}
         for dirpath, dirnames, filenames in os.walk(given):
             current = Path(dirpath)
             spec = _gitignore(current)
@@ -68,7 +69,7 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
 
 
 def _ignored(
-    path: Path, is_dir: bool, specs: dict[Path, pathspec.PathSpec], top: Path, user: pathspec.PathSpec | None
+    path: Path, is_dir: bool, specs: dict[Path, "pathspec.PathSpec[Any]"], top: Path, user: "pathspec.PathSpec[Any] | None"
 ) -> bool:
     for base, spec in specs.items():
         try:

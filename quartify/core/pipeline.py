@@ -17,6 +17,7 @@ from typing import TypeVar
 from quartify.analysis import graph as graph_mod
 from quartify.analysis.index import IndexError_, index_source
 from quartify.analysis.link import Linker
+from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
@@ -108,7 +109,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     return RunResult(tuple(results), 0, ())
 
 
-def plan_repo(indexes: list[graph_mod.ModuleIndex] | list) -> RepoPlan:  # type: ignore[type-arg]
+def plan_repo(indexes: Sequence[ModuleIndex]) -> RepoPlan:
     linker = Linker(indexes)
     repo_graph = graph_mod.build(linker)
     return RepoPlan(linker, repo_graph, solve(repo_graph.graph))
