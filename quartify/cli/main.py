@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import Progress, TaskID
 
 from quartify import __version__
 from quartify.cli import explain as explain_mod
@@ -62,7 +63,18 @@ def migrate_cmd(
         raise click.UsageError(f"no such file or directory: {missing[0]}")
 
     dry_run = show_diff or check
-    result = migrate_paths(list(paths), options)
+    if err.is_terminal and not quiet:
+        with Progress(transient=True, console=err) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+
+            result = migrate_paths(list(paths), options, progress)
+    else:
+        result = migrate_paths(list(paths), options)
     out = sys.stdout
     if show_diff:
         colour = out.isatty()
