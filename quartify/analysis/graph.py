@@ -200,7 +200,12 @@ def build(linker: Linker) -> RepoGraph:
             if awaitable is not None and _needs_async(awaitable.kind, use):
                 text = use.text or resolved
                 seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
-            elif use.kind == "call" and resolved in linker.functions and not linker.functions[resolved].is_generator:
+            elif (
+                use.kind == "call"
+                and resolved in linker.functions
+                and not linker.functions[resolved].is_generator
+                and not hands_coroutine_over(linker, use)
+            ):
                 # Calling a generator runs none of its body: an async generator's caller
                 # needs no await, so colour does not climb out of generators.
                 edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
@@ -224,6 +229,19 @@ def build(linker: Linker) -> RepoGraph:
 
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
+# Calls that take a coroutine object and run it: the call inside them is not awaited, and
+# the caller does not need to be async (`asyncio.run(main())` in a sync CLI command).
+COROUTINE_CONSUMERS = frozenset(
+    {"asyncio.run", "asyncio.create_task", "asyncio.ensure_future", "asyncio.gather", "asyncio.wait_for",
+     "asyncio.shield", "asyncio.run_coroutine_threadsafe"}
+)
+
+
+def hands_coroutine_over(linker: Linker, use: Use) -> bool:
+    if not use.arg_of or use.arg_of == "?":
+        return False
+    target = linker.resolve(use.arg_of)
+    return target in COROUTINE_CONSUMERS or target.endswith(".run_until_complete")
 
 
 def _streamed_generators(linker: Linker, uses: list[tuple[str | None, Use]]) -> dict[str, int]:
@@ -261,7 +279,9 @@ def _decorator_families(linker: Linker) -> tuple[dict[str, set[str]], dict[str, 
         for use in func.uses:
             if use.kind != "call" or not use.ref.startswith(PARAM_PREFIX) or use.ctx != CTX_OK:
                 continue
-            owner = use.ref[len(PARAM_PREFIX) :].rsplit(":", 1)[0]
+            owner, _, param = use.ref[len(PARAM_PREFIX) :].rpartition(":")
+            if not param.isidentifier():
+                continue  # `info.load_app()`: a method of the parameter, not the parameter
             if owner == qualname or owner not in linker.functions:
                 continue
             # The decorator is the outermost def of the chain that owns the parameter.

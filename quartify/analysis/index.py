@@ -36,6 +36,8 @@ _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 PARAM_PREFIX = "@param:"
+SUPER_PREFIX = "@super:"
+UNRESOLVED = "?"
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
 
 
@@ -113,11 +115,13 @@ class _ModuleIndexer:
         self.module_uses: list[Use] = []
         self.renames: list[Rename] = []
         self.imports_flask = False
+        self.flask_import_lines: list[int] = []
         self.names = loader.names()
         self.scopes: list[_Scope] = []
         self.func_stack: list[_FuncBuilder] = []
         self.ctx_stack: list[str] = []
         self.seen_qualnames: dict[str, int] = {}
+        self.instance_attrs: dict[str, dict[str, list[str]]] = {}
 
     # -- positions ---------------------------------------------------------------------------
     def _col(self, line: int, byte_col: int) -> int:
@@ -161,6 +165,7 @@ class _ModuleIndexer:
             module_uses=tuple(self.module_uses),
             renames=tuple(sorted(set(self.renames), key=lambda r: r.span)),
             imports_flask=self.imports_flask,
+            flask_import_lines=tuple(self.flask_import_lines),
         )
 
     def _bind(self, name: str, ref: str) -> None:
@@ -246,10 +251,19 @@ class _ModuleIndexer:
         elif isinstance(stmt, ast.ClassDef):
             self._visit_class(stmt, prefix)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            if isinstance(stmt, ast.Import):
+                modules = [alias.name for alias in stmt.names]
+            else:
+                modules = [self._import_base(stmt)]
+            if any(m.split(".")[0] == "flask" for m in modules):
+                self.imports_flask = True
+                self.flask_import_lines.append(stmt.lineno)
             return
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self._visit_with(stmt, prefix, class_qualname)
         else:
+            if isinstance(stmt, ast.Assign) and self.func_stack:
+                self._note_instance_attributes(stmt)
             for child in ast.iter_child_nodes(stmt):
                 if isinstance(child, ast.stmt):
                     self._visit_stmt(child, prefix, class_qualname)
@@ -282,6 +296,21 @@ class _ModuleIndexer:
             self.func_stack[-1].withs.append(site)
         self._visit_stmts(stmt.body, prefix, class_qualname)
 
+    def _note_instance_attributes(self, stmt: ast.Assign) -> None:
+        """`self.cart = CartService(store)` in a method: the class's `cart` attribute."""
+        owner = self._method_class()
+        if owner is None:
+            return
+        for target in stmt.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and self._name_ref(target.value.id) == f"{owner}()"
+            ):
+                self.instance_attrs.setdefault(owner, {}).setdefault(target.attr, []).append(
+                    self.ref(stmt.value) or ""
+                )
+
     def _unique_qualname(self, qualname: str) -> str:
         count = self.seen_qualnames.get(qualname, 0)
         self.seen_qualnames[qualname] = count + 1
@@ -296,6 +325,10 @@ class _ModuleIndexer:
             self._visit_expr(default, parent=node)
         for dec in node.decorator_list:
             self._visit_expr(dec, parent=node)
+        all_args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs, node.args.vararg, node.args.kwarg]
+        for annotation in [*(a.annotation for a in all_args if a is not None), node.returns]:
+            if annotation is not None:
+                self._visit_expr(annotation, parent=node)
         qualname = self._unique_qualname(f"{prefix}.{node.name}")
         parent = self.func_stack[-1].qualname if self.func_stack else None
         builder = _FuncBuilder(qualname, node, class_qualname, parent, decorators=decorators)
@@ -357,8 +390,11 @@ class _ModuleIndexer:
         self._visit_stmts(node.body, prefix=qualname, class_qualname=qualname)
         self.ctx_stack.pop()
         self.scopes.pop()
+        attrs = tuple(
+            sorted((name, refs[0] if len(set(refs)) == 1 else "") for name, refs in self.instance_attrs.get(qualname, {}).items())
+        )
         self.classes.append(
-            ClassInfo(qualname, node.name, self.span(node), bases, methods, tuple(decorator_refs))
+            ClassInfo(qualname, node.name, self.span(node), bases, methods, tuple(decorator_refs), attrs)
         )
 
     def _function_scope(
@@ -423,6 +459,8 @@ class _ModuleIndexer:
         awaited = isinstance(parent, ast.Await)
         if isinstance(node, ast.Call):
             ref = self.ref(node.func)
+            if ref is None and isinstance(node.func, ast.Attribute):
+                ref = f"{UNRESOLVED}.{node.func.attr}"
             if ref:
                 if ref in _APP_CLASSES and self.func_stack:
                     self.func_stack[-1].makes_app = True
@@ -536,6 +574,10 @@ class _ModuleIndexer:
             base = self.ref(node.value)
             return f"{base}.{node.attr}" if base else None
         if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id == "super" and not node.args:
+                owner = self._method_class()
+                if owner is not None and self._name_ref("super") == "builtins.super":
+                    return f"{SUPER_PREFIX}{owner}()"
             base = self.ref(node.func)
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
@@ -543,6 +585,13 @@ class _ModuleIndexer:
             return f"{base}[]" if base else None
         if isinstance(node, ast.Await):
             return self.ref(node.value)
+        return None
+
+    def _method_class(self) -> str | None:
+        """The class whose method (or a def nested in it) is being indexed."""
+        for builder in reversed(self.func_stack):
+            if builder.class_qualname is not None:
+                return builder.class_qualname
         return None
 
     def _name_ref(self, name: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from quartify.analysis.index import PARAM_PREFIX
+from quartify.analysis.index import PARAM_PREFIX, SUPER_PREFIX
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
 from quartify.rules import loader
 
@@ -64,6 +64,8 @@ class Linker:
             return UNKNOWN
         if ref.startswith(PARAM_PREFIX):
             return ref
+        if ref.startswith(SUPER_PREFIX):
+            return self._resolve_super(ref[len(SUPER_PREFIX) :])
         cached = self._cache.get(ref)
         if cached is None:
             self._cache[ref] = UNKNOWN  # guards cycles
@@ -93,6 +95,22 @@ class Linker:
         return out
 
     # -- internals -----------------------------------------------------------------------------
+    def _resolve_super(self, ref: str) -> str:
+        """`super().name` inside a method of `klass`: the first definition after `klass`."""
+        klass, _, rest = ref.partition("()")
+        parts = tokens(rest)
+        if klass not in self.classes or not parts or parts[0] in ("()", "[]"):
+            return UNKNOWN
+        for base in self.mro(klass)[1:]:
+            info = self.classes.get(base)
+            if info is not None:
+                if parts[0] in info.methods:
+                    return join([f"{base}.{parts[0]}", *parts[1:]])
+                continue
+            if base != UNKNOWN:
+                return self._resolve([*tokens(base), "()", *parts], 1)
+        return UNKNOWN
+
     def _resolve(self, parts: list[str], depth: int) -> str:
         if depth > _MAX_DEPTH or not parts:
             return UNKNOWN
@@ -160,6 +178,12 @@ class Linker:
                 continue
             prefix = [*tokens(klass), "()"] if instance else tokens(klass)
             return self._resolve([*prefix, name, *rest], depth + 1)
+        if instance:
+            for klass in self.mro(class_qualname):
+                info = self.classes.get(klass)
+                attrs = dict(info.attributes) if info is not None else {}
+                if attrs.get(name):
+                    return self._resolve([*tokens(attrs[name]), *rest], depth + 1)
         return UNKNOWN
 
     def _external(self, parts: list[str], depth: int) -> str:

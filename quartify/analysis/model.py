@@ -79,6 +79,7 @@ class ClassInfo:
     bases: tuple[str, ...]
     methods: tuple[str, ...]
     decorator_refs: tuple[str, ...]  # `decorators = [...]` of class-based views
+    attributes: tuple[tuple[str, str], ...] = ()  # `self.x = ...` in methods: name -> ref
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class ModuleIndex:
     module_uses: tuple[Use, ...]  # module level and class bodies
     renames: tuple[Rename, ...]
     imports_flask: bool
+    flask_import_lines: tuple[int, ...] = ()
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quartify.analysis.graph import STREAM_WITH_CONTEXT, RepoGraph
+from quartify.analysis.graph import STREAM_WITH_CONTEXT, RepoGraph, hands_coroutine_over
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Rename, Use
@@ -34,6 +34,7 @@ class KeywordRename:
 class FilePlan:
     path: str
     rewrite_imports: bool
+    import_lines: tuple[int, ...] = ()  # lines of the flask imports to rewrite
     make_async: tuple[Span, ...] = ()
     awaits: tuple[AwaitEdit, ...] = ()
     async_withs: tuple[Span, ...] = ()
@@ -67,6 +68,9 @@ class RepoPlan:
     def is_async(self, qualname: str) -> bool:
         return qualname in self.solution.async_nodes
 
+    def methods_named(self, name: str) -> list[str]:
+        return [q for q, f in self.linker.functions.items() if f.class_qualname is not None and f.name == name]
+
 
 def _short(qualname: str) -> str:
     return qualname.replace(".<locals>", "")
@@ -98,8 +102,8 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 return use.text + "()"
             return None
         if use.kind == "call" and resolved in linker.functions and repo.is_async(resolved):
-            if linker.functions[resolved].is_generator:
-                return None  # an async generator is iterated, not awaited
+            if linker.functions[resolved].is_generator or hands_coroutine_over(linker, use):
+                return None  # an async generator is iterated; asyncio.run(...) takes the coroutine
             return use.text + "()"
         return None
 
@@ -130,6 +134,23 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                     if target in linker.functions and linker.functions[target].is_generator:
                         stream_calls.append(use.span)
             awaited_what = need_await(use, func)
+            if awaited_what is None and use.kind == "call" and not use.awaited:
+                maybe = _unresolved_async_method(repo, use)
+                if maybe is not None:
+                    findings.append(
+                        Finding(
+                            code="QFY104",
+                            severity=Severity.WARNING,
+                            message=(
+                                f"`{use.text}()` calls something quartify cannot resolve; `{_short(maybe)}` has that "
+                                "name and became async: if this is it, add `await` (and make the caller async)"
+                            ),
+                            path=module.path,
+                            line=use.span.line,
+                            col=use.span.col,
+                            chain=repo.chain_steps(maybe),
+                        )
+                    )
             if awaited_what is None or use.awaited:
                 continue
             if body_async and use.ctx == CTX_OK:
@@ -169,6 +190,12 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                         path=module.path,
                         line=site.span.line,
                         col=site.span.col,
+                        chain=(
+                            ChainStep(module.path, site.span.line, f"{_short(func.qualname)} stays sync: "
+                                      f"{repo.graph.barriers.get(func.qualname, 'it is not async')}"),
+                            ChainStep(module.path, site.span.line, f"it enters {_with_items_text(func, site.items)}, "
+                                      "an async context manager in Quart"),
+                        ),
                     )
                 )
 
@@ -193,6 +220,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     return FilePlan(
         path=module.path,
         rewrite_imports=module.imports_flask,
+        import_lines=module.flask_import_lines,
         make_async=tuple(sorted(set(make_async))),
         awaits=tuple(sorted(set(awaits), key=lambda a: a.span)),
         async_withs=tuple(sorted(set(async_withs))),
@@ -217,3 +245,22 @@ def _all_async_items(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]
             return False
         kinds.append(awaitable.kind)
     return bool(kinds)
+
+
+def _unresolved_async_method(repo: RepoPlan, use: Use) -> str | None:
+    """An async repo method whose name an unresolvable `x.name()` call shares, if any."""
+    linker = repo.linker
+    if linker.resolve(use.ref) not in ("?",) and not use.ref.startswith(PARAM_PREFIX):
+        return None
+    name = use.ref.rsplit(".", 1)[-1]
+    if "." not in use.ref or not name.isidentifier():
+        return None
+    for qualname in sorted(repo.methods_named(name)):
+        if repo.is_async(qualname) and not linker.functions[qualname].is_generator:
+            return qualname
+    return None
+
+
+def _with_items_text(func: FunctionInfo, items: tuple[Span, ...]) -> str:
+    texts = [f"{u.text}()" for u in func.uses if u.kind == "call" and u.with_item and u.span in items]
+    return ", ".join(texts) or "a context manager"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import bisect
+
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
@@ -43,31 +45,60 @@ class Applied:
 
 
 class _Dispatcher(cst.CSTTransformer):
+    """Runs each concern on the node types it names, and skips whole statements that hold
+    no planned edit (LibCST rebuilds every node it visits; most statements need nothing)."""
+
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, concerns: list[Concern]) -> None:
+    def __init__(self, concerns: list[Concern], edit_lines: list[int]) -> None:
         super().__init__()
-        self.concerns = concerns
+        self.by_type: dict[type[cst.CSTNode], list[Concern]] = {}
+        for concern in concerns:
+            for node_type in concern.node_types:
+                self.by_type.setdefault(node_type, []).append(concern)
+        self.edit_lines = edit_lines
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
+            rng = self.get_metadata(PositionProvider, node)
+            i = bisect.bisect_left(self.edit_lines, rng.start.line)
+            if i == len(self.edit_lines) or self.edit_lines[i] > rng.end.line:
+                return False
+        return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         node = super().on_leave(original_node, updated_node)
         if not isinstance(node, cst.CSTNode):
             return node  # type: ignore[return-value]
-        wanted = [c for c in self.concerns if isinstance(node, c.node_types)]
-        if not wanted:
+        concerns = self.by_type.get(type(node))
+        if not concerns:
             return node
         span = to_span(self.get_metadata(PositionProvider, original_node))
-        for concern in self.concerns:
+        for concern in concerns:
             if isinstance(node, concern.node_types):
                 node = concern.leave(original_node, node, span)
         return node
+
+
+def _edit_lines(plan: FilePlan) -> list[int]:
+    """Every line an edit touches; imports are found by walking, so their lines count too."""
+    lines: set[int] = set()
+    spans = [
+        *plan.make_async, *(a.span for a in plan.awaits), *plan.async_withs, *(r.span for r in plan.renames),
+        *(k.span for k in plan.keyword_renames), *plan.cli_bridges, *plan.stream_calls,
+    ]
+    lines.update(plan.import_lines)
+    for span in spans:
+        lines.update((span.line, span.end_line))
+    return sorted(lines)
 
 
 def apply_plan(source: str, plan: FilePlan) -> Applied:
     ctx = Context(plan=plan, path=plan.path)
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    new = wrapper.visit(_Dispatcher([c(ctx) for c in CONCERNS]))
+    edit_lines = _edit_lines(plan)
+    new = wrapper.visit(_Dispatcher([c(ctx) for c in CONCERNS], edit_lines))
     if ctx.needed_imports:
         codemod_ctx = CodemodContext()
         for mod, name in sorted(ctx.needed_imports, key=lambda t: (t[0], t[1] or "")):
@@ -77,3 +108,4 @@ def apply_plan(source: str, plan: FilePlan) -> Applied:
                 AddImportsVisitor.add_needed_import(codemod_ctx, mod, name)
         new = AddImportsVisitor(codemod_ctx).transform_module(new)
     return Applied(new.code, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async)
+
