@@ -69,7 +69,16 @@ class RepoPlan:
         return qualname in self.solution.async_nodes
 
     def methods_named(self, name: str) -> list[str]:
-        return [q for q, f in self.linker.functions.items() if f.class_qualname is not None and f.name == name]
+        return self._methods_by_name.get(name, [])
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, list[str]] = {}
+        for qualname, func in self.linker.functions.items():
+            if func.class_qualname is not None:
+                by_name.setdefault(func.name, []).append(qualname)
+        object.__setattr__(self, "_methods_by_name", by_name)
+
+    _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def _short(qualname: str) -> str:
