@@ -120,6 +120,20 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         return f"{module.path}:{use.span.line}"
 
     for func in module.functions:
+        if func.parent is None and any(linker.resolve(d.ref) == STREAM_WITH_CONTEXT for d in func.decorators):
+            findings.append(
+                Finding(
+                    code="QFY105",
+                    severity=Severity.ERROR,
+                    message=(
+                        "Quart's `stream_with_context` copies the request context when it is applied, so at "
+                        "module level it fails on import; move the generator into the view that streams it"
+                    ),
+                    path=module.path,
+                    line=func.span.line,
+                    col=func.span.col,
+                )
+            )
         classified = repo.graph.kinds.get(func.qualname)
         kind = classified.kind if classified else "plain"
         becomes_async = repo.is_async(func.qualname)
