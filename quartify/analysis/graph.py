@@ -98,6 +98,8 @@ def classify(linker: Linker, func: FunctionInfo) -> Classified:
             return Classified("cli", dec.span.line, "click command")
         if resolved in _PROPERTY or resolved.endswith(".setter"):
             return Classified("property", dec.span.line, "property")
+        if resolved.startswith(("flask.", "blinker.")) and resolved.rsplit(".", 1)[-1] in ("connect", "connect_via"):
+            return Classified("signal", dec.span.line, "signal receiver")
     if func.class_qualname:
         mro = linker.mro(func.class_qualname)
         if func.name in reg.view_methods and any(c in reg.view_classes for c in mro):

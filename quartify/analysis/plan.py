@@ -171,7 +171,10 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                             path=module.path,
                             line=use.span.line,
                             col=use.span.col,
-                            chain=repo.chain_steps(maybe),
+                            chain=(
+                                ChainStep(module.path, use.span.line, f"{_short(func.qualname)} calls {use.text}()"),
+                                *repo.chain_steps(maybe),
+                            ),
                         )
                     )
             if awaited_what is None or use.awaited:
@@ -273,8 +276,13 @@ def _all_async_items(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]
 def _unresolved_async_method(repo: RepoPlan, use: Use) -> str | None:
     """An async repo method whose name an unresolvable `x.name()` call shares, if any."""
     linker = repo.linker
-    if linker.resolve(use.ref) not in ("?",) and not use.ref.startswith(PARAM_PREFIX):
+    resolved = linker.resolve(use.ref)
+    if resolved in linker.functions:
         return None
+    root = resolved.split(".", 1)[0]
+    repo_roots = {m.split(".", 1)[0] for m in linker.modules}
+    if not (root == "?" or resolved.startswith(PARAM_PREFIX) or root in repo_roots):
+        return None  # resolved outside the repo (a library call): not ours to guess
     name = use.ref.rsplit(".", 1)[-1]
     if "." not in use.ref or not name.isidentifier():
         return None
