@@ -25,6 +25,12 @@ def _lookup(dotted: str) -> Any:
     raise ImportError(dotted)
 
 
+def _is_async_context(obj: Any) -> bool:
+    """An `asynccontextmanager` function, or a class with `__aenter__`."""
+    wrapped = getattr(obj, "__wrapped__", None)
+    return inspect.isasyncgenfunction(wrapped) or hasattr(obj, "__aenter__")
+
+
 def _is_async(obj: Any) -> bool:
     if isinstance(obj, property):
         return obj.fget is not None and inspect.iscoroutinefunction(obj.fget)
@@ -40,11 +46,21 @@ def test_awaitable_is_async_in_installed_quart(entry: loader.Awaitable) -> None:
     obj = _lookup(entry.quart)
     if entry.kind == "property":
         assert isinstance(obj, property) and _is_async(obj), f"{entry.quart} is not an async property"
+    elif entry.kind == "context" and not _is_async(obj):
+        assert _is_async_context(obj), f"{entry.quart} is not an async context manager"
     else:
         assert _is_async(obj), f"{entry.quart} is not a coroutine function"
 
 
-FLASK_SIDE = [a for a in AWAITABLES if a.flask.startswith("flask.")]
+FLASK_SIDE = [a for a in AWAITABLES if a.flask.startswith("flask.") and a.kind != "as_text"]
+
+
+def test_text_is_a_plain_attribute_of_flask_test_responses_and_absent_in_quart() -> None:
+    from quart.wrappers import Response
+    from werkzeug.test import TestResponse
+
+    assert not hasattr(Response, "text")
+    assert "text" in dir(TestResponse)
 
 
 @pytest.mark.parametrize("entry", FLASK_SIDE, ids=lambda a: a.flask)

@@ -164,6 +164,8 @@ def build(linker: Linker) -> RepoGraph:
         if receiver in wrappers:
             applications.setdefault(receiver, set()).add(target)
             continue
+        if use.arg_of and use.arg_of.endswith(".setattr"):
+            continue  # a monkeypatched fake shares the colour of what it replaces (below)
         if use.arg_of is None and use.kind == "name":
             func = linker.functions[target]
             parent = linker.functions.get(func.parent) if func.parent else None
@@ -218,6 +220,7 @@ def build(linker: Linker) -> RepoGraph:
         if applications.get(decorator):
             groups.append(frozenset(members))
     groups.extend(_override_groups(linker))
+    groups.extend(_patch_groups(linker))
 
     graph = Graph(
         nodes=frozenset(linker.functions),
@@ -263,10 +266,12 @@ def _streamed_generators(linker: Linker, uses: list[tuple[str | None, Use]]) -> 
 
 
 def _needs_async(kind: str, use: Use) -> bool:
-    if kind == "property":
+    if kind in ("property", "as_text"):
         return use.kind == "attr"
     if kind == "context":
         return use.kind == "call" and use.with_item
+    if kind == "context_value":
+        return use.kind in ("name", "attr") and use.with_item
     return use.kind == "call"
 
 
@@ -306,4 +311,16 @@ def _override_groups(linker: Linker) -> list[frozenset[str]]:
                     members.add(f"{klass}.{method}")
             if len(members) > 1 and all(m in linker.functions for m in members):
                 groups.append(frozenset(members))
+    return groups
+
+
+def _patch_groups(linker: Linker) -> list[frozenset[str]]:
+    """`monkeypatch.setattr("pkg.db.init_db", fake)`: when init_db turns async, so must fake."""
+    groups: list[frozenset[str]] = []
+    for qualname in sorted(linker.functions):
+        for target, fake, _line in linker.functions[qualname].patches:
+            real = linker.resolve(target)
+            double = linker.resolve(fake)
+            if real in linker.functions and double in linker.functions:
+                groups.append(frozenset({real, double}))
     return groups

@@ -95,6 +95,9 @@ class _FuncBuilder:
     uses: list[Use] = field(default_factory=list)
     withs: list[WithSite] = field(default_factory=list)
     returned: list[str] = field(default_factory=list)
+    return_refs: list[str] = field(default_factory=list)
+    yield_refs: list[str] = field(default_factory=list)
+    patches: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
     makes_app: bool = False
     decorators: tuple[Decorator, ...] = ()
@@ -272,8 +275,13 @@ class _ModuleIndexer:
                 else:
                     # excepthandler, match_case, ... : walk their statements and expressions
                     self._visit_misc(child, prefix, class_qualname)
-            if isinstance(stmt, ast.Return) and self.func_stack and isinstance(stmt.value, ast.Name):
-                self.func_stack[-1].returned.append(stmt.value.id)
+            if isinstance(stmt, ast.Return) and self.func_stack:
+                if isinstance(stmt.value, ast.Name):
+                    self.func_stack[-1].returned.append(stmt.value.id)
+                self.func_stack[-1].return_refs.append(self.ref(stmt.value) or "" if stmt.value else "builtins.None")
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield) and self.func_stack:
+                value = stmt.value.value
+                self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
 
     def _visit_misc(self, node: ast.AST, prefix: str, class_qualname: str | None) -> None:
         for child in ast.iter_child_nodes(node):
@@ -291,10 +299,31 @@ class _ModuleIndexer:
             self._visit_expr(item.context_expr, parent=stmt, with_item=True)
             if item.optional_vars is not None:
                 self._visit_expr(item.optional_vars, parent=item)
-        site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith))
+        before = len(self.func_stack[-1].uses) if self.func_stack else 0
+        self._visit_stmts(stmt.body, prefix, class_qualname)
+        touches = False
+        if self.func_stack:
+            touches = any(_is_app_global(u.ref) for u in self.func_stack[-1].uses[before:])
+        site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches)
         if self.func_stack:
             self.func_stack[-1].withs.append(site)
-        self._visit_stmts(stmt.body, prefix, class_qualname)
+
+    def _note_patch(self, node: ast.Call) -> None:
+        """`monkeypatch.setattr("pkg.mod.func", fake)` or `(module, "func", fake)`: the fake must
+        share the colour of what it replaces."""
+        if not self.func_stack or not isinstance(node.func, ast.Attribute) or node.func.attr != "setattr":
+            return
+        args = node.args
+        target: str | None = None
+        fake: ast.expr | None = None
+        if len(args) >= 2 and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+            target, fake = args[0].value, args[1]
+        elif len(args) >= 3 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+            base = self.ref(args[0])
+            target, fake = (f"{base}.{args[1].value}" if base else None), args[2]
+        fake_ref = self.ref(fake) if fake is not None else None
+        if target and fake_ref:
+            self.func_stack[-1].patches.append((target, fake_ref, node.lineno))
 
     def _note_instance_attributes(self, stmt: ast.Assign) -> None:
         """`self.cart = CartService(store)` in a method: the class's `cart` attribute."""
@@ -356,6 +385,9 @@ class _ModuleIndexer:
                 uses=tuple(builder.uses),
                 withs=tuple(builder.withs),
                 returned_names=tuple(builder.returned),
+                return_refs=tuple(dict.fromkeys(builder.return_refs)),
+                yield_refs=tuple(dict.fromkeys(builder.yield_refs)),
+                patches=tuple(builder.patches),
                 makes_app=builder.makes_app,
             )
         )
@@ -366,7 +398,12 @@ class _ModuleIndexer:
     def _decorator(self, node: ast.expr) -> Decorator:
         if isinstance(node, ast.Call):
             args = tuple(self.ref(a) or "" for a in node.args)
-            return Decorator(self.ref(node.func) or "", True, self.span(node), args)
+            name_kw = next(
+                (k.value.value for k in node.keywords
+                 if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)),
+                None,
+            )
+            return Decorator(self.ref(node.func) or "", True, self.span(node), args, name_kw)
         return Decorator(self.ref(node) or "", False, self.span(node))
 
     def _visit_class(self, node: ast.ClassDef, prefix: str) -> None:
@@ -468,6 +505,7 @@ class _ModuleIndexer:
                     Use(self.span(node), ref, "call", self._ctx(), parens, awaited, self.text(node.func),
                         arg_of=arg_of, arg_key=arg_key, with_item=with_item)
                 )
+            self._note_patch(node)
             self._visit_expr(node.func, parent=node)
             for i, arg in enumerate(node.args):
                 self._visit_expr(arg, parent=node, arg_of=ref or "?", arg_key=f"#{i}")
@@ -492,10 +530,10 @@ class _ModuleIndexer:
             attr_value = isinstance(parent, ast.Attribute) and parent.value is node
             if not call_func and not attr_value:
                 ref = self.ref(node)
-                if ref and not ref.startswith(PARAM_PREFIX):
+                if ref and (with_item or arg_of is not None or not ref.startswith(PARAM_PREFIX)):
                     self._record(
                         Use(self.span(node), ref, "name", self._ctx(), parens, awaited, node.id,
-                            arg_of=arg_of, arg_key=arg_key)
+                            arg_of=arg_of, arg_key=arg_key, with_item=with_item)
                     )
             return
         for child in ast.iter_child_nodes(node):
@@ -608,13 +646,16 @@ class _ModuleIndexer:
                 return scope.params[name]
             if name in scope.local_values:
                 values = scope.local_values[name]
-                if len(values) != 1 or name in scope.resolving:
+                if name in scope.resolving or len(values) > 8:
                     return None
                 scope.resolving.add(name)
                 try:
-                    return self._value_ref(values[0])
+                    # Several assignments are fine when they all bind the same kind of value
+                    # (`response = client.get(...)` twice in a test).
+                    refs = {self._value_ref(v) for v in values}
                 finally:
                     scope.resolving.discard(name)
+                return refs.pop() if len(refs) == 1 else None
         ref = self.bindings.get(name)
         if ref:
             return ref
@@ -629,6 +670,14 @@ class _ModuleIndexer:
             base = self.ref(value.iter)
             return f"{base}[]" if base else None
         return self.ref(value)
+
+
+_APP_GLOBALS = ("flask.g", "flask.current_app", "flask.globals.g", "flask.globals.current_app",
+                "quart.g", "quart.current_app", "quart.globals.g", "quart.globals.current_app")
+
+
+def _is_app_global(ref: str) -> bool:
+    return any(ref == name or ref.startswith(name + ".") for name in _APP_GLOBALS)
 
 
 class _RefMarker(ast.AST):

@@ -57,21 +57,27 @@ class Linker:
             self.canonical.setdefault(f"{names.modules[flask_mod]}.{new}", flask_name)
         self.returns = api.returns
         self._cache: dict[str, str] = {}
+        self._args_cache: dict[str, list[tuple[str, str]]] | None = None
 
     # -- public --------------------------------------------------------------------------------
     def resolve(self, ref: str) -> str:
         if not ref or ref == UNKNOWN:
             return UNKNOWN
-        if ref.startswith(PARAM_PREFIX):
-            return ref
-        if ref.startswith(SUPER_PREFIX):
-            return self._resolve_super(ref[len(SUPER_PREFIX) :])
         cached = self._cache.get(ref)
-        if cached is None:
-            self._cache[ref] = UNKNOWN  # guards cycles
-            cached = self._resolve(tokens(ref), 0)
-            self._cache[ref] = cached
-        return cached
+        if cached is not None:
+            return cached
+        prefixed = ref.startswith(PARAM_PREFIX)
+        # Guard against cycles (recursive helpers passing values around): while a reference is
+        # being resolved, asking for it again answers "unknown".
+        self._cache[ref] = ref if prefixed else UNKNOWN
+        if prefixed:
+            result = self._resolve_param(ref)
+        elif ref.startswith(SUPER_PREFIX):
+            result = self._resolve_super(ref[len(SUPER_PREFIX) :])
+        else:
+            result = self._resolve(tokens(ref), 0)
+        self._cache[ref] = result
+        return result
 
     def is_function(self, resolved: str) -> bool:
         return resolved in self.functions
@@ -95,6 +101,97 @@ class Linker:
         return out
 
     # -- internals -----------------------------------------------------------------------------
+    @staticmethod
+    def _single(refs: tuple[str, ...]) -> str | None:
+        known = [r for r in refs if r]
+        return known[0] if len(known) == 1 and len(refs) == 1 else None
+
+    def _resolve_param(self, ref: str) -> str:
+        """A parameter of a pytest test or fixture is the value of the fixture of that name."""
+        owner, _, rest = ref[len(PARAM_PREFIX) :].rpartition(":")
+        name, *more = tokens(rest) or [""]
+        fixture = self.fixture(owner, name)
+        if fixture is not None:
+            func = self.functions[fixture]
+            value = self._single(func.yield_refs) if func.is_generator else self._single(func.return_refs)
+        else:
+            value = self._argument_value(owner, name)
+        if not value or value.startswith(f"{PARAM_PREFIX}{owner}:{name}"):
+            return ref
+        resolved = self.resolve(value)
+        if resolved in (UNKNOWN, value) and resolved.startswith(PARAM_PREFIX):
+            return ref
+        return self.resolve(join([*tokens(resolved), *more])) if more else resolved
+
+    def _argument_value(self, owner: str, name: str) -> str | None:
+        """What every call site passes for parameter `name` of `owner`, when they all agree
+        (`AuthActions(client)` in a fixture types `self._client` as the test client)."""
+        func = self.functions.get(owner)
+        if func is None or name not in func.params:
+            return None
+        position = func.params.index(name)
+        if func.class_qualname is not None:
+            if func.name != "__init__" or position == 0:
+                return None
+            callee, position = func.class_qualname, position - 1
+        else:
+            callee = owner
+        found: set[str] = set()
+        for arg_key, arg_ref in self._arguments().get(callee, ()):
+            if arg_key in (f"#{position}", name):
+                found.add(self.resolve(arg_ref))
+        if len(found) == 1:
+            value = found.pop()
+            return None if value == UNKNOWN else value
+        return None
+
+    def _arguments(self) -> dict[str, list[tuple[str, str]]]:
+        if self._args_cache is None:
+            self._args_cache = {}
+            for mod in self.modules.values():
+                for f in mod.functions:
+                    for use in f.uses:
+                        if use.arg_of and use.arg_of != "?" and use.arg_key and use.kind in ("name", "attr"):
+                            callee = self.resolve(use.arg_of)
+                            if callee in self.functions or callee in self.classes:
+                                self._args_cache.setdefault(callee, []).append((use.arg_key, use.ref))
+        return self._args_cache
+
+    def fixture(self, user: str, name: str) -> str | None:
+        """The pytest fixture `name` visible from function `user`: same module, then conftest.py
+        files in the same and parent directories."""
+        mod = self.module_of.get(user)
+        if mod is None or user not in self.functions:
+            return None
+        user_func = self.functions[user]
+        if not (user_func.name.startswith("test") or self.is_fixture(user)):
+            return None
+        directory = mod.path.rsplit("/", 1)[0] if "/" in mod.path else ""
+        candidates = [mod]
+        while True:
+            conftest = f"{directory}/conftest.py" if directory else "conftest.py"
+            candidates.extend(m for m in self.modules.values() if m.path == conftest and m is not mod)
+            if not directory:
+                break
+            directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
+        for candidate in candidates:
+            for func in candidate.functions:
+                if func.parent is None and func.class_qualname is None and func.qualname != user:
+                    if self.fixture_name(func.qualname) == name:
+                        return func.qualname
+        return None
+
+    def fixture_name(self, qualname: str) -> str | None:
+        """The name tests ask for: `name=` of `@pytest.fixture(name=...)`, else the def's name."""
+        func = self.functions[qualname]
+        for dec in func.decorators:
+            if self.resolve(dec.ref) in ("pytest.fixture", "pytest_asyncio.fixture"):
+                return dec.name_kw or func.name
+        return None
+
+    def is_fixture(self, qualname: str) -> bool:
+        return qualname in self.functions and self.fixture_name(qualname) is not None
+
     def _resolve_super(self, ref: str) -> str:
         """`super().name` inside a method of `klass`: the first definition after `klass`."""
         klass, _, rest = ref.partition("()")
@@ -114,6 +211,8 @@ class Linker:
     def _resolve(self, parts: list[str], depth: int) -> str:
         if depth > _MAX_DEPTH or not parts:
             return UNKNOWN
+        if parts[0].startswith(("@", UNKNOWN)):
+            return self.resolve(join(parts))  # a parameter or super() reference, substituted in
         # Longest leading run of names that is a repo module.
         names_end = 0
         while names_end < len(parts) and parts[names_end] not in ("()", "[]"):
@@ -158,7 +257,11 @@ class Linker:
                 found = self._lookup_method(current, part, instance, rest[i + 1 :], depth)
                 return found
             if current in self.functions:
-                # A call result or attribute of a repo function: unknown type.
+                if part == "()":
+                    value = self._single(self.functions[current].return_refs)
+                    if value:
+                        return self._resolve([*tokens(value), *rest[i + 1 :]], depth + 1)
+                # A call result or attribute of a repo function whose type is unknown.
                 return join([current, *rest[i:]])
             return UNKNOWN
         return f"{current}()" if instance else current
@@ -166,24 +269,26 @@ class Linker:
     def _lookup_method(
         self, class_qualname: str, name: str, instance: bool, rest: list[str], depth: int
     ) -> str:
-        for klass in self.mro(class_qualname):
+        """Methods of repo classes first, then attributes set on `self` in them, and only then
+        the first external base (a TestCase's `self.client` is the repo's, not unittest's)."""
+        mro = self.mro(class_qualname)
+        for klass in mro:
             info = self.classes.get(klass)
-            if info is not None:
-                if name in info.methods:
-                    method = f"{klass}.{name}"
-                    if method in self.functions:
-                        return join([method, *rest]) if rest else method
-                continue
-            if klass == UNKNOWN:
-                continue
-            prefix = [*tokens(klass), "()"] if instance else tokens(klass)
-            return self._resolve([*prefix, name, *rest], depth + 1)
+            if info is not None and name in info.methods:
+                method = f"{klass}.{name}"
+                if method in self.functions:
+                    return self._members(method, rest, depth + 1) if rest else method
         if instance:
-            for klass in self.mro(class_qualname):
+            for klass in mro:
                 info = self.classes.get(klass)
                 attrs = dict(info.attributes) if info is not None else {}
                 if attrs.get(name):
                     return self._resolve([*tokens(attrs[name]), *rest], depth + 1)
+        for klass in mro:
+            if klass in self.classes or klass == UNKNOWN:
+                continue
+            prefix = [*tokens(klass), "()"] if instance else tokens(klass)
+            return self._resolve([*prefix, name, *rest], depth + 1)
         return UNKNOWN
 
     def _external(self, parts: list[str], depth: int) -> str:

@@ -44,6 +44,7 @@ class WithSite:
     span: Span
     items: tuple[Span, ...]  # spans of each item's context expression
     is_async: bool
+    touches_app_globals: bool = False  # the body reads `g` or `current_app`
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Decorator:
     called: bool
     span: Span
     args: tuple[str, ...] = ()  # refs of positional arguments of a called decorator
+    name_kw: str | None = None  # a literal `name="..."` keyword (`@pytest.fixture(name="app")`)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ class FunctionInfo:
     withs: tuple[WithSite, ...]
     returned_names: tuple[str, ...]  # local names it returns (a decorator returns its wrapper)
     makes_app: bool  # calls flask.Flask(...): an app factory, which must stay sync
+    return_refs: tuple[str, ...] = ()  # what its `return` statements give ("" when unknown)
+    yield_refs: tuple[str, ...] = ()  # what it yields (a pytest fixture's value)
+    patches: tuple[tuple[str, str, int], ...] = ()  # monkeypatch.setattr(target, fake): (target, fake, line)
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,15 @@ from quartify.core.types import ChainStep, Finding, Severity, Span
 from quartify.rules import loader
 
 
+UNITTEST_CASE = "unittest.TestCase"
+_ASYNC_HOOKS = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
+
+
 @dataclass(frozen=True)
 class AwaitEdit:
     span: Span
     parens: bool
+    as_text: bool = False  # `resp.text` -> `await resp.get_data(as_text=True)`
 
 
 @dataclass(frozen=True)
@@ -38,17 +43,25 @@ class FilePlan:
     make_async: tuple[Span, ...] = ()
     awaits: tuple[AwaitEdit, ...] = ()
     async_withs: tuple[Span, ...] = ()
+    # `with client:` whose body reads `g`/`current_app`: the client's app context goes first
+    app_context_withs: tuple[tuple[Span, Span], ...] = ()  # (with span, client expression span)
     renames: tuple[Rename, ...] = ()
     keyword_renames: tuple[KeywordRename, ...] = ()
     cli_bridges: tuple[Span, ...] = ()
     stream_calls: tuple[Span, ...] = ()  # `gen()` inside `stream_with_context(gen())`
+    client_calls: tuple[Span, ...] = ()  # test-client requests whose keywords change shape
+    cookie_calls: tuple[Span, ...] = ()  # client.set_cookie/delete_cookie: server name first
+    default_path_calls: tuple[Span, ...] = ()  # test_request_context(): Quart needs the path
+    async_test_cases: tuple[Span, ...] = ()  # unittest.TestCase classes -> IsolatedAsyncioTestCase
+    renamed_defs: tuple[tuple[Span, str], ...] = ()  # setUp -> asyncSetUp, tearDown -> asyncTearDown
     findings: tuple[Finding, ...] = field(default=())
 
     @property
     def has_edits(self) -> bool:
         return bool(
-            self.rewrite_imports or self.make_async or self.awaits or self.async_withs
+            self.rewrite_imports or self.make_async or self.awaits or self.async_withs or self.app_context_withs
             or self.renames or self.keyword_renames or self.cli_bridges or self.stream_calls
+            or self.client_calls or self.cookie_calls or self.default_path_calls or self.async_test_cases
         )
 
 
@@ -91,21 +104,23 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     make_async: list[Span] = []
     awaits: list[AwaitEdit] = []
     async_withs: list[Span] = []
+    app_context_withs: list[tuple[Span, Span]] = []
     keyword_renames: list[KeywordRename] = []
     cli_bridges: list[Span] = []
     stream_calls: list[Span] = []
+    client_calls: list[Span] = []
+    cookie_calls: list[Span] = []
+    default_path_calls: list[Span] = []
     findings: list[Finding] = []
 
     def need_await(use: Use, func: FunctionInfo | None) -> str | None:
         """What the use awaits, or None when it needs no await."""
-        if use.kind == "call" and use.ref.startswith(PARAM_PREFIX):
-            if func is not None and use.ref in repo.graph.wrapper_params.get(func.qualname, ()):
-                return use.text if repo.is_async(func.qualname) else None
-            return None
+        if func is not None and use.kind == "call" and use.ref in repo.graph.wrapper_params.get(func.qualname, ()):
+            return use.text + "()" if repo.is_async(func.qualname) else None
         resolved = linker.resolve(use.ref)
         awaitable = api.awaitables.get(resolved)
         if awaitable is not None:
-            if awaitable.kind == "property" and use.kind == "attr":
+            if awaitable.kind in ("property", "as_text") and use.kind == "attr":
                 return use.text
             if awaitable.kind in ("call", "aiofile") and use.kind == "call":
                 return use.text + "()"
@@ -152,6 +167,18 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 renames = api.keyword_renames.get(linker.resolve(use.ref))
                 if renames:
                     keyword_renames.append(KeywordRename(use.span, tuple(sorted(renames.items()))))
+                callee = linker.resolve(use.ref)
+                if callee in api.test_client.request_methods:
+                    client_calls.append(use.span)
+                elif callee in api.test_client.cookie_methods:
+                    cookie_calls.append(use.span)
+                elif callee in api.test_client.default_path:
+                    default_path_calls.append(use.span)
+                elif callee in api.test_client.missing:
+                    findings.append(
+                        Finding("QFY131", Severity.WARNING, api.test_client.missing[callee], module.path,
+                                use.span.line, use.span.col)
+                    )
                 if use.arg_key == "#0" and use.arg_of and linker.resolve(use.arg_of) == STREAM_WITH_CONTEXT:
                     target = linker.resolve(use.ref)
                     if target in linker.functions and linker.functions[target].is_generator:
@@ -180,7 +207,8 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
             if awaited_what is None or use.awaited:
                 continue
             if body_async and use.ctx == CTX_OK:
-                awaits.append(AwaitEdit(use.span, use.parens))
+                as_text = _kind_of(linker, use) == "as_text"
+                awaits.append(AwaitEdit(use.span, use.parens, as_text))
                 continue
             callee = linker.resolve(use.ref)
             chain = repo.chain_steps(callee) if callee in linker.functions else ()
@@ -204,6 +232,9 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 continue
             if body_async:
                 async_withs.append(site.span)
+                client = _client_item(linker, func, site.items)
+                if client is not None and site.touches_app_globals:
+                    app_context_withs.append((site.span, client))
             else:
                 findings.append(
                     Finding(
@@ -243,6 +274,19 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 )
             )
 
+    async_test_cases: list[Span] = []
+    renamed_defs: list[tuple[Span, str]] = []
+    for cls in module.classes:
+        if UNITTEST_CASE not in linker.mro(cls.qualname):
+            continue
+        methods = [linker.functions.get(f"{cls.qualname}.{m}") for m in cls.methods]
+        if not any(f is not None and repo.is_async(f.qualname) for f in methods):
+            continue
+        async_test_cases.append(cls.span)
+        for method in methods:
+            if method is not None and repo.is_async(method.qualname) and method.name in _ASYNC_HOOKS:
+                renamed_defs.append((method.span, _ASYNC_HOOKS[method.name]))
+
     return FilePlan(
         path=module.path,
         rewrite_imports=module.imports_flask,
@@ -250,27 +294,47 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         make_async=tuple(sorted(set(make_async))),
         awaits=tuple(sorted(set(awaits), key=lambda a: a.span)),
         async_withs=tuple(sorted(set(async_withs))),
+        app_context_withs=tuple(sorted(set(app_context_withs))),
         renames=module.renames,
         keyword_renames=tuple(sorted(set(keyword_renames), key=lambda k: k.span)),
         cli_bridges=tuple(sorted(set(cli_bridges))),
         stream_calls=tuple(sorted(set(stream_calls))),
+        client_calls=tuple(sorted(set(client_calls))),
+        cookie_calls=tuple(sorted(set(cookie_calls))),
+        default_path_calls=tuple(sorted(set(default_path_calls))),
+        async_test_cases=tuple(sorted(async_test_cases)),
+        renamed_defs=tuple(sorted(renamed_defs)),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
     )
 
 
+def _kind_of(linker: Linker, use: Use) -> str | None:
+    awaitable = loader.quart_api().awaitables.get(linker.resolve(use.ref))
+    return awaitable.kind if awaitable is not None else None
+
+
+def _item_kind(linker: Linker, func: FunctionInfo, item: Span) -> str | None:
+    """How a `with` item is async in Quart: a call giving a context manager, an awaited call
+    giving an async file, or a value that is itself an async context manager (the client)."""
+    for use in func.uses:
+        if use.span != item or not use.with_item:
+            continue
+        kind = _kind_of(linker, use)
+        if use.kind == "call" and kind in ("context", "aiofile"):
+            return kind
+        if use.kind in ("name", "attr") and kind == "context_value":
+            return kind
+    return None
+
+
 def _all_async_items(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]) -> bool:
-    api = loader.quart_api()
-    by_span = {u.span: u for u in func.uses if u.kind == "call" and u.with_item}
-    kinds = []
-    for item in items:
-        use = by_span.get(item)
-        if use is None:
-            return False
-        awaitable = api.awaitables.get(linker.resolve(use.ref))
-        if awaitable is None or awaitable.kind not in ("context", "aiofile"):
-            return False
-        kinds.append(awaitable.kind)
-    return bool(kinds)
+    return bool(items) and all(_item_kind(linker, func, item) is not None for item in items)
+
+
+def _client_item(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]) -> Span | None:
+    if len(items) == 1 and _item_kind(linker, func, items[0]) == "context_value":
+        return items[0]
+    return None
 
 
 def _unresolved_async_method(repo: RepoPlan, use: Use) -> str | None:
@@ -286,10 +350,20 @@ def _unresolved_async_method(repo: RepoPlan, use: Use) -> str | None:
     name = use.ref.rsplit(".", 1)[-1]
     if "." not in use.ref or not name.isidentifier():
         return None
+    if name in _CONTAINER_METHODS:
+        return None  # `payload.get(...)` on an unknown value is far likelier a dict than our method
     for qualname in sorted(repo.methods_named(name)):
+        kind = repo.graph.kinds.get(qualname)
+        if kind is not None and kind.kind in ("view", "hook"):
+            continue  # Flask calls view and hook methods; user code does not
         if repo.is_async(qualname) and not linker.functions[qualname].is_generator:
             return qualname
     return None
+
+
+_CONTAINER_METHODS = frozenset(
+    name for t in (dict, list, str, bytes, set) for name in dir(t) if not name.startswith("_")
+)
 
 
 def _with_items_text(func: FunctionInfo, items: tuple[Span, ...]) -> str:

@@ -16,13 +16,14 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from quartify.analysis.plan import FilePlan
-from quartify.codemods.asyncify import InsertAwait, MakeAsync
+from quartify.codemods.asyncify import AsyncTestCase, InsertAwait, MakeAsync
 from quartify.codemods.base import Concern, Context, to_span
 from quartify.codemods.cli_bridge import BridgeCliCommand
 from quartify.codemods.imports import RewriteImports
 from quartify.codemods.keywords import RenameKeywords
 from quartify.codemods.renames import RenameReferences
 from quartify.codemods.streaming import CallStreamedGenerator
+from quartify.codemods.test_client import RewriteClientCalls
 from quartify.core.types import Finding
 
 CONCERNS: tuple[type[Concern], ...] = (
@@ -30,9 +31,11 @@ CONCERNS: tuple[type[Concern], ...] = (
     RenameReferences,
     RenameKeywords,
     CallStreamedGenerator,
+    RewriteClientCalls,
     InsertAwait,
     BridgeCliCommand,
     MakeAsync,
+    AsyncTestCase,
 )
 
 
@@ -86,6 +89,8 @@ def _edit_lines(plan: FilePlan) -> list[int]:
     spans = [
         *plan.make_async, *(a.span for a in plan.awaits), *plan.async_withs, *(r.span for r in plan.renames),
         *(k.span for k in plan.keyword_renames), *plan.cli_bridges, *plan.stream_calls,
+        *plan.client_calls, *plan.cookie_calls, *plan.default_path_calls, *(w for w, _c in plan.app_context_withs),
+        *plan.async_test_cases,
     ]
     lines.update(plan.import_lines)
     for span in spans:

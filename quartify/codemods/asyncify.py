@@ -15,12 +15,22 @@ class MakeAsync(Concern):
         super().__init__(ctx)
         self.defs = set(ctx.plan.make_async)
         self.withs = set(ctx.plan.async_withs)
+        self.app_context = {w for w, _client in ctx.plan.app_context_withs}
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if isinstance(updated, cst.FunctionDef) and span in self.defs and updated.asynchronous is None:
             self.ctx.functions_made_async += 1
             return updated.with_changes(asynchronous=cst.Asynchronous())
         if isinstance(updated, cst.With) and span in self.withs and updated.asynchronous is None:
+            if span in self.app_context and len(updated.items) == 1:
+                # Quart keeps only the request context after a client call: `g` and
+                # `current_app` need the app context around it (quart-api.md §3.3).
+                client = updated.items[0].item
+                context = cst.Call(
+                    func=cst.Attribute(value=cst.Attribute(value=client, attr=cst.Name("app")), attr=cst.Name("app_context"))
+                )
+                first = cst.WithItem(item=context, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                updated = updated.with_changes(items=[first, *updated.items])
             return updated.with_changes(asynchronous=cst.Asynchronous())
         return updated
 
@@ -33,14 +43,49 @@ class InsertAwait(Concern):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = {a.span: a.parens for a in ctx.plan.awaits}
+        self.sites = {a.span: a for a in ctx.plan.awaits}
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
-        if span not in self.sites or not isinstance(updated, (cst.Call, cst.Attribute)):
+        site = self.sites.get(span)
+        if site is None or not isinstance(updated, (cst.Call, cst.Attribute)):
             return updated
         self.ctx.awaits_added += 1
         own_lpar, own_rpar = list(updated.lpar), list(updated.rpar)
-        inner = updated.with_changes(lpar=[], rpar=[])
-        if self.sites[span] and not own_lpar:
+        inner: cst.BaseExpression = updated.with_changes(lpar=[], rpar=[])
+        if site.as_text and isinstance(updated, cst.Attribute):
+            inner = cst.Call(
+                func=updated.with_changes(attr=cst.Name("get_data"), lpar=[], rpar=[]),
+                args=[cst.Arg(value=cst.Name("True"), keyword=cst.Name("as_text"),
+                              equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))],
+            )
+        if site.parens and not own_lpar:
             own_lpar, own_rpar = [cst.LeftParen()], [cst.RightParen()]
         return cst.Await(expression=inner, lpar=own_lpar, rpar=own_rpar)
+
+
+class AsyncTestCase(Concern):
+    """`unittest.TestCase` with async tests -> `IsolatedAsyncioTestCase`; an async `setUp`
+    becomes `asyncSetUp` (unittest would call a coroutine `setUp` without awaiting it)."""
+
+    node_types = (cst.ClassDef, cst.FunctionDef)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.classes = set(ctx.plan.async_test_cases)
+        self.renames = dict(ctx.plan.renamed_defs)
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        if isinstance(updated, cst.FunctionDef) and span in self.renames:
+            return updated.with_changes(name=cst.Name(self.renames[span]))
+        if not isinstance(updated, cst.ClassDef) or span not in self.classes:
+            return updated
+        bases = []
+        for arg in updated.bases:
+            value = arg.value
+            if isinstance(value, cst.Attribute) and value.attr.value == "TestCase":
+                arg = arg.with_changes(value=value.with_changes(attr=cst.Name("IsolatedAsyncioTestCase")))
+            elif isinstance(value, cst.Name) and value.value == "TestCase":
+                arg = arg.with_changes(value=cst.Name("IsolatedAsyncioTestCase"))
+                self.ctx.needed_imports.add(("unittest", "IsolatedAsyncioTestCase"))
+            bases.append(arg)
+        return updated.with_changes(bases=bases)

@@ -22,11 +22,20 @@ class Awaitable:
 
 
 @dataclass(frozen=True)
+class TestClient:
+    request_methods: frozenset[str]
+    cookie_methods: frozenset[str]
+    missing: dict[str, str]
+    default_path: frozenset[str]
+
+
+@dataclass(frozen=True)
 class QuartApi:
     canonical: dict[str, str]
     returns: dict[str, str]
     awaitables: dict[str, Awaitable]
     keyword_renames: dict[str, dict[str, str]]
+    test_client: TestClient
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,12 @@ def quart_api() -> QuartApi:
         for entry in data["awaitable"]
     }
     renames = {entry["flask"]: dict(entry["renames"]) for entry in data["keyword_renames"]}
-    return QuartApi(dict(data["canonical"]), dict(data["returns"]), awaitables, renames)
+    tc = data["test_client"]
+    test_client = TestClient(
+        frozenset(tc["request_methods"]), frozenset(tc["cookie_methods"]), dict(tc["missing"]),
+        frozenset(tc["default_path"]),
+    )
+    return QuartApi(dict(data["canonical"]), dict(data["returns"]), awaitables, renames, test_client)
 
 
 @cache

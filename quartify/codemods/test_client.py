@@ -1,0 +1,232 @@
+"""Test-client calls whose arguments Quart takes differently (quart-api.md §3.1, §3.4).
+
+Several of these fail *silently* if left alone: a dict passed as `data=` is sent as an empty
+body, `set_cookie("k", "v")` sets a cookie called "v" for a host called "k". Each rewrite works
+on literal arguments it can read; anything else is left as it is with a finding.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+import libcst as cst
+
+from quartify.codemods.base import Concern, Context
+from quartify.core.types import Finding, Severity, Span
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+    )
+
+
+def _string_value(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _str(value: str) -> cst.SimpleString:
+    return cst.SimpleString(repr(value).replace("'", '"') if '"' not in value else repr(value))
+
+
+def _is_file_tuple(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Tuple) and 2 <= len(node.elements) <= 3
+
+
+class RewriteClientCalls(Concern):
+    node_types = (cst.Call,)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.requests = set(ctx.plan.client_calls)
+        self.cookies = set(ctx.plan.cookie_calls)
+        self.default_path = set(ctx.plan.default_path_calls)
+
+    def _finding(self, span: Span, message: str) -> None:
+        self.ctx.findings.append(Finding("QFY130", Severity.WARNING, message, self.ctx.path, span.line, span.col))
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        if not isinstance(updated, cst.Call):
+            return updated
+        if span in self.requests:
+            return self._request(updated, span)
+        if span in self.cookies:
+            return self._cookie(updated, span)
+        if span in self.default_path:
+            positional = [a for a in updated.args if a.keyword is None and not a.star]
+            if not positional and not any(a.keyword and a.keyword.value == "path" for a in updated.args):
+                return updated.with_changes(args=[cst.Arg(cst.SimpleString('"/"')), *updated.args])
+        return updated
+
+    # -- requests ----------------------------------------------------------------------------
+    def _request(self, call: cst.Call, span: Span) -> cst.Call:
+        args = list(call.args)
+        by_name = {a.keyword.value: i for i, a in enumerate(args) if a.keyword is not None}
+        replace: dict[int, list[cst.Arg]] = {}  # argument index -> what stands there instead
+
+        if "data" in by_name:
+            i = by_name["data"]
+            value = args[i].value
+            if isinstance(value, cst.Dict):
+                form, files = self._split_form(value, span)
+                replace[i] = [
+                    *([args[i].with_changes(keyword=cst.Name("form"), value=form)] if form is not None else []),
+                    *([_kw("files", files)] if files is not None else []),
+                ]
+            elif not isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+                self._finding(
+                    span,
+                    "Quart's test client ignores a dict passed as `data=` (the body is sent empty); "
+                    "if this value is a dict, pass it as `form=` (and files as `files=`)",
+                )
+
+        if "content_type" in by_name:
+            i = by_name["content_type"]
+            content_type = _string_value(args[i].value)
+            if content_type is not None and content_type.split(";")[0].strip() in _FORM_TYPES:
+                replace[i] = []  # Quart sets the form content type itself
+            else:
+                header = cst.DictElement(_str("Content-Type"), args[i].value)
+                if "headers" in by_name:
+                    h = by_name["headers"]
+                    headers = args[h].value
+                    if not isinstance(headers, cst.Dict):  # `headers=auth` -> `{**auth, "Content-Type": ...}`
+                        headers = cst.Dict([cst.StarredDictElement(headers)])
+                    elements = [*headers.elements]
+                    if elements:
+                        elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    args[h] = args[h].with_changes(value=headers.with_changes(elements=[*elements, header]))
+                    replace[i] = []
+                else:
+                    replace[i] = [args[i].with_changes(keyword=cst.Name("headers"), value=cst.Dict([header]))]
+
+        if "query_string" in by_name:
+            i = by_name["query_string"]
+            text = _string_value(args[i].value)
+            if text is not None:
+                pairs = parse_qsl(text.lstrip("?"), keep_blank_values=True)
+                if len({k for k, _ in pairs}) == len(pairs):
+                    query = cst.Dict([cst.DictElement(_str(k), _str(v)) for k, v in pairs])
+                    replace[i] = [args[i].with_changes(value=_commas(query))]
+                else:
+                    self._finding(span, "a query string with repeated keys cannot become a dict; append it to the path")
+            elif not isinstance(args[i].value, cst.Dict):
+                self._finding(span, "Quart's test client takes `query_string=` only as a dict")
+
+        if "environ_base" in by_name:
+            i = by_name["environ_base"]
+            value = args[i].value
+            addr = None
+            if isinstance(value, cst.Dict):
+                keys = {_string_value(e.key): e.value for e in value.elements if isinstance(e, cst.DictElement)}
+                if set(keys) == {"REMOTE_ADDR"}:
+                    addr = keys["REMOTE_ADDR"]
+            if addr is not None:
+                client = cst.Tuple([cst.Element(addr, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                                    cst.Element(cst.Integer("0"))])
+                scope = cst.Dict([cst.DictElement(_str("client"), client)])
+                replace[i] = [args[i].with_changes(keyword=cst.Name("scope_base"), value=scope)]
+            else:
+                self._finding(span, "`environ_base=` has no Quart equivalent beyond REMOTE_ADDR (`scope_base={'client': (addr, 0)}`)")
+
+        if "base_url" in by_name:
+            i = by_name["base_url"]
+            url = _string_value(args[i].value)
+            if url is not None and urlsplit(url).scheme:
+                parts = urlsplit(url)
+                replace[i] = [args[i].with_changes(keyword=cst.Name("scheme"), value=_str(parts.scheme))]
+                if parts.hostname not in (None, "localhost"):
+                    self._finding(span, f"the host of base_url={url!r} is dropped; pass a Host header or subdomain=")
+            else:
+                self._finding(span, "`base_url=` is not accepted by Quart's test client; use `scheme=`/`subdomain=`")
+
+        if "buffered" in by_name:
+            replace[by_name["buffered"]] = []
+
+        if not replace:
+            return call
+        return call.with_changes(args=_splice(args, replace))
+
+    def _split_form(self, data: cst.Dict, span: Span) -> tuple[cst.Dict | None, cst.Dict | None]:
+        if not any(isinstance(e, cst.DictElement) and _is_file_tuple(e.value) for e in data.elements):
+            return data, None  # a plain form: only the keyword changes, the dict stays as written
+        form: list[cst.BaseDictElement] = []
+        files: list[cst.BaseDictElement] = []
+        for element in data.elements:
+            element = element.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            if isinstance(element, cst.DictElement) and _is_file_tuple(element.value):
+                assert isinstance(element.value, cst.Tuple)
+                parts = [e.value for e in element.value.elements]
+                storage_args = [cst.Arg(parts[0]), _kw("filename", parts[1])]
+                if len(parts) == 3:
+                    storage_args.append(_kw("content_type", parts[2]))
+                self.ctx.needed_imports.add(("quart.datastructures", "FileStorage"))
+                files.append(element.with_changes(value=cst.Call(cst.Name("FileStorage"), _commas_args(storage_args))))
+            else:
+                if isinstance(element, cst.DictElement) and isinstance(element.value, (cst.List, cst.Tuple)):
+                    self._finding(span, "a multi-value form field becomes a string under Quart's `form=`; send it url-encoded as `data=` with a Content-Type header")
+                form.append(element)
+        form_dict = _commas(data.with_changes(elements=form)) if form else None
+        files_dict = _commas(cst.Dict(files)) if files else None
+        if form_dict is None and files_dict is None:
+            form_dict = data
+        return form_dict, files_dict
+
+    # -- cookies -------------------------------------------------------------------------------
+    def _cookie(self, call: cst.Call, span: Span) -> cst.Call:
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if not positional or len(positional) >= 3:
+            return call  # nothing to place, or already (server_name, key, value)
+        first = _string_value(positional[0].value)
+        if first is not None and (first == "localhost" or "." in first):
+            return call  # already starts with a server name
+        domain = next((a for a in call.args if a.keyword is not None and a.keyword.value == "domain"), None)
+        server = domain.value if domain is not None else cst.SimpleString('"localhost"')
+        args = list(call.args)
+        replace: dict[int, list[cst.Arg]] = {}
+        if domain is not None:
+            replace[args.index(domain)] = []
+        at = args.index(positional[0])
+        replace[at] = [cst.Arg(server, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), args[at]]
+        return call.with_changes(args=_splice(args, replace))
+
+
+def _comma() -> cst.Comma:
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _commas(node: cst.Dict) -> cst.Dict:
+    """`{a: 1, b: 2}` with one-space commas between elements and none after the last."""
+    elements = list(node.elements)
+    fixed = [e.with_changes(comma=_comma() if i < len(elements) - 1 else cst.MaybeSentinel.DEFAULT)
+             for i, e in enumerate(elements)]
+    return node.with_changes(elements=fixed)
+
+
+def _commas_args(args: list[cst.Arg]) -> list[cst.Arg]:
+    return [a.with_changes(comma=_comma() if i < len(args) - 1 else cst.MaybeSentinel.DEFAULT) for i, a in enumerate(args)]
+
+
+def _splice(args: list[cst.Arg], replace: dict[int, list[cst.Arg]]) -> list[cst.Arg]:
+    """Replace arguments in place, keeping each position's trailing comma and whitespace (the
+    layout before the closing parenthesis lives on the last argument)."""
+    out: list[cst.Arg] = []
+    for i, arg in enumerate(args):
+        new = replace.get(i, [arg])
+        if not new:
+            if i == len(args) - 1 and out:
+                out[-1] = out[-1].with_changes(comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg)
+            continue
+        for j, item in enumerate(new):
+            if j < len(new) - 1:
+                out.append(item.with_changes(comma=_comma(), whitespace_after_arg=cst.SimpleWhitespace("")))
+            else:
+                out.append(item.with_changes(comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg))
+    return out
