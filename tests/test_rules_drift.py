@@ -48,6 +48,8 @@ def test_awaitable_is_async_in_installed_quart(entry: loader.Awaitable) -> None:
         assert isinstance(obj, property) and _is_async(obj), f"{entry.quart} is not an async property"
     elif entry.kind == "context" and not _is_async(obj):
         assert _is_async_context(obj), f"{entry.quart} is not an async context manager"
+    elif entry.kind == "offload":
+        assert callable(obj) and not _is_async(obj), f"{entry.quart} should be a sync call run in a thread"
     else:
         assert _is_async(obj), f"{entry.quart} is not a coroutine function"
 

@@ -272,6 +272,8 @@ def _needs_async(kind: str, use: Use) -> bool:
         return use.kind == "call" and use.with_item
     if kind == "context_value":
         return use.kind in ("name", "attr") and use.with_item
+    if kind == "offload":
+        return False  # a sync call; only moved to a thread when its caller is async anyway
     return use.kind == "call"
 
 

@@ -38,6 +38,7 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 PARAM_PREFIX = "@param:"
 SUPER_PREFIX = "@super:"
 UNRESOLVED = "?"
+UNION_PREFIX = "@any"
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
 
 
@@ -440,6 +441,7 @@ class _ModuleIndexer:
         scope = _Scope(qualname, "function")
         args = node.args
         positional = [*args.posonlyargs, *args.args]
+        parametrized = self._parametrized(node)
         decorator_names = {
             d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
             for d in node.decorator_list
@@ -451,6 +453,8 @@ class _ModuleIndexer:
             elif arg.annotation is not None:
                 ann = self.ref(arg.annotation)
                 ref = f"{ann}()" if ann else None
+            elif arg.arg in parametrized:
+                ref = parametrized[arg.arg]
             scope.params[arg.arg] = ref if ref is not None else f"{PARAM_PREFIX}{qualname}:{arg.arg}"
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
@@ -458,6 +462,31 @@ class _ModuleIndexer:
         for child in _scope_statements(node.body):
             _collect_local_bindings(child, scope, self._import_base)
         return scope
+
+    def _parametrized(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+        """`@pytest.mark.parametrize(("form", "msg"), [({...}, "..."), ...])`: a parameter whose
+        values are all literals of one kind gets that kind (`form` is a dict)."""
+        kinds: dict[str, str] = {}
+        for dec in node.decorator_list:
+            if not isinstance(dec, ast.Call) or len(dec.args) < 2 or self.ref(dec.func) != "pytest.mark.parametrize":
+                continue
+            names_node, values_node = dec.args[0], dec.args[1]
+            if isinstance(names_node, ast.Constant) and isinstance(names_node.value, str):
+                names = [n.strip() for n in names_node.value.split(",") if n.strip()]
+            elif isinstance(names_node, (ast.Tuple, ast.List)):
+                names = [e.value for e in names_node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            else:
+                continue
+            if not isinstance(values_node, (ast.List, ast.Tuple)) or not values_node.elts:
+                continue
+            for i, name in enumerate(names):
+                refs = set()
+                for row in values_node.elts:
+                    value = row if len(names) == 1 else (row.elts[i] if isinstance(row, (ast.Tuple, ast.List)) and i < len(row.elts) else None)
+                    refs.add(_literal_ref(value) if value is not None else None)
+                if len(refs) == 1 and None not in refs:
+                    kinds[name] = refs.pop()  # type: ignore[assignment]
+        return kinds
 
     # -- expressions ------------------------------------------------------------------------
     def _ctx(self) -> str:
@@ -623,7 +652,7 @@ class _ModuleIndexer:
             return f"{base}[]" if base else None
         if isinstance(node, ast.Await):
             return self.ref(node.value)
-        return None
+        return _literal_ref(node)
 
     def _method_class(self) -> str | None:
         """The class whose method (or a def nested in it) is being indexed."""
@@ -655,7 +684,13 @@ class _ModuleIndexer:
                     refs = {self._value_ref(v) for v in values}
                 finally:
                     scope.resolving.discard(name)
-                return refs.pop() if len(refs) == 1 else None
+                if len(refs) == 1:
+                    return refs.pop()
+                if None in refs or len(refs) > 4:
+                    return None
+                # Different spellings that may mean one type (client.get() / client.post()):
+                # the linker decides once it can see every module.
+                return UNION_PREFIX + "{" + "|".join(sorted(r for r in refs if r)) + "}"
         ref = self.bindings.get(name)
         if ref:
             return ref
@@ -674,6 +709,19 @@ class _ModuleIndexer:
 
 _APP_GLOBALS = ("flask.g", "flask.current_app", "flask.globals.g", "flask.globals.current_app",
                 "quart.g", "quart.current_app", "quart.globals.g", "quart.globals.current_app")
+
+
+def _literal_ref(node: ast.AST) -> str | None:
+    """The builtin type of a literal, as a reference (`{...}` is `builtins.dict()`)."""
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return "builtins.dict()"
+    if isinstance(node, (ast.List, ast.ListComp)):
+        return "builtins.list()"
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        return f"builtins.{type(node.value).__name__}()"
+    if isinstance(node, ast.JoinedStr):
+        return "builtins.str()"
+    return None
 
 
 def _is_app_global(ref: str) -> bool:

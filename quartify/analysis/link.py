@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from quartify.analysis.index import PARAM_PREFIX, SUPER_PREFIX
+from quartify.analysis.index import PARAM_PREFIX, SUPER_PREFIX, UNION_PREFIX
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
 from quartify.rules import loader
 
@@ -21,6 +21,10 @@ UNKNOWN = "?"
 
 
 def tokens(ref: str) -> list[str]:
+    if ref.startswith(UNION_PREFIX + "{"):
+        close = ref.find("}")
+        if close > 0:
+            return [ref[: close + 1], *_TOKEN.findall(ref[close + 1 :])]
     return _TOKEN.findall(ref)
 
 
@@ -66,6 +70,8 @@ class Linker:
         cached = self._cache.get(ref)
         if cached is not None:
             return cached
+        if ref.startswith(UNION_PREFIX):
+            return self._resolve_union(ref)
         prefixed = ref.startswith(PARAM_PREFIX)
         # Guard against cycles (recursive helpers passing values around): while a reference is
         # being resolved, asking for it again answers "unknown".
@@ -101,6 +107,18 @@ class Linker:
         return out
 
     # -- internals -----------------------------------------------------------------------------
+    def _resolve_union(self, ref: str) -> str:
+        """`@any{a|b}.rest`: a local bound several ways; known only if every way agrees."""
+        close = ref.find("}")
+        if close < 0:
+            return UNKNOWN
+        alternatives = ref[len(UNION_PREFIX) + 1 : close].split("|")
+        rest = ref[close + 1 :]
+        found = {self.resolve(alt + rest) for alt in alternatives}
+        result = found.pop() if len(found) == 1 else UNKNOWN
+        self._cache[ref] = result
+        return result
+
     @staticmethod
     def _single(refs: tuple[str, ...]) -> str | None:
         known = [r for r in refs if r]

@@ -50,6 +50,9 @@ class FilePlan:
     cli_bridges: tuple[Span, ...] = ()
     stream_calls: tuple[Span, ...] = ()  # `gen()` inside `stream_with_context(gen())`
     client_calls: tuple[Span, ...] = ()  # test-client requests whose keywords change shape
+    data_as_form: tuple[Span, ...] = ()  # ...whose `data=` is a variable known to hold a dict
+    offload_calls: tuple[Span, ...] = ()  # `runner.invoke(...)` -> `await asyncio.to_thread(runner.invoke, ...)`
+    response_withs: tuple[Span, ...] = ()  # `with client.get() as r:` -> `r = await client.get()` (no CM in Quart)
     cookie_calls: tuple[Span, ...] = ()  # client.set_cookie/delete_cookie: server name first
     default_path_calls: tuple[Span, ...] = ()  # test_request_context(): Quart needs the path
     async_test_cases: tuple[Span, ...] = ()  # unittest.TestCase classes -> IsolatedAsyncioTestCase
@@ -62,6 +65,7 @@ class FilePlan:
             self.rewrite_imports or self.make_async or self.awaits or self.async_withs or self.app_context_withs
             or self.renames or self.keyword_renames or self.cli_bridges or self.stream_calls
             or self.client_calls or self.cookie_calls or self.default_path_calls or self.async_test_cases
+            or self.offload_calls or self.response_withs
         )
 
 
@@ -109,6 +113,9 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     cli_bridges: list[Span] = []
     stream_calls: list[Span] = []
     client_calls: list[Span] = []
+    offload_calls: list[Span] = []
+    response_withs: list[Span] = []
+    data_as_form: list[Span] = []
     cookie_calls: list[Span] = []
     default_path_calls: list[Span] = []
     findings: list[Finding] = []
@@ -170,10 +177,12 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 callee = linker.resolve(use.ref)
                 if callee in api.test_client.request_methods:
                     client_calls.append(use.span)
-                elif callee in api.test_client.cookie_methods:
-                    cookie_calls.append(use.span)
-                elif callee in api.test_client.default_path:
+                    if _data_is_a_dict(linker, func, use):
+                        data_as_form.append(use.span)
+                if callee in api.test_client.default_path:
                     default_path_calls.append(use.span)
+                if callee in api.test_client.cookie_methods:
+                    cookie_calls.append(use.span)
                 elif callee in api.test_client.missing:
                     findings.append(
                         Finding("QFY131", Severity.WARNING, api.test_client.missing[callee], module.path,
@@ -183,6 +192,9 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                     target = linker.resolve(use.ref)
                     if target in linker.functions and linker.functions[target].is_generator:
                         stream_calls.append(use.span)
+            if use.kind == "call" and body_async and use.ctx == CTX_OK and _kind_of(linker, use) == "offload":
+                offload_calls.append(use.span)
+                continue
             awaited_what = need_await(use, func)
             if awaited_what is None and use.kind == "call" and not use.awaited:
                 maybe = _unresolved_async_method(repo, use)
@@ -228,6 +240,9 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 )
             )
         for site in func.withs:
+            if body_async and not site.is_async and _response_item(linker, func, site.items):
+                response_withs.append(site.span)
+                continue
             if site.is_async or not _all_async_items(linker, func, site.items):
                 continue
             if body_async:
@@ -300,6 +315,9 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         cli_bridges=tuple(sorted(set(cli_bridges))),
         stream_calls=tuple(sorted(set(stream_calls))),
         client_calls=tuple(sorted(set(client_calls))),
+        data_as_form=tuple(sorted(set(data_as_form))),
+        offload_calls=tuple(sorted(set(offload_calls))),
+        response_withs=tuple(sorted(set(response_withs))),
         cookie_calls=tuple(sorted(set(cookie_calls))),
         default_path_calls=tuple(sorted(set(default_path_calls))),
         async_test_cases=tuple(sorted(async_test_cases)),
@@ -369,3 +387,27 @@ _CONTAINER_METHODS = frozenset(
 def _with_items_text(func: FunctionInfo, items: tuple[Span, ...]) -> str:
     texts = [f"{u.text}()" for u in func.uses if u.kind == "call" and u.with_item and u.span in items]
     return ", ".join(texts) or "a context manager"
+
+
+def _data_is_a_dict(linker: Linker, func: FunctionInfo, call: Use) -> bool:
+    """`client.post(data=form)` where `form` is known to be a dict (a literal, a parametrize row)."""
+    for use in func.uses:
+        if use.arg_key == "data" and use.kind in ("name", "attr") and _inside(use.span, call.span):
+            return linker.resolve(use.ref) == "builtins.dict()"
+    return False
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (inner.line, inner.col) >= (outer.line, outer.col) and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
+
+
+def _response_item(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]) -> bool:
+    """`with client.get(...) as response:`: Flask's test response is a context manager, Quart's is not."""
+    if len(items) != 1:
+        return False
+    requests = loader.quart_api().test_client.request_methods
+    return any(
+        u.span == items[0] and u.with_item and u.kind == "call" and linker.resolve(u.ref) in requests
+        and _kind_of(linker, u) == "call"  # not test_request_context(), a real context manager
+        for u in func.uses
+    )

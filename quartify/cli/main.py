@@ -20,6 +20,7 @@ from quartify.core.config import Options
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.source import write_atomic
 from quartify.core.types import FileResult, RunResult, Status
+from quartify.deps import is_dependency_file
 from quartify.report.diff import colourise, unified_diff
 from quartify.report.terminal import render_findings, render_summary
 
@@ -115,7 +116,8 @@ def _stdin(
     data = sys.stdin.buffer.read()
     path = Path(filename or "<stdin>.py")
     module = path.with_suffix("").name if path.name != "__init__.py" else path.parent.name
-    item = InputFile(path, path.as_posix(), module or "stdin", path.name == "__init__.py", data)
+    dependency = is_dependency_file(path)
+    item = InputFile(path, path.as_posix(), module or "stdin", path.name == "__init__.py", data, dependency)
     result = migrate([item], options)
     file: FileResult = result.files[0]
     render_findings(err, result, verbose)

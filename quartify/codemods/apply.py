@@ -23,7 +23,7 @@ from quartify.codemods.imports import RewriteImports
 from quartify.codemods.keywords import RenameKeywords
 from quartify.codemods.renames import RenameReferences
 from quartify.codemods.streaming import CallStreamedGenerator
-from quartify.codemods.test_client import RewriteClientCalls
+from quartify.codemods.test_client import OffloadCliRunner, RewriteClientCalls, UnwrapResponseWith
 from quartify.core.types import Finding
 
 CONCERNS: tuple[type[Concern], ...] = (
@@ -32,10 +32,12 @@ CONCERNS: tuple[type[Concern], ...] = (
     RenameKeywords,
     CallStreamedGenerator,
     RewriteClientCalls,
+    OffloadCliRunner,
     InsertAwait,
     BridgeCliCommand,
     MakeAsync,
     AsyncTestCase,
+    UnwrapResponseWith,
 )
 
 
@@ -90,7 +92,7 @@ def _edit_lines(plan: FilePlan) -> list[int]:
         *plan.make_async, *(a.span for a in plan.awaits), *plan.async_withs, *(r.span for r in plan.renames),
         *(k.span for k in plan.keyword_renames), *plan.cli_bridges, *plan.stream_calls,
         *plan.client_calls, *plan.cookie_calls, *plan.default_path_calls, *(w for w, _c in plan.app_context_withs),
-        *plan.async_test_cases,
+        *plan.async_test_cases, *plan.offload_calls, *plan.response_withs,
     ]
     lines.update(plan.import_lines)
     for span in spans:

@@ -48,6 +48,7 @@ class RewriteClientCalls(Concern):
         self.requests = set(ctx.plan.client_calls)
         self.cookies = set(ctx.plan.cookie_calls)
         self.default_path = set(ctx.plan.default_path_calls)
+        self.dict_data = set(ctx.plan.data_as_form)
 
     def _finding(self, span: Span, message: str) -> None:
         self.ctx.findings.append(Finding("QFY130", Severity.WARNING, message, self.ctx.path, span.line, span.col))
@@ -55,10 +56,10 @@ class RewriteClientCalls(Concern):
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if not isinstance(updated, cst.Call):
             return updated
-        if span in self.requests:
-            return self._request(updated, span)
         if span in self.cookies:
             return self._cookie(updated, span)
+        if span in self.requests:
+            updated = self._request(updated, span)
         if span in self.default_path:
             positional = [a for a in updated.args if a.keyword is None and not a.star]
             if not positional and not any(a.keyword and a.keyword.value == "path" for a in updated.args):
@@ -80,6 +81,8 @@ class RewriteClientCalls(Concern):
                     *([args[i].with_changes(keyword=cst.Name("form"), value=form)] if form is not None else []),
                     *([_kw("files", files)] if files is not None else []),
                 ]
+            elif span in self.dict_data:
+                replace[i] = [args[i].with_changes(keyword=cst.Name("form"))]
             elif not isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
                 self._finding(
                     span,
@@ -230,3 +233,49 @@ def _splice(args: list[cst.Arg], replace: dict[int, list[cst.Arg]]) -> list[cst.
             else:
                 out.append(item.with_changes(comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg))
     return out
+
+
+class OffloadCliRunner(Concern):
+    """`runner.invoke(args=[...])` in async code -> `await asyncio.to_thread(runner.invoke, args=[...])`:
+    a command bridged with `asyncio.run` needs a thread without a running loop."""
+
+    node_types = (cst.Call,)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.sites = set(ctx.plan.offload_calls)
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        if span not in self.sites or not isinstance(updated, cst.Call):
+            return updated
+        self.ctx.needed_imports.add(("asyncio", None))
+        first = cst.Arg(updated.func.with_changes(lpar=[], rpar=[]),
+                        comma=_comma() if updated.args else cst.MaybeSentinel.DEFAULT)
+        offloaded = cst.Call(
+            func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")), args=[first, *updated.args]
+        )
+        self.ctx.awaits_added += 1
+        return cst.Await(expression=offloaded, lpar=updated.lpar, rpar=updated.rpar)
+
+
+class UnwrapResponseWith(Concern):
+    """`with client.get(...) as r: body` -> `r = await client.get(...)` then the body: Quart's
+    response is no context manager (and needs no closing)."""
+
+    node_types = (cst.With,)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.sites = set(ctx.plan.response_withs)
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        if span not in self.sites or not isinstance(updated, cst.With) or len(updated.items) != 1:
+            return updated
+        item = updated.items[0]
+        if item.asname is None or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        assign = cst.SimpleStatementLine(
+            body=[cst.Assign(targets=[cst.AssignTarget(item.asname.name)], value=item.item)],
+            leading_lines=updated.leading_lines,
+        )
+        return cst.FlattenSentinel([assign, *updated.body.body])  # type: ignore[return-value]

@@ -10,6 +10,8 @@ from typing import Any
 
 import pathspec
 
+from quartify.deps import is_dependency_file
+
 DEFAULT_EXCLUDES = (
     ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "site-packages", ".git",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".eggs",
@@ -21,6 +23,7 @@ class Discovered:
     root: Path  # the directory module names are computed from
     files: tuple[Path, ...]
     excluded: int
+    dependency_files: tuple[Path, ...] = ()  # requirements, pyproject.toml, setup.cfg, ...
 
 
 def _gitignore(directory: Path) -> "pathspec.PathSpec[Any] | None":
@@ -34,11 +37,15 @@ def _gitignore(directory: Path) -> "pathspec.PathSpec[Any] | None":
 def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
     user_spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
     files: set[Path] = set()
+    deps: set[Path] = set()
     excluded = 0
     for given in paths:
         given = given.resolve()
         if given.is_file():
-            files.add(given)
+            if is_dependency_file(given):
+                deps.add(given)
+            if given.suffix == ".py":
+                files.add(given)
             continue
         if not given.is_dir():
             raise FileNotFoundError(str(given))
@@ -57,15 +64,18 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
                     keep.append(name)
             dirnames[:] = keep
             for name in filenames:
-                if not name.endswith(".py"):
-                    continue
                 child = current / name
+                is_python = name.endswith(".py")
+                if not is_python and not is_dependency_file(child):
+                    continue
                 if _ignored(child, False, specs, given, user_spec):
                     excluded += 1
-                else:
+                elif is_python:
                     files.add(child)
+                if is_dependency_file(child) and not _ignored(child, False, specs, given, user_spec):
+                    deps.add(child)
     ordered = tuple(sorted(files))
-    return Discovered(common_root(paths), ordered, excluded)
+    return Discovered(common_root(paths), ordered, excluded, tuple(sorted(deps)))
 
 
 def _ignored(

@@ -23,7 +23,9 @@ from quartify.analysis.solver import solve
 from quartify.core.config import Options
 from quartify.core.discover import discover, module_name
 from quartify.core.stages import Indexed, Transformed, await_outside_async, index_file, transform_file
+from quartify.core.source import Source, SourceError, decode, read
 from quartify.core.types import FileResult, Finding, RunResult, Severity, Status
+from quartify.deps import rewrite_dependency_file
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +40,7 @@ class InputFile:
     module: str
     is_package: bool
     data: bytes | None = None  # given for stdin; read from disk otherwise
+    dependency_file: bool = False  # requirements/pyproject/setup.cfg/...: not Python to index
 
 
 def _map(fn: Callable[..., R], args: Sequence[tuple[object, ...]], workers: int) -> list[R]:
@@ -61,6 +64,8 @@ def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], in
     for path in found.files:
         module, is_package = module_name(path, found.root)
         inputs.append(InputFile(path, _display(path, found.root), module, is_package))
+    for path in found.dependency_files:
+        inputs.append(InputFile(path, _display(path, found.root), "", False, dependency_file=True))
     return inputs, found.excluded, found.root
 
 
@@ -71,7 +76,9 @@ def migrate_paths(paths: list[Path], options: Options, progress: Progress | None
 
 
 def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
-    files = sorted(inputs, key=lambda f: f.display)
+    everything = sorted(inputs, key=lambda f: f.display)
+    files = [f for f in everything if not f.dependency_file]
+    dependency_results = migrate_dependency_files([f for f in everything if f.dependency_file])
     _dedupe_modules(files)
     workers = options.workers(len(files))
     if progress:
@@ -106,7 +113,37 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
             results.append(FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings))
             continue
         results.append(_verify(repo, item, plan, done))
+    results.extend(dependency_results)
+    results.sort(key=lambda r: r.path.as_posix())
     return RunResult(tuple(results), 0, ())
+
+
+_PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}
+
+
+def migrate_dependency_files(files: Sequence[InputFile]) -> list[FileResult]:
+    """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings."""
+    loaded: list[tuple[InputFile, Source | None, Finding | None]] = []
+    for f in files:
+        try:
+            loaded.append((f, decode(f.data) if f.data is not None else read(f.path), None))
+        except SourceError as exc:
+            loaded.append((f, None, Finding("QFY001", Severity.ERROR, f"cannot migrate {f.display}: {exc}", f.display, exc.line)))
+    elsewhere = any(
+        f.path.name in _PYTEST_FILES
+        or (src is not None and f.path.name in ("tox.ini", "setup.cfg") and ("[pytest]" in src.text or "[tool:pytest]" in src.text))
+        for f, src, _ in loaded
+    )
+    results = []
+    for f, src, error in loaded:
+        if src is None:
+            assert error is not None
+            results.append(FileResult(f.path, Status.FAILED, findings=(error,)))
+            continue
+        rewritten = rewrite_dependency_file(f.display, src.text, elsewhere)
+        status = Status.CHANGED if rewritten.new_text is not None else Status.UNCHANGED
+        results.append(FileResult(f.path, status, src.text, rewritten.new_text, rewritten.findings, encoding=src.encoding))
+    return results
 
 
 def plan_repo(indexes: Sequence[ModuleIndex]) -> RepoPlan:

@@ -1,0 +1,141 @@
+"""Dependency and pytest configuration files, from Flask to Quart.
+
+`rewrite_dependency_file` takes one file's text and returns its new text (or None when
+nothing changes) and findings:
+
+* `flask` in any requirement list becomes `quart>=0.22` (version and extras dropped, except
+  `dotenv`, which Quart offers too; markers and comments kept). Where Quart is already
+  listed, the Flask entry is removed instead.
+* Flask extensions and pytest-flask are left in place and reported with their Quart
+  replacement (QFY120, QFY121), from the table in `extensions.toml`.
+* Every list that has `pytest` gets `pytest-asyncio>=0.24`, unless it is already there.
+* The project's pytest configuration gets `asyncio_mode = "auto"` and
+  `asyncio_default_fixture_loop_scope = "function"` (quart-api.md §3.6).
+
+TOML goes through tomlkit, setup.py through LibCST, requirements and INI files through a
+line-preserving editor, so everything not rewritten keeps its bytes. The rewrite is
+idempotent: applied to its own output it changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from quartify.core.types import Finding
+from quartify.deps._common import (
+    PYTEST_ASYNCIO_REQUIREMENT,
+    QUART_FLOOR,
+    TableEntry,
+    normalise,
+    quart_requirement,
+    tables,
+)
+from quartify.deps._lines import rewrite_ini, rewrite_requirements
+from quartify.deps._setuppy import rewrite_setup_py
+from quartify.deps._toml import rewrite_pyproject, rewrite_pytest_toml
+
+__all__ = [
+    "PYTEST_ASYNCIO_REQUIREMENT",
+    "QUART_FLOOR",
+    "DepResult",
+    "FileKind",
+    "TableEntry",
+    "dependency_file_kind",
+    "extension_table",
+    "is_dependency_file",
+    "normalise",
+    "quart_requirement",
+    "rewrite_dependency_file",
+]
+
+
+class FileKind(str, enum.Enum):
+    REQUIREMENTS = "requirements"
+    PYPROJECT = "pyproject.toml"
+    PYTEST_TOML = "pytest.toml"
+    SETUP_CFG = "setup.cfg"
+    SETUP_PY = "setup.py"
+    TOX_INI = "tox.ini"
+    PYTEST_INI = "pytest.ini"
+
+
+_BY_NAME = {
+    "pyproject.toml": FileKind.PYPROJECT,
+    "pytest.toml": FileKind.PYTEST_TOML,
+    ".pytest.toml": FileKind.PYTEST_TOML,
+    "setup.cfg": FileKind.SETUP_CFG,
+    "setup.py": FileKind.SETUP_PY,
+    "tox.ini": FileKind.TOX_INI,
+    "pytest.ini": FileKind.PYTEST_INI,
+    ".pytest.ini": FileKind.PYTEST_INI,
+}
+
+
+def dependency_file_kind(path: PurePath) -> FileKind | None:
+    """What kind of dependency or pytest file `path` names, judged by its name alone."""
+    kind = _BY_NAME.get(path.name)
+    if kind is not None:
+        return kind
+    if path.suffix.lower() in (".txt", ".in") and (
+        "requirements" in path.stem.lower() or path.parent.name.lower() == "requirements"
+    ):
+        return FileKind.REQUIREMENTS  # requirements*.txt, dev-requirements.in, requirements/test.txt
+    return None
+
+
+def is_dependency_file(path: Path) -> bool:
+    return dependency_file_kind(path) is not None
+
+
+def extension_table() -> dict[str, TableEntry]:
+    """Flask extensions (normalised distribution name) and their Quart replacements."""
+    return dict(tables().extensions)
+
+
+@dataclass(frozen=True)
+class DepResult:
+    new_text: str | None  # None when nothing changes
+    findings: tuple[Finding, ...]
+
+
+# Where the INI formats keep requirement lists: section -> keys (None: every key).
+_SETUP_CFG_LISTS: dict[str, frozenset[str] | None] = {
+    "options": frozenset({"install_requires", "tests_require"}),
+    "options.extras_require": None,
+}
+_TOX_LISTS: dict[str, frozenset[str] | None] = {"testenv": frozenset({"deps"}), "testenv:*": frozenset({"deps"})}
+
+
+def _rewrite(kind: FileKind, path: str, text: str, elsewhere: bool) -> tuple[str, list[Finding]]:
+    match kind:
+        case FileKind.REQUIREMENTS:
+            return rewrite_requirements(path, text)
+        case FileKind.PYPROJECT:
+            return rewrite_pyproject(path, text, elsewhere)
+        case FileKind.PYTEST_TOML:
+            return rewrite_pytest_toml(path, text)
+        case FileKind.SETUP_PY:
+            return rewrite_setup_py(path, text)
+        case FileKind.SETUP_CFG:
+            return rewrite_ini(path, text, _SETUP_CFG_LISTS, "tool:pytest", semi=True)
+        case FileKind.TOX_INI:
+            return rewrite_ini(path, text, _TOX_LISTS, "pytest", factors=True)
+        case FileKind.PYTEST_INI:
+            return rewrite_ini(path, text, {}, "pytest", create_pytest=True)
+
+
+def rewrite_dependency_file(display_path: str, text: str, has_pytest_config_elsewhere: bool = False) -> DepResult:
+    """Rewrite one dependency or pytest configuration file from Flask to Quart.
+
+    `display_path` is the path findings carry; its file name decides the format.
+    `has_pytest_config_elsewhere` stops a pytest section being created in pyproject.toml
+    when the project configures pytest in another file.
+    """
+    kind = dependency_file_kind(PurePath(display_path))
+    if kind is None:
+        return DepResult(None, ())
+    new, findings = _rewrite(kind, display_path, text, has_pytest_config_elsewhere)
+    ordered = tuple(sorted(findings, key=Finding.sort_key))
+    return DepResult(new if new != text else None, ordered)

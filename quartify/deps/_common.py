@@ -1,0 +1,234 @@
+"""What every dependency-file format shares: requirement parsing, the extension table, and
+the plan for one list of requirements (which entries become Quart, which are reported,
+where `pytest-asyncio` goes).
+
+The format modules only know where the requirements sit in their file and how to edit them
+there without disturbing anything else.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from quartify.core.types import Finding, Severity
+
+QUART = "quart"
+QUART_FLOOR = ">=0.22"
+PYTEST_ASYNCIO = "pytest-asyncio"
+PYTEST_ASYNCIO_FLOOR = ">=0.24"
+PYTEST_ASYNCIO_REQUIREMENT = PYTEST_ASYNCIO + PYTEST_ASYNCIO_FLOOR
+# Flask extras Quart also offers: `flask[dotenv]` becomes `quart[dotenv]`; the rest are dropped.
+SHARED_EXTRAS = ("dotenv",)
+
+# The pytest settings quart-api.md §3.6 asks for. `asyncio_mode` is forced to "auto" (the
+# converted tests are plain `async def`); a loop scope the project already chose is kept.
+PYTEST_KEYS: tuple[tuple[str, str], ...] = (
+    ("asyncio_mode", "auto"),
+    ("asyncio_default_fixture_loop_scope", "function"),
+)
+FORCED_PYTEST_KEYS = frozenset({"asyncio_mode"})
+
+CODE_EXTENSION = "QFY120"
+CODE_PYTEST_PLUGIN = "QFY121"
+CODE_NOT_REWRITTEN = "QFY122"
+CODE_PYTEST_SETTING = "QFY123"
+CODE_UNPARSABLE = "QFY124"
+
+
+def normalise(name: str) -> str:
+    """PEP 503 normalisation: `Flask_SQLAlchemy` and `flask.sqlalchemy` are `flask-sqlalchemy`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+_NAME = re.compile(r"[ \t]*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+_EXTRAS = re.compile(r"[ \t]*\[([^\]]*)\]")
+# Where the requirement proper ends: a marker, an inline comment, a per-requirement option.
+_STOP = re.compile(r";|[ \t]#|[ \t]--?[A-Za-z]|[ \t]*\\$|$")
+# What may follow the name (and extras): a version specifier, a URL, or nothing.
+_SPEC = re.compile(r"[ \t]*(?:@|[<>=!~(]|$)")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One PEP 508 requirement inside a longer text; `start:end` covers name, extras and
+    version or URL, so replacing that span keeps markers, comments and spacing."""
+
+    name: str  # normalised
+    spelled: str  # as written
+    start: int
+    end: int
+    extras: tuple[str, ...] = ()
+
+
+def parse_requirement(text: str) -> Requirement | None:
+    m = _NAME.match(text)
+    if m is None:
+        return None
+    pos = m.end()
+    extras: tuple[str, ...] = ()
+    e = _EXTRAS.match(text, pos)
+    if e is not None:
+        extras = tuple(normalise(x.strip()) for x in e.group(1).split(",") if x.strip())
+        pos = e.end()
+    stop = _STOP.search(text, pos)
+    assert stop is not None  # `$` always matches
+    spec = text[pos : stop.start()]
+    if not _SPEC.match(spec):
+        return None
+    return Requirement(normalise(m.group(1)), m.group(1), m.start(1), pos + len(spec.rstrip()), extras)
+
+
+def quart_extras(flask_extras: Sequence[str]) -> tuple[str, ...]:
+    return tuple(x for x in SHARED_EXTRAS if x in flask_extras)
+
+
+def quart_requirement(flask_extras: Sequence[str] = ()) -> str:
+    extras = quart_extras(flask_extras)
+    return QUART + (f"[{','.join(extras)}]" if extras else "") + QUART_FLOOR
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    """A row of `extensions.toml`."""
+
+    name: str
+    packages: tuple[str, ...]
+    alternative: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Tables:
+    extensions: Mapping[str, TableEntry]
+    plugins: Mapping[str, TableEntry]
+
+
+def _entries(rows: dict[str, Any]) -> dict[str, TableEntry]:
+    return {
+        normalise(key): TableEntry(
+            name=str(row.get("name", key)),
+            packages=tuple(str(p) for p in row.get("packages", ())),
+            alternative=str(row.get("alternative", "")),
+            note=str(row.get("note", "")),
+        )
+        for key, row in rows.items()
+    }
+
+
+@cache
+def tables() -> Tables:
+    text = resources.files("quartify.deps").joinpath("extensions.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return Tables(_entries(data.get("extensions", {})), _entries(data.get("plugins", {})))
+
+
+def _advice(entry: TableEntry) -> str:
+    if entry.packages:
+        return "the Quart replacement is " + " or ".join(entry.packages)
+    if entry.alternative:
+        return "under Quart, use " + entry.alternative
+    return "no Quart-native replacement is listed"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A finding about the item at `index` of a requirement list, before it has a line."""
+
+    index: int
+    code: str
+    severity: Severity
+    message: str
+
+    def at(self, path: str, line: int) -> Finding:
+        return Finding(self.code, self.severity, self.message, path, line)
+
+
+def classify(name: str, spelled: str, index: int) -> Note | None:
+    """The finding for a Flask-only dependency (an extension or pytest-flask), if it is one."""
+    t = tables()
+    if name in t.plugins:
+        entry = t.plugins[name]
+        message = f"`{spelled}` is a pytest plugin for Flask and was left in place; {entry.note}"
+        return Note(index, CODE_PYTEST_PLUGIN, Severity.WARNING, message)
+    entry_or_none = t.extensions.get(name)
+    if entry_or_none is not None:
+        entry = entry_or_none
+        message = f"`{spelled}` is built for Flask and was left in place; {_advice(entry)}."
+        if entry.note:
+            message += f" Note: {entry.note}"
+        return Note(index, CODE_EXTENSION, Severity.WARNING, message)
+    if name.startswith("flask-"):
+        message = (
+            f"`{spelled}` looks like a Flask extension and was left in place; quartify knows no "
+            "Quart replacement for it. Check whether it works under Quart (see quart-flask-patch)."
+        )
+        return Note(index, CODE_EXTENSION, Severity.WARNING, message)
+    return None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with one list of requirements.
+
+    `replace` maps an index to the new text of its requirement span (name, extras, version);
+    `remove` drops Flask where Quart is already listed; `add_after` is where `pytest-asyncio`
+    goes (right after `pytest`), or None.
+    """
+
+    replace: Mapping[int, str] = field(default_factory=dict)
+    remove: frozenset[int] = frozenset()
+    add_after: int | None = None
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def edits(self) -> bool:
+        return bool(self.replace or self.remove or self.add_after is not None)
+
+
+def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True) -> Plan:
+    """Plan one list. Each item is `(normalised name, spelling, extras)`, or None for an
+    entry that is not a named requirement (an include, a URL-only line, a table)."""
+    names = {item[0] for item in items if item is not None}
+    replace: dict[int, str] = {}
+    remove: set[int] = set()
+    notes: list[Note] = []
+    add_after: int | None = None
+    for index, item in enumerate(items):
+        if item is None:
+            continue
+        name, spelled, extras = item
+        if name == "flask":
+            if QUART in names:
+                remove.add(index)
+            else:
+                replace[index] = quart_requirement(extras)
+            continue
+        if name == "pytest" and add_after is None and add_asyncio and PYTEST_ASYNCIO not in names:
+            add_after = index
+        note = classify(name, spelled, index)
+        if note is not None:
+            notes.append(note)
+    return Plan(replace, frozenset(remove), add_after, tuple(notes))
+
+
+def unparsable(path: str, why: str, line: int = 1) -> Finding:
+    return Finding(
+        CODE_UNPARSABLE, Severity.WARNING, f"could not parse {path} ({why}); left unchanged", path, line
+    )
+
+
+def mode_changed(path: str, line: int, old: str) -> Finding:
+    return Finding(
+        CODE_PYTEST_SETTING,
+        Severity.INFO,
+        f"pytest `asyncio_mode` was {old!r}; set to 'auto' so the converted `async def` tests run "
+        "without `@pytest.mark.asyncio`",
+        path,
+        line,
+    )
