@@ -47,3 +47,20 @@ async def test_hooks_run_and_sync_callbacks_still_work() -> None:
     assert await posted.get_json() == {"a": "1"}
     assert module.shout("hi") == "HI"
 
+
+
+def test_bridged_command_runs_the_async_fake_from_a_sync_test(tmp_path: Path) -> None:
+    """A test invoking a bridged CLI command stays sync; its monkeypatched fake turned async."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(REWRITES / "tests_monkeypatch.out.py", tmp_path / "tests_monkeypatch.py")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
+         "-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function", "tests_monkeypatch.py"],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
