@@ -126,6 +126,7 @@ class _ModuleIndexer:
         self.ctx_stack: list[str] = []
         self.seen_qualnames: dict[str, int] = {}
         self.instance_attrs: dict[str, dict[str, list[str]]] = {}
+        self.g_attrs: dict[str, list[str]] = {}
 
     # -- positions ---------------------------------------------------------------------------
     def _col(self, line: int, byte_col: int) -> int:
@@ -170,6 +171,10 @@ class _ModuleIndexer:
             renames=tuple(sorted(set(self.renames), key=lambda r: r.span)),
             imports_flask=self.imports_flask,
             flask_import_lines=tuple(self.flask_import_lines),
+            g_attributes=tuple(
+                sorted((name, refs[0] if len(set(refs)) == 1 else "") for name, refs in self.g_attrs.items())
+            ),
+            suppressions=_suppressions(self.lines),
         )
 
     def _bind(self, name: str, ref: str) -> None:
@@ -231,8 +236,9 @@ class _ModuleIndexer:
     def _module_ref(self, node: ast.AST) -> str | None:
         """A module-level expression's reference, from the bindings collected so far."""
         if isinstance(node, ast.Name):
-            ref = self.bindings.get(node.id)
-            return ref or None
+            if node.id not in self.binding_counts:
+                return f"builtins.{node.id}"  # `AUDIT = open(...)` at module level
+            return self.bindings.get(node.id) or None
         if isinstance(node, ast.Attribute):
             base = self._module_ref(node.value)
             return f"{base}.{node.attr}" if base else None
@@ -266,8 +272,10 @@ class _ModuleIndexer:
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self._visit_with(stmt, prefix, class_qualname)
         else:
-            if isinstance(stmt, ast.Assign) and self.func_stack:
-                self._note_instance_attributes(stmt)
+            if isinstance(stmt, ast.Assign):
+                if self.func_stack:
+                    self._note_instance_attributes(stmt)
+                self._note_g_attributes(stmt)
             for child in ast.iter_child_nodes(stmt):
                 if isinstance(child, ast.stmt):
                     self._visit_stmt(child, prefix, class_qualname)
@@ -308,6 +316,12 @@ class _ModuleIndexer:
         site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches)
         if self.func_stack:
             self.func_stack[-1].withs.append(site)
+
+    def _note_g_attributes(self, stmt: ast.Assign) -> None:
+        """`g.db = sqlite3.connect(...)`: what `g.db` holds wherever it is read."""
+        for target in stmt.targets:
+            if isinstance(target, ast.Attribute) and self.ref(target.value) in _G_NAMES:
+                self.g_attrs.setdefault(target.attr, []).append(self.ref(stmt.value) or "")
 
     def _note_patch(self, node: ast.Call) -> None:
         """`monkeypatch.setattr("pkg.mod.func", fake)` or `(module, "func", fake)`: the fake must
@@ -709,6 +723,21 @@ class _ModuleIndexer:
 
 _APP_GLOBALS = ("flask.g", "flask.current_app", "flask.globals.g", "flask.globals.current_app",
                 "quart.g", "quart.current_app", "quart.globals.g", "quart.globals.current_app")
+
+
+_G_NAMES = frozenset({"flask.g", "flask.globals.g", "quart.g", "quart.globals.g"})
+_SUPPRESS = re.compile(r"#\s*quartify:\s*ignore\[([A-Z0-9, ]+)\]")
+
+
+def _suppressions(lines: list[str]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """`# quartify: ignore[QFY251]` comments, by line (comments are text: ast drops them)."""
+    found = []
+    for number, text in enumerate(lines, start=1):
+        if "quartify:" in text:
+            match = _SUPPRESS.search(text)
+            if match:
+                found.append((number, tuple(c.strip() for c in match.group(1).split(",") if c.strip())))
+    return tuple(found)
 
 
 def _literal_ref(node: ast.AST) -> str | None:

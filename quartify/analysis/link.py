@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from quartify.analysis.index import PARAM_PREFIX, SUPER_PREFIX, UNION_PREFIX
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
-from quartify.rules import loader
+from quartify.rules import blocking, loader
 
 _TOKEN = re.compile(r"\(\)|\[\]|[^.()\[\]]+")
 _MAX_DEPTH = 24
@@ -59,7 +59,16 @@ class Linker:
         for flask_name, new in names.renames.items():
             flask_mod = flask_name.rsplit(".", 1)[0]
             self.canonical.setdefault(f"{names.modules[flask_mod]}.{new}", flask_name)
-        self.returns = api.returns
+        self.returns = {**blocking.tables().constructors, **api.returns}
+        self.g_attributes: dict[str, str] = {}
+        for m in mods:
+            for name, ref in m.g_attributes:
+                if self.g_attributes.get(name, ref) != ref:
+                    ref = ""
+                self.g_attributes[name] = ref
+        for name, ref in self.g_attributes.items():
+            if ref:
+                self.canonical.setdefault(f"flask.g.{name}", ref)
         self._cache: dict[str, str] = {}
         self._args_cache: dict[str, list[tuple[str, str]]] | None = None
 

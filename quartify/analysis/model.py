@@ -108,6 +108,8 @@ class ModuleIndex:
     renames: tuple[Rename, ...]
     imports_flask: bool
     flask_import_lines: tuple[int, ...] = ()
+    g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref
+    suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

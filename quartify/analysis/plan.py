@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from quartify.analysis.blocking import LoopSet, blocking_rule, loop_set
 from quartify.analysis.graph import STREAM_WITH_CONTEXT, RepoGraph, hands_coroutine_over
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Rename, Use
 from quartify.analysis.solver import Solution
-from quartify.core.types import ChainStep, Finding, Severity, Span
+from quartify.core.config import Options
+from quartify.core.types import ChainStep, Finding, Safety, Severity, Span
+from quartify.rules import blocking as blocking_rules
 from quartify.rules import loader
 
 
@@ -57,6 +60,8 @@ class FilePlan:
     default_path_calls: tuple[Span, ...] = ()  # test_request_context(): Quart needs the path
     async_test_cases: tuple[Span, ...] = ()  # unittest.TestCase classes -> IsolatedAsyncioTestCase
     renamed_defs: tuple[tuple[Span, str], ...] = ()  # setUp -> asyncSetUp, tearDown -> asyncTearDown
+    sleep_calls: tuple[Span, ...] = ()  # time.sleep(x) -> await asyncio.sleep(x)
+    todo_comments: tuple[tuple[Span, str], ...] = ()  # `# TODO(quartify): ...` above the statement
     findings: tuple[Finding, ...] = field(default=())
 
     @property
@@ -65,7 +70,7 @@ class FilePlan:
             self.rewrite_imports or self.make_async or self.awaits or self.async_withs or self.app_context_withs
             or self.renames or self.keyword_renames or self.cli_bridges or self.stream_calls
             or self.client_calls or self.cookie_calls or self.default_path_calls or self.async_test_cases
-            or self.offload_calls or self.response_withs
+            or self.offload_calls or self.response_withs or self.sleep_calls or self.todo_comments
         )
 
 
@@ -74,6 +79,7 @@ class RepoPlan:
     linker: Linker
     graph: RepoGraph
     solution: Solution
+    options: Options = field(default_factory=Options)
 
     def chain_steps(self, node: str) -> tuple[ChainStep, ...]:
         steps = []
@@ -88,7 +94,12 @@ class RepoPlan:
     def methods_named(self, name: str) -> list[str]:
         return self._methods_by_name.get(name, [])
 
+    @property
+    def loop(self) -> LoopSet:
+        return self._loop
+
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_loop", loop_set(self.linker, self.graph))
         by_name: dict[str, list[str]] = {}
         for qualname, func in self.linker.functions.items():
             if func.class_qualname is not None:
@@ -96,6 +107,7 @@ class RepoPlan:
         object.__setattr__(self, "_methods_by_name", by_name)
 
     _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
 
 
 def _short(qualname: str) -> str:
@@ -115,6 +127,8 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     client_calls: list[Span] = []
     offload_calls: list[Span] = []
     response_withs: list[Span] = []
+    sleep_calls: list[Span] = []
+    todo_comments: list[tuple[Span, str]] = []
     data_as_form: list[Span] = []
     cookie_calls: list[Span] = []
     default_path_calls: list[Span] = []
@@ -239,6 +253,8 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                     chain=(ChainStep(module.path, use.span.line, f"{_short(func.qualname)} uses {awaited_what}"), *chain),
                 )
             )
+        if func.qualname in repo.loop:
+            _blocking_calls(repo, module, func, body_async, findings, sleep_calls, offload_calls, todo_comments)
         for site in func.withs:
             if body_async and not site.is_async and _response_item(linker, func, site.items):
                 response_withs.append(site.span)
@@ -317,12 +333,14 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         client_calls=tuple(sorted(set(client_calls))),
         data_as_form=tuple(sorted(set(data_as_form))),
         offload_calls=tuple(sorted(set(offload_calls))),
+        sleep_calls=tuple(sorted(set(sleep_calls))),
+        todo_comments=tuple(sorted(set(todo_comments))),
         response_withs=tuple(sorted(set(response_withs))),
         cookie_calls=tuple(sorted(set(cookie_calls))),
         default_path_calls=tuple(sorted(set(default_path_calls))),
         async_test_cases=tuple(sorted(async_test_cases)),
         renamed_defs=tuple(sorted(renamed_defs)),
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        findings=tuple(sorted(_kept(repo.options, module, findings), key=Finding.sort_key)),
     )
 
 
@@ -411,3 +429,74 @@ def _response_item(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]) 
         and _kind_of(linker, u) == "call"  # not test_request_context(), a real context manager
         for u in func.uses
     )
+
+
+def _kept(options: Options, module: ModuleIndex, findings: list[Finding]) -> list[Finding]:
+    """Drop findings the user silenced: `--select`/`--ignore`, or `# quartify: ignore[CODE]`."""
+    silenced = {line: set(codes) for line, codes in module.suppressions}
+    return [
+        f for f in findings
+        if options.wants(f.code) and not (f.code in silenced.get(f.line, ()) or "ALL" in silenced.get(f.line, ()))
+    ]
+
+
+def _blocking_calls(
+    repo: RepoPlan,
+    module: ModuleIndex,
+    func: FunctionInfo,
+    body_async: bool,
+    findings: list[Finding],
+    sleep_calls: list[Span],
+    offload_calls: list[Span],
+    todo_comments: list[tuple[Span, str]],
+) -> None:
+    """Blocking calls in a function that runs on the event loop: a finding with the chain from
+    the view, and the fix the options allow (sleep rewrite, thread offload) or a TODO comment."""
+    options = repo.options
+    tables = blocking_rules.tables(options.extra_rules)
+    silenced = {line: set(codes) for line, codes in module.suppressions}
+    for use in func.uses:
+        rule = blocking_rule(repo.linker, tables, use)
+        if rule is None or not options.wants(rule.code) or rule.code in silenced.get(use.span.line, ()):
+            continue
+        where_ok = body_async and use.ctx == CTX_OK
+        fix: str | None = None
+        refusal = ""
+        if "sleep" in rule.fixes and where_ok and options.blocking != "report":
+            fix = "sleep"
+        elif options.blocking == "thread":
+            if rule.thread_affinity:
+                refusal = (" Not offloaded: this library's connections are tied to the thread that made them, so "
+                           "calls cannot move to a worker thread one by one; offload the whole unit of work "
+                           "(connect, use, close) or switch library.")
+            elif "thread" in rule.fixes and where_ok:
+                fix = "thread"
+            elif not where_ok:
+                refusal = " Not offloaded: the call is not directly in an async function."
+        chain = (
+            *(ChainStep(repo.linker.module_of[h.caller].path, h.line, f"{_short(h.caller)} calls {_short(h.callee)}")
+              for h in repo.loop.paths.get(func.qualname, ())),
+            ChainStep(module.path, use.span.line, f"{_short(func.qualname)} calls {use.text}()"),
+        )
+        replacement = rule.replacement.call + (f" ({rule.replacement.package}"
+                                               f"{' >= ' + rule.replacement.min_version if rule.replacement.min_version else ''})")
+        message = f"`{use.text}()`: {rule.summary}; use {replacement}.{refusal}"
+        findings.append(
+            Finding(
+                code=rule.code,
+                severity=Severity(rule.severity) if fix is None else Severity.INFO,
+                message=message if fix is None else f"{message} Fixed: {'await asyncio.sleep' if fix == 'sleep' else 'await asyncio.to_thread'}.",
+                path=module.path,
+                line=use.span.line,
+                col=use.span.col,
+                fix=rule.replacement.call,
+                safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes else Safety.DISPLAY,
+                chain=chain,
+            )
+        )
+        if fix == "sleep":
+            sleep_calls.append(use.span)
+        elif fix == "thread":
+            offload_calls.append(use.span)
+        elif options.blocking == "todo" and rule.severity != "info":
+            todo_comments.append((use.span, f"TODO(quartify): {rule.code} {use.text}() blocks the event loop; use {rule.replacement.call}"))

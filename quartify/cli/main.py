@@ -16,11 +16,14 @@ from rich.progress import Progress, TaskID
 
 from quartify import __version__
 from quartify.cli import explain as explain_mod
-from quartify.core.config import Options
+from quartify.cli import rules as rules_mod
+from quartify.core.config import ConfigError, Options, extra_rules_from, find_pyproject, project_settings
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.source import write_atomic
 from quartify.core.types import FileResult, RunResult, Status
 from quartify.deps import is_dependency_file
+from quartify.rules.blocking import RuleError
+from quartify.rules.blocking import tables as blocking_tables
 from quartify.report.diff import colourise, unified_diff
 from quartify.report.terminal import render_findings, render_summary
 
@@ -38,6 +41,11 @@ def main() -> None:
 @click.option("--stdin-filename", type=str, default=None, help="The path of the file read from stdin ('-').")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
 @click.option("--exclude", multiple=True, help="Gitignore-style pattern to skip (repeatable).")
+@click.option("--blocking", type=click.Choice(["todo", "thread", "report"]), default=None,
+              help="Blocking calls on the event loop: TODO comments; also offload with asyncio.to_thread "
+                   "where safe; or only report.")
+@click.option("--select", "select", multiple=True, help="Only these finding codes (prefixes, repeatable).")
+@click.option("--ignore", "ignore", multiple=True, help="Drop these finding codes (prefixes, repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also informational findings.")
 def migrate_cmd(
@@ -47,12 +55,15 @@ def migrate_cmd(
     stdin_filename: str | None,
     jobs: int,
     exclude: tuple[str, ...],
+    blocking: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
     quiet: bool,
     verbose: bool,
 ) -> None:
     """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
     err = Console(stderr=True, quiet=quiet)
-    options = Options(jobs=jobs, exclude=exclude)
+    options = _options(paths, stdin_filename, jobs, exclude, blocking, select, ignore)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:
@@ -95,6 +106,36 @@ def migrate_cmd(
 migrate_cmd.name = "migrate"
 
 
+def _options(
+    paths: tuple[Path, ...],
+    stdin_filename: str | None,
+    jobs: int,
+    exclude: tuple[str, ...],
+    blocking: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> Options:
+    """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
+    anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
+    anchor = anchor.resolve()
+    pyproject = find_pyproject(anchor if anchor.is_dir() else anchor.parent)
+    try:
+        settings = project_settings(pyproject)
+        extra = extra_rules_from(settings, str(pyproject))
+        if extra:
+            blocking_tables(extra)  # validate now: a bad rule is a usage error, not a crash later
+    except (ConfigError, RuleError, KeyError, TypeError) as exc:
+        raise click.UsageError(f"configuration: {exc}") from exc
+    return Options(
+        jobs=jobs or int(settings.get("jobs", 0)),
+        exclude=(*settings.get("exclude", ()), *exclude),
+        blocking=blocking or settings.get("blocking", "todo"),
+        select=select or tuple(settings.get("select", ())),
+        ignore=(*settings.get("ignore", ()), *ignore),
+        extra_rules=extra,
+    )
+
+
 def exit_code(result: RunResult, dry_run: bool) -> int:
     if result.failed:
         return 1
@@ -134,3 +175,4 @@ def _stdin(
 
 
 main.add_command(explain_mod.explain)
+main.add_command(rules_mod.rules)

@@ -18,6 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from quartify.analysis.plan import FilePlan
 from quartify.codemods.asyncify import AsyncTestCase, InsertAwait, MakeAsync
 from quartify.codemods.base import Concern, Context, to_span
+from quartify.codemods.blocking import AsyncSleep, TodoComments
 from quartify.codemods.cli_bridge import BridgeCliCommand
 from quartify.codemods.imports import RewriteImports
 from quartify.codemods.keywords import RenameKeywords
@@ -33,11 +34,13 @@ CONCERNS: tuple[type[Concern], ...] = (
     CallStreamedGenerator,
     RewriteClientCalls,
     OffloadCliRunner,
+    AsyncSleep,
     InsertAwait,
     BridgeCliCommand,
     MakeAsync,
     AsyncTestCase,
     UnwrapResponseWith,
+    TodoComments,
 )
 
 
@@ -92,7 +95,8 @@ def _edit_lines(plan: FilePlan) -> list[int]:
         *plan.make_async, *(a.span for a in plan.awaits), *plan.async_withs, *(r.span for r in plan.renames),
         *(k.span for k in plan.keyword_renames), *plan.cli_bridges, *plan.stream_calls,
         *plan.client_calls, *plan.cookie_calls, *plan.default_path_calls, *(w for w, _c in plan.app_context_withs),
-        *plan.async_test_cases, *plan.offload_calls, *plan.response_withs,
+        *plan.async_test_cases, *plan.offload_calls, *plan.response_withs, *plan.sleep_calls,
+        *(call for call, _text in plan.todo_comments),
     ]
     lines.update(plan.import_lines)
     for span in spans:

@@ -90,7 +90,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         progress("index", len(files), len(files))
 
     good = [i for i in indexed if i.index is not None]
-    repo = plan_repo([i.index for i in good if i.index is not None])
+    repo = plan_repo([i.index for i in good if i.index is not None], options)
     plans = {i.display: plan_file(repo, i.index) for i in good if i.index is not None}
 
     todo = [i for i in good if plans[i.display].has_edits]
@@ -146,10 +146,10 @@ def migrate_dependency_files(files: Sequence[InputFile]) -> list[FileResult]:
     return results
 
 
-def plan_repo(indexes: Sequence[ModuleIndex]) -> RepoPlan:
+def plan_repo(indexes: Sequence[ModuleIndex], options: Options | None = None) -> RepoPlan:
     linker = Linker(indexes)
     repo_graph = graph_mod.build(linker)
-    return RepoPlan(linker, repo_graph, solve(repo_graph.graph))
+    return RepoPlan(linker, repo_graph, solve(repo_graph.graph), options or Options())
 
 
 def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed) -> FileResult:
