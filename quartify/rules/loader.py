@@ -44,6 +44,8 @@ class Names:
     renames: dict[str, str]
     missing: dict[str, str]
     explicit_submodules: frozenset[str]
+    extension_modules: dict[str, str]
+    extension_renames: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def names() -> Names:
         dict(data["renames"]),
         dict(data["missing"]),
         frozenset(data["explicit_submodules"]["names"]),
+        dict(data["extension_modules"]),
+        dict(data["extension_renames"]),
     )
 
 

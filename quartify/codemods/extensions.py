@@ -1,0 +1,82 @@
+"""Flask extensions whose Quart ports are near drop-ins (quart-api.md §4.2).
+
+The import moves (`flask_bcrypt` -> `quart_bcrypt`, `flask_wtf.FlaskForm` -> `quart_wtf.QuartForm`);
+Quart-CORS returns the app (`CORS(app)` -> `app = cors(app)`); Quart-WTF builds forms
+asynchronously (`MyForm()` -> `await MyForm.create_form()`).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from quartify.codemods.base import Concern, Context
+from quartify.codemods.imports import _dotted, _dotted_node
+from quartify.core.types import Span
+from quartify.rules import loader
+
+_CORS_NAMES = {"CORS": "cors"}
+
+
+class MoveExtensionImports(Concern):
+    node_types = (cst.ImportFrom,)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.moves = dict(ctx.plan.extension_modules)
+        self.renames = loader.names().extension_renames
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        if not isinstance(updated, cst.ImportFrom) or updated.relative or updated.module is None:
+            return updated
+        module = _dotted(updated.module)
+        target = self.moves.get(module)
+        if target is None:
+            return updated
+        names = updated.names
+        if not isinstance(names, cst.ImportStar):
+            renamed = []
+            for alias in names:
+                name = _dotted(alias.name)
+                new = self.renames.get(f"{module}.{name}") or (_CORS_NAMES.get(name) if module == "flask_cors" else None)
+                renamed.append(alias.with_changes(name=cst.Name(new)) if new else alias)
+            names = renamed
+        return updated.with_changes(module=_dotted_node(target), names=names)
+
+
+class RewriteCors(Concern):
+    node_types = (cst.SimpleStatementLine,)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.sites = set(ctx.plan.cors_calls)
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        if not self.sites or not isinstance(updated, cst.SimpleStatementLine) or len(updated.body) != 1:
+            return updated
+        stmt = updated.body[0]
+        if not isinstance(stmt, cst.Expr) or not isinstance(stmt.value, cst.Call) or len(stmt.value.args) != 1:
+            return updated
+        if not any(site.line >= span.line and site.end_line <= span.end_line for site in self.sites):
+            return updated
+        app = stmt.value.args[0].value
+        if not isinstance(app, (cst.Name, cst.Attribute)):
+            return updated
+        call = cst.Call(func=cst.Name("cors"), args=[cst.Arg(app)])
+        return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(app)], value=call)])
+
+
+class CreateForms(Concern):
+    node_types = (cst.Call,)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.sites = set(ctx.plan.form_creates)
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        if span not in self.sites or not isinstance(updated, cst.Call):
+            return updated
+        self.ctx.awaits_added += 1
+        create = updated.with_changes(
+            func=cst.Attribute(value=updated.func, attr=cst.Name("create_form")), lpar=[], rpar=[]
+        )
+        return cst.Await(expression=create, lpar=updated.lpar, rpar=updated.rpar)

@@ -1,0 +1,107 @@
+"""What each finding code means, for reports that describe their rules (SARIF `rules`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from quartify.core.types import Finding
+from quartify.rules.blocking import BlockingRule, RuleError, tables
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str  # a PascalCase identifier, as SARIF's reportingDescriptor.name expects
+    summary: str  # one line
+    help: str  # plain text: what to do about it
+    severity: str  # the default: error, warning or info
+    category: str
+
+
+# The codes outside the blocking-call tables (README "Findings").
+_CORE: dict[str, tuple[str, str, str, str, str]] = {
+    "QFY001": ("CannotMigrate", "the file could not be read or parsed; it was left unchanged",
+               "Fix the syntax or encoding problem, then run quartify again.", "error", "input"),
+    "QFY002": ("VerificationFailed", "the rewritten file failed verification; the original was left unchanged",
+               "Migrate this file by hand, and report the case to quartify.", "error", "verify"),
+    "QFY101": ("AwaitImpossibleHere",
+               "a Quart awaitable or async call cannot be awaited where it stands (lambda, generator "
+               "expression, or a function that must stay sync)",
+               "Restructure the code so the awaitable is reached from an async function, e.g. compute the "
+               "value before the lambda or generator, or move the work out of the sync-only function.",
+               "error", "async"),
+    "QFY102": ("AsyncWithImpossibleHere", "a `with` needs `async with` in a function that must stay sync",
+               "Move the context manager into an async function.", "error", "async"),
+    "QFY103": ("AwaitAtModuleLevel", "an awaitable is used at module level",
+               "Move the call into an async function, e.g. a `before_serving` hook.", "error", "async"),
+    "QFY104": ("UnresolvedCallMayNeedAwait",
+               "a call quartify cannot resolve shares its name with a method that became async",
+               "If the call reaches the async method, add `await` and make the caller async.", "warning", "async"),
+    "QFY105": ("StreamWithContextAtModuleLevel", "`@stream_with_context` at module level (Quart applies it eagerly)",
+               "Apply `stream_with_context` inside the view that returns the stream.", "error", "quart-api"),
+    "QFY110": ("FlaskImportKept", "a Flask import with no Quart counterpart stays on Flask",
+               "Find a Quart equivalent or keep Flask installed for this import.", "warning", "imports"),
+    "QFY120": ("FlaskExtensionDependency", "a Flask extension dependency, with its Quart replacement",
+               "Replace the extension with its Quart counterpart and adapt its use.", "warning", "dependencies"),
+    "QFY121": ("PytestFlaskDependency", "`pytest-flask`, which has no Quart counterpart",
+               "Replace pytest-flask fixtures with Quart's test client fixtures.", "warning", "dependencies"),
+    "QFY122": ("DependencyNotRewritten",
+               "a Flask dependency quartify could not rewrite (lock file, multi-line requirement)",
+               "Update the dependency by hand (and regenerate the lock file).", "warning", "dependencies"),
+    "QFY123": ("PytestAsyncioModeChanged", "`asyncio_mode` changed to `auto`",
+               "Check that the rest of the test suite is fine with pytest-asyncio's auto mode.", "info", "dependencies"),
+    "QFY124": ("DependencyFileUnparsable", "a dependency or configuration file does not parse",
+               "Fix the file, then run quartify again.", "warning", "dependencies"),
+    "QFY130": ("TestClientArgument",
+               "a test-client argument Quart takes differently and quartify cannot reshape",
+               "Pass the argument the Quart way (e.g. `form=` for form data, `json=` for JSON).", "warning", "tests"),
+    "QFY131": ("TestClientMethodMissing", "a test-client method Quart does not have",
+               "Rewrite the test without this method (e.g. read cookies from the cookie jar).", "warning", "tests"),
+}
+
+TYPECHECK_RULES: dict[str, RuleInfo] = {
+    "missed-await": RuleInfo(
+        "typecheck/missed-await", "TypecheckMissedAwait",
+        "the type checker found a coroutine used without `await` after the migration",
+        "Add `await` (and make the caller async), or run the call where it is awaited.", "error", "typecheck"),
+    "quart-api": RuleInfo(
+        "typecheck/quart-api", "TypecheckQuartApi",
+        "the type checker found a Quart API used the Flask way after the migration",
+        "Adapt the call to Quart's API (see the message for the expected type).", "error", "typecheck"),
+    "other": RuleInfo(
+        "typecheck/other", "TypecheckOther",
+        "the type checker found a new error after the migration",
+        "Read the type checker's message; it was not reported before the migration.", "error", "typecheck"),
+}
+
+
+def _blocking_info(rule: BlockingRule) -> RuleInfo:
+    replacement = rule.replacement
+    version = f" >= {replacement.min_version}" if replacement.min_version else ""
+    help_text = f"Use {replacement.call} ({replacement.package}{version})."
+    if rule.note:
+        help_text += " " + rule.note
+    name = "Blocking" + "".join(part.capitalize() for part in rule.category.replace("-", " ").split())
+    return RuleInfo(rule.code, name, rule.summary, help_text, rule.severity, rule.category)
+
+
+@cache
+def _blocking() -> dict[str, RuleInfo]:
+    try:
+        return {rule.code: _blocking_info(rule) for rule in tables().rules}
+    except (RuleError, OSError):  # the bundled tables are tested; never fail a report over them
+        return {}
+
+
+def rule_info(code: str, example: Finding | None = None) -> RuleInfo:
+    """The metadata for `code`; an unknown code (a project's own rule) is described from `example`."""
+    core = _CORE.get(code)
+    if core is not None:
+        return RuleInfo(code, *core)
+    blocking = _blocking().get(code)
+    if blocking is not None:
+        return blocking
+    summary = example.message.split(";")[0] if example is not None else f"quartify finding {code}"
+    severity = example.severity.value if example is not None else "warning"
+    return RuleInfo(code, "Finding" + code.replace("-", ""), summary, summary, severity, "other")
