@@ -114,3 +114,49 @@ def test_parallel_jobs_give_the_same_result(tmp_path: Path, quartify_cmd: list[s
     two = run(quartify_cmd, "migrate", "--diff", "--jobs", "2", str(tmp_path), cwd=tmp_path)
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout and one.stdout.count(b"+async def index") == 12
+
+
+def test_reports_and_typecheck_leave_the_tree_untouched_in_check_mode(
+    project: Path, quartify_cmd: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import hashlib
+    import json
+
+    def tree_hash() -> str:
+        digest = hashlib.sha256()
+        for path in sorted(project.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(project).as_posix().encode() + path.read_bytes())
+        return digest.hexdigest()
+
+    before = tree_hash()
+    out = tmp_path_factory.mktemp("reports")  # outside the project tree
+    proc = run(
+        quartify_cmd, "migrate", "--check", "--typecheck", str(project),
+        "--report", f"json:{out / 'r.json'}", "--report", f"sarif:{out / 'r.sarif'}",
+        "--report", f"md:{out / 'r.md'}", "--report", f"html:{out / 'r.html'}",
+    )
+    assert proc.returncode == 1, proc.stderr  # --check: app.py would change
+    assert tree_hash() == before
+    report = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    assert report["version"] == 1 and report["typecheck"] is not None
+    assert [f["path"] for f in report["files"] if f["status"] == "changed"] == ["app.py"]
+    assert (out / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert b"type check:" in proc.stderr
+
+
+def test_fail_on_turns_findings_into_exit_1(tmp_path: Path, quartify_cmd: list[str]) -> None:
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import requests\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "@app.get('/')\ndef index():\n    return requests.get('https://example.com').text\n",
+        encoding="utf-8",
+    )
+    assert run(quartify_cmd, "migrate", str(app)).returncode == 0  # default: findings do not fail
+    assert run(quartify_cmd, "migrate", "--fail-on", "error", str(app)).returncode == 1  # QFY210 remains
+    assert run(quartify_cmd, "migrate", "--fail-on", "error", "--ignore", "QFY210", str(app)).returncode == 0
+
+
+def test_unknown_report_format_is_a_usage_error(project: Path, quartify_cmd: list[str]) -> None:
+    proc = run(quartify_cmd, "migrate", "--report", "pdf:out.pdf", str(project))
+    assert proc.returncode == 2 and b"unknown report format 'pdf'" in proc.stderr

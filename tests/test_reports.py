@@ -25,13 +25,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
-jsonschema = pytest.importorskip("jsonschema")
-
-from quartify.core.config import Options  # noqa: E402
-from quartify.core.pipeline import migrate_paths  # noqa: E402
-from quartify.core.types import (  # noqa: E402
+from quartify.core.config import Options
+from quartify.core.pipeline import migrate_paths
+from quartify.core.types import (
     ChainStep,
     FileResult,
     Finding,
@@ -40,18 +39,21 @@ from quartify.core.types import (  # noqa: E402
     Severity,
     Status,
 )
-from quartify.report import (  # noqa: E402
+from quartify.report import (
     FORMATS,
     AsyncChain,
     ReportData,
     TypecheckError,
     TypecheckResult,
+    json_report,
+    markdown,
     parse_spec,
     render,
+    sarif,
     write_reports,
 )
-from quartify.report import json_report, markdown, sarif  # noqa: E402
-from quartify.report.highlight import highlight  # noqa: E402
+from quartify.report.highlight import highlight
+from quartify.report.rules_meta import rule_info
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -82,11 +84,12 @@ def _typecheck(data: ReportData) -> TypecheckResult:
         new_errors=(
             TypecheckError(changed, 3, 4, "unused-coroutine", 'Value of type "Coroutine[Any, Any, str]" must be used', "missed-await"),
             TypecheckError(changed, 5, 0, "attr-defined", '"Request" has no attribute "json" | <b>not bold</b>', "quart-api"),
-            TypecheckError(changed, 7, 8, "arg-type", "Argument 1 has incompatible type", "other"),
+            TypecheckError(changed, 7, 8, "", "Argument 1 has incompatible type", "other", 'Maybe you forgot "await"?\n<x>'),
         ),
         baseline_count=2,
         after_count=5,
         seconds=1.5,
+        notes=("quart is not importable from the project's Python",),
     )
 
 
@@ -298,6 +301,7 @@ def test_markdown_names_every_finding_and_changed_file(data: ReportData) -> None
     else:
         for error in data.typecheck.new_errors:
             assert f"{error.path}:{error.line}:{error.col + 1}" in typecheck
+        assert all(markdown.escape(note) in typecheck for note in data.typecheck.notes)
     if data.async_chains:
         assert all(c.qualname in _md_section(text, "Functions made async") for c in data.async_chains)
 
@@ -408,19 +412,27 @@ def test_html_puts_every_finding_in_its_file_section(data: ReportData) -> None:
             assert all(step.what in node.text() for step in finding.chain)
 
 
-def test_html_finding_rows_follow_the_line_they_concern(data: ReportData) -> None:
+def test_html_notes_follow_the_line_they_concern(data: ReportData) -> None:
+    """Findings and async chains sit under their original line; type-check errors under the
+    migrated line they name."""
     root = parse_html(render(data, "html"))
+    placed: Counter[tuple[str, int]] = Counter()
     for table in (n for n in root.iter() if n.tag == "table" and "diff" in n.classes()):
-        rows = [n for n in table.iter() if n.tag == "tr"]
-        last_old = None
-        for row in rows:
+        last_old = last_new = None
+        for row in (n for n in table.iter() if n.tag == "tr"):
             if "note" in row.classes():
-                for finding in (n for n in row.iter() if "finding" in n.classes()):
-                    assert last_old == finding.attrs["data-line"]
+                for note in row.iter():
+                    if note.classes() & {"finding", "async-fn"}:
+                        assert last_old == note.attrs["data-line"]
+                    elif "typecheck-error" in note.classes():
+                        assert last_new == note.attrs["data-line"]
+                        placed[(note.attrs["data-path"], int(note.attrs["data-line"]))] += 1
             elif "hunk" not in row.classes():
                 cells = [c for c in row.children if isinstance(c, Node)]
-                if cells[0].text():
-                    last_old = cells[0].text()
+                last_old, last_new = cells[0].text(), cells[1].text() or cells[0].text()
+    if data.typecheck is not None:
+        sections = set(data.sections())
+        assert placed == Counter((e.path, e.line) for e in data.typecheck.new_errors if e.path in sections)
 
 
 def test_html_has_a_diff_for_every_changed_file(data: ReportData) -> None:
@@ -541,6 +553,31 @@ def test_write_reports_writes_nothing_when_a_renderer_fails(
 def test_every_format_is_deterministic(chained: ReportData) -> None:
     for fmt in FORMATS:
         assert render(chained, fmt) == render(chained, fmt)
+
+
+def test_every_documented_code_has_rule_metadata() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    codes = set(re.findall(r"^\| (QFY\d+) \|", readme, flags=re.MULTILINE))
+    assert codes
+    for code in codes | {"QFY210", "QFY260", "QFY310"}:
+        info = rule_info(code)
+        assert not info.summary.startswith("quartify finding"), code
+        assert info.severity in ("error", "warning", "info") and re.fullmatch(r"[A-Z][A-Za-z0-9]+", info.name)
+
+
+def test_the_typecheck_stage_result_is_accepted_as_is() -> None:
+    from quartify import typecheck
+
+    error = typecheck.TypeError_(
+        path="app.py", line=3, col=4, code="unused-coroutine", message="m", category=typecheck.MISSED_AWAIT, hint="h"
+    )
+    staged = typecheck.TypecheckResult(
+        new_errors=(error,), baseline_count=1, after_count=2, seconds=0.5, python_executable=None, notes=("n",)
+    )
+    data = ReportData.from_run(RunResult(()), typecheck=staged)
+    assert data.typecheck == TypecheckResult(
+        (TypecheckError("app.py", 3, 4, "unused-coroutine", "m", "missed-await", "h"),), 1, 2, 0.5, ("n",)
+    )
 
 
 def test_typecheck_categories_are_checked() -> None:

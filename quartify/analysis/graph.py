@@ -143,6 +143,16 @@ def build(linker: Linker) -> RepoGraph:
             all_uses.extend((func.qualname, u) for u in func.uses)
 
     for _owner, use in all_uses:
+        if use.kind == "call" and use.arg_of and use.arg_of != "?":
+            # `add_url_rule(..., view_func=require_key("k")(echo))`: the view Flask gets is the
+            # decorator's wrapper, so the wrapper is the view.
+            registering = _registration_kind(linker, linker.resolve(use.arg_of))
+            applied = _decorator_of(linker, linker.resolve(use.ref), wrappers)
+            if registering in ("view", "hook") and applied is not None:
+                for wrapper in sorted(wrappers[applied]):
+                    if kinds[wrapper].kind in ("plain", "dunder"):
+                        kinds[wrapper] = Classified(registering, use.span.line, f"{tokens(use.arg_of)[-1]}()")
+            continue
         if use.kind not in ("name", "attr") or use.arg_of is None and use.kind == "attr":
             continue
         target = linker.resolve(use.ref)
@@ -161,8 +171,9 @@ def build(linker: Linker) -> RepoGraph:
                 if kinds[target].kind in ("plain", "dunder"):
                     kinds[target] = Classified(kind, use.span.line, f"{method}()")
                 continue
-        if receiver in wrappers:
-            applications.setdefault(receiver, set()).add(target)
+        decorator = _decorator_of(linker, receiver, wrappers)
+        if decorator is not None:
+            applications.setdefault(decorator, set()).add(target)
             continue
         if use.arg_of and use.arg_of.endswith(".setattr"):
             continue  # a monkeypatched fake shares the colour of what it replaces (below)
@@ -217,9 +228,9 @@ def build(linker: Linker) -> RepoGraph:
                 edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
 
     groups: list[frozenset[str]] = []
-    for decorator, family in sorted(wrappers.items()):
-        members = set(family) | applications.get(decorator, set())
-        if applications.get(decorator):
+    for decorator_name, family in sorted(wrappers.items()):
+        members = set(family) | applications.get(decorator_name, set())
+        if applications.get(decorator_name):
             groups.append(frozenset(members))
     groups.extend(_override_groups(linker))
     groups.extend(_patch_groups(linker))
@@ -315,8 +326,29 @@ def _override_groups(linker: Linker) -> list[frozenset[str]]:
                 if info is not None and method in info.methods:
                     members.add(f"{klass}.{method}")
             if len(members) > 1 and all(m in linker.functions for m in members):
+                if len({is_test_module(linker.module_of[m].path) for m in members}) > 1:
+                    continue  # a test double must not turn the shipped class async
                 groups.append(frozenset(members))
     return groups
+
+
+def is_test_module(path: str) -> bool:
+    """pytest's default discovery: test_*.py, *_test.py, conftest.py, or under a tests/ folder."""
+    name = path.rsplit("/", 1)[-1]
+    parts = path.split("/")[:-1]
+    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or any(p in ("tests", "test") for p in parts))
+
+
+def _decorator_of(linker: Linker, resolved: str, wrappers: dict[str, set[str]]) -> str | None:
+    """The decorator family a callee belongs to: the decorator itself, or the function a
+    decorator factory returns (`require_key("k")` resolves to the factory's inner def)."""
+    current: str | None = resolved
+    while current is not None and current in linker.functions:
+        if current in wrappers:
+            return current
+        current = linker.functions[current].parent
+    return None
 
 
 def _patch_groups(linker: Linker) -> list[frozenset[str]]:

@@ -122,6 +122,7 @@ class _ModuleIndexer:
         self.imports_flask = False
         self.flask_import_lines: list[int] = []
         self.extension_imports: list[tuple[int, int, str]] = []
+        self.star_imports: list[str] = []
         self.names = loader.names()
         self.scopes: list[_Scope] = []
         self.func_stack: list[_FuncBuilder] = []
@@ -174,6 +175,7 @@ class _ModuleIndexer:
             imports_flask=self.imports_flask,
             flask_import_lines=tuple(sorted(set(self.flask_import_lines))),
             extension_imports=tuple(self.extension_imports),
+            star_imports=tuple(self.star_imports),
             g_attributes=tuple(
                 sorted((name, refs[0] if len(set(refs)) == 1 else "") for name, refs in self.g_attrs.items())
             ),
@@ -207,6 +209,7 @@ class _ModuleIndexer:
                     self.imports_flask = True
                 for alias in stmt.names:
                     if alias.name == "*":
+                        self.star_imports.append(base)
                         continue
                     bound = alias.asname or alias.name
                     self._bind(bound, f"{base}.{alias.name}" if base else alias.name)

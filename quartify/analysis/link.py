@@ -162,9 +162,11 @@ class Linker:
             return None
         position = func.params.index(name)
         if func.class_qualname is not None:
-            if func.name != "__init__" or position == 0:
-                return None
-            callee, position = func.class_qualname, position - 1
+            if position == 0:
+                return None  # self
+            # `Cls(x)` feeds __init__; `obj.method(x)` feeds the method; both skip `self`.
+            callee = func.class_qualname if func.name == "__init__" else owner
+            position -= 1
         else:
             callee = owner
         found: set[str] = set()
@@ -261,6 +263,10 @@ class Linker:
         if name in ("()", "[]"):
             return UNKNOWN
         binding = self.bindings[mod].get(name)
+        if binding is None and not name.startswith("_"):
+            for star in self.modules[mod].star_imports:  # `from .core import *`
+                if star in self.modules and self.bindings[star].get(name):
+                    return self._resolve([*star.split("."), *rest], depth + 1)
         if binding is None:
             # A submodule not imported by name, or something the index did not see.
             sub = f"{mod}.{name}"

@@ -110,7 +110,8 @@ class ModuleIndex:
     renames: tuple[Rename, ...]
     imports_flask: bool
     flask_import_lines: tuple[int, ...] = ()
-    extension_imports: tuple[tuple[int, int, str], ...] = ()  # (line, col, module) of Flask extensions
+    extension_imports: tuple[tuple[int, int, str], ...] = ()
+    star_imports: tuple[str, ...] = ()  # modules this one imports `*` from (module level)  # (line, col, module) of Flask extensions
     g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
 

@@ -103,8 +103,30 @@ class RepoPlan:
     def loop(self) -> LoopSet:
         return self._loop
 
+    @property
+    def async_test_bases(self) -> frozenset[str]:
+        """Repo classes deriving straight from unittest.TestCase whose family has async methods:
+        they become IsolatedAsyncioTestCase, or pytest would call the coroutines and pass them."""
+        return self._async_test_bases
+
+    def _find_async_test_bases(self) -> frozenset[str]:
+        found: set[str] = set()
+        for qualname, info in self.linker.classes.items():
+            mro = self.linker.mro(qualname)
+            if UNITTEST_CASE not in mro:
+                continue
+            has_async = any(self.is_async(f"{qualname}.{m}") for m in info.methods)
+            if not has_async:
+                continue
+            for klass in mro:
+                base = self.linker.classes.get(klass)
+                if base is not None and any(self.linker.resolve(b) == UNITTEST_CASE for b in base.bases):
+                    found.add(klass)
+        return frozenset(found)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "_loop", loop_set(self.linker, self.graph))
+        object.__setattr__(self, "_async_test_bases", self._find_async_test_bases())
         by_name: dict[str, list[str]] = {}
         for qualname, func in self.linker.functions.items():
             if func.class_qualname is not None:
@@ -113,6 +135,7 @@ class RepoPlan:
 
     _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
+    _async_test_bases: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
 
 def _short(qualname: str) -> str:
@@ -326,14 +349,16 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         if UNITTEST_CASE not in linker.mro(cls.qualname):
             continue
         methods = [linker.functions.get(f"{cls.qualname}.{m}") for m in cls.methods]
+        if cls.qualname in repo.async_test_bases:
+            async_test_cases.append(cls.span)  # a subclass has async tests: the base must run them
         if not any(f is not None and repo.is_async(f.qualname) for f in methods):
             continue
-        async_test_cases.append(cls.span)
         for method in methods:
             if method is not None and repo.is_async(method.qualname) and method.name in _ASYNC_HOOKS:
                 renamed_defs.append((method.span, _ASYNC_HOOKS[method.name]))
 
     cors_calls, extension_renames = _extensions(repo, module, findings)
+    findings.extend(_missing_apis(repo, module))
 
     return FilePlan(
         path=module.path,
@@ -430,8 +455,12 @@ def _with_items_text(func: FunctionInfo, items: tuple[Span, ...]) -> str:
 def _data_is_a_dict(linker: Linker, func: FunctionInfo, call: Use) -> bool:
     """`client.post(data=form)` where `form` is known to be a dict (a literal, a parametrize row)."""
     for use in func.uses:
-        if use.arg_key == "data" and use.kind in ("name", "attr") and _inside(use.span, call.span):
+        if use.arg_key != "data" or not _inside(use.span, call.span):
+            continue
+        if use.kind in ("name", "attr"):
             return linker.resolve(use.ref) == "builtins.dict()"
+        if use.kind == "call":  # `data=dict(a="1")`
+            return linker.resolve(use.ref) in ("builtins.dict", "builtins.dict()")
     return False
 
 
@@ -560,3 +589,24 @@ def _extensions(repo: RepoPlan, module: ModuleIndex, findings: list[Finding]) ->
         )
     cors_calls = [u.span for u in cors_uses] if "flask_cors" in renamed else []
     return cors_calls, tuple(sorted(renamed.items()))
+
+
+def _missing_apis(repo: RepoPlan, module: ModuleIndex) -> list[Finding]:
+    """Uses of Flask APIs Quart lacks (`request.environ`, `app.wsgi_app`): one finding per use."""
+    missing = loader.quart_api().missing
+    out = []
+    uses = [u for f in module.functions for u in f.uses] + list(module.module_uses)
+    for use in uses:
+        if use.kind not in ("attr", "call"):
+            continue
+        resolved = repo.linker.resolve(use.ref)
+        for key, advice in missing.items():
+            if resolved == key or resolved.startswith(key + ".") or resolved.startswith(key + "["):
+                out.append(Finding("QFY150", Severity.WARNING, f"`{use.text}`: {advice}", module.path,
+                                   use.span.line, use.span.col))
+                break
+    # `request.environ.get(...)` is a call and an attribute on one line: report the line once.
+    unique: dict[tuple[int, str], Finding] = {}
+    for finding in out:
+        unique.setdefault((finding.line, finding.message.split("`: ", 1)[-1]), finding)
+    return list(unique.values())

@@ -20,12 +20,17 @@ from quartify.cli import rules as rules_mod
 from quartify.core.config import ConfigError, Options, extra_rules_from, find_pyproject, project_settings
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.source import write_atomic
-from quartify.core.types import FileResult, RunResult, Status
+from quartify.core.discover import common_root
+from quartify.core.formatting import black_settings, format_changed
+from quartify.core.types import FileResult, RunResult, Severity, Status
 from quartify.deps import is_dependency_file
 from quartify.rules.blocking import RuleError
 from quartify.rules.blocking import tables as blocking_tables
 from quartify.report.diff import colourise, unified_diff
-from quartify.report.terminal import render_findings, render_summary
+from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
+from quartify.report.terminal import render_findings, render_summary, render_typecheck
+from quartify.typecheck import TypecheckResult
+from quartify.typecheck import typecheck as run_typecheck
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +51,14 @@ def main() -> None:
                    "where safe; or only report.")
 @click.option("--select", "select", multiple=True, help="Only these finding codes (prefixes, repeatable).")
 @click.option("--ignore", "ignore", multiple=True, help="Drop these finding codes (prefixes, repeatable).")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
+              help="Also write a report: json, sarif, md or html (repeatable).")
+@click.option("--typecheck", is_flag=True, help="Run mypy before and after; report only the errors the migration adds.")
+@click.option("--python-executable", type=str, default=None,
+              help="The project's interpreter, for --typecheck (default: .venv/venv in the project, else quartify's).")
+@click.option("--format-code", is_flag=True, help="Run black on the files quartify changes.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
+              help="Exit 1 when findings at or above this severity remain.")
 @click.option("--quiet", "-q", is_flag=True, help="Only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also informational findings.")
 def migrate_cmd(
@@ -58,6 +71,11 @@ def migrate_cmd(
     blocking: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    reports: tuple[str, ...],
+    typecheck: bool,
+    python_executable: str | None,
+    format_code: bool,
+    fail_on: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -74,6 +92,10 @@ def migrate_cmd(
     if missing:
         raise click.UsageError(f"no such file or directory: {missing[0]}")
 
+    try:
+        report_specs = [parse_spec(spec) for spec in reports]
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     dry_run = show_diff or check
     if err.is_terminal and not quiet:
         with Progress(transient=True, console=err) as bar:
@@ -87,6 +109,17 @@ def migrate_cmd(
             result = migrate_paths(list(paths), options, progress)
     else:
         result = migrate_paths(list(paths), options)
+    root = common_root(list(paths))
+    pyproject = find_pyproject(root)
+    black_config = black_settings(pyproject)
+    if format_code:
+        result = format_changed(result, black_config)
+    checked = None
+    if typecheck:  # before writing: the baseline is read from the untouched tree
+        checked = run_typecheck(
+            root, {f.path: f.new_source for f in result.files if f.path.suffix == ".py"},
+            python_executable=python_executable,
+        )
     out = sys.stdout
     if show_diff:
         colour = out.isatty()
@@ -100,7 +133,22 @@ def migrate_cmd(
     render_findings(err, result, verbose)
     err.print(f"{len(result.files)} files, {result.excluded} excluded", highlight=False)
     render_summary(err, result, dry_run)
-    sys.exit(exit_code(result, dry_run))
+    if black_config is not None:
+        err.print("the project configures black ([tool.black])" + (": --format-code used its settings" if format_code
+                  else "; --format-code would format changed files with it"), highlight=False)
+    if checked is not None:
+        render_typecheck(err, checked)
+    if report_specs:
+        data = ReportData.from_run(
+            result, root=root, typecheck=checked, timings=dict(result.timings), dry_run=dry_run,
+            async_chains=[AsyncChain(a.path, a.line, a.qualname, a.chain) for a in result.async_functions],
+        )
+        for written in write_reports(data, report_specs):
+            err.print(f"wrote {written}", highlight=False)
+    code = exit_code(result, dry_run)
+    if code == 0 and fails_on(result, fail_on, checked):
+        code = 1
+    sys.exit(code)
 
 
 migrate_cmd.name = "migrate"
@@ -134,6 +182,19 @@ def _options(
         ignore=(*settings.get("ignore", ()), *ignore),
         extra_rules=extra,
     )
+
+
+_RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+
+
+def fails_on(result: RunResult, threshold: str, checked: TypecheckResult | None) -> bool:
+    """`--fail-on`: findings (and new type errors, which are errors) at or above the threshold."""
+    if threshold == "never":
+        return False
+    floor = _RANK[Severity(threshold)]
+    if checked is not None and checked.new_errors:
+        return True
+    return any(_RANK[f.severity] >= floor for f in result.all_findings())
 
 
 def exit_code(result: RunResult, dry_run: bool) -> int:

@@ -83,7 +83,7 @@ class RewriteClientCalls(Concern):
                 ]
             elif span in self.dict_data:
                 replace[i] = [args[i].with_changes(keyword=cst.Name("form"))]
-            elif not isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            elif isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):  # a call (json.dumps) gives str/bytes
                 self._finding(
                     span,
                     "Quart's test client ignores a dict passed as `data=` (the body is sent empty); "
@@ -93,21 +93,34 @@ class RewriteClientCalls(Concern):
         if "content_type" in by_name:
             i = by_name["content_type"]
             content_type = _string_value(args[i].value)
-            if content_type is not None and content_type.split(";")[0].strip() in _FORM_TYPES:
-                replace[i] = []  # Quart sets the form content type itself
+            body_is_form = "files" in by_name or "form" in by_name or (
+                "data" in by_name and (isinstance(args[by_name["data"]].value, cst.Dict) or span in self.dict_data)
+            )
+            if content_type is not None and content_type.split(";")[0].strip() in _FORM_TYPES and body_is_form:
+                replace[i] = []  # Quart builds the form body and sets its content type itself
             else:
-                header = cst.DictElement(_str("Content-Type"), args[i].value)
+                header: cst.DictElement | None = cst.DictElement(_str("Content-Type"), args[i].value)
                 if "headers" in by_name:
                     h = by_name["headers"]
                     headers = args[h].value
-                    if not isinstance(headers, cst.Dict):  # `headers=auth` -> `{**auth, "Content-Type": ...}`
+                    if isinstance(headers, cst.List):  # `headers=[("X-A", "1")]`: add a pair
+                        pair = cst.Element(cst.Tuple([cst.Element(_str("Content-Type"), comma=_comma()),
+                                                      cst.Element(args[i].value)]))
+                        items = [*headers.elements]
+                        if items:
+                            items[-1] = items[-1].with_changes(comma=_comma())
+                        args[h] = args[h].with_changes(value=headers.with_changes(elements=[*items, pair]))
+                        replace[i] = []
+                        header = None
+                    elif not isinstance(headers, cst.Dict):  # `headers=auth` -> `{**auth, "Content-Type": ...}`
                         headers = cst.Dict([cst.StarredDictElement(headers)])
-                    elements = [*headers.elements]
-                    if elements:
-                        elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    args[h] = args[h].with_changes(value=headers.with_changes(elements=[*elements, header]))
-                    replace[i] = []
-                else:
+                    if header is not None and isinstance(headers, cst.Dict):
+                        elements = [*headers.elements]
+                        if elements:
+                            elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                        args[h] = args[h].with_changes(value=headers.with_changes(elements=[*elements, header]))
+                        replace[i] = []
+                elif header is not None:
                     replace[i] = [args[i].with_changes(keyword=cst.Name("headers"), value=cst.Dict([header]))]
 
         if "query_string" in by_name:

@@ -8,6 +8,7 @@ prints: results are data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from quartify.core.config import Options
 from quartify.core.discover import discover, module_name
 from quartify.core.stages import Indexed, Transformed, await_outside_async, index_file, transform_file
 from quartify.core.source import Source, SourceError, decode, read
-from quartify.core.types import FileResult, Finding, RunResult, Severity, Status
+from quartify.core.types import AsyncFunction, FileResult, Finding, RunResult, Severity, Status
 from quartify.deps import rewrite_dependency_file
 
 T = TypeVar("T")
@@ -70,12 +71,23 @@ def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], in
 
 
 def migrate_paths(paths: list[Path], options: Options, progress: Progress | None = None) -> RunResult:
+    started = time.perf_counter()
     inputs, excluded, _root = inputs_for(paths, options)
+    discovered = time.perf_counter()
     result = migrate(inputs, options, progress)
-    return RunResult(result.files, excluded, result.findings)
+    timings = (("discover", discovered - started), *result.timings)
+    return RunResult(result.files, excluded, result.findings, result.async_functions, timings)
 
 
 def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
+    clock = [time.perf_counter()]
+    timings: list[tuple[str, float]] = []
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        timings.append((stage, now - clock[0]))
+        clock[0] = now
+
     everything = sorted(inputs, key=lambda f: f.display)
     files = [f for f in everything if not f.dependency_file]
     dependency_results = migrate_dependency_files([f for f in everything if f.dependency_file])
@@ -89,9 +101,11 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     if progress:
         progress("index", len(files), len(files))
 
+    lap("index")
     good = [i for i in indexed if i.index is not None]
     repo = plan_repo([i.index for i in good if i.index is not None], options)
     plans = {i.display: plan_file(repo, i.index) for i in good if i.index is not None}
+    lap("solve and plan")
 
     todo = [i for i in good if plans[i.display].has_edits]
     transformed: list[Transformed] = _map(
@@ -115,7 +129,15 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         results.append(_verify(repo, item, plan, done))
     results.extend(dependency_results)
     results.sort(key=lambda r: r.path.as_posix())
-    return RunResult(tuple(results), 0, ())
+    lap("transform and verify")
+    changed = {r.path for r in results if r.status is Status.CHANGED}
+    made_async = tuple(
+        AsyncFunction(i.display, f.span.line, f.qualname[len(i.index.module) + 1 :].replace(".<locals>", ""),
+                      repo.chain_steps(f.qualname))
+        for i in good if i.index is not None and i.path in changed
+        for f in i.index.functions if repo.is_async(f.qualname) and not f.is_async
+    )
+    return RunResult(tuple(results), 0, (), made_async, tuple(timings))
 
 
 _PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}

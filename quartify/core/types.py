@@ -86,12 +86,24 @@ class FileResult:
 
 
 @dataclass(frozen=True)
+class AsyncFunction:
+    """A function the run made `async def`, with the chain that says why."""
+
+    path: str
+    line: int
+    qualname: str
+    chain: tuple[ChainStep, ...]
+
+
+@dataclass(frozen=True)
 class RunResult:
     """The outcome of one pipeline run over a set of files."""
 
     files: tuple[FileResult, ...]
     excluded: int = 0
     findings: tuple[Finding, ...] = field(default=())
+    async_functions: tuple[AsyncFunction, ...] = ()
+    timings: tuple[tuple[str, float], ...] = ()  # stage -> seconds
 
     @property
     def changed(self) -> tuple[FileResult, ...]:

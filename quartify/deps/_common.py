@@ -239,4 +239,7 @@ def mode_changed(path: str, line: int, old: str) -> Finding:
 @cache
 def extension_modules() -> dict[str, TableEntry]:
     """Import name -> extension entry (`flask_cors` -> Flask-CORS)."""
-    return {module: entry for entry in tables().extensions.values() for module in entry.modules}
+    text = resources.files("quartify.deps").joinpath("extensions.toml").read_text(encoding="utf-8")
+    imports_only = _entries(tomllib.loads(text).get("imports", {}))
+    entries = [*tables().extensions.values(), *imports_only.values()]
+    return {module: entry for entry in entries for module in entry.modules}

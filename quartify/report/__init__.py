@@ -15,7 +15,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from quartify.report import html, json_report, markdown, sarif
-from quartify.report.model import AsyncChain, ReportData, TypecheckError, TypecheckResult
+from quartify.report.model import (
+    AsyncChain,
+    ReportData,
+    TypecheckError,
+    TypecheckResult,
+)
 
 Renderer = Callable[[ReportData], str]
 
@@ -33,6 +38,7 @@ __all__ = [
     "AsyncChain",
     "ReportData",
     "TypecheckError",
+    "TypecheckLike",
     "TypecheckResult",
     "parse_spec",
     "render",

@@ -43,7 +43,7 @@ def highlight(source: str, python: bool = True) -> list[str]:
     if not python or any(ch in source for ch in _ODD_BREAKS) or "\r" in source.replace("\r\n", ""):
         return plain(source)
     rows = io.StringIO(source, newline="").readlines()  # split on \n only (keeping \r\n's \r)
-    texts = [r[:-2] if r.endswith("\r\n") else r[:-1] if r.endswith("\n") else r for r in rows]
+    texts = [r.removesuffix("\n").removesuffix("\r") for r in rows]
     if len(texts) != len(source.splitlines()):
         return plain(source)
     spans: list[list[tuple[int, int, str]]] = [[] for _ in texts]

@@ -15,7 +15,13 @@ from html import escape
 
 from quartify.core.types import ChainStep, Finding, Status
 from quartify.report.highlight import highlight
-from quartify.report.model import TYPECHECK_CATEGORIES, AsyncChain, FileReport, ReportData
+from quartify.report.model import (
+    TYPECHECK_CATEGORIES,
+    AsyncChain,
+    FileReport,
+    ReportData,
+    TypecheckError,
+)
 
 CONTEXT = 3
 
@@ -41,19 +47,27 @@ class _Layout:
     report: FileReport | None
     findings: tuple[Finding, ...]
     chains: tuple[AsyncChain, ...]
+    typecheck: tuple[TypecheckError, ...]
     rows: list[_Row] = field(default_factory=list)
     shown: list[bool] = field(default_factory=list)
     by_old: dict[int, int] = field(default_factory=dict)  # original line -> row index
+    by_new: dict[int, int] = field(default_factory=dict)  # migrated line -> row index (old when unchanged)
 
     @property
     def anchor(self) -> str:
         return f"file-{self.index}"
 
+    def row_id(self, index: int) -> str:
+        row = self.rows[index]
+        return f"{self.anchor}-L{row.old}" if row.old is not None else f"{self.anchor}-N{row.new}"
+
     def row_anchor(self, old_line: int) -> str | None:
         row = self.by_old.get(old_line)
-        if row is None or not self.shown[row]:
-            return None
-        return f"{self.anchor}-L{old_line}"
+        return self.row_id(row) if row is not None and self.shown[row] else None
+
+    def new_row_anchor(self, new_line: int) -> str | None:
+        row = self.by_new.get(new_line)
+        return self.row_id(row) if row is not None and self.shown[row] else None
 
 
 def _rows(report: FileReport | None) -> list[_Row]:
@@ -80,13 +94,18 @@ def _rows(report: FileReport | None) -> list[_Row]:
 def _layout(index: int, path: str, data: ReportData, findings: tuple[Finding, ...]) -> _Layout:
     report = data.file(path)
     chains = data.chains_by_path().get(path, ())
-    layout = _Layout(index, path, report, findings, chains, _rows(report))
+    errors = tuple(e for e in data.typecheck.new_errors if e.path == path) if data.typecheck is not None else ()
+    layout = _Layout(index, path, report, findings, chains, errors, _rows(report))
+    unchanged = report is None or report.new_source is None
     for i, row in enumerate(layout.rows):
         if row.old is not None:
             layout.by_old[row.old] = i
+        if row.new is not None or unchanged:
+            layout.by_new[row.new if row.new is not None else row.old or 0] = i
     wanted = [i for i, row in enumerate(layout.rows) if row.kind != "ctx"]
     wanted += [layout.by_old[f.line] for f in findings if f.line in layout.by_old]
     wanted += [layout.by_old[c.line] for c in chains if c.line in layout.by_old]
+    wanted += [layout.by_new[e.line] for e in errors if e.line in layout.by_new]
     layout.shown = [False] * len(layout.rows)
     for i in wanted:
         for j in range(max(0, i - CONTEXT), min(len(layout.rows), i + CONTEXT + 1)):
@@ -98,12 +117,13 @@ class _Links:
     def __init__(self, layouts: list[_Layout]) -> None:
         self.by_path = {layout.path: layout for layout in layouts}
 
-    def to(self, path: str, line: int) -> str:
+    def to(self, path: str, line: int, new: bool = False) -> str:
+        """A link to `path:line` (an original line, or a migrated one when `new`)."""
         label = _e(f"{path}:{line}")
         layout = self.by_path.get(path)
         if layout is None:
             return f'<span class="loc">{label}</span>'
-        target = layout.row_anchor(line) or layout.anchor
+        target = (layout.new_row_anchor(line) if new else layout.row_anchor(line)) or layout.anchor
         return f'<a class="loc" href="#{_e(target)}">{label}</a>'
 
 
@@ -121,11 +141,17 @@ def _chain(steps: tuple[ChainStep, ...], links: _Links) -> str:
 
 
 def _finding(f: Finding, number: int, links: _Links) -> str:
+    severity = _e(f.severity.value)
     parts = [
-        f'<div class="finding sev-{_e(f.severity.value)}" id="finding-{number}" data-code="{_e(f.code)}" '
-        f'data-path="{_e(f.path)}" data-line="{f.line}" data-severity="{_e(f.severity.value)}">',
-        f'<div class="finding-head"><span class="badge sev-{_e(f.severity.value)}">{_e(f.severity.value)}</span> '
-        f'<strong class="code">{_e(f.code)}</strong> <span class="loc">{_e(f"{f.path}:{f.line}:{f.col + 1}")}</span></div>',
+        (
+            f'<div class="finding sev-{severity}" id="finding-{number}" data-code="{_e(f.code)}" '
+            f'data-path="{_e(f.path)}" data-line="{f.line}" data-severity="{severity}">'
+        ),
+        (
+            f'<div class="finding-head"><span class="badge sev-{severity}">{severity}</span> '
+            f'<strong class="code">{_e(f.code)}</strong> '
+            f'<span class="loc">{_e(f"{f.path}:{f.line}:{f.col + 1}")}</span></div>'
+        ),
         f'<p class="message">{_message(f.message)}</p>',
     ]
     if f.fix is not None:
@@ -142,6 +168,17 @@ def _async_chain(c: AsyncChain, links: _Links) -> str:
         f'<div class="async-fn" data-path="{_e(c.path)}" data-line="{c.line}" data-qualname="{_e(c.qualname)}">'
         f'<details><summary><span class="t-a">async</span> <code>{_e(c.qualname)}</code> '
         f'<span class="loc">{_e(f"{c.path}:{c.line}")}</span></summary>{body}</details></div>'
+    )
+
+
+def _typecheck_note(e: TypecheckError) -> str:
+    return (
+        f'<div class="typecheck-error" data-path="{_e(e.path)}" data-line="{e.line}" data-category="{_e(e.category)}">'
+        f'<span class="badge sev-error">type check</span> <strong class="code">{_e(e.category)}</strong> '
+        f'<span class="loc">{_e(f"{e.path}:{e.line}:{e.col + 1}")}</span> {_e(e.message)} '
+        + (f"<code>{_e(e.code)}</code>" if e.code else "")
+        + (f'<p class="hint">{_e(e.hint)}</p>' if e.hint else "")
+        + "</div>"
     )
 
 
@@ -171,6 +208,10 @@ def _section(layout: _Layout, numbers: dict[int, int], links: _Links) -> str:
         at = layout.by_old.get(c.line)
         if at is not None:
             anchored.setdefault(at, []).append(_async_chain(c, links))
+    for e in layout.typecheck:
+        at = layout.by_new.get(e.line)
+        if at is not None:
+            anchored.setdefault(at, []).append(_typecheck_note(e))
     if loose:
         out.append('<div class="file-findings">' + "".join(loose) + "</div>")
     if layout.chains:
@@ -187,10 +228,9 @@ def _section(layout: _Layout, numbers: dict[int, int], links: _Links) -> str:
             if i != previous + 1:
                 out.append(_hunk_header(layout.rows, layout.shown, i))
             previous = i
-            row_id = f' id="{layout.anchor}-L{row.old}"' if row.old is not None else ""
             sign = {"add": "+", "del": "-", "ctx": " "}[row.kind]
             out.append(
-                f'<tr class="{row.kind}"{row_id}><td class="ln">{row.old or ""}</td><td class="ln">{row.new or ""}</td>'
+                f'<tr class="{row.kind}" id="{layout.row_id(i)}"><td class="ln">{row.old or ""}</td><td class="ln">{row.new or ""}</td>'
                 f'<td class="src"><span class="sign">{sign}</span>{row.html}</td></tr>'
             )
             for note in anchored.get(i, ()):
@@ -236,7 +276,7 @@ def _summary(data: ReportData) -> str:
     return f'<section id="summary"><h2>Summary</h2><div class="tables">{out}</div></section>'
 
 
-def _manual(data: ReportData, numbers: dict[int, int]) -> str:
+def _manual(data: ReportData, numbers: dict[int, int], links: _Links) -> str:
     items = [
         f'<li class="sev-{_e(f.severity.value)}"><a href="#finding-{numbers[id(f)]}">{_e(f.code)} '
         f'{_e(f"{f.path}:{f.line}")}</a> {_message(f.message)}</li>'
@@ -244,30 +284,34 @@ def _manual(data: ReportData, numbers: dict[int, int]) -> str:
     ]
     if data.typecheck is not None:
         items += [
-            f'<li class="sev-error">type check ({_e(e.category)}) {_e(f"{e.path}:{e.line}")} {_e(e.message)} '
-            f"<code>{_e(e.code)}</code></li>"
+            f'<li class="sev-error">type check ({_e(e.category)}) {links.to(e.path, e.line, new=True)} {_e(e.message)} '
+            + (f"<code>{_e(e.code)}</code>" if e.code else "") + "</li>"
             for e in data.typecheck.new_errors
         ]
     body = f'<ul class="checklist">{"".join(items)}</ul>' if items else "<p>Nothing left to do by hand.</p>"
     return f'<section id="manual"><h2>Manual work</h2>{body}</section>'
 
 
-def _typecheck(data: ReportData) -> str:
+def _typecheck(data: ReportData, links: _Links) -> str:
     tc = data.typecheck
     if tc is None:
         return '<section id="typecheck"><h2>Type check</h2><p class="muted">Not run.</p></section>'
     out = [
         '<section id="typecheck"><h2>Type check</h2>',
-        f"<p>Errors before the migration: {tc.baseline_count}; after: {tc.after_count}; "
-        f"new: {len(tc.new_errors)} ({tc.seconds:.1f} s).</p>",
+        (
+            f"<p>Errors before the migration: {tc.baseline_count}; after: {tc.after_count}; "
+            f"new: {len(tc.new_errors)} ({tc.seconds:.1f} s).</p>"
+        ),
     ]
+    if tc.notes:
+        out.append('<p>Incomplete:</p><ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in tc.notes) + "</ul>")
     for category in TYPECHECK_CATEGORIES:
         errors = tc.by_category()[category]
         if not errors:
             continue
         rows = "".join(
-            f'<tr><td class="loc">{_e(f"{e.path}:{e.line}:{e.col + 1}")}</td><td><code>{_e(e.code)}</code></td>'
-            f"<td>{_e(e.message)}</td></tr>"
+            f'<tr><td>{links.to(e.path, e.line, new=True)}</td><td><code>{_e(e.code)}</code></td>'
+            f"<td>{_e(e.message)}" + (f'<p class="hint">{_e(e.hint)}</p>' if e.hint else "") + "</td></tr>"
             for e in errors
         )
         out.append(f"<h3>{_e(category)} ({len(errors)})</h3><table class=\"list\"><tbody>{rows}</tbody></table>")
@@ -317,8 +361,8 @@ def render(data: ReportData) -> str:
         f"<header><h1>{_e(title)}</h1><p class=\"muted\">Flask to Quart, by quartify {_e(data.tool_version)}</p></header>",
         "<main>",
         _summary(data),
-        _manual(data, numbers),
-        _typecheck(data),
+        _manual(data, numbers, links),
+        _typecheck(data, links),
         _timings(data),
         _index(layouts),
         *(_section(layout, numbers, links) for layout in layouts),
@@ -358,7 +402,7 @@ border-left:3px solid var(--info);padding:2px 8px;margin:4px 0}
 .finding.sev-error{border-color:var(--err)}.finding.sev-warning{border-color:var(--warn)}
 .finding,.finding .message{color:var(--fg)}.finding p{margin:2px 0}
 .badge{font-size:11px;text-transform:uppercase;font-weight:600}.loc{font-family:ui-monospace,monospace;color:var(--muted)}
-.async-fn{border-color:var(--a)}ol.chain{margin:2px 0;padding-left:24px}
+.async-fn{border-color:var(--a)}.hint{white-space:pre-wrap;color:var(--muted);margin:2px 0}ol.chain{margin:2px 0;padding-left:24px}
 .t-k{color:var(--k)}.t-a{color:var(--a);font-weight:600}.t-s{color:var(--s)}.t-c{color:var(--c);font-style:italic}
 .t-n{color:var(--n)}.t-b{color:var(--b)}.t-f{color:var(--f)}.t-d{color:var(--d)}
 """

@@ -39,9 +39,17 @@ def to_dict(data: ReportData) -> dict[str, Any]:
             "baseline_count": data.typecheck.baseline_count,
             "after_count": data.typecheck.after_count,
             "seconds": data.typecheck.seconds,
+            "notes": list(data.typecheck.notes),
             "new_errors": [
-                {"path": e.path, "line": e.line, "column": e.col + 1, "code": e.code, "message": e.message,
-                 "category": e.category}
+                {
+                    "path": e.path,
+                    "line": e.line,
+                    "column": e.col + 1,
+                    "code": e.code,
+                    "message": e.message,
+                    "category": e.category,
+                    "hint": e.hint,
+                }
                 for e in data.typecheck.new_errors
             ],
         }

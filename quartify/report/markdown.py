@@ -104,7 +104,8 @@ def render(data: ReportData) -> str:
     for f in manual:
         out += _finding_item(f, checkbox=True)
     for e in tc_errors:
-        out.append(f"- [ ] type check ({escape(e.category)}) {_loc(e.path, e.line, e.col)}: {escape(e.message)} {code(e.code)}")
+        tail = f" {code(e.code)}" if e.code else ""
+        out.append(f"- [ ] type check ({escape(e.category)}) {_loc(e.path, e.line, e.col)}: {escape(e.message)}{tail}")
 
     out += ["", "## Findings by file", ""]
     grouped = data.findings_by_path()
@@ -141,17 +142,24 @@ def render(data: ReportData) -> str:
         out.append("Not run.")
     else:
         tc = data.typecheck
-        out += [
+        out.append(
             f"Errors before the migration: {tc.baseline_count}; after: {tc.after_count}; "
-            f"new: {len(tc.new_errors)} ({tc.seconds:.1f} s).",
-        ]
+            f"new: {len(tc.new_errors)} ({tc.seconds:.1f} s)."
+        )
+        if tc.notes:
+            out += ["", "Incomplete:", ""]
+            out += [f"- {escape(note)}" for note in tc.notes]
         by_category = tc.by_category()
         for category in TYPECHECK_CATEGORIES:
             errors = by_category[category]
             if not errors:
                 continue
             out += ["", f"### {escape(category)} ({len(errors)})", "", "| location | code | message |", "|---|---|---|"]
-            out += [f"| {cell(_loc(e.path, e.line, e.col))} | {cell(code(e.code))} | {escape(e.message)} |" for e in errors]
+            out += [
+                f"| {cell(_loc(e.path, e.line, e.col))} | {cell(code(e.code)) if e.code else ''} "
+                f"| {escape(e.message)}{'<br>' + escape(e.hint) if e.hint else ''} |"
+                for e in errors
+            ]
 
     if data.timings:
         out += ["", "## Timings", "", "| stage | seconds |", "|---|---:|"]

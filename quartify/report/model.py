@@ -11,12 +11,21 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from quartify import __version__
-from quartify.core.types import ChainStep, FileResult, Finding, RunResult, Safety, Severity, Status
+from quartify.core.types import (
+    ChainStep,
+    FileResult,
+    Finding,
+    RunResult,
+    Safety,
+    Severity,
+    Status,
+)
 
 TYPECHECK_CATEGORIES = ("missed-await", "quart-api", "other")
 
@@ -25,9 +34,9 @@ TYPECHECK_CATEGORIES = ("missed-await", "quart-api", "other")
 class TypecheckError:
     """One type-check error present after the migration but not before it.
 
-    `line` is 1-based and `col` 0-based, like `Finding`; `category` is one of
-    `TYPECHECK_CATEGORIES`: a coroutine used without `await`, a Quart API used the Flask way,
-    or anything else.
+    A position in the migrated source: `line` 1-based and `col` 0-based, like `Finding`.
+    `category` is one of `TYPECHECK_CATEGORIES`: a coroutine used without `await`, a Quart
+    API used the Flask way, or anything else; `hint` holds the checker's notes, one per line.
     """
 
     path: str
@@ -36,6 +45,7 @@ class TypecheckError:
     code: str
     message: str
     category: str = "other"
+    hint: str = ""
 
     def __post_init__(self) -> None:
         if self.category not in TYPECHECK_CATEGORIES:
@@ -44,15 +54,63 @@ class TypecheckError:
 
 @dataclass(frozen=True)
 class TypecheckResult:
-    """The type check run around the migration: errors before, after, and the new ones."""
+    """The type check run around the migration: errors before, after, and the new ones;
+    `notes` says what made the check less than complete (empty when all went as planned)."""
 
     new_errors: tuple[TypecheckError, ...]
     baseline_count: int
     after_count: int
     seconds: float
+    notes: tuple[str, ...] = ()
 
     def by_category(self) -> dict[str, tuple[TypecheckError, ...]]:
         return {c: tuple(e for e in self.new_errors if e.category == c) for c in TYPECHECK_CATEGORIES}
+
+    @classmethod
+    def of(cls, value: TypecheckLike) -> TypecheckResult:
+        """This model's copy of any result of the same shape (`quartify.typecheck.TypecheckResult`)."""
+        if isinstance(value, TypecheckResult):
+            return value
+        return cls(
+            new_errors=tuple(
+                TypecheckError(
+                    e.path, e.line, e.col, e.code, e.message, e.category, str(getattr(e, "hint", "") or "")
+                )
+                for e in value.new_errors
+            ),
+            baseline_count=value.baseline_count,
+            after_count=value.after_count,
+            seconds=value.seconds,
+            notes=tuple(str(n) for n in getattr(value, "notes", ()) or ()),
+        )
+
+
+class TypecheckErrorLike(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def col(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+
+
+class TypecheckLike(Protocol):
+    """What `ReportData.from_run` accepts as a type-check result."""
+
+    @property
+    def new_errors(self) -> Sequence[TypecheckErrorLike]: ...
+    @property
+    def baseline_count(self) -> int: ...
+    @property
+    def after_count(self) -> int: ...
+    @property
+    def seconds(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -133,7 +191,7 @@ class ReportData:
         result: RunResult,
         *,
         root: Path | None = None,
-        typecheck: TypecheckResult | None = None,
+        typecheck: TypecheckLike | None = None,
         timings: Mapping[str, float] | None = None,
         async_chains: Iterable[AsyncChain] = (),
         dry_run: bool = False,
@@ -141,7 +199,9 @@ class ReportData:
     ) -> ReportData:
         """`root` is the directory the run's display paths are relative to (the pipeline's
         discovery root, `quartify.core.discover.common_root(paths)`); without it, it is
-        inferred from the findings, then from the files' common directory."""
+        inferred from the findings, then from the files' common directory. `typecheck` is
+        any result shaped like `quartify.typecheck.TypecheckResult`; `timings` maps a stage
+        name to seconds; `async_chains` says why each function became async."""
         base = root.resolve() if root is not None else _infer_root(result.files)
         files = tuple(sorted((_file_report(f, base) for f in result.files), key=lambda f: f.path))
         return cls(
@@ -149,7 +209,7 @@ class ReportData:
             files=files,
             findings=result.all_findings(),
             excluded=result.excluded,
-            typecheck=typecheck,
+            typecheck=TypecheckResult.of(typecheck) if typecheck is not None else None,
             timings=tuple((str(k), float(v)) for k, v in (timings or {}).items()),
             async_chains=tuple(sorted(async_chains, key=lambda c: (c.path, c.line, c.qualname))),
             root=base.as_posix() if base is not None else None,

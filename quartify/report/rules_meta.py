@@ -19,45 +19,120 @@ class RuleInfo:
     category: str
 
 
-# The codes outside the blocking-call tables (README "Findings").
+# The codes outside the blocking-call tables (README "Findings"):
+# code: (name, summary, help, default severity, category).
 _CORE: dict[str, tuple[str, str, str, str, str]] = {
-    "QFY001": ("CannotMigrate", "the file could not be read or parsed; it was left unchanged",
-               "Fix the syntax or encoding problem, then run quartify again.", "error", "input"),
-    "QFY002": ("VerificationFailed", "the rewritten file failed verification; the original was left unchanged",
-               "Migrate this file by hand, and report the case to quartify.", "error", "verify"),
-    "QFY101": ("AwaitImpossibleHere",
-               "a Quart awaitable or async call cannot be awaited where it stands (lambda, generator "
-               "expression, or a function that must stay sync)",
-               "Restructure the code so the awaitable is reached from an async function, e.g. compute the "
-               "value before the lambda or generator, or move the work out of the sync-only function.",
-               "error", "async"),
-    "QFY102": ("AsyncWithImpossibleHere", "a `with` needs `async with` in a function that must stay sync",
-               "Move the context manager into an async function.", "error", "async"),
-    "QFY103": ("AwaitAtModuleLevel", "an awaitable is used at module level",
-               "Move the call into an async function, e.g. a `before_serving` hook.", "error", "async"),
-    "QFY104": ("UnresolvedCallMayNeedAwait",
-               "a call quartify cannot resolve shares its name with a method that became async",
-               "If the call reaches the async method, add `await` and make the caller async.", "warning", "async"),
-    "QFY105": ("StreamWithContextAtModuleLevel", "`@stream_with_context` at module level (Quart applies it eagerly)",
-               "Apply `stream_with_context` inside the view that returns the stream.", "error", "quart-api"),
-    "QFY110": ("FlaskImportKept", "a Flask import with no Quart counterpart stays on Flask",
-               "Find a Quart equivalent or keep Flask installed for this import.", "warning", "imports"),
-    "QFY120": ("FlaskExtensionDependency", "a Flask extension dependency, with its Quart replacement",
-               "Replace the extension with its Quart counterpart and adapt its use.", "warning", "dependencies"),
-    "QFY121": ("PytestFlaskDependency", "`pytest-flask`, which has no Quart counterpart",
-               "Replace pytest-flask fixtures with Quart's test client fixtures.", "warning", "dependencies"),
-    "QFY122": ("DependencyNotRewritten",
-               "a Flask dependency quartify could not rewrite (lock file, multi-line requirement)",
-               "Update the dependency by hand (and regenerate the lock file).", "warning", "dependencies"),
-    "QFY123": ("PytestAsyncioModeChanged", "`asyncio_mode` changed to `auto`",
-               "Check that the rest of the test suite is fine with pytest-asyncio's auto mode.", "info", "dependencies"),
-    "QFY124": ("DependencyFileUnparsable", "a dependency or configuration file does not parse",
-               "Fix the file, then run quartify again.", "warning", "dependencies"),
-    "QFY130": ("TestClientArgument",
-               "a test-client argument Quart takes differently and quartify cannot reshape",
-               "Pass the argument the Quart way (e.g. `form=` for form data, `json=` for JSON).", "warning", "tests"),
-    "QFY131": ("TestClientMethodMissing", "a test-client method Quart does not have",
-               "Rewrite the test without this method (e.g. read cookies from the cookie jar).", "warning", "tests"),
+    "QFY001": (
+        "CannotMigrate",
+        "the file could not be read or parsed; it was left unchanged",
+        "Fix the syntax or encoding problem, then run quartify again.",
+        "error",
+        "input",
+    ),
+    "QFY002": (
+        "VerificationFailed",
+        "the rewritten file failed verification; the original was left unchanged",
+        "Migrate this file by hand, and report the case to quartify.",
+        "error",
+        "verify",
+    ),
+    "QFY101": (
+        "AwaitImpossibleHere",
+        (
+            "a Quart awaitable or async call cannot be awaited where it stands (lambda, generator "
+            "expression, or a function that must stay sync)"
+        ),
+        (
+            "Restructure the code so the awaitable is reached from an async function, e.g. compute the "
+            "value before the lambda or generator, or move the work out of the sync-only function."
+        ),
+        "error",
+        "async",
+    ),
+    "QFY102": (
+        "AsyncWithImpossibleHere",
+        "a `with` needs `async with` in a function that must stay sync",
+        "Move the context manager into an async function.",
+        "error",
+        "async",
+    ),
+    "QFY103": (
+        "AwaitAtModuleLevel",
+        "an awaitable is used at module level",
+        "Move the call into an async function, e.g. a `before_serving` hook.",
+        "error",
+        "async",
+    ),
+    "QFY104": (
+        "UnresolvedCallMayNeedAwait",
+        "a call quartify cannot resolve shares its name with a method that became async",
+        "If the call reaches the async method, add `await` and make the caller async.",
+        "warning",
+        "async",
+    ),
+    "QFY105": (
+        "StreamWithContextAtModuleLevel",
+        "`@stream_with_context` at module level (Quart applies it eagerly)",
+        "Apply `stream_with_context` inside the view that returns the stream.",
+        "error",
+        "quart-api",
+    ),
+    "QFY110": (
+        "FlaskImportKept",
+        "a Flask import with no Quart counterpart stays on Flask",
+        "Find a Quart equivalent, or keep Flask installed for this import.",
+        "warning",
+        "imports",
+    ),
+    "QFY120": (
+        "FlaskExtensionDependency",
+        "a Flask extension dependency, with its Quart replacement",
+        "Replace the extension with its Quart counterpart and adapt its use.",
+        "warning",
+        "dependencies",
+    ),
+    "QFY121": (
+        "PytestFlaskDependency",
+        "`pytest-flask`, which has no Quart counterpart",
+        "Replace pytest-flask fixtures with fixtures around Quart's test client.",
+        "warning",
+        "dependencies",
+    ),
+    "QFY122": (
+        "DependencyNotRewritten",
+        "a Flask dependency quartify could not rewrite (lock file, multi-line requirement)",
+        "Update the dependency by hand (and regenerate the lock file).",
+        "warning",
+        "dependencies",
+    ),
+    "QFY123": (
+        "PytestAsyncioModeChanged",
+        "`asyncio_mode` changed to `auto`",
+        "Check that the rest of the test suite is fine with pytest-asyncio's auto mode.",
+        "info",
+        "dependencies",
+    ),
+    "QFY124": (
+        "DependencyFileUnparsable",
+        "a dependency or configuration file does not parse",
+        "Fix the file, then run quartify again.",
+        "warning",
+        "dependencies",
+    ),
+    "QFY130": (
+        "TestClientArgument",
+        "a test-client argument Quart takes differently and quartify cannot reshape",
+        "Pass the argument the Quart way (e.g. `form=` for form data, `json=` for JSON).",
+        "warning",
+        "tests",
+    ),
+    "QFY131": (
+        "TestClientMethodMissing",
+        "a test-client method Quart does not have",
+        "Rewrite the test without this method (e.g. read cookies from the cookie jar).",
+        "warning",
+        "tests",
+    ),
 }
 
 TYPECHECK_RULES: dict[str, RuleInfo] = {

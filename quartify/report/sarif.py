@@ -96,9 +96,9 @@ def _typecheck_result(e: TypecheckError, index: int) -> dict[str, Any]:
         "ruleId": TYPECHECK_RULES[e.category].code,
         "ruleIndex": index,
         "level": "error",
-        "message": {"text": f"{e.message} [{e.code}]" if e.code else e.message},
+        "message": {"text": " ".join(filter(None, (e.message, f"[{e.code}]" if e.code else "", e.hint)))},
         "locations": [{"physicalLocation": _physical(e.path, e.line, e.col)}],
-        "properties": {"typecheckCode": e.code, "category": e.category},
+        "properties": {"typecheckCode": e.code, "category": e.category, "hint": e.hint},
     }
 
 
@@ -119,6 +119,10 @@ def to_dict(data: ReportData) -> dict[str, Any]:
         "executionSuccessful": True,
         "properties": {"timings": dict(data.timings), "dryRun": data.dry_run},
     }
+    if data.typecheck is not None and data.typecheck.notes:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "warning", "message": {"text": f"type check: {note}"}} for note in data.typecheck.notes
+        ]
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from quartify.core.types import RunResult, Severity
+from quartify.typecheck import TypecheckResult
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -42,3 +43,17 @@ def render_summary(console: Console, result: RunResult, dry_run: bool) -> None:
     for code, count in sorted(by_code.items()):
         table.add_row(f"findings {code}", str(count))
     console.print(table)
+
+
+def render_typecheck(console: Console, checked: TypecheckResult) -> None:
+    """The errors mypy reports after migration and not before, by category."""
+    console.print(
+        f"type check: {len(checked.new_errors)} new error(s) "
+        f"({checked.baseline_count} before, {checked.after_count} after, {checked.seconds:.1f}s)",
+        highlight=False,
+    )
+    for error in checked.new_errors:
+        console.print(f"{error.path}:{error.line}:{error.col + 1}: [{error.category}] {error.message} [{error.code}]",
+                      highlight=False, markup=False, soft_wrap=True)
+    for note in checked.notes:
+        console.print(f"type check note: {note}", highlight=False, markup=False, soft_wrap=True)

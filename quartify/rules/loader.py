@@ -36,6 +36,7 @@ class QuartApi:
     awaitables: dict[str, Awaitable]
     keyword_renames: dict[str, dict[str, str]]
     test_client: TestClient
+    missing: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,9 @@ def quart_api() -> QuartApi:
         frozenset(tc["request_methods"]), frozenset(tc["cookie_methods"]), dict(tc["missing"]),
         frozenset(tc["default_path"]),
     )
-    return QuartApi(dict(data["canonical"]), dict(data["returns"]), awaitables, renames, test_client)
+    return QuartApi(
+        dict(data["canonical"]), dict(data["returns"]), awaitables, renames, test_client, dict(data["missing"])
+    )
 
 
 @cache

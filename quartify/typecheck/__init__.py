@@ -37,7 +37,7 @@ Which environment mypy sees, in this order:
 2. the project's virtualenv, when `<root>/.venv` or `<root>/venv` has a Python
    (`bin/python`, or `Scripts/python.exe` on Windows);
 3. otherwise quartify's own environment (mypy's default: the interpreter running mypy),
-   which has quart installed alongside quartify.
+   which has quart installed alongside quartify (a note says so when it has not).
 
 For 1 and 2 mypy is run with `--python-executable`, so it resolves imports (the project's
 other dependencies included) from that environment's site-packages. A Flask project's
@@ -48,11 +48,15 @@ package. When neither environment has quart the result carries a note saying so:
 quart, every Quart call is `Any` to mypy and nothing can be found. An interpreter that cannot
 be run is dropped, with a note, for quartify's own environment.
 
-The two mypy runs go to two worker processes (a spawned pool, so mypy's global state and the
-working directory change stay out of the caller's process) when the machine has more than
-one CPU, and run one after the other in this process otherwise or when a pool cannot be
-started. Each run takes about 3-5 s for a small app, most of it spent reading the standard
-library, Flask and Quart.
+The two mypy runs happen at once, each `mypy.api.run` in a child interpreter of quartify's
+own environment (`sys.executable -P -c ...`), so that its working directory, MYPYPATH and
+mypy's global state stay out of the caller's process; in this process, one after the other,
+when a child cannot be started. mypy plugins named in the project's config are loaded from
+quartify's environment, not the project's: one that is missing stops mypy, which the result's
+notes report. Files that do not parse are left out (mypy would stop on them); two modules with
+one name (`conftest.py` in directories without `__init__.py`) make the pass run again with
+`--explicit-package-bases`. The runs take about 3-5 s each for a small app (at once, so about
+that in all on two cores), most of it spent reading the standard library, Flask and Quart.
 
 Matching errors across the two runs tolerates the lines quartify inserts and edits: an error
 is identified by its file, code and normalised message and the text of its source line with
@@ -252,7 +256,7 @@ def _encode(text: str) -> bytes:
                 return text.encode(match.group(1).decode("ascii"))
             except (LookupError, UnicodeEncodeError):
                 break
-    return text.encode("utf-8")
+    return text.encode("utf-8", errors="replace")
 
 
 def _parses(data: bytes) -> bool:
@@ -568,6 +572,8 @@ def typecheck(
     """
     started = time.monotonic()
     root = root.resolve()
+    if root.is_file():
+        root = root.parent
     notes: list[str] = []
     originals = _relative_keys(root, old_sources or {})
     overlay = _relative_keys(root, files)  # config files (pyproject.toml) may be migrated too
@@ -626,6 +632,7 @@ def typecheck(
         ):
             if status not in (0, 1):
                 detail = "; ".join([*other, *err.strip().splitlines()][-3:]) or f"exit status {status}"
+                detail = detail.replace(str(before_tree), str(root)).replace(str(after_tree), str(root))
                 notes.append(f"mypy stopped early on the {label} code, results may be incomplete: {detail}")
         if any(e.code == "import-not-found" and '"quart"' in e.message for e in after_errors):
             notes.append(
