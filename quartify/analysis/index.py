@@ -123,6 +123,7 @@ class _ModuleIndexer:
         self.flask_import_lines: list[int] = []
         self.extension_imports: list[tuple[int, int, str]] = []
         self.star_imports: list[str] = []
+        self.worker_class: tuple[int, str] | None = None
         self.names = loader.names()
         self.scopes: list[_Scope] = []
         self.func_stack: list[_FuncBuilder] = []
@@ -176,6 +177,7 @@ class _ModuleIndexer:
             flask_import_lines=tuple(sorted(set(self.flask_import_lines))),
             extension_imports=tuple(self.extension_imports),
             star_imports=tuple(self.star_imports),
+            worker_class=self.worker_class,
             g_attributes=tuple(
                 sorted((name, refs[0] if len(set(refs)) == 1 else "") for name, refs in self.g_attrs.items())
             ),
@@ -219,6 +221,11 @@ class _ModuleIndexer:
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 value = stmt.value
+                if (
+                    any(isinstance(t, ast.Name) and t.id == "worker_class" for t in targets)
+                    and isinstance(value, ast.Constant) and isinstance(value.value, str)
+                ):
+                    self.worker_class = (stmt.lineno, value.value)
                 for target in targets:
                     if isinstance(target, ast.Name):
                         ref = self._module_ref(value) if value is not None else None

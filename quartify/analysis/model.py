@@ -111,7 +111,8 @@ class ModuleIndex:
     imports_flask: bool
     flask_import_lines: tuple[int, ...] = ()
     extension_imports: tuple[tuple[int, int, str], ...] = ()
-    star_imports: tuple[str, ...] = ()  # modules this one imports `*` from (module level)  # (line, col, module) of Flask extensions
+    star_imports: tuple[str, ...] = ()  # modules this one imports `*` from (module level)
+    worker_class: tuple[int, str] | None = None  # `worker_class = "gevent"` in a gunicorn config  # (line, col, module) of Flask extensions
     g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
 

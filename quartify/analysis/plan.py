@@ -65,6 +65,7 @@ class FilePlan:
     form_creates: tuple[Span, ...] = ()  # MyForm(...) -> await MyForm.create_form(...) (Quart-WTF)
     cors_calls: tuple[Span, ...] = ()  # CORS(app) -> app = cors(app) (Quart-CORS)
     extension_modules: tuple[tuple[str, str], ...] = ()  # imports moved: flask_bcrypt -> quart_bcrypt
+    app_runs: tuple[Span, ...] = ()  # app.run(...): keywords Quart ignores or renames
     todo_comments: tuple[tuple[Span, str], ...] = ()  # `# TODO(quartify): ...` above the statement
     findings: tuple[Finding, ...] = field(default=())
 
@@ -75,7 +76,7 @@ class FilePlan:
             or self.renames or self.keyword_renames or self.cli_bridges or self.stream_calls
             or self.client_calls or self.cookie_calls or self.default_path_calls or self.async_test_cases
             or self.offload_calls or self.response_withs or self.sleep_calls or self.todo_comments
-            or self.form_creates or self.cors_calls or self.extension_modules
+            or self.form_creates or self.cors_calls or self.extension_modules or self.app_runs
         )
 
 
@@ -359,6 +360,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
 
     cors_calls, extension_renames = _extensions(repo, module, findings)
     findings.extend(_missing_apis(repo, module))
+    app_runs = _serving(repo, module, findings)
 
     return FilePlan(
         path=module.path,
@@ -379,6 +381,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         form_creates=tuple(sorted(set(form_creates))),
         cors_calls=tuple(sorted(set(cors_calls))),
         extension_modules=extension_renames,
+        app_runs=tuple(app_runs),
         todo_comments=tuple(sorted(set(todo_comments))),
         response_withs=tuple(sorted(set(response_withs))),
         cookie_calls=tuple(sorted(set(cookie_calls))),
@@ -610,3 +613,47 @@ def _missing_apis(repo: RepoPlan, module: ModuleIndex) -> list[Finding]:
     for finding in out:
         unique.setdefault((finding.line, finding.message.split("`: ", 1)[-1]), finding)
     return list(unique.values())
+
+
+APP_RUN = "flask.Flask().run"
+
+
+def _serving(repo: RepoPlan, module: ModuleIndex, findings: list[Finding]) -> list[Span]:
+    """Green-thread stacks and development servers a Quart app leaves behind: monkey-patching,
+    Socket.IO/Sockets handlers, gevent/eventlet gunicorn workers, `app.run(...)`."""
+    serving = loader.quart_api().serving
+    linker = repo.linker
+    hypercorn = serving.hypercorn.format(module=module.module.split("@")[0] or "app")
+    runs: list[Span] = []
+
+    def add(code: str, message: str, line: int, col: int = 0, severity: Severity = Severity.WARNING) -> None:
+        findings.append(Finding(code, severity, message, module.path, line, col))
+
+    uses = [u for f in module.functions for u in f.uses] + list(module.module_uses)
+    for use in uses:
+        if use.kind != "call":
+            continue
+        resolved = linker.resolve(use.ref)
+        if resolved in serving.monkey_patches:
+            add("QFY160", f"`{use.text}()` patches the standard library for green threads; Quart runs on asyncio: "
+                f"remove it and serve with `{hypercorn}` (`-k uvloop` for the uvloop worker)", use.span.line, use.span.col)
+        elif resolved in serving.socket_runs:
+            add("QFY161", f"`{use.text}()` starts a Socket.IO server; Quart serves websockets itself: "
+                f"`{hypercorn}`", use.span.line, use.span.col)
+        elif resolved == APP_RUN:
+            runs.append(use.span)
+            add("QFY162", f"`{use.text}()` is Quart's development server (its reloader is on by default); in "
+                f"production serve with `{hypercorn}` (`-k uvloop` for the uvloop worker). Keywords Quart ignores are dropped and "
+                "`ssl_context=(cert, key)` becomes `certfile=`/`keyfile=`", use.span.line, use.span.col, Severity.INFO)
+    for func in module.functions:
+        for dec in func.decorators:
+            if linker.resolve(dec.ref) in serving.socket_handlers:
+                add("QFY161", f"`{func.name}` is a Flask-SocketIO/Flask-Sockets handler: in Quart write it as "
+                    "`@app.websocket(rule)` with `await websocket.receive()` / `await websocket.send(...)` "
+                    "(python-socketio's ASGI server can wrap the app when the Socket.IO protocol is needed)",
+                    dec.span.line, dec.span.col)
+    if module.worker_class is not None and module.worker_class[1] in serving.green_workers:
+        line, worker = module.worker_class
+        add("QFY163", f"gunicorn worker_class {worker!r} serves WSGI apps on green threads; a Quart app is ASGI: "
+            f"`{serving.hypercorn.format(module='<module>')}` (`-k uvloop` for the uvloop worker)", line)
+    return runs

@@ -22,7 +22,7 @@ from quartify.codemods.blocking import AsyncSleep, TodoComments
 from quartify.codemods.cli_bridge import BridgeCliCommand
 from quartify.codemods.extensions import CreateForms, MoveExtensionImports, RewriteCors
 from quartify.codemods.imports import RewriteImports
-from quartify.codemods.keywords import RenameKeywords
+from quartify.codemods.keywords import AppRunKeywords, RenameKeywords
 from quartify.codemods.renames import RenameReferences
 from quartify.codemods.streaming import CallStreamedGenerator
 from quartify.codemods.test_client import OffloadCliRunner, RewriteClientCalls, UnwrapResponseWith
@@ -33,6 +33,7 @@ CONCERNS: tuple[type[Concern], ...] = (
     MoveExtensionImports,
     RenameReferences,
     RenameKeywords,
+    AppRunKeywords,
     CallStreamedGenerator,
     RewriteClientCalls,
     OffloadCliRunner,
@@ -100,7 +101,7 @@ def _edit_lines(plan: FilePlan) -> list[int]:
         *(k.span for k in plan.keyword_renames), *plan.cli_bridges, *plan.stream_calls,
         *plan.client_calls, *plan.cookie_calls, *plan.default_path_calls, *(w for w, _c in plan.app_context_withs),
         *plan.async_test_cases, *plan.offload_calls, *plan.response_withs, *plan.sleep_calls,
-        *(call for call, _text in plan.todo_comments), *plan.form_creates, *plan.cors_calls,
+        *(call for call, _text in plan.todo_comments), *plan.form_creates, *plan.cors_calls, *plan.app_runs,
     ]
     lines.update(plan.import_lines)
     for span in spans:

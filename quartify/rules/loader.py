@@ -30,6 +30,16 @@ class TestClient:
 
 
 @dataclass(frozen=True)
+class Serving:
+    hypercorn: str
+    run_drop: frozenset[str]
+    monkey_patches: frozenset[str]
+    green_workers: frozenset[str]
+    socket_handlers: frozenset[str]
+    socket_runs: frozenset[str]
+
+
+@dataclass(frozen=True)
 class QuartApi:
     canonical: dict[str, str]
     returns: dict[str, str]
@@ -37,6 +47,7 @@ class QuartApi:
     keyword_renames: dict[str, dict[str, str]]
     test_client: TestClient
     missing: dict[str, str]
+    serving: Serving
 
 
 @dataclass(frozen=True)
@@ -71,8 +82,14 @@ def quart_api() -> QuartApi:
         frozenset(tc["request_methods"]), frozenset(tc["cookie_methods"]), dict(tc["missing"]),
         frozenset(tc["default_path"]),
     )
+    sv = data["serving"]
+    serving = Serving(
+        sv["hypercorn"], frozenset(sv["run_drop"]), frozenset(sv["monkey_patches"]), frozenset(sv["green_workers"]),
+        frozenset(sv["socket_handlers"]), frozenset(sv["socket_runs"]),
+    )
     return QuartApi(
-        dict(data["canonical"]), dict(data["returns"]), awaitables, renames, test_client, dict(data["missing"])
+        dict(data["canonical"]), dict(data["returns"]), awaitables, renames, test_client, dict(data["missing"]),
+        serving,
     )
 
 
