@@ -21,7 +21,7 @@ from quartify.core.config import ConfigError, Options, extra_rules_from, find_py
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.source import write_atomic
 from quartify.core.discover import common_root
-from quartify.core.formatting import black_settings, format_changed
+from quartify.core.finish import Finished, finish
 from quartify.core.types import FileResult, RunResult, Severity, Status
 from quartify.deps import is_dependency_file
 from quartify.rules.blocking import RuleError
@@ -30,7 +30,6 @@ from quartify.report.diff import colourise, unified_diff
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
 from quartify.report.terminal import render_findings, render_summary, render_typecheck
 from quartify.typecheck import TypecheckResult
-from quartify.typecheck import typecheck as run_typecheck
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,62 +92,74 @@ def migrate_cmd(
         raise click.UsageError(f"no such file or directory: {missing[0]}")
 
     try:
-        report_specs = [parse_spec(spec) for spec in reports]
+        report_specs: list[tuple[str, Path]] = [parse_spec(spec) for spec in reports]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     dry_run = show_diff or check
-    if err.is_terminal and not quiet:
-        with Progress(transient=True, console=err) as bar:
-            tasks: dict[str, TaskID] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
-            result = migrate_paths(list(paths), options, progress)
-    else:
-        result = migrate_paths(list(paths), options)
+    result = _run(list(paths), options, err, quiet)
     root = common_root(list(paths))
-    pyproject = find_pyproject(root)
-    black_config = black_settings(pyproject)
-    if format_code:
-        result = format_changed(result, black_config)
-    checked = None
-    if typecheck:  # before writing: the baseline is read from the untouched tree
-        checked = run_typecheck(
-            root, {f.path: f.new_source for f in result.files if f.path.suffix == ".py"},
-            python_executable=python_executable,
-        )
-    out = sys.stdout
+    done = finish(result, root, format_code=format_code, run_typecheck=typecheck, python_executable=python_executable)
+    result = done.result
     if show_diff:
-        colour = out.isatty()
-        for item in result.changed:
-            diff = unified_diff(item, _display(item.path))
-            out.write(colourise(diff) if colour else diff)
+        _print_diffs(result)
     if not dry_run:
         for item in result.changed:
             assert item.new_source is not None
             write_atomic(item.path, item.new_source, item.encoding)
+    _report(err, result, done, root, dry_run, verbose, format_code, report_specs)
+    code = exit_code(result, dry_run)
+    if code == 0 and fails_on(result, fail_on, done.typecheck):
+        code = 1
+    sys.exit(code)
+
+
+def _run(paths: list[Path], options: Options, err: Console, quiet: bool) -> RunResult:
+    """The pipeline, with a progress bar when stderr is a terminal."""
+    if not err.is_terminal or quiet:
+        return migrate_paths(paths, options)
+    with Progress(transient=True, console=err) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return migrate_paths(paths, options, progress)
+
+
+def _print_diffs(result: RunResult) -> None:
+    colour = sys.stdout.isatty()
+    for item in result.changed:
+        diff = unified_diff(item, _display(item.path))
+        sys.stdout.write(colourise(diff) if colour else diff)
+
+
+def _report(
+    err: Console,
+    result: RunResult,
+    done: Finished,
+    root: Path,
+    dry_run: bool,
+    verbose: bool,
+    format_code: bool,
+    specs: list[tuple[str, Path]],
+) -> None:
     render_findings(err, result, verbose)
     err.print(f"{len(result.files)} files, {result.excluded} excluded", highlight=False)
     render_summary(err, result, dry_run)
-    if black_config is not None:
+    if done.black_configured:
         err.print("the project configures black ([tool.black])" + (": --format-code used its settings" if format_code
                   else "; --format-code would format changed files with it"), highlight=False)
-    if checked is not None:
-        render_typecheck(err, checked)
-    if report_specs:
+    if done.typecheck is not None:
+        render_typecheck(err, done.typecheck)
+    if specs:
         data = ReportData.from_run(
-            result, root=root, typecheck=checked, timings=dict(result.timings), dry_run=dry_run,
+            result, root=root, typecheck=done.typecheck, timings=dict(result.timings), dry_run=dry_run,
             async_chains=[AsyncChain(a.path, a.line, a.qualname, a.chain) for a in result.async_functions],
         )
-        for written in write_reports(data, report_specs):
+        for written in write_reports(data, specs):
             err.print(f"wrote {written}", highlight=False)
-    code = exit_code(result, dry_run)
-    if code == 0 and fails_on(result, fail_on, checked):
-        code = 1
-    sys.exit(code)
 
 
 migrate_cmd.name = "migrate"

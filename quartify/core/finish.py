@@ -1,0 +1,32 @@
+"""After the transform, before anything is written: optional black formatting and the mypy
+pass. Kept apart from the CLI so every front end (CLI, LSP, tests) finishes a run the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from quartify.core.config import find_pyproject
+from quartify.core.formatting import black_settings, format_changed
+from quartify.core.types import RunResult
+from quartify.typecheck import TypecheckResult, typecheck
+
+
+@dataclass(frozen=True)
+class Finished:
+    result: RunResult
+    typecheck: TypecheckResult | None
+    black_configured: bool
+
+
+def finish(
+    result: RunResult, root: Path, *, format_code: bool, run_typecheck: bool, python_executable: str | None
+) -> Finished:
+    black_config = black_settings(find_pyproject(root))
+    if format_code:
+        result = format_changed(result, black_config)
+    checked = None
+    if run_typecheck:  # the baseline is read from the untouched tree: run this before writing
+        sources = {f.path: f.new_source for f in result.files if f.path.suffix == ".py"}
+        checked = typecheck(root, sources, python_executable=python_executable)
+    return Finished(result, checked, black_config is not None)
