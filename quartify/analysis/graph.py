@@ -54,6 +54,7 @@ class RepoGraph:
     wrappers: dict[str, set[str]]  # decorator qualname -> its wrapper functions
     wrapper_params: dict[str, set[str]]  # wrapper qualname -> "@param:..." refs it calls
     value_uses: dict[str, str]  # function -> what it was passed to
+    split_overrides: list[tuple[str, str]]  # (test double's method, shipped method it overrides)
 
 
 def _registration_kind(linker: Linker, resolved: str) -> str | None:
@@ -232,7 +233,8 @@ def build(linker: Linker) -> RepoGraph:
         members = set(family) | applications.get(decorator_name, set())
         if applications.get(decorator_name):
             groups.append(frozenset(members))
-    groups.extend(_override_groups(linker))
+    split_overrides: list[tuple[str, str]] = []
+    groups.extend(_override_groups(linker, split_overrides))
     groups.extend(_patch_groups(linker))
 
     graph = Graph(
@@ -243,7 +245,7 @@ def build(linker: Linker) -> RepoGraph:
         groups=tuple(groups),
         def_lines={q: f.span.line for q, f in linker.functions.items()},
     )
-    return RepoGraph(graph, kinds, barriers, wrappers, wrapper_params, value_uses)
+    return RepoGraph(graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)))
 
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
@@ -316,7 +318,7 @@ def _decorator_families(linker: Linker) -> tuple[dict[str, set[str]], dict[str, 
     return wrappers, wrapper_params
 
 
-def _override_groups(linker: Linker) -> list[frozenset[str]]:
+def _override_groups(linker: Linker, split: list[tuple[str, str]]) -> list[frozenset[str]]:
     groups: list[frozenset[str]] = []
     for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
         for method in cls.methods:
@@ -327,16 +329,23 @@ def _override_groups(linker: Linker) -> list[frozenset[str]]:
                     members.add(f"{klass}.{method}")
             if len(members) > 1 and all(m in linker.functions for m in members):
                 if len({is_test_module(linker.module_of[m].path) for m in members}) > 1:
-                    continue  # a test double must not turn the shipped class async
+                    # A test double must not turn the shipped class async; the planner warns
+                    # when the double's override turns async on its own.
+                    split.extend(
+                        (t, p) for t in members if is_test_module(linker.module_of[t].path)
+                        for p in members if not is_test_module(linker.module_of[p].path)
+                    )
+                    continue
                 groups.append(frozenset(members))
     return groups
 
 
 def is_test_module(path: str) -> bool:
-    """pytest's default discovery: test_*.py, *_test.py, conftest.py, or under a tests/ folder."""
+    """pytest's default discovery (test_*.py, *_test.py, conftest.py, a tests/ folder), plus the
+    tests.py modules unittest-era projects keep next to their package."""
     name = path.rsplit("/", 1)[-1]
     parts = path.split("/")[:-1]
-    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+    return (name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py", "test.py")
             or any(p in ("tests", "test") for p in parts))
 
 

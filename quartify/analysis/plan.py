@@ -360,6 +360,16 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
 
     cors_calls, extension_renames = _extensions(repo, module, findings)
     findings.extend(_missing_apis(repo, module))
+    for double, shipped in repo.graph.split_overrides:
+        func = linker.functions[double]
+        if linker.module_of[double] is module and repo.is_async(double) and not repo.is_async(shipped):
+            findings.append(Finding(
+                "QFY106", Severity.WARNING,
+                f"`{_short(double)}` became async but overrides `{_short(shipped)}`, which shipped code calls "
+                "synchronously: those callers would get a coroutine. Keep the override sync, or make the "
+                "shipped method async", module.path, func.span.line, func.span.col,
+                chain=repo.chain_steps(double),
+            ))
     app_runs = _serving(repo, module, findings)
 
     return FilePlan(

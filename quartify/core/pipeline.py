@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from quartify.analysis import graph as graph_mod
+from quartify.analysis.graph import is_test_module
 from quartify.analysis.index import IndexError_, index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
@@ -76,7 +77,40 @@ def migrate_paths(paths: list[Path], options: Options, progress: Progress | None
     discovered = time.perf_counter()
     result = migrate(inputs, options, progress)
     timings = (("discover", discovered - started), *result.timings)
-    return RunResult(result.files, excluded, result.findings, result.async_functions, timings)
+    files = result.files
+    config = _pytest_config_for(result, inputs, _root)
+    if config is not None:
+        files = tuple(sorted((*files, config), key=lambda r: r.path.as_posix()))
+    return RunResult(files, excluded, result.findings, result.async_functions, timings, result.async_tests)
+
+
+PYTEST_INI = """[pytest]
+# Written by quartify: the migrated tests are async and run under pytest-asyncio.
+asyncio_mode = auto
+asyncio_default_fixture_loop_scope = function
+"""
+
+
+def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Path) -> FileResult | None:
+    """A project whose tests became async but that configures pytest nowhere gets a pytest.ini
+    (pytest-asyncio needs `asyncio_mode`); a pyproject.toml gets the section from the deps step."""
+    if not result.async_tests:
+        return None
+    for f in inputs:
+        if not f.dependency_file:
+            continue
+        if f.path.name in (*_PYTEST_FILES, "pyproject.toml"):
+            return None
+        if f.path.name in ("tox.ini", "setup.cfg"):
+            text = f.path.read_text(encoding="utf-8", errors="replace")
+            if "[pytest]" in text or "[tool:pytest]" in text:
+                return None
+    target = root / "pytest.ini"
+    if target.exists():
+        return None
+    note = Finding("QFY125", Severity.INFO, "no pytest configuration found: wrote pytest.ini with asyncio_mode = auto",
+                   "pytest.ini", 1)
+    return FileResult(target, Status.CHANGED, "", PYTEST_INI, (note,))
 
 
 def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
@@ -137,7 +171,11 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         for i in good if i.index is not None and i.path in changed
         for f in i.index.functions if repo.is_async(f.qualname) and not f.is_async
     )
-    return RunResult(tuple(results), 0, (), made_async, tuple(timings))
+    async_tests = any(
+        is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
+        for i in good if i.index is not None
+    )
+    return RunResult(tuple(results), 0, (), made_async, tuple(timings), async_tests)
 
 
 _PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}

@@ -104,6 +104,7 @@ class RunResult:
     findings: tuple[Finding, ...] = field(default=())
     async_functions: tuple[AsyncFunction, ...] = ()
     timings: tuple[tuple[str, float], ...] = ()  # stage -> seconds
+    async_tests: bool = False  # some test module has async tests after the run (pytest-asyncio needed)
 
     @property
     def changed(self) -> tuple[FileResult, ...]:

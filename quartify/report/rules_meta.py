@@ -126,6 +126,20 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "dependencies",
     ),
+    "QFY125": (
+        "PytestConfigWritten",
+        "no pytest configuration was found, so quartify wrote pytest.ini for pytest-asyncio",
+        "Move the settings into your usual configuration file if you prefer.",
+        "info",
+        "dependencies",
+    ),
+    "QFY106": (
+        "AsyncOverrideOfSyncMethod",
+        "a test double's override became async while the shipped method it overrides stays sync",
+        "Keep the override sync (run its async work with asyncio.run in a thread), or make the shipped client async.",
+        "warning",
+        "colouring",
+    ),
     "QFY140": (
         "FlaskExtension",
         "a Flask extension import, with its Quart replacement",
