@@ -42,6 +42,7 @@ class Linker:
     def __init__(self, modules: Iterable[ModuleIndex]) -> None:
         mods = sorted(modules, key=lambda m: m.module)
         self.modules = {m.module: m for m in mods}
+        self.top_packages = frozenset(m.module.split(".", 1)[0] for m in mods)
         self.bindings = {m.module: m.binding_map() for m in mods}
         self.functions: dict[str, FunctionInfo] = {f.qualname: f for m in mods for f in m.functions}
         self.classes: dict[str, ClassInfo] = {c.qualname: c for m in mods for c in m.classes}

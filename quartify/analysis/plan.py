@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from quartify.analysis.blocking import LoopSet, blocking_rule, loop_set
 from quartify.analysis.graph import FLASK_FORM, STREAM_WITH_CONTEXT, RepoGraph, hands_coroutine_over
 from quartify.analysis.index import PARAM_PREFIX
-from quartify.analysis.link import Linker
+from quartify.analysis.link import Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Rename, Use
 from quartify.analysis.solver import Solution
 from quartify.core.config import Options
@@ -438,8 +438,7 @@ def _unresolved_async_method(repo: RepoPlan, use: Use) -> str | None:
     if resolved in linker.functions:
         return None
     root = resolved.split(".", 1)[0]
-    repo_roots = {m.split(".", 1)[0] for m in linker.modules}
-    if not (root == "?" or resolved.startswith(PARAM_PREFIX) or root in repo_roots):
+    if not (root == "?" or resolved.startswith(PARAM_PREFIX) or root in linker.top_packages):
         return None  # resolved outside the repo (a library call): not ours to guess
     name = use.ref.rsplit(".", 1)[-1]
     if "." not in use.ref or not name.isidentifier():
@@ -612,9 +611,10 @@ def _missing_apis(repo: RepoPlan, module: ModuleIndex) -> list[Finding]:
     for use in uses:
         if use.kind not in ("attr", "call"):
             continue
-        resolved = repo.linker.resolve(use.ref)
-        for key, advice in missing.items():
-            if resolved == key or resolved.startswith(key + ".") or resolved.startswith(key + "["):
+        parts = tokens(repo.linker.resolve(use.ref))
+        for end in range(len(parts), 0, -1):  # the attribute itself, or anything read through it
+            advice = missing.get(join(parts[:end]))
+            if advice is not None:
                 out.append(Finding("QFY150", Severity.WARNING, f"`{use.text}`: {advice}", module.path,
                                    use.span.line, use.span.col))
                 break
