@@ -96,3 +96,15 @@ def test_a_test_double_does_not_turn_the_shipped_client_async(tmp_path: Path) ->
     shipped = next(f for f in result.files if f.path.name == "client.py")
     assert shipped.new_source is None  # client.py keeps its sync methods
     assert [f.code for f in result.all_findings() if f.path == "tests.py"] == ["QFY106"]
+
+
+def test_raw_text_bodies_are_not_mistaken_for_dicts(tmp_path: Path) -> None:
+    write(tmp_path, {"test_bodies.py": (
+        "import json\n\nimport pytest\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "@pytest.fixture\ndef client():\n    return app.test_client()\n\n\n"
+        "@pytest.mark.parametrize('body', ['a', 'b'])\ndef test_param(client, body):\n    client.post('/', data=body)\n\n\n"
+        "def test_vars(client, thing):\n    payload = json.dumps({'a': 1})\n    client.post('/', data=payload)\n"
+        "    client.post('/', data=thing)\n"
+    )})
+    findings = migrate_paths([tmp_path], Options()).all_findings()
+    assert [(f.code, f.line) for f in findings if f.code == "QFY130"] == [("QFY130", 22)]  # only `thing`

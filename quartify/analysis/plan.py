@@ -55,6 +55,7 @@ class FilePlan:
     stream_calls: tuple[Span, ...] = ()  # `gen()` inside `stream_with_context(gen())`
     client_calls: tuple[Span, ...] = ()  # test-client requests whose keywords change shape
     data_as_form: tuple[Span, ...] = ()  # ...whose `data=` is a variable known to hold a dict
+    data_as_text: tuple[Span, ...] = ()  # ...whose `data=` is known to be str/bytes (no warning)
     offload_calls: tuple[Span, ...] = ()  # `runner.invoke(...)` -> `await asyncio.to_thread(runner.invoke, ...)`
     response_withs: tuple[Span, ...] = ()  # `with client.get() as r:` -> `r = await client.get()` (no CM in Quart)
     cookie_calls: tuple[Span, ...] = ()  # client.set_cookie/delete_cookie: server name first
@@ -160,6 +161,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     todo_comments: list[tuple[Span, str]] = []
     form_creates: list[Span] = []
     data_as_form: list[Span] = []
+    data_as_text: list[Span] = []
     cookie_calls: list[Span] = []
     default_path_calls: list[Span] = []
     findings: list[Finding] = []
@@ -221,8 +223,11 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 callee = linker.resolve(use.ref)
                 if callee in api.test_client.request_methods:
                     client_calls.append(use.span)
-                    if _data_is_a_dict(linker, func, use):
+                    data_kind = _data_kind(linker, func, use)
+                    if data_kind == "dict":
                         data_as_form.append(use.span)
+                    elif data_kind == "text":
+                        data_as_text.append(use.span)
                 if callee in api.test_client.default_path:
                     default_path_calls.append(use.span)
                 if callee in api.test_client.cookie_methods:
@@ -386,6 +391,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         stream_calls=tuple(sorted(set(stream_calls))),
         client_calls=tuple(sorted(set(client_calls))),
         data_as_form=tuple(sorted(set(data_as_form))),
+        data_as_text=tuple(sorted(set(data_as_text))),
         offload_calls=tuple(sorted(set(offload_calls))),
         sleep_calls=tuple(sorted(set(sleep_calls))),
         form_creates=tuple(sorted(set(form_creates))),
@@ -464,16 +470,27 @@ def _with_items_text(func: FunctionInfo, items: tuple[Span, ...]) -> str:
     return ", ".join(texts) or "a context manager"
 
 
-def _data_is_a_dict(linker: Linker, func: FunctionInfo, call: Use) -> bool:
-    """`client.post(data=form)` where `form` is known to be a dict (a literal, a parametrize row)."""
+_TEXT = frozenset({"builtins.str()", "builtins.bytes()"})
+
+
+def _data_kind(linker: Linker, func: FunctionInfo, call: Use) -> str | None:
+    """What `client.post(data=x)` sends when `x` is a variable: "dict" (a literal or a parametrize
+    row: it must become `form=`), "text" (str/bytes: fine as it is), or None (unknown)."""
     for use in func.uses:
         if use.arg_key != "data" or not _inside(use.span, call.span):
             continue
         if use.kind in ("name", "attr"):
-            return linker.resolve(use.ref) == "builtins.dict()"
-        if use.kind == "call":  # `data=dict(a="1")`
-            return linker.resolve(use.ref) in ("builtins.dict", "builtins.dict()")
-    return False
+            resolved = linker.resolve(use.ref)
+        elif use.kind == "call":  # `data=dict(a="1")`
+            resolved = linker.resolve(use.ref) + "()"
+        else:
+            continue
+        if resolved in ("builtins.dict()", "builtins.dict()()"):
+            return "dict"
+        if resolved in _TEXT or resolved.removesuffix("()") in _TEXT:
+            return "text"
+        return None
+    return None
 
 
 def _inside(inner: Span, outer: Span) -> bool:

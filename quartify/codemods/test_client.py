@@ -49,6 +49,7 @@ class RewriteClientCalls(Concern):
         self.cookies = set(ctx.plan.cookie_calls)
         self.default_path = set(ctx.plan.default_path_calls)
         self.dict_data = set(ctx.plan.data_as_form)
+        self.text_data = set(ctx.plan.data_as_text)
 
     def _finding(self, span: Span, message: str) -> None:
         self.ctx.findings.append(Finding("QFY130", Severity.WARNING, message, self.ctx.path, span.line, span.col))
@@ -83,7 +84,8 @@ class RewriteClientCalls(Concern):
                 ]
             elif span in self.dict_data:
                 replace[i] = [args[i].with_changes(keyword=cst.Name("form"))]
-            elif isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):  # a call (json.dumps) gives str/bytes
+            elif isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)) and span not in self.text_data:
+                # a call (json.dumps) gives str/bytes, and so do variables known to hold text
                 self._finding(
                     span,
                     "Quart's test client ignores a dict passed as `data=` (the body is sent empty); "
