@@ -108,3 +108,29 @@ def test_raw_text_bodies_are_not_mistaken_for_dicts(tmp_path: Path) -> None:
     )})
     findings = migrate_paths([tmp_path], Options()).all_findings()
     assert [(f.code, f.line) for f in findings if f.code == "QFY130"] == [("QFY130", 22)]  # only `thing`
+
+
+def test_a_decorator_applied_in_a_registration_loop_awaits_only_what_is_awaitable(tmp_path: Path) -> None:
+    out = migrate(write(tmp_path, {
+        "app.py": (
+            "from functools import wraps\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+            "def auth(fn):\n    @wraps(fn)\n    def inner(*args, **kwargs):\n"
+            "        if request.headers.get('key') != 'k':\n            return {'error': 'bad key'}, 401\n"
+            "        return fn(*args, **kwargs)\n    return inner\n\n\n"
+            "def show():\n    return {'ok': True}\n\n\n@auth\ndef decorated():\n    return {'decorated': True}\n\n\n"
+            "for url, view in (('/show', show),):\n    app.add_url_rule(url, view.__name__, view_func=auth(view))\n"
+            "app.add_url_rule('/decorated', view_func=decorated)\n"
+        ),
+        "test_app.py": (
+            "from app import app\n\n\ndef test_show():\n"
+            "    assert app.test_client().get('/show', headers={'key': 'k'}).json == {'ok': True}\n\n\n"
+            "def test_decorated():\n"
+            "    assert app.test_client().get('/decorated', headers={'key': 'k'}).json == {'decorated': True}\n"
+        ),
+    }))
+    # `show` reaches the wrapper through a loop variable and stays sync; `decorated` is async.
+    assert "inspect.isawaitable(_quartify_rv := fn(*args, **kwargs))" in out["app.py"]
+    proc = run_pytest(tmp_path)
+    assert proc.returncode == 0 and "2 passed" in proc.stdout, proc.stdout
+    again = subprocess.run([sys.executable, "-m", "quartify", "migrate", "--check", str(tmp_path)], capture_output=True)
+    assert again.returncode == 0

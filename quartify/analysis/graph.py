@@ -55,6 +55,9 @@ class RepoGraph:
     wrapper_params: dict[str, set[str]]  # wrapper qualname -> "@param:..." refs it calls
     value_uses: dict[str, str]  # function -> what it was passed to
     split_overrides: list[tuple[str, str]]  # (test double's method, shipped method it overrides)
+    # Decorators also applied to things quartify cannot see (`auth(view)` with `view` a loop
+    # variable): their wrappers await the wrapped call only when it returns an awaitable.
+    uncertain_decorators: frozenset[str] = frozenset()
 
 
 def _registration_kind(linker: Linker, resolved: str) -> str | None:
@@ -245,7 +248,10 @@ def build(linker: Linker) -> RepoGraph:
         groups=tuple(groups),
         def_lines={q: f.span.line for q, f in linker.functions.items()},
     )
-    return RepoGraph(graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)))
+    uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params)
+    return RepoGraph(
+        graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain
+    )
 
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
@@ -370,3 +376,37 @@ def _patch_groups(linker: Linker) -> list[frozenset[str]]:
             if real in linker.functions and double in linker.functions:
                 groups.append(frozenset({real, double}))
     return groups
+
+
+def _uncertain_decorators(
+    linker: Linker,
+    uses: list[tuple[str | None, Use]],
+    wrappers: dict[str, set[str]],
+    wrapper_params: dict[str, set[str]],
+) -> frozenset[str]:
+    """Decorators called on a value that is not a function quartify knows (`auth(view)` in a
+    registration loop): whatever they wrap may stay sync."""
+    # The def that receives the wrapped function: the decorator itself, or for a factory
+    # (`require_key("k")`) the decorator it returns.
+    receivers: dict[str, str] = {}
+    for wrapper, refs in wrapper_params.items():
+        top = _decorator_of(linker, wrapper, wrappers)
+        for ref in refs:
+            if top is not None:
+                receivers[ref[len(PARAM_PREFIX) :].rpartition(":")[0]] = top
+    applied: dict[str, list[Use]] = {}
+    for _owner, use in uses:
+        if use.kind == "call" and use.nargs >= 1:
+            target = receivers.get(linker.resolve(use.ref))
+            if target is not None:
+                applied.setdefault(target, []).append(use)
+    known = {
+        (use.arg_of, use.span.line)
+        for _owner, use in uses
+        if use.kind in ("name", "attr") and use.arg_of and linker.resolve(use.ref) in linker.functions
+    }
+    uncertain = set()
+    for decorator, calls in applied.items():
+        if any((call.ref, call.span.line) not in known for call in calls):
+            uncertain.add(decorator)
+    return frozenset(uncertain)

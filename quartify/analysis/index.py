@@ -40,6 +40,7 @@ PARAM_PREFIX = "@param:"
 SUPER_PREFIX = "@super:"
 UNRESOLVED = "?"
 UNION_PREFIX = "@any"
+MAYBE_AWAIT_NAME = "_quartify_rv"
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
 
 
@@ -554,7 +555,10 @@ class _ModuleIndexer:
             self.func_stack[-1].is_generator = True
         parens = isinstance(parent, (ast.Attribute, ast.Subscript)) and getattr(parent, "value", None) is node
         parens = parens or (isinstance(parent, ast.Call) and parent.func is node)
-        awaited = isinstance(parent, ast.Await)
+        awaited = isinstance(parent, ast.Await) or (
+            # quartify's own "await it if it is awaitable" form: `_quartify_rv := view(...)`
+            isinstance(parent, ast.NamedExpr) and parent.target.id == MAYBE_AWAIT_NAME
+        )
         if isinstance(node, ast.Call):
             ref = self.ref(node.func)
             if ref is None and isinstance(node.func, ast.Attribute):

@@ -31,6 +31,7 @@ class AwaitEdit:
     span: Span
     parens: bool
     as_text: bool = False  # `resp.text` -> `await resp.get_data(as_text=True)`
+    maybe: bool = False  # await only if awaitable: the wrapped view may stay sync
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,8 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                 continue
             if body_async and use.ctx == CTX_OK:
                 as_text = _kind_of(linker, use) == "as_text"
-                awaits.append(AwaitEdit(use.span, use.parens, as_text))
+                unsure = use.ref in repo.graph.wrapper_params.get(func.qualname, ()) and _in_uncertain_family(repo, func)
+                awaits.append(AwaitEdit(use.span, use.parens, as_text, unsure))
                 continue
             callee = linker.resolve(use.ref)
             chain = repo.chain_steps(callee) if callee in linker.functions else ()
@@ -684,3 +686,7 @@ def _serving(repo: RepoPlan, module: ModuleIndex, findings: list[Finding]) -> li
         add("QFY163", f"gunicorn worker_class {worker!r} serves WSGI apps on green threads; a Quart app is ASGI: "
             f"`{serving.hypercorn.format(module='<module>')}` (`-k uvloop` for the uvloop worker)", line)
     return runs
+
+
+def _in_uncertain_family(repo: RepoPlan, func: FunctionInfo) -> bool:
+    return any(func.qualname in repo.graph.wrappers.get(d, ()) for d in repo.graph.uncertain_decorators)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from quartify.analysis.index import MAYBE_AWAIT_NAME
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Span
 
@@ -58,6 +59,18 @@ class InsertAwait(Concern):
                 args=[cst.Arg(value=cst.Name("True"), keyword=cst.Name("as_text"),
                               equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))],
             )
+        if site.maybe:
+            # `(await _quartify_rv) if inspect.isawaitable(_quartify_rv := view(...)) else _quartify_rv`
+            self.ctx.needed_imports.add(("inspect", None))
+            name = cst.Name(MAYBE_AWAIT_NAME)
+            test = cst.Call(
+                func=cst.Attribute(value=cst.Name("inspect"), attr=cst.Name("isawaitable")),
+                args=[cst.Arg(cst.NamedExpr(target=name, value=inner))],
+            )
+            body = cst.Await(expression=name, lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            lpar = own_lpar or [cst.LeftParen()]
+            rpar = own_rpar or [cst.RightParen()]
+            return cst.IfExp(test=test, body=body, orelse=name, lpar=lpar, rpar=rpar)
         if site.parens and not own_lpar:
             own_lpar, own_rpar = [cst.LeftParen()], [cst.RightParen()]
         return cst.Await(expression=inner, lpar=own_lpar, rpar=own_rpar)
