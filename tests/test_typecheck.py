@@ -29,7 +29,9 @@ from quartify.typecheck import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "typecheck"
-needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="venv python as a symlink")
+needs_symlinks = pytest.mark.skipif(
+    sys.platform == "win32", reason="the fake project venv is a symlink to this interpreter; Windows needs extra rights to create one"
+)
 _EXPECT = re.compile(r"#\s*expect:\s*([a-z-]+)")
 
 
