@@ -32,7 +32,7 @@ import libcst
 from quartify.analysis.plan import plan_file
 from quartify.core.config import Options
 from quartify.core.pipeline import inputs_for, migrate_paths, plan_repo
-from quartify.core.stages import index_file, transform_file
+from quartify.core.stages import Indexed, index_file, transform_file
 from quartify.core.types import RunResult, Status
 
 PACKAGE = "synthapp"
@@ -573,7 +573,7 @@ def phases(root: Path, transform: bool) -> list[tuple[str, float]]:
     indexed = [index_file(f.path, f.display, f.module, f.is_package) for f in inputs]
     out.append(("index", time.perf_counter() - start))
     start = time.perf_counter()
-    good = [(i, i.index) for i in indexed if i.index is not None and i.text is not None]
+    good = [(i, i.index) for i in indexed if isinstance(i, Indexed)]
     repo = plan_repo([idx for _, idx in good])
     out.append(("link + graph + solve", time.perf_counter() - start))
     start = time.perf_counter()
@@ -583,7 +583,7 @@ def phases(root: Path, transform: bool) -> list[tuple[str, float]]:
         return out
     start = time.perf_counter()
     for item, plan in plans:
-        if plan.has_edits and item.text is not None:
+        if plan.has_edits:
             transform_file(item.text, plan)
     out.append(("transform (no verify)", time.perf_counter() - start))
     return out

@@ -1,52 +1,53 @@
-"""Apply a `FilePlan` to one source: one LibCST parse, one traversal, every concern.
+"""Apply a `FilePlan` to one source: one LibCST parse, one traversal, every registered concern.
 
-Concerns are ordered: renames and keyword edits see a call before `InsertAwait` wraps it,
-and `MakeAsync`/`BridgeCliCommand` see a def after its body was edited.
+Concerns run in their declared `order` on each node: renames and keyword edits see a call before
+`InsertAwait` wraps it, and `MakeAsync`/`BridgeCliCommand` see a def after its body was edited.
+Only statements holding a planned edit are visited (the lines come from the plan's edits).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import bisect
+import importlib
+import pkgutil
+from dataclasses import dataclass
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from quartify.analysis.plan import FilePlan
-from quartify.codemods.asyncify import AsyncTestCase, InsertAwait, MakeAsync
-from quartify.codemods.base import Concern, Context, to_span
-from quartify.codemods.blocking import AsyncSleep, TodoComments
-from quartify.codemods.cli_bridge import BridgeCliCommand
-from quartify.codemods.extensions import CreateForms, MoveExtensionImports, RewriteCors
-from quartify.codemods.imports import RewriteImports
-from quartify.codemods.keywords import AppRunKeywords, RenameKeywords
-from quartify.codemods.renames import RenameReferences
-from quartify.codemods.streaming import CallStreamedGenerator
-from quartify.codemods.test_client import OffloadCliRunner, RewriteClientCalls, UnwrapResponseWith
+from quartify.analysis import planners
+from quartify.analysis.edits import FilePlan, declared_kinds
+from quartify.codemods.base import Concern, Context, registered, to_span
 from quartify.core.types import Finding
 
-CONCERNS: tuple[type[Concern], ...] = (
-    RewriteImports,
-    MoveExtensionImports,
-    RenameReferences,
-    RenameKeywords,
-    AppRunKeywords,
-    CallStreamedGenerator,
-    RewriteClientCalls,
-    OffloadCliRunner,
-    AsyncSleep,
-    CreateForms,
-    InsertAwait,
-    BridgeCliCommand,
-    MakeAsync,
-    AsyncTestCase,
-    UnwrapResponseWith,
-    TodoComments,
-    RewriteCors,
-)
+
+def load_all() -> tuple[type[Concern], ...]:
+    """Import every codemod module of this package (defining a concern registers it), and
+    check that every declared edit kind has a rewrite."""
+    global _loaded
+    if _loaded is None:
+        import quartify.codemods as package
+
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name not in ("apply", "base"):
+                importlib.import_module(f"{package.__name__}.{info.name}")
+        orphans = unhandled_kinds()
+        if orphans:
+            raise RuntimeError(f"edit kinds without a rewrite (their edits would vanish): {', '.join(orphans)}")
+        _loaded = registered()
+    return _loaded
+
+
+_loaded: tuple[type[Concern], ...] | None = None
+
+
+def unhandled_kinds() -> list[str]:
+    """Declared edit kinds no registered rewrite handles."""
+    planners.load_all()
+    handled = {kind for concern in registered() for kind in concern.handles}
+    return sorted(name for name, kind in declared_kinds().items() if kind not in handled)
 
 
 @dataclass(frozen=True)
@@ -93,28 +94,11 @@ class _Dispatcher(cst.CSTTransformer):
         return node
 
 
-def _edit_lines(plan: FilePlan) -> list[int]:
-    """Every line an edit touches; imports are found by walking, so their lines count too."""
-    lines: set[int] = set()
-    spans = [
-        *plan.make_async, *(a.span for a in plan.awaits), *plan.async_withs, *(r.span for r in plan.renames),
-        *(k.span for k in plan.keyword_renames), *plan.cli_bridges, *plan.stream_calls,
-        *plan.client_calls, *plan.cookie_calls, *plan.default_path_calls, *(w for w, _c in plan.app_context_withs),
-        *plan.async_test_cases, *plan.offload_calls, *plan.response_withs, *plan.sleep_calls,
-        *(call for call, _text in plan.todo_comments), *plan.form_creates, *plan.cors_calls, *plan.app_runs,
-    ]
-    lines.update(plan.import_lines)
-    for span in spans:
-        lines.update((span.line, span.end_line))
-    return sorted(lines)
-
-
 def apply_plan(source: str, plan: FilePlan) -> Applied:
     ctx = Context(plan=plan, path=plan.path)
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    edit_lines = _edit_lines(plan)
-    new = wrapper.visit(_Dispatcher([c(ctx) for c in CONCERNS], edit_lines))
+    new = wrapper.visit(_Dispatcher([c(ctx) for c in load_all()], plan.edit_lines()))
     if ctx.needed_imports:
         codemod_ctx = CodemodContext()
         for mod, name in sorted(ctx.needed_imports, key=lambda t: (t[0], t[1] or "")):

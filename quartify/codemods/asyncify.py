@@ -5,25 +5,28 @@ from __future__ import annotations
 import libcst as cst
 
 from quartify.analysis.index import MAYBE_AWAIT_NAME
+from quartify.analysis.planners import asyncify as planned
+from quartify.analysis.planners import unittest_cases
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Span
 
 
 class MakeAsync(Concern):
     node_types = (cst.FunctionDef, cst.With)
+    handles = (planned.MakeAsync, planned.AsyncWith)
+    order = 130
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.defs = set(ctx.plan.make_async)
-        self.withs = set(ctx.plan.async_withs)
-        self.app_context = {w for w, _client in ctx.plan.app_context_withs}
+        self.defs = set(ctx.plan.sites(planned.MakeAsync))
+        self.withs = ctx.plan.sites(planned.AsyncWith)
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if isinstance(updated, cst.FunctionDef) and span in self.defs and updated.asynchronous is None:
             self.ctx.functions_made_async += 1
             return updated.with_changes(asynchronous=cst.Asynchronous())
         if isinstance(updated, cst.With) and span in self.withs and updated.asynchronous is None:
-            if span in self.app_context and len(updated.items) == 1:
+            if self.withs[span].client is not None and len(updated.items) == 1:
                 # Quart keeps only the request context after a client call: `g` and
                 # `current_app` need the app context around it (quart-api.md §3.3).
                 client = updated.items[0].item
@@ -41,10 +44,12 @@ class InsertAwait(Concern):
     called or attribute-accessed (`(await request.form)["x"]`)."""
 
     node_types = (cst.Call, cst.Attribute)
+    handles = (planned.Await,)
+    order = 110
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = {a.span: a for a in ctx.plan.awaits}
+        self.sites = ctx.plan.sites(planned.Await)
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         site = self.sites.get(span)
@@ -81,11 +86,13 @@ class AsyncTestCase(Concern):
     becomes `asyncSetUp` (unittest would call a coroutine `setUp` without awaiting it)."""
 
     node_types = (cst.ClassDef, cst.FunctionDef)
+    handles = (unittest_cases.AsyncTestCase, unittest_cases.RenameHook)
+    order = 140
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.classes = set(ctx.plan.async_test_cases)
-        self.renames = dict(ctx.plan.renamed_defs)
+        self.classes = set(ctx.plan.sites(unittest_cases.AsyncTestCase))
+        self.renames = {span: e.new for span, e in ctx.plan.sites(unittest_cases.RenameHook).items()}
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if isinstance(updated, cst.FunctionDef) and span in self.renames:

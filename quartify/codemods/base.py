@@ -1,16 +1,20 @@
-"""What every codemod shares: the file's plan, positions of the original tree, findings.
+"""What every codemod shares: the file's plan, positions of the original tree, findings, and
+the registry of rewrites.
 
-Each concern is its own small transformer class; `apply.py` runs them all in one traversal of
-one parsed tree, so positions always come from the original source the plan was made from.
+Each concern is its own small transformer class naming the edit kinds it `handles` (declared by
+its planner in `analysis/planners/`) and the LibCST node types it looks at; defining the class
+registers it. `apply.py` runs them all, ordered by `order`, in one traversal of one parsed tree,
+so positions always come from the original source the plan was made from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import libcst as cst
 
-from quartify.analysis.plan import FilePlan
+from quartify.analysis.edits import Edit, FilePlan
 from quartify.core.types import Finding, Span
 
 
@@ -30,13 +34,33 @@ def to_span(rng: object) -> Span:
     return Span(start.line, start.column, end.line, end.column)
 
 
-class Concern:
-    """A per-concern hook: `leave(original, updated, span)` for the node types it names."""
+_REGISTRY: list[type[Concern]] = []
 
-    node_types: tuple[type[cst.CSTNode], ...] = ()
+
+class Concern:
+    """A rewrite: `leave(original, updated, span)` for the node types it names, applying the
+    planned edits of the kinds it `handles`.
+
+    `order` places it among the others on the same node: renames and keyword edits must see a
+    call before `InsertAwait` wraps it, `MakeAsync` sees a def after its body was edited.
+    """
+
+    node_types: ClassVar[tuple[type[cst.CSTNode], ...]] = ()
+    handles: ClassVar[tuple[type[Edit], ...]] = ()
+    order: ClassVar[int] = 0
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.handles:
+            _REGISTRY.append(cls)
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         return updated
+
+
+def registered() -> tuple[type[Concern], ...]:
+    """Every rewrite defined so far, in application order (load the codemods first)."""
+    return tuple(sorted(_REGISTRY, key=lambda c: (c.order, c.__name__)))

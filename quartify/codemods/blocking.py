@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import libcst as cst
 
+from quartify.analysis.planners.blocking import SleepCall, TodoComment
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Span
 
 
 class AsyncSleep(Concern):
     node_types = (cst.Call,)
+    handles = (SleepCall,)
+    order = 90
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.sleep_calls)
+        self.sites = set(ctx.plan.sites(SleepCall))
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if span not in self.sites or not isinstance(updated, cst.Call):
@@ -36,10 +39,12 @@ class TodoComments(Concern):
     header line of a compound one (`if requests.get(...).ok:`)."""
 
     node_types = (cst.SimpleStatementLine, cst.If, cst.While, cst.For, cst.With, cst.Try)
+    handles = (TodoComment,)
+    order = 160
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.todos = list(ctx.plan.todo_comments)
+        self.todos = [(t.span, t.text) for t in ctx.plan.of(TodoComment)]
         self.placed: set[Span] = set()
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from quartify.analysis.planners.cli_bridge import CliBridge
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Span
 
@@ -38,10 +39,12 @@ def _decorator_name(dec: cst.Decorator) -> str:
 
 class BridgeCliCommand(Concern):
     node_types = (cst.FunctionDef,)
+    handles = (CliBridge,)
+    order = 120
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.cli_bridges)
+        self.sites = set(ctx.plan.sites(CliBridge))
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if span not in self.sites or not isinstance(updated, cst.FunctionDef):

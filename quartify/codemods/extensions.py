@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from quartify.analysis.planners.extensions import CorsCall, FormCreate, MoveExtension
 from quartify.codemods.base import Concern, Context
 from quartify.codemods.imports import _dotted, _dotted_node
 from quartify.core.types import Span
@@ -19,10 +20,12 @@ _CORS_NAMES = {"CORS": "cors"}
 
 class MoveExtensionImports(Concern):
     node_types = (cst.ImportFrom,)
+    handles = (MoveExtension,)
+    order = 20
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.moves = dict(ctx.plan.extension_modules)
+        self.moves = {e.module: e.target for e in ctx.plan.of(MoveExtension)}
         self.renames = loader.names().extension_renames
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
@@ -45,10 +48,12 @@ class MoveExtensionImports(Concern):
 
 class RewriteCors(Concern):
     node_types = (cst.SimpleStatementLine,)
+    handles = (CorsCall,)
+    order = 170
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.cors_calls)
+        self.sites = set(ctx.plan.sites(CorsCall))
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if not self.sites or not isinstance(updated, cst.SimpleStatementLine) or len(updated.body) != 1:
@@ -67,10 +72,12 @@ class RewriteCors(Concern):
 
 class CreateForms(Concern):
     node_types = (cst.Call,)
+    handles = (FormCreate,)
+    order = 100
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.form_creates)
+        self.sites = set(ctx.plan.sites(FormCreate))
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if span not in self.sites or not isinstance(updated, cst.Call):

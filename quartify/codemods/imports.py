@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from quartify.analysis.planners.imports import FlaskImport
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Finding, Severity, Span
 from quartify.rules import loader
@@ -31,10 +32,13 @@ def _dotted_node(dotted: str) -> cst.Attribute | cst.Name:
 
 class RewriteImports(Concern):
     node_types = (cst.ImportFrom, cst.Import)
+    handles = (FlaskImport,)
+    order = 10
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.names = loader.names()
+        self.lines = {e.span.line for e in ctx.plan.of(FlaskImport)}
 
     def _finding(self, span: Span, message: str) -> None:
         self.ctx.findings.append(
@@ -42,7 +46,7 @@ class RewriteImports(Concern):
         )
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
-        if not self.ctx.plan.rewrite_imports:
+        if span.line not in self.lines:
             return updated
         if isinstance(updated, cst.ImportFrom):
             return self._from(updated, span)

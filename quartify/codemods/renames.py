@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from quartify.analysis.planners.imports import RenameReference
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Span
 from quartify.rules import loader
@@ -11,10 +12,12 @@ from quartify.rules import loader
 
 class RenameReferences(Concern):
     node_types = (cst.Name, cst.Attribute)
+    handles = (RenameReference,)
+    order = 30
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.renames = {r.span: r.new for r in ctx.plan.renames}
+        self.renames = {r.span: r.new for r in ctx.plan.of(RenameReference)}
         self.explicit = loader.names().explicit_submodules
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:

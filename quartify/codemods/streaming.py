@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import libcst as cst
 
+from quartify.analysis.planners.streaming import StreamCall
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Span
 
 
 class CallStreamedGenerator(Concern):
     node_types = (cst.Call,)
+    handles = (StreamCall,)
+    order = 60
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.inner = set(ctx.plan.stream_calls)
+        self.inner = set(ctx.plan.sites(StreamCall))
         self.pending: dict[int, cst.Call] = {}
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from quartify.core.config import Options
 from quartify.core.pipeline import inputs_for, plan_repo
-from quartify.core.stages import index_file
+from quartify.core.stages import Indexed, index_file
 
 
 def explain_function(root: Path, path: Path, qualname: str, options: Options) -> tuple[str, bool]:
     inputs, _excluded, base = inputs_for([root], options)
     indexed = [index_file(f.path, f.display, f.module, f.is_package) for f in inputs]
-    repo = plan_repo([i.index for i in indexed if i.index is not None])
+    repo = plan_repo([i.index for i in indexed if isinstance(i, Indexed)])
     display = path.resolve().relative_to(base).as_posix() if path.resolve().is_relative_to(base) else path.as_posix()
     target = None
     for mod in repo.linker.modules.values():

@@ -24,7 +24,15 @@ from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
 from quartify.core.discover import discover, module_name
-from quartify.core.stages import Indexed, Transformed, await_outside_async, index_file, transform_file
+from quartify.core.stages import (
+    IndexFailed,
+    Indexed,
+    Transformed,
+    TransformFailed,
+    await_outside_async,
+    index_file,
+    transform_file,
+)
 from quartify.core.source import Source, SourceError, decode, read
 from quartify.core.types import AsyncFunction, FileResult, Finding, RunResult, Severity, Status
 from quartify.deps import rewrite_dependency_file
@@ -129,20 +137,20 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     workers = options.workers(len(files))
     if progress:
         progress("index", 0, len(files))
-    indexed: list[Indexed] = _map(
+    indexed: list[Indexed | IndexFailed] = _map(
         index_file, [(f.path, f.display, f.module, f.is_package, f.data) for f in files], workers
     )
     if progress:
         progress("index", len(files), len(files))
 
     lap("index")
-    good = [i for i in indexed if i.index is not None]
-    repo = plan_repo([i.index for i in good if i.index is not None], options)
-    plans = {i.display: plan_file(repo, i.index) for i in good if i.index is not None}
+    good = [i for i in indexed if isinstance(i, Indexed)]
+    repo = plan_repo([i.index for i in good], options)
+    plans = {i.display: plan_file(repo, i.index) for i in good}
     lap("solve and plan")
 
     todo = [i for i in good if plans[i.display].has_edits]
-    transformed: list[Transformed] = _map(
+    transformed: list[Transformed | TransformFailed] = _map(
         transform_file, [(i.text, plans[i.display]) for i in todo], workers if len(todo) >= 8 else 1
     )
     by_display = {t.display: t for t in transformed}
@@ -151,8 +159,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 
     results: list[FileResult] = []
     for item in indexed:
-        if item.index is None or item.text is None:
-            assert item.error is not None
+        if isinstance(item, IndexFailed):
             results.append(FileResult(item.path, Status.FAILED, findings=(item.error,)))
             continue
         plan = plans[item.display]
@@ -168,12 +175,12 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     made_async = tuple(
         AsyncFunction(i.display, f.span.line, f.qualname[len(i.index.module) + 1 :].replace(".<locals>", ""),
                       repo.chain_steps(f.qualname))
-        for i in good if i.index is not None and i.path in changed
+        for i in good if i.path in changed
         for f in i.index.functions if repo.is_async(f.qualname) and not f.is_async
     )
     async_tests = any(
         is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
-        for i in good if i.index is not None
+        for i in good
     )
     return RunResult(tuple(results), 0, (), made_async, tuple(timings), async_tests)
 
@@ -212,13 +219,12 @@ def plan_repo(indexes: Sequence[ModuleIndex], options: Options | None = None) ->
     return RepoPlan(linker, repo_graph, solve(repo_graph.graph), options or Options())
 
 
-def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed) -> FileResult:
+def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | TransformFailed) -> FileResult:
     """Keep the new source only if it parses, awaits only inside async defs, and is a fixed
     point (planning the output again finds nothing left to do); otherwise keep the original."""
-    assert item.text is not None and item.index is not None
+    if isinstance(done, TransformFailed):
+        return FileResult(item.path, Status.FAILED, item.text, findings=(*plan.findings, done.error))
     findings = (*plan.findings, *done.findings)
-    if done.source is None:
-        return FileResult(item.path, Status.FAILED, item.text, findings=findings)
     if done.source == item.text:
         return FileResult(item.path, Status.UNCHANGED, item.text, findings=findings)
     problem: str | None = None
@@ -228,7 +234,7 @@ def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed) ->
             problem = f"the output would have `await` outside `async def` at line {line}"
         else:
             again = plan_file(repo, index_source(done.source, item.display, item.index.module, item.index.is_package))
-            if again.make_async or again.awaits or again.async_withs or again.renames or again.cli_bridges:
+            if again.unsettled():
                 problem = "the output is not a fixed point (a second run would change it again)"
     except (SyntaxError, IndexError_) as exc:
         problem = f"the output does not parse: {exc}"

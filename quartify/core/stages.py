@@ -21,25 +21,37 @@ from quartify.core.types import Finding, Severity
 
 @dataclass(frozen=True)
 class Indexed:
+    """A file read and indexed: its text, encoding and index."""
+
     path: Path
     display: str
-    index: ModuleIndex | None
-    text: str | None
+    index: ModuleIndex
+    text: str
     encoding: str
-    error: Finding | None
 
 
-def index_file(path: Path, display: str, module: str, is_package: bool, data: bytes | None = None) -> Indexed:
+@dataclass(frozen=True)
+class IndexFailed:
+    """A file that could not be read or indexed, and why (a QFY001 finding)."""
+
+    path: Path
+    display: str
+    error: Finding
+
+
+def index_file(
+    path: Path, display: str, module: str, is_package: bool, data: bytes | None = None
+) -> Indexed | IndexFailed:
     try:
         src = decode(data) if data is not None else read(path)
         idx = index_source(src.text, display, module, is_package)
     except SourceError as exc:
-        return Indexed(path, display, None, None, "utf-8", _failure(display, str(exc), exc.line))
+        return IndexFailed(path, display, _failure(display, str(exc), exc.line))
     except IndexError_ as exc:
-        return Indexed(path, display, None, None, "utf-8", _failure(display, str(exc), exc.line, exc.col))
+        return IndexFailed(path, display, _failure(display, str(exc), exc.line, exc.col))
     except RecursionError:
-        return Indexed(path, display, None, None, "utf-8", _failure(display, "too deeply nested to index", 1))
-    return Indexed(path, display, idx, src.text, src.encoding, None)
+        return IndexFailed(path, display, _failure(display, "too deeply nested to index", 1))
+    return Indexed(path, display, idx, src.text, src.encoding)
 
 
 def _failure(display: str, message: str, line: int, col: int = 0) -> Finding:
@@ -48,23 +60,29 @@ def _failure(display: str, message: str, line: int, col: int = 0) -> Finding:
 
 @dataclass(frozen=True)
 class Transformed:
+    """A file's new text and what the rewrites noted while making it."""
+
     display: str
-    source: str | None  # None: failed
+    source: str
     findings: tuple[Finding, ...]
     awaits_added: int
     functions_made_async: int
 
 
-def transform_file(text: str, plan: FilePlan) -> Transformed:
+@dataclass(frozen=True)
+class TransformFailed:
+    """A rewrite raised: the file keeps its text, the finding says why."""
+
+    display: str
+    error: Finding
+
+
+def transform_file(text: str, plan: FilePlan) -> Transformed | TransformFailed:
     try:
         applied = apply_plan(text, plan)
     except Exception as exc:  # a bug in one codemod must not stop the other files
-        return Transformed(
-            plan.path,
-            None,
-            (_failure(plan.path, f"internal error while transforming: {type(exc).__name__}: {exc}", 1),),
-            0,
-            0,
+        return TransformFailed(
+            plan.path, _failure(plan.path, f"internal error while transforming: {type(exc).__name__}: {exc}", 1)
         )
     return Transformed(plan.path, applied.source, applied.findings, applied.awaits_added, applied.functions_made_async)
 

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import libcst as cst
 
+from quartify.analysis.planners import client_calls as planned
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Finding, Severity, Span
 
@@ -42,14 +43,17 @@ def _is_file_tuple(node: cst.BaseExpression) -> bool:
 
 class RewriteClientCalls(Concern):
     node_types = (cst.Call,)
+    handles = (planned.ClientCall, planned.CookieCall, planned.DefaultPath)
+    order = 70
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.requests = set(ctx.plan.client_calls)
-        self.cookies = set(ctx.plan.cookie_calls)
-        self.default_path = set(ctx.plan.default_path_calls)
-        self.dict_data = set(ctx.plan.data_as_form)
-        self.text_data = set(ctx.plan.data_as_text)
+        requests = ctx.plan.sites(planned.ClientCall)
+        self.requests = set(requests)
+        self.cookies = set(ctx.plan.sites(planned.CookieCall))
+        self.default_path = set(ctx.plan.sites(planned.DefaultPath))
+        self.dict_data = {span for span, e in requests.items() if e.data == "dict"}
+        self.text_data = {span for span, e in requests.items() if e.data == "text"}
 
     def _finding(self, span: Span, message: str) -> None:
         self.ctx.findings.append(Finding("QFY130", Severity.WARNING, message, self.ctx.path, span.line, span.col))
@@ -250,38 +254,17 @@ def _splice(args: list[cst.Arg], replace: dict[int, list[cst.Arg]]) -> list[cst.
     return out
 
 
-class OffloadCliRunner(Concern):
-    """`runner.invoke(args=[...])` in async code -> `await asyncio.to_thread(runner.invoke, args=[...])`:
-    a command bridged with `asyncio.run` needs a thread without a running loop."""
-
-    node_types = (cst.Call,)
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.sites = set(ctx.plan.offload_calls)
-
-    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
-        if span not in self.sites or not isinstance(updated, cst.Call):
-            return updated
-        self.ctx.needed_imports.add(("asyncio", None))
-        first = cst.Arg(updated.func.with_changes(lpar=[], rpar=[]),
-                        comma=_comma() if updated.args else cst.MaybeSentinel.DEFAULT)
-        offloaded = cst.Call(
-            func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")), args=[first, *updated.args]
-        )
-        self.ctx.awaits_added += 1
-        return cst.Await(expression=offloaded, lpar=updated.lpar, rpar=updated.rpar)
-
-
 class UnwrapResponseWith(Concern):
     """`with client.get(...) as r: body` -> `r = await client.get(...)` then the body: Quart's
     response is no context manager (and needs no closing)."""
 
     node_types = (cst.With,)
+    handles = (planned.ResponseWith,)
+    order = 150
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.response_withs)
+        self.sites = set(ctx.plan.sites(planned.ResponseWith))
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if span not in self.sites or not isinstance(updated, cst.With) or len(updated.items) != 1:

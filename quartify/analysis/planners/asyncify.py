@@ -1,0 +1,170 @@
+"""The colouring made concrete: `def` -> `async def`, `await` at every Quart awaitable and every
+call of a function that became async, `with` -> `async with`; and where an await cannot stand
+(a lambda, a function that must stay sync, module level), a finding with the chain instead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quartify.analysis.edits import Edit
+from quartify.analysis.index import PARAM_PREFIX
+from quartify.analysis.model import CTX_OK, FunctionInfo, Use
+from quartify.analysis.planners import planner
+from quartify.analysis.planners.client_calls import response_item
+from quartify.analysis.planners.context import FileContext, FunctionFacts, short
+from quartify.analysis.planners.extensions import is_form_construction
+from quartify.analysis.planners.offload import is_runner_offload
+from quartify.core.types import ChainStep, Finding, Severity, Span
+
+
+@dataclass(frozen=True)
+class MakeAsync(Edit):
+    """`def` -> `async def` (the span of the def)."""
+
+    settles = True
+
+
+@dataclass(frozen=True)
+class Await(Edit):
+    """`await` before the call or attribute at `span`: parenthesised when the result is then
+    subscripted, called or read (`(await request.form)["x"]`); `as_text` turns `resp.text` into
+    `await resp.get_data(as_text=True)`; `maybe` awaits only when the value is awaitable (a wrapper
+    that also wraps views quartify cannot see)."""
+
+    parens: bool
+    as_text: bool = False
+    maybe: bool = False
+    settles = True
+
+
+@dataclass(frozen=True)
+class AsyncWith(Edit):
+    """`with` -> `async with`; `client` (the span of a test client item) when the body reads `g`
+    or `current_app`: the client's app context is entered first (quart-api.md §3.3)."""
+
+    client: Span | None = None
+    settles = True
+
+
+@planner
+def plan_make_async(ctx: FileContext) -> Iterator[Edit]:
+    for facts in ctx.functions:
+        if facts.made_async:
+            yield MakeAsync(facts.func.span)
+
+
+@planner
+def plan_awaits(ctx: FileContext) -> Iterator[Edit | Finding]:
+    for facts in ctx.functions:
+        for use in facts.func.uses:
+            if is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use):
+                continue  # their own planners rewrite them (create_form, to_thread)
+            yield from _await_use(ctx, facts, use)
+    for use in ctx.module.module_uses:
+        what = ctx.need_await(use, None)
+        if what and not use.awaited:
+            yield ctx.finding(
+                "QFY103", Severity.ERROR,
+                f"`{what}` must be awaited under Quart, but it runs at {use.ctx}; move it into an async function",
+                use.span.line, use.span.col)
+
+
+def _await_use(ctx: FileContext, facts: FunctionFacts, use: Use) -> Iterator[Edit | Finding]:
+    repo, func = ctx.repo, facts.func
+    awaited_what = ctx.need_await(use, func)
+    if awaited_what is None and use.kind == "call" and not use.awaited:
+        maybe = _unresolved_async_method(ctx, use)
+        if maybe is not None:
+            yield ctx.finding(
+                "QFY104", Severity.WARNING,
+                f"`{use.text}()` calls something quartify cannot resolve; `{short(maybe)}` has that "
+                "name and became async: if this is it, add `await` (and make the caller async)",
+                use.span.line, use.span.col,
+                chain=(ChainStep(ctx.path, use.span.line, f"{short(func.qualname)} calls {use.text}()"),
+                       *repo.chain_steps(maybe)))
+    if awaited_what is None or use.awaited:
+        return
+    if facts.body_async and use.ctx == CTX_OK:
+        as_text = ctx.kind_of(use) == "as_text"
+        unsure = use.ref in repo.graph.wrapper_params.get(func.qualname, ()) and _in_uncertain_family(ctx, func)
+        yield Await(use.span, use.parens, as_text, unsure)
+        return
+    callee = ctx.resolve(use.ref)
+    chain = repo.chain_steps(callee) if callee in ctx.linker.functions else ()
+    if use.ctx != CTX_OK:
+        why = f"it sits in a {use.ctx}, which cannot contain `await`"
+    else:
+        why = f"`{short(func.qualname)}` must stay sync: {repo.graph.barriers.get(func.qualname, 'it is not async')}"
+    yield ctx.finding(
+        "QFY101", Severity.ERROR, f"`{awaited_what}` must be awaited under Quart, but {why}; left unchanged",
+        use.span.line, use.span.col,
+        chain=(ChainStep(ctx.path, use.span.line, f"{short(func.qualname)} uses {awaited_what}"), *chain))
+
+
+@planner
+def plan_async_withs(ctx: FileContext) -> Iterator[Edit | Finding]:
+    for facts in ctx.functions:
+        func = facts.func
+        for site in func.withs:
+            if facts.body_async and not site.is_async and response_item(ctx, func, site.items):
+                continue  # unwrapped by the test-client planner
+            if site.is_async or not ctx.all_async_items(func, site.items):
+                continue
+            if facts.body_async:
+                client = _client_item(ctx, func, site.items) if site.touches_app_globals else None
+                yield AsyncWith(site.span, client)
+                continue
+            barrier = ctx.repo.graph.barriers.get(func.qualname, "it is not async")
+            yield ctx.finding(
+                "QFY102", Severity.ERROR,
+                f"this `with` needs `async with` under Quart, but `{short(func.qualname)}` must stay "
+                f"sync: {barrier}; left unchanged",
+                site.span.line, site.span.col,
+                chain=(ChainStep(ctx.path, site.span.line, f"{short(func.qualname)} stays sync: {barrier}"),
+                       ChainStep(ctx.path, site.span.line, f"it enters {_with_items_text(func, site.items)}, "
+                                 "an async context manager in Quart")))
+
+
+def _client_item(ctx: FileContext, func: FunctionInfo, items: tuple[Span, ...]) -> Span | None:
+    if len(items) == 1 and ctx.item_kind(func, items[0]) == "context_value":
+        return items[0]
+    return None
+
+
+def _with_items_text(func: FunctionInfo, items: tuple[Span, ...]) -> str:
+    texts = [f"{u.text}()" for u in func.uses if u.kind == "call" and u.with_item and u.span in items]
+    return ", ".join(texts) or "a context manager"
+
+
+def _unresolved_async_method(ctx: FileContext, use: Use) -> str | None:
+    """An async repo method whose name an unresolvable `x.name()` call shares, if any."""
+    repo, linker = ctx.repo, ctx.linker
+    resolved = linker.resolve(use.ref)
+    if resolved in linker.functions:
+        return None
+    root = resolved.split(".", 1)[0]
+    if not (root == "?" or resolved.startswith(PARAM_PREFIX) or root in linker.top_packages):
+        return None  # resolved outside the repo (a library call): not ours to guess
+    name = use.ref.rsplit(".", 1)[-1]
+    if "." not in use.ref or not name.isidentifier():
+        return None
+    if name in _CONTAINER_METHODS:
+        return None  # `payload.get(...)` on an unknown value is far likelier a dict than our method
+    for qualname in sorted(repo.methods_named(name)):
+        kind = repo.graph.kinds.get(qualname)
+        if kind is not None and kind.kind in ("view", "hook"):
+            continue  # Flask calls view and hook methods; user code does not
+        if repo.is_async(qualname) and not linker.functions[qualname].is_generator:
+            return qualname
+    return None
+
+
+_CONTAINER_METHODS = frozenset(
+    name for t in (dict, list, str, bytes, set) for name in dir(t) if not name.startswith("_")
+)
+
+
+def _in_uncertain_family(ctx: FileContext, func: FunctionInfo) -> bool:
+    graph = ctx.repo.graph
+    return any(func.qualname in graph.wrappers.get(d, ()) for d in graph.uncertain_decorators)

@@ -1,0 +1,94 @@
+"""Test-client calls Quart takes differently (quart-api.md §3): request keywords, cookies, the
+path `test_request_context()` needs, and `with client.get() as r:` (Quart's response is no
+context manager). The rewrites are in `codemods/client_calls.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quartify.analysis.edits import Edit
+from quartify.analysis.model import FunctionInfo, Use
+from quartify.analysis.planners import planner
+from quartify.analysis.planners.context import FileContext, inside
+from quartify.core.types import Finding, Severity, Span
+
+
+@dataclass(frozen=True)
+class ClientCall(Edit):
+    """A test-client request whose keywords change shape. `data` says what its `data=` variable
+    holds when the index knows: "dict" (becomes `form=`), "text" (fine as it is), or None."""
+
+    data: str | None = None
+
+
+@dataclass(frozen=True)
+class CookieCall(Edit):
+    """`client.set_cookie("k", "v")` / `delete_cookie`: Quart takes the server name first."""
+
+
+@dataclass(frozen=True)
+class DefaultPath(Edit):
+    """`test_request_context()` with no path: Quart needs one (`"/"`)."""
+
+
+@dataclass(frozen=True)
+class ResponseWith(Edit):
+    """`with client.get(...) as r:` -> `r = await client.get(...)` and the body dedented."""
+
+
+_TEXT = frozenset({"builtins.str()", "builtins.bytes()"})
+
+
+def data_kind(ctx: FileContext, func: FunctionInfo, call: Use) -> str | None:
+    """What `client.post(data=x)` sends when `x` is a variable: "dict" (a literal or a parametrize
+    row: it must become `form=`), "text" (str/bytes: fine as it is), or None (unknown)."""
+    for use in func.uses:
+        if use.arg_key != "data" or not inside(use.span, call.span):
+            continue
+        if use.kind in ("name", "attr"):
+            resolved = ctx.resolve(use.ref)
+        elif use.kind == "call":  # `data=dict(a="1")`
+            resolved = ctx.resolve(use.ref) + "()"
+        else:
+            continue
+        if resolved in ("builtins.dict()", "builtins.dict()()"):
+            return "dict"
+        if resolved in _TEXT or resolved.removesuffix("()") in _TEXT:
+            return "text"
+        return None
+    return None
+
+
+def response_item(ctx: FileContext, func: FunctionInfo, items: tuple[Span, ...]) -> bool:
+    """`with client.get(...) as response:`: Flask's test response is a context manager, Quart's is not."""
+    if len(items) != 1:
+        return False
+    requests = ctx.api.test_client.request_methods
+    return any(
+        u.span == items[0] and u.with_item and u.kind == "call" and ctx.resolve(u.ref) in requests
+        and ctx.kind_of(u) == "call"  # not test_request_context(), a real context manager
+        for u in func.uses
+    )
+
+
+@planner
+def plan_client_calls(ctx: FileContext) -> Iterator[Edit | Finding]:
+    client = ctx.api.test_client
+    for facts in ctx.functions:
+        func = facts.func
+        for use in func.uses:
+            if use.kind != "call":
+                continue
+            callee = ctx.resolve(use.ref)
+            if callee in client.request_methods:
+                yield ClientCall(use.span, data_kind(ctx, func, use))
+            if callee in client.default_path:
+                yield DefaultPath(use.span)
+            if callee in client.cookie_methods:
+                yield CookieCall(use.span)
+            elif callee in client.missing:
+                yield ctx.finding("QFY131", Severity.WARNING, client.missing[callee], use.span.line, use.span.col)
+        for site in func.withs:
+            if facts.body_async and not site.is_async and response_item(ctx, func, site.items):
+                yield ResponseWith(site.span)

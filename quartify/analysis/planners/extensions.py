@@ -1,0 +1,84 @@
+"""Flask extensions: a finding for every extension import with its Quart port; the import moves
+where the port keeps the API (Bcrypt, WTF), `CORS(app)` becomes `app = cors(app)`, and Quart-WTF
+forms are built with `await Form.create_form(...)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quartify.analysis.edits import Edit
+from quartify.analysis.graph import FLASK_FORM
+from quartify.analysis.model import CTX_OK, Use
+from quartify.analysis.planners import planner
+from quartify.analysis.planners.context import FileContext
+from quartify.core.types import Finding, Severity, Span
+from quartify.deps._common import extension_modules as extension_table
+from quartify.rules import loader
+
+CORS = "flask_cors.CORS"
+
+
+@dataclass(frozen=True)
+class MoveExtension(Edit):
+    """`from flask_bcrypt import Bcrypt` -> `from quart_bcrypt import Bcrypt` (the statement at `span`)."""
+
+    module: str
+    target: str
+
+
+@dataclass(frozen=True)
+class CorsCall(Edit):
+    """`CORS(app)` -> `app = cors(app)` (Quart-CORS returns the app)."""
+
+
+@dataclass(frozen=True)
+class FormCreate(Edit):
+    """`MyForm(...)` -> `await MyForm.create_form(...)` (Quart-WTF builds forms asynchronously)."""
+
+
+def is_form_construction(ctx: FileContext, use: Use) -> bool:
+    return use.kind == "call" and not use.awaited and ctx.linker.inherits(ctx.resolve(use.ref), FLASK_FORM)
+
+
+@planner
+def plan_forms(ctx: FileContext) -> Iterator[Edit | Finding]:
+    for facts in ctx.functions:
+        for use in facts.func.uses:
+            if not is_form_construction(ctx, use):
+                continue
+            if facts.body_async and use.ctx == CTX_OK:
+                yield FormCreate(use.span)
+            else:
+                yield ctx.finding(
+                    "QFY101", Severity.ERROR,
+                    f"`{use.text}(...)` must become `await {use.text}.create_form(...)` under "
+                    "Quart-WTF, but it is not in an async function; left unchanged", use.span.line, use.span.col)
+
+
+@planner
+def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
+    moves = loader.names().extension_modules
+    cors_uses = [u for u in ctx.all_uses if u.kind in ("call", "name", "attr") and ctx.resolve(u.ref) == CORS]
+    cors_ok = bool(cors_uses) and all(u.kind == "call" and u.statement and u.nargs == 1 for u in cors_uses)
+    table = extension_table()
+    moved_cors = False
+    for line, col, name in ctx.module.extension_imports:
+        entry = table.get(name) or table.get(name.split(".")[0])
+        if entry is None:
+            continue
+        target = moves.get(name)
+        if target is not None and (name != "flask_cors" or cors_ok):
+            moved_cors = moved_cors or name == "flask_cors"
+            yield MoveExtension(Span(line, col, line, col), name, target)
+            message = f"`{name}` ({entry.name}) moved to `{target}`" + (f": {entry.note}" if entry.note else "")
+            yield ctx.finding("QFY141", Severity.INFO, message, line, col)
+            continue
+        advice = " or ".join(entry.packages) if entry.packages else (entry.alternative or "no Quart-native replacement")
+        yield ctx.finding(
+            "QFY140", Severity.WARNING,
+            f"`{name}` is a Flask extension ({entry.name}); under Quart use {advice}"
+            + (f". {entry.note}" if entry.note else ""), line, col)
+    if moved_cors:
+        for use in cors_uses:
+            yield CorsCall(use.span)

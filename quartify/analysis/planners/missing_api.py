@@ -1,0 +1,28 @@
+"""Uses of Flask APIs Quart lacks (`request.environ`, `app.wsgi_app`): one finding per use (QFY150)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from quartify.analysis.link import join, tokens
+from quartify.analysis.planners import planner
+from quartify.analysis.planners.context import FileContext
+from quartify.core.types import Finding, Severity
+
+
+@planner
+def plan_missing_apis(ctx: FileContext) -> Iterator[Finding]:
+    missing = ctx.api.missing
+    # `request.environ.get(...)` is a call and an attribute on one line: report the line once.
+    seen: set[tuple[int, str]] = set()
+    for use in ctx.all_uses:
+        if use.kind not in ("attr", "call"):
+            continue
+        parts = tokens(ctx.resolve(use.ref))
+        for end in range(len(parts), 0, -1):  # the attribute itself, or anything read through it
+            advice = missing.get(join(parts[:end]))
+            if advice is not None:
+                if (use.span.line, advice) not in seen:
+                    seen.add((use.span.line, advice))
+                    yield ctx.finding("QFY150", Severity.WARNING, f"`{use.text}`: {advice}", use.span.line, use.span.col)
+                break

@@ -1,0 +1,83 @@
+"""The whole-repo facts every file's planners read: the linked index, the graph, the colouring.
+
+Built once per run after the solver; planning a file only reads it, so files can be planned in
+any order (or again, on the output, for the fixed-point check) with the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quartify.analysis.blocking import LoopSet, loop_set
+from quartify.analysis.graph import RepoGraph
+from quartify.analysis.link import Linker
+from quartify.analysis.solver import Solution
+from quartify.core.config import Options
+from quartify.core.types import ChainStep
+
+UNITTEST_CASE = "unittest.TestCase"
+
+
+@dataclass(frozen=True)
+class RepoPlan:
+    linker: Linker
+    graph: RepoGraph
+    solution: Solution
+    options: Options = field(default_factory=Options)
+
+    def chain_steps(self, node: str) -> tuple[ChainStep, ...]:
+        steps = []
+        for name, reason in self.solution.chain(node):
+            mod = self.linker.module_of.get(name)
+            steps.append(ChainStep(mod.path if mod else "?", reason.line, f"{_short(name)}: {reason.what}"))
+        return tuple(steps)
+
+    def is_async(self, qualname: str) -> bool:
+        return qualname in self.solution.async_nodes
+
+    def methods_named(self, name: str) -> list[str]:
+        return self._methods_by_name.get(name, [])
+
+    @property
+    def loop(self) -> LoopSet:
+        return self._loop
+
+    @property
+    def async_test_bases(self) -> frozenset[str]:
+        """Repo classes deriving straight from unittest.TestCase whose family has async methods:
+        they become IsolatedAsyncioTestCase, or pytest would call the coroutines and pass them."""
+        return self._async_test_bases
+
+    def _find_async_test_bases(self) -> frozenset[str]:
+        found: set[str] = set()
+        for qualname, info in self.linker.classes.items():
+            mro = self.linker.mro(qualname)
+            if UNITTEST_CASE not in mro:
+                continue
+            has_async = any(self.is_async(f"{qualname}.{m}") for m in info.methods)
+            if not has_async:
+                continue
+            for klass in mro:
+                base = self.linker.classes.get(klass)
+                if base is not None and any(self.linker.resolve(b) == UNITTEST_CASE for b in base.bases):
+                    found.add(klass)
+        return frozenset(found)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_loop", loop_set(self.linker, self.graph))
+        object.__setattr__(self, "_async_test_bases", self._find_async_test_bases())
+        by_name: dict[str, list[str]] = {}
+        for qualname, func in self.linker.functions.items():
+            if func.class_qualname is not None:
+                by_name.setdefault(func.name, []).append(qualname)
+        object.__setattr__(self, "_methods_by_name", by_name)
+
+    _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
+    _async_test_bases: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+
+
+def _short(qualname: str) -> str:
+    return qualname.replace(".<locals>", "")
+
+
