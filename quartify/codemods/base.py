@@ -34,6 +34,15 @@ def to_span(rng: object) -> Span:
     return Span(start.line, start.column, end.line, end.column)
 
 
+def awaited(expression: cst.BaseExpression, around: cst.BaseExpression, parens: bool) -> cst.Await:
+    """`await expression`, keeping the parentheses `around` had, and adding a pair when the
+    result is then subscripted, called or read (`(await f()).x`, not `await f().x`)."""
+    lpar, rpar = list(around.lpar), list(around.rpar)
+    if parens and not lpar:
+        lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+    return cst.Await(expression=expression, lpar=lpar, rpar=rpar)
+
+
 _REGISTRY: list[type[Concern]] = []
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from quartify.analysis.planners.blocking import SleepCall, TodoComment
-from quartify.codemods.base import Concern, Context
+from quartify.codemods.base import Concern, Context, awaited
 from quartify.core.types import Span
 
 
@@ -17,7 +17,7 @@ class AsyncSleep(Concern):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.sites(SleepCall))
+        self.sites = ctx.plan.sites(SleepCall)
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if span not in self.sites or not isinstance(updated, cst.Call):
@@ -27,7 +27,7 @@ class AsyncSleep(Concern):
         call = updated.with_changes(
             func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("sleep")), lpar=[], rpar=[]
         )
-        return cst.Await(expression=call, lpar=updated.lpar, rpar=updated.rpar)
+        return awaited(call, updated, self.sites[span].parens)
 
 
 def _inside(inner: Span, outer: Span) -> bool:

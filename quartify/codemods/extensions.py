@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from quartify.analysis.planners.extensions import CorsCall, FormCreate, MoveExtension
-from quartify.codemods.base import Concern, Context
+from quartify.codemods.base import Concern, Context, awaited
 from quartify.codemods.imports import _dotted, _dotted_node
 from quartify.core.types import Span
 from quartify.rules import loader
@@ -53,7 +53,7 @@ class RewriteCors(Concern):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.sites(CorsCall))
+        self.sites = ctx.plan.sites(CorsCall)
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if not self.sites or not isinstance(updated, cst.SimpleStatementLine) or len(updated.body) != 1:
@@ -61,12 +61,15 @@ class RewriteCors(Concern):
         stmt = updated.body[0]
         if not isinstance(stmt, cst.Expr) or not isinstance(stmt.value, cst.Call) or len(stmt.value.args) != 1:
             return updated
-        if not any(site.line >= span.line and site.end_line <= span.end_line for site in self.sites):
+        mine = [edit for site, edit in self.sites.items() if site.line >= span.line and site.end_line <= span.end_line]
+        if not mine:
             return updated
         app = stmt.value.args[0].value
         if not isinstance(app, (cst.Name, cst.Attribute)):
             return updated
         call = cst.Call(func=cst.Name("cors"), args=[cst.Arg(app)])
+        if not all(site.rebind for site in mine):
+            return updated.with_changes(body=[stmt.with_changes(value=call)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(app)], value=call)])
 
 
@@ -77,7 +80,7 @@ class CreateForms(Concern):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.sites(FormCreate))
+        self.sites = ctx.plan.sites(FormCreate)
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if span not in self.sites or not isinstance(updated, cst.Call):
@@ -86,4 +89,4 @@ class CreateForms(Concern):
         create = updated.with_changes(
             func=cst.Attribute(value=updated.func, attr=cst.Name("create_form")), lpar=[], rpar=[]
         )
-        return cst.Await(expression=create, lpar=updated.lpar, rpar=updated.rpar)
+        return awaited(create, updated, self.sites[span].parens)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from quartify.analysis.planners.offload import Offload
-from quartify.codemods.base import Concern, Context
+from quartify.codemods.base import Concern, Context, awaited
 from quartify.core.types import Span
 
 
@@ -24,7 +24,7 @@ class OffloadCliRunner(Concern):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.sites = set(ctx.plan.sites(Offload))
+        self.sites = ctx.plan.sites(Offload)
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         if span not in self.sites or not isinstance(updated, cst.Call):
@@ -36,6 +36,6 @@ class OffloadCliRunner(Concern):
             func=cst.Attribute(value=cst.Name("asyncio"), attr=cst.Name("to_thread")), args=[first, *updated.args]
         )
         self.ctx.awaits_added += 1
-        return cst.Await(expression=offloaded, lpar=updated.lpar, rpar=updated.rpar)
+        return awaited(offloaded, updated, self.sites[span].parens)
 
 

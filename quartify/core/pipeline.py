@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +20,7 @@ from quartify.analysis.graph import is_test_module
 from quartify.analysis.index import IndexError_, index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
+from quartify.analysis.pins import pin
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
@@ -34,7 +35,7 @@ from quartify.core.stages import (
     transform_file,
 )
 from quartify.core.source import Source, SourceError, decode, read
-from quartify.core.types import AsyncFunction, FileResult, Finding, RunResult, Severity, Status
+from quartify.core.types import AsyncFunction, ChainStep, FileResult, Finding, RunResult, Severity, Status
 from quartify.deps import rewrite_dependency_file
 
 T = TypeVar("T")
@@ -123,11 +124,11 @@ def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Pat
 
 def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
     clock = [time.perf_counter()]
-    timings: list[tuple[str, float]] = []
+    timings: dict[str, float] = {}
 
     def lap(stage: str) -> None:
         now = time.perf_counter()
-        timings.append((stage, now - clock[0]))
+        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
         clock[0] = now
 
     everything = sorted(inputs, key=lambda f: f.display)
@@ -145,32 +146,57 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
-    repo = plan_repo([i.index for i in good], options)
-    plans = {i.display: plan_file(repo, i.index) for i in good}
-    lap("solve and plan")
+    linker = Linker([i.index for i in good])
+    base_graph = graph_mod.build(linker)
+    first_solution: frozenset[str] | None = None
+    pins: dict[str, str] = {}  # display -> why its file is kept unchanged
+    kept: dict[str, FileResult] = {}  # the failed results of pinned files
+    done: dict[str, tuple[FilePlan, Transformed | TransformFailed]] = {}
+    while True:
+        # A file kept unchanged pins its functions' colour; the others are planned again
+        # against it, until no new file fails (pins only grow, so this ends).
+        repo_graph = pin(base_graph, linker, pins)
+        repo = RepoPlan(linker, repo_graph, solve(repo_graph.graph), options)
+        if first_solution is None:
+            first_solution = repo.solution.async_nodes
+        plans = {i.display: plan_file(repo, i.index) for i in good if i.display not in pins}
+        lap("solve and plan")
+        todo = [i for i in good if i.display in plans and plans[i.display].has_edits
+                and (i.display not in done or done[i.display][0] != plans[i.display])]
+        transformed: list[Transformed | TransformFailed] = _map(
+            transform_file, [(i.text, plans[i.display]) for i in todo], workers if len(todo) >= 8 else 1
+        )
+        for t in transformed:
+            done[t.display] = (plans[t.display], t)
+        if progress:
+            progress("transform", len(todo), len(todo))
+        results_by: dict[str, FileResult] = {}
+        for item in good:
+            if item.display in pins:
+                results_by[item.display] = kept[item.display]
+                continue
+            plan = plans[item.display]
+            if not plan.has_edits:
+                results_by[item.display] = FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings)
+                continue
+            results_by[item.display] = _verify(repo, item, plan, done[item.display][1])
+        newly_failed = {d: r for d, r in results_by.items() if r.status is Status.FAILED and d not in pins}
+        lap("transform and verify")
+        if not newly_failed:
+            break
+        for display, failed in newly_failed.items():
+            pins[display] = _why_kept(failed)
+            kept[display] = failed
+    if pins:
+        _note_pins(results_by, pins, linker, repo, first_solution or frozenset())
 
-    todo = [i for i in good if plans[i.display].has_edits]
-    transformed: list[Transformed | TransformFailed] = _map(
-        transform_file, [(i.text, plans[i.display]) for i in todo], workers if len(todo) >= 8 else 1
-    )
-    by_display = {t.display: t for t in transformed}
-    if progress:
-        progress("transform", len(todo), len(todo))
-
-    results: list[FileResult] = []
-    for item in indexed:
-        if isinstance(item, IndexFailed):
-            results.append(FileResult(item.path, Status.FAILED, findings=(item.error,)))
-            continue
-        plan = plans[item.display]
-        done = by_display.get(item.display)
-        if done is None:
-            results.append(FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings))
-            continue
-        results.append(_verify(repo, item, plan, done))
+    results: list[FileResult] = [
+        FileResult(item.path, Status.FAILED, findings=(item.error,)) if isinstance(item, IndexFailed)
+        else results_by[item.display]
+        for item in indexed
+    ]
     results.extend(dependency_results)
     results.sort(key=lambda r: r.path.as_posix())
-    lap("transform and verify")
     changed = {r.path for r in results if r.status is Status.CHANGED}
     made_async = tuple(
         AsyncFunction(i.display, f.span.line, f.qualname[len(i.index.module) + 1 :].replace(".<locals>", ""),
@@ -182,7 +208,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
         for i in good
     )
-    return RunResult(tuple(results), 0, (), made_async, tuple(timings), async_tests)
+    return RunResult(tuple(results), 0, (), made_async, tuple(timings.items()), async_tests)
 
 
 _PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}
@@ -220,8 +246,9 @@ def plan_repo(indexes: Sequence[ModuleIndex], options: Options | None = None) ->
 
 
 def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | TransformFailed) -> FileResult:
-    """Keep the new source only if it parses, awaits only inside async defs, and is a fixed
-    point (planning the output again finds nothing left to do); otherwise keep the original."""
+    """Keep the new source only if it compiles (awaits only inside async defs, by Python's own
+    scoping rules) and is a fixed point (planning the output again finds nothing left to do);
+    otherwise keep the original."""
     if isinstance(done, TransformFailed):
         return FileResult(item.path, Status.FAILED, item.text, findings=(*plan.findings, done.error))
     findings = (*plan.findings, *done.findings)
@@ -236,7 +263,9 @@ def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | T
             again = plan_file(repo, index_source(done.source, item.display, item.index.module, item.index.is_package))
             if again.unsettled():
                 problem = "the output is not a fixed point (a second run would change it again)"
-    except (SyntaxError, IndexError_) as exc:
+    except SyntaxError as exc:
+        problem = f"the output does not compile: {exc.msg} (line {exc.lineno})"
+    except (IndexError_, ValueError, RecursionError) as exc:
         problem = f"the output does not parse: {exc}"
     if problem is not None:
         failure = Finding("QFY002", Severity.ERROR, f"{problem}; the file was left unchanged", item.display, 1)
@@ -251,6 +280,38 @@ def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | T
         done.awaits_added,
         item.encoding,
     )
+
+
+def _why_kept(failed: FileResult) -> str:
+    errors = [f for f in failed.findings if f.code in ("QFY001", "QFY002")]
+    return f"{errors[-1].code}: {errors[-1].message.split(';')[0]}" if errors else "it could not be migrated"
+
+
+def _note_pins(
+    results: dict[str, FileResult], pins: dict[str, str], linker: Linker, repo: RepoPlan, first: frozenset[str]
+) -> None:
+    """On each file kept unchanged: which of its functions stay sync that would have become
+    async, and the callers in other files that were planned again without awaiting them."""
+    stayed = sorted(q for q in first - repo.solution.async_nodes if linker.module_of[q].path in pins)
+    for display in sorted(pins):
+        mine = [q for q in stayed if linker.module_of[q].path == display]
+        if not mine:
+            continue
+        callers = sorted(
+            {(linker.module_of[e.caller].path, e.line, e.caller) for e in repo.graph.graph.edges
+             if e.callee in mine and linker.module_of[e.caller].path != display}
+        )
+        names = ", ".join(f"`{_short(q[len(linker.module_of[q].module) + 1:])}`" for q in mine)
+        chain = tuple(ChainStep(path, line, f"{_short(caller)} calls it without await") for path, line, caller in callers)
+        also = f"; {len(callers)} caller(s) in other files were planned again without `await`" if callers else ""
+        note = Finding("QFY004", Severity.WARNING, f"this file is kept unchanged, so {names} stay sync{also}",
+                       display, 1, chain=chain)
+        old = results[display]
+        results[display] = replace(old, findings=(*old.findings, note))
+
+
+def _short(qualname: str) -> str:
+    return qualname.replace(".<locals>", "")
 
 
 def _dedupe_modules(files: list[InputFile]) -> None:

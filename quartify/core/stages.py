@@ -87,23 +87,19 @@ def transform_file(text: str, plan: FilePlan) -> Transformed | TransformFailed:
     return Transformed(plan.path, applied.source, applied.findings, applied.awaits_added, applied.functions_made_async)
 
 
+_OUTSIDE_ASYNC = ("outside async function", "outside function", "outside of an asynchronous function")
+
+
 def await_outside_async(text: str) -> int | None:
-    """The line of the first `await` outside an `async def` (or in a lambda), if any."""
+    """The line of the first `await` (or `async with`/`async for`/async comprehension) the compiler
+    rejects for standing outside an `async def`, if any. Python's own scoping rules decide: a
+    lambda's defaults and a def's decorators run in the enclosing scope, a lambda's body does not.
+    Other compile errors (`return` with a value in an async generator) raise SyntaxError."""
     tree = ast.parse(text)
-
-    def walk(node: ast.AST, in_async: bool) -> int | None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.AsyncFunctionDef):
-                inner = True
-            elif isinstance(child, (ast.FunctionDef, ast.Lambda, ast.ClassDef)):
-                inner = False
-            else:
-                inner = in_async
-            if isinstance(child, (ast.Await, ast.AsyncWith, ast.AsyncFor)) and not in_async:
-                return child.lineno
-            found = walk(child, inner)
-            if found is not None:
-                return found
-        return None
-
-    return walk(tree, False)
+    try:
+        compile(tree, "<quartify output>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        if any(marker in (exc.msg or "") for marker in _OUTSIDE_ASYNC):
+            return exc.lineno
+        raise
+    return None

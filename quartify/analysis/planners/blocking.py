@@ -21,6 +21,8 @@ from quartify.rules import blocking as blocking_rules
 class SleepCall(Edit):
     """`time.sleep(x)` -> `await asyncio.sleep(x)`."""
 
+    parens: bool = False
+
 
 @dataclass(frozen=True)
 class TodoComment(Edit):
@@ -85,9 +87,9 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             chain=chain,
         )
         if fix == "sleep":
-            yield SleepCall(use.span)
+            yield SleepCall(use.span, use.parens)
         elif fix == "thread":
-            yield Offload(use.span)
+            yield Offload(use.span, use.parens)
         elif options.blocking == "todo" and rule.severity != "info":
             yield TodoComment(
                 use.span,

@@ -29,12 +29,18 @@ class MoveExtension(Edit):
 
 @dataclass(frozen=True)
 class CorsCall(Edit):
-    """`CORS(app)` -> `app = cors(app)` (Quart-CORS returns the app)."""
+    """`CORS(app)` -> `app = cors(app)` at module level (Quart-CORS returns the app it configures);
+    inside a function `cors(app)`, since rebinding `app` there would make it a local name."""
+
+    rebind: bool = True
 
 
 @dataclass(frozen=True)
 class FormCreate(Edit):
-    """`MyForm(...)` -> `await MyForm.create_form(...)` (Quart-WTF builds forms asynchronously)."""
+    """`MyForm(...)` -> `await MyForm.create_form(...)` (Quart-WTF builds forms asynchronously),
+    parenthesised when the form is then used in the same expression."""
+
+    parens: bool = False
 
 
 def is_form_construction(ctx: FileContext, use: Use) -> bool:
@@ -48,7 +54,7 @@ def plan_forms(ctx: FileContext) -> Iterator[Edit | Finding]:
             if not is_form_construction(ctx, use):
                 continue
             if facts.body_async and use.ctx == CTX_OK:
-                yield FormCreate(use.span)
+                yield FormCreate(use.span, use.parens)
             else:
                 yield ctx.finding(
                     "QFY101", Severity.ERROR,
@@ -80,5 +86,6 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
             f"`{name}` is a Flask extension ({entry.name}); under Quart use {advice}"
             + (f". {entry.note}" if entry.note else ""), line, col)
     if moved_cors:
+        at_module_level = {u.span for u in ctx.module.module_uses}
         for use in cors_uses:
-            yield CorsCall(use.span)
+            yield CorsCall(use.span, use.span in at_module_level)

@@ -18,7 +18,9 @@ from quartify.analysis.planners.context import FileContext, FunctionFacts
 
 @dataclass(frozen=True)
 class Offload(Edit):
-    """`f(args)` -> `await asyncio.to_thread(f, args)`."""
+    """`f(args)` -> `await asyncio.to_thread(f, args)`, parenthesised when the result is then read."""
+
+    parens: bool = False
 
 
 def is_runner_offload(ctx: FileContext, facts: FunctionFacts, use: Use) -> bool:
@@ -31,4 +33,4 @@ def plan_runner_offloads(ctx: FileContext) -> Iterator[Edit]:
     for facts in ctx.functions:
         for use in facts.func.uses:
             if is_runner_offload(ctx, facts, use):
-                yield Offload(use.span)
+                yield Offload(use.span, use.parens)
