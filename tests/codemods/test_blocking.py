@@ -67,3 +67,9 @@ def test_todo_in_a_compound_body_goes_above_the_inner_statement() -> None:
 def test_todo_span_covering_no_statement_it_can_annotate_is_a_noop() -> None:
     src = "async def view():\n    r = requests.get(url)\n"
     check_noop(src, TodoComment(def_at(src, "view"), TODO))
+
+
+def test_sleep_whose_result_is_read_is_parenthesised() -> None:
+    src = "import asyncio\n\n\nasync def view():\n    return time.sleep(1) is None\n"
+    expected = "import asyncio\n\n\nasync def view():\n    return (await asyncio.sleep(1)) is None\n"
+    check_transformed(src, expected, SleepCall(at(src, "time.sleep(1)"), parens=True))

@@ -57,3 +57,17 @@ def test_form_construction_is_awaited_through_create_form() -> None:
 def test_form_span_holding_no_call_is_a_noop() -> None:
     src = "async def view():\n    form_class = LoginForm\n"
     check_noop(src, FormCreate(at(src, "LoginForm")))
+
+
+def test_form_used_in_the_same_expression_is_parenthesised_then_awaited_again() -> None:
+    from quartify.analysis.planners.asyncify import Await
+
+    src = "async def view():\n    if NameForm().validate_on_submit():\n        pass\n"
+    expected = "async def view():\n    if await (await NameForm.create_form()).validate_on_submit():\n        pass\n"
+    check_transformed(src, expected, FormCreate(at(src, "NameForm()"), parens=True),
+                      Await(at(src, "NameForm().validate_on_submit()"), parens=False))
+
+
+def test_cors_inside_a_function_is_called_without_rebinding_app() -> None:
+    src = "def setup():\n    CORS(app)\n"
+    check_transformed(src, "def setup():\n    cors(app)\n", CorsCall(at(src, "CORS(app)"), rebind=False))

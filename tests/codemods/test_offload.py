@@ -34,3 +34,9 @@ def test_parentheses_around_the_call_stay_around_the_await() -> None:
 def test_span_holding_no_call_is_a_noop() -> None:
     src = "async def test(runner):\n    result = runner.invoke(cli)\n"
     check_noop(src, Offload(at(src, "runner")))
+
+
+def test_a_result_read_in_the_same_expression_is_parenthesised() -> None:
+    src = "import asyncio\n\n\nasync def test(runner):\n    out = runner.invoke(cli).output\n"
+    expected = "import asyncio\n\n\nasync def test(runner):\n    out = (await asyncio.to_thread(runner.invoke, cli)).output\n"
+    check_transformed(src, expected, Offload(at(src, "runner.invoke(cli)"), parens=True))

@@ -47,7 +47,7 @@ def test_programs_without_flask_are_left_byte_identical(source: str) -> None:
 
 AWAITABLES = [
     "request.form",
-    'request.form["k"]',
+    "request.form['k']",
     "request.get_json()",
     "request.files",
     "request.get_data()",
@@ -75,6 +75,8 @@ PLACES = [
     "def gen():\n    yield {e}\nvalue = list(gen())",
     "from flask import request as rq\nvalue = rq.args",
     "from flask import render_template as rt\nvalue = rt('x.html')",
+    "from flask import Flask\nsub = Flask('sub')",
+    "import flask\nsub = flask.Flask('sub')",
     "with app.app_context():\n    value = {e}",
     "with app.test_request_context('/'):\n    pass",
     "try:\n    value = {e}\nexcept KeyError:\n    value = None",
