@@ -15,11 +15,12 @@ from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Rename, Use
 from quartify.analysis.solver import Solution
-from quartify.core.config import Options
+from quartify.core.config import BlockingMode, Options
 from quartify.core.types import ChainStep, Finding, Safety, Severity, Span
 from quartify.deps._common import extension_modules as extension_table
 from quartify.rules import blocking as blocking_rules
 from quartify.rules import loader
+from quartify.rules.loader import AwaitKind
 
 
 UNITTEST_CASE = "unittest.TestCase"
@@ -174,9 +175,9 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
         resolved = linker.resolve(use.ref)
         awaitable = api.awaitables.get(resolved)
         if awaitable is not None:
-            if awaitable.kind in ("property", "as_text") and use.kind == "attr":
+            if awaitable.kind in (AwaitKind.PROPERTY, AwaitKind.AS_TEXT) and use.kind == "attr":
                 return use.text
-            if awaitable.kind in ("call", "aiofile") and use.kind == "call":
+            if awaitable.kind in (AwaitKind.CALL, AwaitKind.AIOFILE) and use.kind == "call":
                 return use.text + "()"
             return None
         if use.kind == "call" and resolved in linker.functions and repo.is_async(resolved):
@@ -251,7 +252,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
                                             "Quart-WTF, but it is not in an async function; left unchanged",
                                             module.path, use.span.line, use.span.col))
                 continue
-            if use.kind == "call" and body_async and use.ctx == CTX_OK and _kind_of(linker, use) == "offload":
+            if use.kind == "call" and body_async and use.ctx == CTX_OK and _kind_of(linker, use) == AwaitKind.OFFLOAD:
                 offload_calls.append(use.span)
                 continue
             awaited_what = need_await(use, func)
@@ -278,7 +279,7 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
             if awaited_what is None or use.awaited:
                 continue
             if body_async and use.ctx == CTX_OK:
-                as_text = _kind_of(linker, use) == "as_text"
+                as_text = _kind_of(linker, use) == AwaitKind.AS_TEXT
                 unsure = use.ref in repo.graph.wrapper_params.get(func.qualname, ()) and _in_uncertain_family(repo, func)
                 awaits.append(AwaitEdit(use.span, use.parens, as_text, unsure))
                 continue
@@ -410,21 +411,21 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
     )
 
 
-def _kind_of(linker: Linker, use: Use) -> str | None:
+def _kind_of(linker: Linker, use: Use) -> AwaitKind | None:
     awaitable = loader.quart_api().awaitables.get(linker.resolve(use.ref))
     return awaitable.kind if awaitable is not None else None
 
 
-def _item_kind(linker: Linker, func: FunctionInfo, item: Span) -> str | None:
+def _item_kind(linker: Linker, func: FunctionInfo, item: Span) -> AwaitKind | None:
     """How a `with` item is async in Quart: a call giving a context manager, an awaited call
     giving an async file, or a value that is itself an async context manager (the client)."""
     for use in func.uses:
         if use.span != item or not use.with_item:
             continue
         kind = _kind_of(linker, use)
-        if use.kind == "call" and kind in ("context", "aiofile"):
+        if use.kind == "call" and kind in (AwaitKind.CONTEXT, AwaitKind.AIOFILE):
             return kind
-        if use.kind in ("name", "attr") and kind == "context_value":
+        if use.kind in ("name", "attr") and kind == AwaitKind.CONTEXT_VALUE:
             return kind
     return None
 
@@ -434,7 +435,7 @@ def _all_async_items(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]
 
 
 def _client_item(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]) -> Span | None:
-    if len(items) == 1 and _item_kind(linker, func, items[0]) == "context_value":
+    if len(items) == 1 and _item_kind(linker, func, items[0]) == AwaitKind.CONTEXT_VALUE:
         return items[0]
     return None
 
@@ -506,7 +507,7 @@ def _response_item(linker: Linker, func: FunctionInfo, items: tuple[Span, ...]) 
     requests = loader.quart_api().test_client.request_methods
     return any(
         u.span == items[0] and u.with_item and u.kind == "call" and linker.resolve(u.ref) in requests
-        and _kind_of(linker, u) == "call"  # not test_request_context(), a real context manager
+        and _kind_of(linker, u) == AwaitKind.CALL  # not test_request_context(), a real context manager
         for u in func.uses
     )
 
@@ -542,9 +543,9 @@ def _blocking_calls(
         where_ok = body_async and use.ctx == CTX_OK
         fix: str | None = None
         refusal = ""
-        if "sleep" in rule.fixes and where_ok and options.blocking != "report":
+        if "sleep" in rule.fixes and where_ok and options.blocking != BlockingMode.REPORT:
             fix = "sleep"
-        elif options.blocking == "thread":
+        elif options.blocking == BlockingMode.THREAD:
             if rule.thread_affinity:
                 refusal = (" Not offloaded: this library's connections are tied to the thread that made them, so "
                            "calls cannot move to a worker thread one by one; offload the whole unit of work "
@@ -578,7 +579,7 @@ def _blocking_calls(
             sleep_calls.append(use.span)
         elif fix == "thread":
             offload_calls.append(use.span)
-        elif options.blocking == "todo" and rule.severity != "info":
+        elif options.blocking == BlockingMode.TODO and rule.severity != "info":
             todo_comments.append((use.span, f"TODO(quartify): {rule.code} {use.text}() blocks the event loop; use {rule.replacement.call}"))
 
 
