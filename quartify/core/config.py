@@ -17,7 +17,15 @@ from typing import Any
 import tomlkit
 
 from quartify.rules.blocking import parse_rule
-from quartify.rules.schema import Document, TableError, array_of, integer, member_of, strings, table
+from quartify.rules.schema import (
+    Document,
+    TableError,
+    array_of,
+    integer,
+    member_of,
+    strings,
+    table,
+)
 
 
 class BlockingMode(StrEnum):

@@ -9,7 +9,15 @@ from importlib import resources
 from typing import Any
 
 from quartify.rules.schema import (
-    Document, KeyPath, TableError, array_of, boolean, one_of, strings, table, text,
+    Document,
+    KeyPath,
+    TableError,
+    array_of,
+    boolean,
+    one_of,
+    strings,
+    table,
+    text,
 )
 
 CATEGORIES = frozenset(

@@ -14,7 +14,16 @@ from importlib import resources
 from typing import Any, Literal, get_args
 
 from quartify.rules.schema import (
-    Check, Document, array_of, map_of, member_of, one_of, strings, table, text, text_map,
+    Check,
+    Document,
+    array_of,
+    map_of,
+    member_of,
+    one_of,
+    strings,
+    table,
+    text,
+    text_map,
 )
 
 

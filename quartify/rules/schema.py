@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 Key = str | int
@@ -149,14 +150,15 @@ def table(fields: Mapping[str, Check[Any]], optional: Iterable[str] = ()) -> Che
     may_omit = frozenset(optional)
 
     def check(doc: Document, path: KeyPath, value: object) -> dict[str, Any]:
-        mapping = _mapping(doc, path, value)
-        for key in mapping:
+        parsed: dict[str, Any] = {}
+        for key, entry in _mapping(doc, path, value).items():
             if key not in fields:
                 raise doc.error((*path, key), f"unknown key; expected one of {', '.join(sorted(fields))}")
+            parsed[key] = fields[key](doc, (*path, key), entry)
         for key in fields:
-            if key not in mapping and key not in may_omit:
+            if key not in parsed and key not in may_omit:
                 raise doc.error(path, f"missing key {key!r}")
-        return {key: fields[key](doc, (*path, key), entry) for key, entry in mapping.items()}
+        return parsed
 
     return check
 
@@ -167,7 +169,7 @@ def table(fields: Mapping[str, Check[Any]], optional: Iterable[str] = ()) -> Che
 def line_of(text: str, path: KeyPath) -> int | None:
     """The 1-based line of `path` in `text`, or of its nearest enclosing key that has one of its
     own (an item of an inline array or table is reported at the line of its key)."""
-    lines = key_lines(text)
+    lines = _lines(text)
     for end in range(len(path), 0, -1):
         if path[:end] in lines:
             return lines[path[:end]]
@@ -176,6 +178,11 @@ def line_of(text: str, path: KeyPath) -> int | None:
 
 def key_lines(text: str) -> dict[KeyPath, int]:
     """Every key, table header and array-of-tables entry of a TOML text, with the line it starts on."""
+    return dict(_lines(text))
+
+
+@lru_cache(maxsize=4)
+def _lines(text: str) -> dict[KeyPath, int]:
     return _Scanner(text).scan()
 
 
