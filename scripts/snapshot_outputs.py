@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quartify.core.config import Options  # noqa: E402
+from quartify.core.config import BlockingMode, Options  # noqa: E402
 from quartify.core.pipeline import migrate_paths  # noqa: E402
 
 
@@ -61,7 +61,7 @@ def snapshot(also: list[Path]) -> dict[str, object]:
     out: dict[str, object] = {}
     base = Options(jobs=1)
     for target in targets(also):
-        for label, options in (("default", base), ("thread", replace(base, blocking="thread"))):
+        for label, options in (("default", base), ("thread", replace(base, blocking=BlockingMode.THREAD))):
             out[f"{target.name}[{label}]"] = run(target, options)
     return out
 

@@ -8,12 +8,14 @@ dunder, CLI command or app factory is a barrier that async cannot cross.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.rules import loader
+from quartify.rules.loader import AwaitKind, RegisteredKind
 
 # Registration method names distinctive enough to trust on a receiver the index cannot type
 # (an `app` parameter without annotation). `get`/`post`/... are too common to guess from.
@@ -39,9 +41,13 @@ BARRIER_WHY = {
 }
 
 
+# What a function is to Flask: registered (`RegisteredKind`), a barrier (`BARRIER_WHY`), streamed, or plain.
+FunctionKind = Literal[RegisteredKind, "property", "dunder", "factory", "value", "signal", "stream", "plain"]
+
+
 @dataclass(frozen=True)
 class Classified:
-    kind: str  # "view" | "hook" | "sync" | "template" | "cli" | "plain"
+    kind: FunctionKind
     line: int
     detail: str
 
@@ -60,7 +66,7 @@ class RepoGraph:
     uncertain_decorators: frozenset[str] = frozenset()
 
 
-def _registration_kind(linker: Linker, resolved: str) -> str | None:
+def _registration_kind(linker: Linker, resolved: str) -> RegisteredKind | None:
     reg = loader.registration()
     toks = tokens(resolved)
     if len(toks) < 2:
@@ -287,14 +293,14 @@ def _streamed_generators(linker: Linker, uses: list[tuple[str | None, Use]]) -> 
     return found
 
 
-def _needs_async(kind: str, use: Use) -> bool:
-    if kind in ("property", "as_text"):
+def _needs_async(kind: AwaitKind, use: Use) -> bool:
+    if kind in (AwaitKind.PROPERTY, AwaitKind.AS_TEXT):
         return use.kind == "attr"
-    if kind == "context":
+    if kind == AwaitKind.CONTEXT:
         return use.kind == "call" and use.with_item
-    if kind == "context_value":
+    if kind == AwaitKind.CONTEXT_VALUE:
         return use.kind in ("name", "attr") and use.with_item
-    if kind == "offload":
+    if kind == AwaitKind.OFFLOAD:
         return False  # a sync call; only moved to a thread when its caller is async anyway
     return use.kind == "call"
 

@@ -9,6 +9,7 @@ settled later by `analysis.link`, which sees every module at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from quartify.core.types import Span
 
@@ -20,6 +21,8 @@ CTX_MODULE = "module level"
 CTX_CLASS = "class body"
 CTX_DEFAULT = "default argument or decorator"
 
+UseKind = Literal["call", "attr", "name"]
+
 
 @dataclass(frozen=True)
 class Use:
@@ -27,7 +30,7 @@ class Use:
 
     span: Span
     ref: str
-    kind: str  # "call" | "attr" | "name"
+    kind: UseKind
     ctx: str = CTX_OK
     parens: bool = False  # an inserted await must be parenthesised here
     awaited: bool = False  # already the operand of an `await`

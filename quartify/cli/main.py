@@ -17,7 +17,7 @@ from rich.progress import Progress, TaskID
 from quartify import __version__
 from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
-from quartify.core.config import ConfigError, Options, extra_rules_from, find_pyproject, project_settings
+from quartify.core.config import BlockingMode, ConfigError, Options, find_pyproject, merge_options, project_settings
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.source import write_atomic
 from quartify.core.discover import common_root
@@ -45,7 +45,7 @@ def main() -> None:
 @click.option("--stdin-filename", type=str, default=None, help="The path of the file read from stdin ('-').")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
 @click.option("--exclude", multiple=True, help="Gitignore-style pattern to skip (repeatable).")
-@click.option("--blocking", type=click.Choice(["todo", "thread", "report"]), default=None,
+@click.option("--blocking", type=click.Choice([mode.value for mode in BlockingMode]), default=None,
               help="Blocking calls on the event loop: TODO comments; also offload with asyncio.to_thread "
                    "where safe; or only report.")
 @click.option("--select", "select", multiple=True, help="Only these finding codes (prefixes, repeatable).")
@@ -180,19 +180,11 @@ def _options(
     pyproject = find_pyproject(anchor if anchor.is_dir() else anchor.parent)
     try:
         settings = project_settings(pyproject)
-        extra = extra_rules_from(settings, str(pyproject))
-        if extra:
-            blocking_tables(extra)  # validate now: a bad rule is a usage error, not a crash later
-    except (ConfigError, RuleError, KeyError, TypeError) as exc:
+        if settings.extra_rules:
+            blocking_tables(settings.extra_rules)  # now: a rule clashing with a bundled code is a usage error
+    except (ConfigError, RuleError) as exc:
         raise click.UsageError(f"configuration: {exc}") from exc
-    return Options(
-        jobs=jobs or int(settings.get("jobs", 0)),
-        exclude=(*settings.get("exclude", ()), *exclude),
-        blocking=blocking or settings.get("blocking", "todo"),
-        select=select or tuple(settings.get("select", ())),
-        ignore=(*settings.get("ignore", ()), *ignore),
-        extra_rules=extra,
-    )
+    return merge_options(settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore)
 
 
 _RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}

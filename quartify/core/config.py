@@ -1,24 +1,49 @@
-"""Run options, as one frozen value the CLI, stdin mode and tests all build the same way."""
+"""Run options, as one frozen value the CLI, stdin mode and tests all build the same way.
+
+The command line and `[tool.quartify]` of the project's pyproject.toml say the same things; both
+go through the same vocabularies here (`BlockingMode`), so a value one accepts the other accepts.
+`[tool.quartify]` is checked key by key: an unknown key or value is a `ConfigError` naming the
+file, the key and its line.
+"""
 
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import tomlkit
+
+from quartify.rules.blocking import parse_rule
+from quartify.rules.schema import (
+    Document,
+    TableError,
+    array_of,
+    integer,
+    member_of,
+    strings,
+    table,
+)
+
+
+class BlockingMode(StrEnum):
+    """What happens to a blocking call on the event loop (`--blocking`, `blocking = ...`)."""
+
+    TODO = "todo"
+    """Report it with a TODO comment at the call; `time.sleep` gets the safe fix."""
+    THREAD = "thread"
+    """Also offload it with `asyncio.to_thread` where that is safe."""
+    REPORT = "report"
+    """Only report it."""
 
 
 @dataclass(frozen=True)
 class Options:
     jobs: int = 0  # 0: pick from the machine and the number of files
     exclude: tuple[str, ...] = ()
-    # Blocking calls on the loop: "todo" reports them with a TODO comment (time.sleep gets the
-    # safe fix); "thread" also offloads them with asyncio.to_thread where that is safe;
-    # "report" only reports.
-    blocking: str = "todo"
+    blocking: BlockingMode = BlockingMode.TODO
     select: tuple[str, ...] = ()  # finding-code prefixes to keep (empty: all)
     ignore: tuple[str, ...] = ()  # finding-code prefixes to drop
     # Project blocking rules from `[[tool.quartify.rules]]`: (source, TOML text with [[rule]]).
@@ -36,11 +61,27 @@ class Options:
         return max(1, min(wanted, 61, (files + 3) // 4))
 
 
-_KNOWN_KEYS = frozenset({"blocking", "exclude", "select", "ignore", "rules", "jobs"})
-
-
-class ConfigError(ValueError):
+class ConfigError(TableError):
     pass
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """`[tool.quartify]`, checked; a key left out is None or empty."""
+
+    jobs: int | None = None
+    exclude: tuple[str, ...] = ()
+    blocking: BlockingMode | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extra_rules: tuple[tuple[str, str], ...] = ()
+
+
+_SETTINGS = table(
+    {"blocking": member_of(BlockingMode), "exclude": strings, "select": strings, "ignore": strings,
+     "rules": array_of(parse_rule), "jobs": integer(0)},
+    optional={"blocking", "exclude", "select", "ignore", "rules", "jobs"},
+)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -52,23 +93,45 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def project_settings(pyproject: Path | None) -> dict[str, Any]:
-    """`[tool.quartify]` of a pyproject.toml, checked for unknown keys."""
+def project_settings(pyproject: Path | None) -> ProjectSettings:
+    """`[tool.quartify]` of a pyproject.toml, checked against its schema."""
     if pyproject is None:
-        return {}
+        return ProjectSettings()
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = pyproject.read_text(encoding="utf-8")
+    except OSError as exc:
         raise ConfigError(f"{pyproject}: {exc}") from exc
-    settings = data.get("tool", {}).get("quartify", {})
-    unknown = set(settings) - _KNOWN_KEYS
-    if unknown:
-        raise ConfigError(f"{pyproject}: unknown [tool.quartify] keys: {', '.join(sorted(unknown))}")
-    return dict(settings)
+    doc = Document.parse(str(pyproject), text, ConfigError)
+    tool = doc.data.get("tool", {})
+    raw: Any = tool.get("quartify", {}) if isinstance(tool, dict) else {}
+    settings = _SETTINGS(doc, ("tool", "quartify"), raw)
+    rules = raw.get("rules")
+    return ProjectSettings(
+        jobs=settings.get("jobs"),
+        exclude=settings.get("exclude", ()),
+        blocking=settings.get("blocking"),
+        select=settings.get("select"),
+        ignore=settings.get("ignore", ()),
+        # Kept as TOML text: Options must pickle and hash (the blocking tables are cached by it).
+        extra_rules=((str(pyproject), tomlkit.dumps({"rule": rules})),) if rules else (),
+    )
 
 
-def extra_rules_from(settings: dict[str, Any], source: str) -> tuple[tuple[str, str], ...]:
-    rules = settings.get("rules")
-    if not rules:
-        return ()
-    return ((source, tomlkit.dumps({"rule": rules})),)
+def merge_options(
+    settings: ProjectSettings,
+    *,
+    jobs: int = 0,
+    exclude: tuple[str, ...] = (),
+    blocking: str | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+) -> Options:
+    """Command-line options over the project's settings: CLI values win, lists add up."""
+    return Options(
+        jobs=jobs or settings.jobs or 0,
+        exclude=(*settings.exclude, *exclude),
+        blocking=BlockingMode(blocking) if blocking else settings.blocking or BlockingMode.TODO,
+        select=select or settings.select or (),
+        ignore=(*settings.ignore, *ignore),
+        extra_rules=settings.extra_rules,
+    )

@@ -3,11 +3,22 @@ replaces them, and which fixes are allowed. Data, loaded and validated once."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from quartify.rules.schema import (
+    Document,
+    KeyPath,
+    TableError,
+    array_of,
+    boolean,
+    one_of,
+    strings,
+    table,
+    text,
+)
 
 CATEGORIES = frozenset(
     {"http", "sql", "orm", "cache", "nosql", "search", "cloud", "mail", "queue", "subprocess", "file", "sleep",
@@ -61,45 +72,53 @@ class BlockingTables:
         return self.by_method.get((receiver, method)) or self.by_method.get((receiver, "*"))
 
 
-class RuleError(ValueError):
+class RuleError(TableError):
     pass
 
 
-def _rule(entry: dict[str, Any], source: str) -> BlockingRule:
-    unknown = set(entry) - _RULE_KEYS
-    if unknown:
-        raise RuleError(f"{source}: unknown keys {sorted(unknown)} in {entry.get('code')}")
+# One `[[rule]]`, in a bundled table or in a project's `[[tool.quartify.rules]]`.
+_REPLACEMENT = table({"package": text, "call": text, "min_version": text}, optional={"min_version"})
+RULE = table(
+    {"code": text, "category": one_of(CATEGORIES), "calls": strings, "receiver_types": strings, "methods": strings,
+     "severity": one_of(SEVERITIES), "summary": text, "replacement": _REPLACEMENT, "thread_affinity": boolean,
+     "fixes": array_of(one_of(FIXES)), "equivalent": strings, "note": text},
+    optional=_RULE_KEYS - {"code", "category", "severity", "summary", "replacement"},
+)
+
+
+def parse_rule(doc: Document, path: KeyPath, value: object) -> BlockingRule:
+    """A checked rule: its keys and vocabularies, then the rules that tie its fields together."""
+    entry = RULE(doc, path, value)
     rule = BlockingRule(
-        code=entry["code"],
-        category=entry["category"],
-        severity=entry["severity"],
-        summary=entry["summary"],
-        replacement=Replacement(**entry["replacement"]),
-        calls=tuple(entry.get("calls", ())),
-        receiver_types=tuple(entry.get("receiver_types", ())),
-        methods=tuple(entry.get("methods", ())),
-        thread_affinity=bool(entry.get("thread_affinity", False)),
-        fixes=tuple(entry.get("fixes", ())),
-        equivalent=tuple(entry.get("equivalent", ())),
-        note=entry.get("note", ""),
-        source=source,
+        **{**entry, "replacement": Replacement(**entry["replacement"])},
+        source=doc.source,
     )
-    if rule.category not in CATEGORIES or rule.severity not in SEVERITIES or not set(rule.fixes) <= FIXES:
-        raise RuleError(f"{source}: bad category, severity or fix in {rule.code}")
     if not rule.code.startswith("QFY2") and not rule.code.startswith("QFY3"):
-        raise RuleError(f"{source}: blocking codes are QFY2xx/QFY3xx, not {rule.code}")
+        raise doc.error((*path, "code"), f"blocking codes are QFY2xx/QFY3xx, not {rule.code}")
     if bool(rule.receiver_types) != bool(rule.methods):
-        raise RuleError(f"{source}: {rule.code} needs both receiver_types and methods, or neither")
+        raise doc.error(path, f"{rule.code} needs both receiver_types and methods, or neither")
     if rule.thread_affinity and "thread" in rule.fixes:
-        raise RuleError(f"{source}: {rule.code} is thread-affine and cannot offer the thread fix")
+        raise doc.error((*path, "fixes"), f"{rule.code} is thread-affine and cannot offer the thread fix")
     return rule
 
 
+_TABLE = table(
+    {"rule": array_of(parse_rule), "constructor": array_of(table({"call": text, "returns": text}))},
+    optional={"rule", "constructor"},
+)
+
+
 def build_tables(documents: list[tuple[str, dict[str, Any]]]) -> BlockingTables:
+    """Tables from parsed documents, (source, data); errors name the source and key, not the line."""
+    return _build([Document(source, data, error_type=RuleError) for source, data in documents])
+
+
+def _build(documents: list[Document]) -> BlockingTables:
     rules: list[BlockingRule] = []
     constructors: dict[str, str] = {}
-    for source, data in documents:
-        rules.extend(_rule(entry, source) for entry in data.get("rule", ()))
+    for doc in documents:
+        data = _TABLE(doc, (), doc.data)
+        rules.extend(data.get("rule", ()))
         for entry in data.get("constructor", ()):
             constructors[entry["call"] + "()"] = entry["returns"]
     by_call: dict[str, BlockingRule] = {}
@@ -122,9 +141,9 @@ def tables(extra: tuple[tuple[str, str], ...] = ()) -> BlockingTables:
     """Every bundled table, plus `extra` (source, TOML text) from the project's configuration."""
     folder = resources.files("quartify.rules").joinpath("blocking")
     documents = [
-        (f"rules/blocking/{item.name}", tomllib.loads(item.read_text(encoding="utf-8")))
+        Document.parse(f"rules/blocking/{item.name}", item.read_text(encoding="utf-8"), RuleError)
         for item in sorted(folder.iterdir(), key=lambda i: i.name)
         if item.name.endswith(".toml")
     ]
-    documents.extend((source, tomllib.loads(text)) for source, text in extra)
-    return build_tables(documents)
+    documents.extend(Document.parse(source, toml, RuleError) for source, toml in extra)
+    return _build(documents)

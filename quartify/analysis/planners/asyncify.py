@@ -16,6 +16,7 @@ from quartify.analysis.planners.context import FileContext, FunctionFacts, short
 from quartify.analysis.planners.extensions import is_form_construction
 from quartify.analysis.planners.offload import is_runner_offload
 from quartify.core.types import ChainStep, Finding, Severity, Span
+from quartify.rules.loader import AwaitKind
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _await_use(ctx: FileContext, facts: FunctionFacts, use: Use) -> Iterator[Edi
     if awaited_what is None or use.awaited:
         return
     if facts.body_async and use.ctx == CTX_OK:
-        as_text = ctx.kind_of(use) == "as_text"
+        as_text = ctx.kind_of(use) == AwaitKind.AS_TEXT
         unsure = use.ref in repo.graph.wrapper_params.get(func.qualname, ()) and _in_uncertain_family(ctx, func)
         yield Await(use.span, use.parens, as_text, unsure)
         return
@@ -127,7 +128,7 @@ def plan_async_withs(ctx: FileContext) -> Iterator[Edit | Finding]:
 
 
 def _client_item(ctx: FileContext, func: FunctionInfo, items: tuple[Span, ...]) -> Span | None:
-    if len(items) == 1 and ctx.item_kind(func, items[0]) == "context_value":
+    if len(items) == 1 and ctx.item_kind(func, items[0]) == AwaitKind.CONTEXT_VALUE:
         return items[0]
     return None
 

@@ -13,6 +13,7 @@ from quartify.analysis.model import CTX_OK
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts, short
 from quartify.analysis.planners.offload import Offload
+from quartify.core.config import BlockingMode
 from quartify.core.types import ChainStep, Finding, Safety, Severity
 from quartify.rules import blocking as blocking_rules
 
@@ -57,9 +58,9 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
         where_ok = facts.body_async and use.ctx == CTX_OK
         fix: str | None = None
         refusal = ""
-        if "sleep" in rule.fixes and where_ok and options.blocking != "report":
+        if "sleep" in rule.fixes and where_ok and options.blocking != BlockingMode.REPORT:
             fix = "sleep"
-        elif options.blocking == "thread":
+        elif options.blocking == BlockingMode.THREAD:
             if rule.thread_affinity:
                 refusal = _OFFLOAD_REFUSED
             elif "thread" in rule.fixes and where_ok:
@@ -90,7 +91,7 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             yield SleepCall(use.span, use.parens)
         elif fix == "thread":
             yield Offload(use.span, use.parens)
-        elif options.blocking == "todo" and rule.severity != "info":
+        elif options.blocking == BlockingMode.TODO and rule.severity != "info":
             yield TodoComment(
                 use.span,
                 f"TODO(quartify): {rule.code} {use.text}() blocks the event loop; use {rule.replacement.call}",

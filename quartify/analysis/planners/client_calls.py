@@ -12,6 +12,7 @@ from quartify.analysis.model import FunctionInfo, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, inside
 from quartify.core.types import Finding, Severity, Span
+from quartify.rules.loader import AwaitKind
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def response_item(ctx: FileContext, func: FunctionInfo, items: tuple[Span, ...])
     requests = ctx.api.test_client.request_methods
     return any(
         u.span == items[0] and u.with_item and u.kind == "call" and ctx.resolve(u.ref) in requests
-        and ctx.kind_of(u) == "call"  # not test_request_context(), a real context manager
+        and ctx.kind_of(u) == AwaitKind.CALL  # not test_request_context(), a real context manager
         for u in func.uses
     )
 

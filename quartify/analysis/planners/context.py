@@ -16,6 +16,7 @@ from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
 from quartify.analysis.repo import RepoPlan
 from quartify.core.types import ChainStep, Finding, Safety, Severity, Span
 from quartify.rules import loader
+from quartify.rules.loader import AwaitKind
 
 
 def short(qualname: str) -> str:
@@ -78,7 +79,7 @@ class FileContext:
     def resolve(self, ref: str) -> str:
         return self.repo.linker.resolve(ref)
 
-    def kind_of(self, use: Use) -> str | None:
+    def kind_of(self, use: Use) -> AwaitKind | None:
         """The Quart awaitable kind of what `use` resolves to (quart_api.toml), if any."""
         awaitable = self.api.awaitables.get(self.resolve(use.ref))
         return awaitable.kind if awaitable is not None else None
@@ -91,9 +92,9 @@ class FileContext:
         resolved = self.resolve(use.ref)
         awaitable = self.api.awaitables.get(resolved)
         if awaitable is not None:
-            if awaitable.kind in ("property", "as_text") and use.kind == "attr":
+            if awaitable.kind in (AwaitKind.PROPERTY, AwaitKind.AS_TEXT) and use.kind == "attr":
                 return use.text
-            if awaitable.kind in ("call", "aiofile") and use.kind == "call":
+            if awaitable.kind in (AwaitKind.CALL, AwaitKind.AIOFILE) and use.kind == "call":
                 return use.text + "()"
             return None
         linker = repo.linker
@@ -103,16 +104,16 @@ class FileContext:
             return use.text + "()"
         return None
 
-    def item_kind(self, func: FunctionInfo, item: Span) -> str | None:
+    def item_kind(self, func: FunctionInfo, item: Span) -> AwaitKind | None:
         """How a `with` item is async in Quart: a call giving a context manager, an awaited call
         giving an async file, or a value that is itself an async context manager (the client)."""
         for use in func.uses:
             if use.span != item or not use.with_item:
                 continue
             kind = self.kind_of(use)
-            if use.kind == "call" and kind in ("context", "aiofile"):
+            if use.kind == "call" and kind in (AwaitKind.CONTEXT, AwaitKind.AIOFILE):
                 return kind
-            if use.kind in ("name", "attr") and kind == "context_value":
+            if use.kind in ("name", "attr") and kind == AwaitKind.CONTEXT_VALUE:
                 return kind
         return None
 

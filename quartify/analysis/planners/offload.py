@@ -14,6 +14,7 @@ from quartify.analysis.edits import Edit
 from quartify.analysis.model import CTX_OK, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts
+from quartify.rules.loader import AwaitKind
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Offload(Edit):
 
 def is_runner_offload(ctx: FileContext, facts: FunctionFacts, use: Use) -> bool:
     """`runner.invoke(...)` (a Quart awaitable kind "offload") where `await` can stand."""
-    return use.kind == "call" and facts.body_async and use.ctx == CTX_OK and ctx.kind_of(use) == "offload"
+    return use.kind == "call" and facts.body_async and use.ctx == CTX_OK and ctx.kind_of(use) == AwaitKind.OFFLOAD
 
 
 @planner
