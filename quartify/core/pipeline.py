@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from quartify.analysis import graph as graph_mod
 from quartify.analysis.graph import is_test_module
-from quartify.analysis.index import IndexError_, index_source
+from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
@@ -230,7 +230,7 @@ def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed) ->
             again = plan_file(repo, index_source(done.source, item.display, item.index.module, item.index.is_package))
             if again.make_async or again.awaits or again.async_withs or again.renames or again.cli_bridges:
                 problem = "the output is not a fixed point (a second run would change it again)"
-    except (SyntaxError, IndexError_) as exc:
+    except (SyntaxError, UnindexableSource) as exc:
         problem = f"the output does not parse: {exc}"
     if problem is not None:
         failure = Finding("QFY002", Severity.ERROR, f"{problem}; the file was left unchanged", item.display, 1)
