@@ -7,7 +7,13 @@ from textwrap import dedent
 import pytest
 
 from quartify.analysis.index import PARAM_PREFIX, UnindexableSource, index_source
-from quartify.analysis.model import CTX_LAMBDA, CTX_MODULE, FunctionInfo, ModuleIndex, Use
+from quartify.analysis.model import (
+    CTX_LAMBDA,
+    CTX_MODULE,
+    FunctionInfo,
+    ModuleIndex,
+    Use,
+)
 from quartify.core.types import Span
 
 
@@ -78,7 +84,7 @@ def test_call_receiver_is_recorded_as_attribute_read_needing_parens() -> None:
 
 def test_awaited_call_is_marked_awaited() -> None:
     idx = index("from flask import request\nasync def v():\n    return await request.get_data()\n")
-    assert use(function(idx, "v"), "flask.request.get_data").awaited
+    assert use(function(idx, "v"), "flask.request.get_data").awaited is True
 
 
 def test_import_alias_resolves_to_the_flask_name() -> None:
