@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from quartify.analysis import graph as graph_mod
 from quartify.analysis.graph import is_test_module
-from quartify.analysis.index import IndexError_, index_source
+from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
@@ -265,7 +265,7 @@ def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | T
                 problem = "the output is not a fixed point (a second run would change it again)"
     except SyntaxError as exc:
         problem = f"the output does not compile: {exc.msg} (line {exc.lineno})"
-    except (IndexError_, ValueError, RecursionError) as exc:
+    except (UnindexableSource, ValueError, RecursionError) as exc:
         problem = f"the output does not parse: {exc}"
     if problem is not None:
         failure = Finding("QFY002", Severity.ERROR, f"{problem}; the file was left unchanged", item.display, 1)

@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from quartify.analysis.index import IndexError_, index_source
+from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan
 from quartify.codemods.apply import apply_plan
@@ -47,7 +47,7 @@ def index_file(
         idx = index_source(src.text, display, module, is_package)
     except SourceError as exc:
         return IndexFailed(path, display, _failure(display, str(exc), exc.line))
-    except IndexError_ as exc:
+    except UnindexableSource as exc:
         return IndexFailed(path, display, _failure(display, str(exc), exc.line, exc.col))
     except RecursionError:
         return IndexFailed(path, display, _failure(display, "too deeply nested to index", 1))

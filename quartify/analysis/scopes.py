@@ -1,0 +1,442 @@
+"""Scopes and name resolution for the indexer: what a name stands for where it is read.
+
+The index never trusts a name's spelling: `request` is Flask's only when the module's imports
+and the enclosing scopes say so. This module turns the stdlib `ast` of one file into reference
+strings (see `analysis.model`) by following module bindings (imports, aliases, relative imports,
+assignments) and the local scopes of functions, lambdas and comprehensions. It knows nothing
+about Flask; `analysis.flask_facts` holds that.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+# Reference-string prefixes (the linker reads them back).
+PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
+SUPER_PREFIX = "@super:"  # `@super:<class qualname>()`: `super()` inside a method of that class
+UNRESOLVED = "?"
+UNION_PREFIX = "@any"  # `@any{a|b}`: a local bound several ways
+
+_FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+Comprehension: TypeAlias = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+
+
+def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str:
+    """`from ..x import y` inside `module` -> the absolute module `x` names."""
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    base = ".".join(parts)
+    if name:
+        return f"{base}.{name}" if base else name
+    return base
+
+
+def literal_ref(node: ast.AST) -> str | None:
+    """The builtin type of a literal, as a reference (`{...}` is `builtins.dict()`)."""
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return "builtins.dict()"
+    if isinstance(node, (ast.List, ast.ListComp)):
+        return "builtins.list()"
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        return f"builtins.{type(node.value).__name__}()"
+    if isinstance(node, ast.JoinedStr):
+        return "builtins.str()"
+    return None
+
+
+@dataclass
+class Scope:
+    """One scope's local names; `local_values` holds every expression bound to each name."""
+
+    qualname: str
+    kind: str  # "module" | "class" | "function"
+    params: dict[str, str | None] = field(default_factory=dict)
+    local_values: dict[str, list[ast.AST]] = field(default_factory=dict)
+    declared_global: set[str] = field(default_factory=set)
+    resolving: set[str] = field(default_factory=set)
+    method_class: str | None = None  # a def directly in a class body: that class
+
+
+class _RefMarker(ast.AST):
+    """Stands for a value whose reference is known outright (a nested def, a local import)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+
+
+class _IterMarker(ast.AST):
+    """Stands for "an item of `iter`" as the value a `for` target is bound to."""
+
+    def __init__(self, iter_node: ast.expr) -> None:
+        super().__init__()
+        self.iter = iter_node
+
+
+@dataclass
+class ModuleBindings:
+    """Module-level names, collected before the walk (a function may use a name bound below it).
+
+    A name bound twice to different things maps to "" (ambiguous); `counts` tells a name bound
+    to something unknown from a name never bound (a builtin).
+    """
+
+    module: str
+    is_package: bool
+    refs: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    import_bound: set[str] = field(default_factory=set)
+    star_imports: list[str] = field(default_factory=list)
+
+    def import_base(self, stmt: ast.ImportFrom) -> str:
+        if stmt.level:
+            return resolve_relative(self.module, self.is_package, stmt.level, stmt.module)
+        return stmt.module or ""
+
+    def bind(self, name: str, ref: str) -> None:
+        count = self.counts.get(name, 0)
+        if count and self.refs.get(name) != ref:
+            ref = ""
+        self.counts[name] = count + 1
+        self.refs[name] = ref
+
+    def collect(self, body: Iterable[ast.stmt]) -> None:
+        """Module-level names in statement order, looking into if/try/with blocks."""
+        for stmt in module_statements(body):
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    self.bind(bound, alias.name if alias.asname else bound)
+                    self.import_bound.add(bound)
+            elif isinstance(stmt, ast.ImportFrom):
+                base = self.import_base(stmt)
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        self.star_imports.append(base)
+                        continue
+                    bound = alias.asname or alias.name
+                    self.bind(bound, f"{base}.{alias.name}" if base else alias.name)
+                    self.import_bound.add(bound)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.bind(stmt.name, f"{self.module}.{stmt.name}")
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        ref = self.module_ref(stmt.value) if stmt.value is not None else None
+                        self.bind(target.id, ref or "")
+                    else:
+                        for name in target_names(target):
+                            self.bind(name, "")
+            elif isinstance(stmt, (ast.For, ast.AugAssign)):
+                for name in target_names(stmt.target):
+                    self.bind(name, "")
+
+    def module_ref(self, node: ast.AST) -> str | None:
+        """A module-level expression's reference, from the bindings collected so far."""
+        if isinstance(node, ast.Name):
+            if node.id not in self.counts:
+                return f"builtins.{node.id}"  # `AUDIT = open(...)` at module level
+            return self.refs.get(node.id) or None
+        if isinstance(node, ast.Attribute):
+            base = self.module_ref(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            base = self.module_ref(node.func)
+            return f"{base}()" if base else None
+        if isinstance(node, ast.Subscript):
+            base = self.module_ref(node.value)
+            return f"{base}[]" if base else None
+        return None
+
+
+class NameResolver:
+    """The stack of scopes being walked, and what an expression refers to from inside it."""
+
+    def __init__(self, bindings: ModuleBindings) -> None:
+        self.bindings = bindings
+        self.scopes: list[Scope] = []
+
+    def push(self, scope: Scope) -> None:
+        self.scopes.append(scope)
+
+    def pop(self) -> None:
+        self.scopes.pop()
+
+    def is_local(self, name: str) -> bool:
+        """`name` is bound in an enclosing function scope (so it is not the module's import)."""
+        for scope in reversed(self.scopes):
+            if scope.kind == "class":
+                continue
+            if scope.kind == "module":
+                return False
+            if name in scope.declared_global:
+                return False
+            if name in scope.params or name in scope.local_values:
+                return True
+        return False
+
+    def method_class(self) -> str | None:
+        """The class whose method (or a def nested in it) is being walked."""
+        for scope in reversed(self.scopes):
+            if scope.method_class is not None:
+                return scope.method_class
+        return None
+
+    def ref(self, node: ast.AST) -> str | None:
+        """The reference string an expression stands for, or None when it cannot be told."""
+        if isinstance(node, ast.Name):
+            return self.name_ref(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.ref(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id == "super" and not node.args:
+                owner = self.method_class()
+                if owner is not None and self.name_ref("super") == "builtins.super":
+                    return f"{SUPER_PREFIX}{owner}()"
+            base = self.ref(node.func)
+            return f"{base}()" if base else None
+        if isinstance(node, ast.Subscript):
+            base = self.ref(node.value)
+            return f"{base}[]" if base else None
+        if isinstance(node, ast.Await):
+            return self.ref(node.value)
+        return literal_ref(node)
+
+    def name_ref(self, name: str) -> str | None:
+        innermost = True
+        for scope in reversed(self.scopes):
+            if scope.kind == "class" and not innermost:
+                continue
+            innermost = False
+            if scope.kind == "module":
+                break
+            if name in scope.declared_global:
+                break
+            if name in scope.params:
+                return scope.params[name]
+            if name in scope.local_values:
+                return self._local_ref(scope, name)
+        ref = self.bindings.refs.get(name)
+        if ref:
+            return ref
+        if ref is None and name not in self.bindings.counts:
+            return f"builtins.{name}"
+        return None
+
+    def _local_ref(self, scope: Scope, name: str) -> str | None:
+        values = scope.local_values[name]
+        if name in scope.resolving or len(values) > 8:
+            return None
+        scope.resolving.add(name)
+        try:
+            # Several assignments are fine when they all bind the same kind of value
+            # (`response = client.get(...)` twice in a test).
+            refs = {self._value_ref(v) for v in values}
+        finally:
+            scope.resolving.discard(name)
+        if len(refs) == 1:
+            return refs.pop()
+        if None in refs or len(refs) > 4:
+            return None
+        # Different spellings that may mean one type (client.get() / client.post()):
+        # the linker decides once it can see every module.
+        return UNION_PREFIX + "{" + "|".join(sorted(r for r in refs if r)) + "}"
+
+    def _value_ref(self, value: ast.AST) -> str | None:
+        if isinstance(value, _RefMarker):
+            return value.ref
+        if isinstance(value, _IterMarker):
+            base = self.ref(value.iter)
+            return f"{base}[]" if base else None
+        return self.ref(value)
+
+    # -- building scopes ---------------------------------------------------------------------
+    def function_scope(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, class_qualname: str | None
+    ) -> Scope:
+        """A def's parameters (typed by `self`, annotations or pytest parametrize) and locals."""
+        scope = Scope(qualname, "function", method_class=class_qualname)
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        parametrized = self._parametrized(node)
+        decorator_names = {
+            d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
+            for d in node.decorator_list
+        }
+        for i, arg in enumerate([*positional, *args.kwonlyargs]):
+            ref: str | None = None
+            if i == 0 and class_qualname and arg in positional and "staticmethod" not in decorator_names:
+                ref = class_qualname if "classmethod" in decorator_names else f"{class_qualname}()"
+            elif arg.annotation is not None:
+                ann = self.ref(arg.annotation)
+                ref = f"{ann}()" if ann else None
+            elif arg.arg in parametrized:
+                ref = parametrized[arg.arg]
+            scope.params[arg.arg] = ref if ref is not None else f"{PARAM_PREFIX}{qualname}:{arg.arg}"
+        for extra in (args.vararg, args.kwarg):
+            if extra is not None:
+                scope.params[extra.arg] = None
+        for child in _scope_statements(node.body):
+            _collect_local_bindings(child, scope, self.bindings.import_base)
+        return scope
+
+    def _parametrized(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+        """`@pytest.mark.parametrize(("form", "msg"), [({...}, "..."), ...])`: a parameter whose
+        values are all literals of one kind gets that kind (`form` is a dict)."""
+        kinds: dict[str, str] = {}
+        for dec in node.decorator_list:
+            if not isinstance(dec, ast.Call) or len(dec.args) < 2 or self.ref(dec.func) != "pytest.mark.parametrize":
+                continue
+            names_node, values_node = dec.args[0], dec.args[1]
+            if isinstance(names_node, ast.Constant) and isinstance(names_node.value, str):
+                names = [n.strip() for n in names_node.value.split(",") if n.strip()]
+            elif isinstance(names_node, (ast.Tuple, ast.List)):
+                names = [e.value for e in names_node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            else:
+                continue
+            if not isinstance(values_node, (ast.List, ast.Tuple)) or not values_node.elts:
+                continue
+            for i, name in enumerate(names):
+                refs = set()
+                for row in values_node.elts:
+                    value = row if len(names) == 1 else (row.elts[i] if isinstance(row, (ast.Tuple, ast.List)) and i < len(row.elts) else None)
+                    refs.add(literal_ref(value) if value is not None else None)
+                if len(refs) == 1 and None not in refs:
+                    kinds[name] = refs.pop()  # type: ignore[assignment]
+        return kinds
+
+
+def lambda_scope(node: ast.Lambda) -> Scope:
+    scope = Scope("<lambda>", "function")
+    args = node.args
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        scope.params[arg.arg] = None
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            scope.params[extra.arg] = None
+    return scope
+
+
+def comprehension_scope(node: Comprehension) -> Scope:
+    scope = Scope("<comprehension>", "function")
+    for gen in node.generators:
+        for name in target_names(gen.target):
+            scope.params[name] = None
+    return scope
+
+
+def module_statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements in order, with if/try/with blocks opened (not loops or defs)."""
+    for stmt in body:
+        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
+            for block in _blocks(stmt):
+                yield from module_statements(block)
+        else:
+            yield stmt
+
+
+def _blocks(stmt: ast.If | ast.Try | ast.With) -> Iterator[list[ast.stmt]]:
+    if isinstance(stmt, ast.If):
+        yield stmt.body
+        yield stmt.orelse
+    elif isinstance(stmt, ast.Try):
+        yield stmt.body
+        for handler in stmt.handlers:
+            yield handler.body
+        yield stmt.orelse
+        yield stmt.finalbody
+    else:
+        yield stmt.body
+
+
+def target_names(target: ast.AST) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from target_names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from target_names(target.value)
+
+
+def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node of a function body that belongs to its own scope (not nested scopes)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (*_SCOPES, *COMPREHENSIONS)):
+                if isinstance(child, _FUNC + (ast.ClassDef,)):
+                    yield child  # its name is bound here
+                continue
+            stack.append(child)
+
+
+def _collect_local_bindings(
+    node: ast.AST, scope: Scope, import_base: Callable[[ast.ImportFrom], str]
+) -> None:
+    values = scope.local_values
+    if isinstance(node, ast.Global):
+        scope.declared_global.update(node.names)
+    elif isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                values.setdefault(target.id, []).append(node.value)
+            else:
+                for name in target_names(target):
+                    values.setdefault(name, []).extend([node, node])  # unknown: two values
+    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        values.setdefault(node.target.id, []).append(node.value if node.value else node)
+    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+        for name in target_names(node.target):
+            values.setdefault(name, []).extend([node, node])
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        if isinstance(node.target, ast.Name):
+            values.setdefault(node.target.id, []).append(_IterMarker(node.iter))
+        else:
+            for name in target_names(node.target):
+                values.setdefault(name, []).extend([node, node])
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            if isinstance(item.optional_vars, ast.Name):
+                values.setdefault(item.optional_vars.id, []).append(item.context_expr)
+            elif item.optional_vars is not None:
+                for name in target_names(item.optional_vars):
+                    values.setdefault(name, []).extend([node, node])
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        _collect_local_imports(node, values, import_base)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        values.setdefault(node.name, []).append(_RefMarker(f"{scope.qualname}.<locals>.{node.name}"))
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        values.setdefault(node.name, []).extend([node, node])
+
+
+def _collect_local_imports(
+    node: ast.Import | ast.ImportFrom,
+    values: dict[str, list[ast.AST]],
+    import_base: Callable[[ast.ImportFrom], str],
+) -> None:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                values.setdefault(alias.asname, []).append(_RefMarker(alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                values.setdefault(top, []).append(_RefMarker(top))
+        return
+    base = import_base(node)
+    for alias in node.names:
+        if alias.name != "*":
+            ref = f"{base}.{alias.name}" if base else alias.name
+            values.setdefault(alias.asname or alias.name, []).append(_RefMarker(ref))
