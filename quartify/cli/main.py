@@ -17,15 +17,13 @@ from rich.progress import Progress, TaskID
 from quartify import __version__
 from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
-from quartify.core.config import ConfigError, Options, extra_rules_from, find_pyproject, project_settings
+from quartify.cli.options import load_options
+from quartify.core.config import Options
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
-from quartify.core.source import write_atomic
 from quartify.core.discover import common_root
-from quartify.core.finish import Finished, finish
+from quartify.core.finish import Finished, finish, write_changed
 from quartify.core.types import FileResult, RunResult, Severity, Status
 from quartify.deps import is_dependency_file
-from quartify.rules.blocking import RuleError
-from quartify.rules.blocking import tables as blocking_tables
 from quartify.report.diff import colourise, unified_diff
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
 from quartify.report.terminal import render_findings, render_summary, render_typecheck
@@ -80,7 +78,7 @@ def migrate_cmd(
 ) -> None:
     """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
     err = Console(stderr=True, quiet=quiet)
-    options = _options(paths, stdin_filename, jobs, exclude, blocking, select, ignore)
+    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:
@@ -103,9 +101,7 @@ def migrate_cmd(
     if show_diff:
         _print_diffs(result)
     if not dry_run:
-        for item in result.changed:
-            assert item.new_source is not None
-            write_atomic(item.path, item.new_source, item.encoding)
+        write_changed(result)
     _report(err, result, done, root, dry_run, verbose, format_code, report_specs)
     code = exit_code(result, dry_run)
     if code == 0 and fails_on(result, fail_on, done.typecheck):
@@ -163,36 +159,6 @@ def _report(
 
 
 migrate_cmd.name = "migrate"
-
-
-def _options(
-    paths: tuple[Path, ...],
-    stdin_filename: str | None,
-    jobs: int,
-    exclude: tuple[str, ...],
-    blocking: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-) -> Options:
-    """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
-    anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
-    anchor = anchor.resolve()
-    pyproject = find_pyproject(anchor if anchor.is_dir() else anchor.parent)
-    try:
-        settings = project_settings(pyproject)
-        extra = extra_rules_from(settings, str(pyproject))
-        if extra:
-            blocking_tables(extra)  # validate now: a bad rule is a usage error, not a crash later
-    except (ConfigError, RuleError, KeyError, TypeError) as exc:
-        raise click.UsageError(f"configuration: {exc}") from exc
-    return Options(
-        jobs=jobs or int(settings.get("jobs", 0)),
-        exclude=(*settings.get("exclude", ()), *exclude),
-        blocking=blocking or settings.get("blocking", "todo"),
-        select=select or tuple(settings.get("select", ())),
-        ignore=(*settings.get("ignore", ()), *ignore),
-        extra_rules=extra,
-    )
 
 
 _RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
