@@ -17,6 +17,7 @@ from rich.progress import Progress, TaskID
 from quartify import __version__
 from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
+from quartify.cli import verify as verify_mod
 from quartify.cli.options import load_options
 from quartify.core.config import Options
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
@@ -214,3 +215,4 @@ def _stdin(
 
 main.add_command(explain_mod.explain)
 main.add_command(rules_mod.rules)
+main.add_command(verify_mod.verify)
