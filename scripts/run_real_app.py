@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quartify.cli.options import load_options  # noqa: E402
-from quartify.core.verify import Outcome  # noqa: E402
-from quartify.core.verify_run import VerifyConfig, VerifyError, verify_project  # noqa: E402
+from quartify.cli.options import load_options
+from quartify.core.verify import Outcome
+from quartify.core.verify_run import VerifyConfig, VerifyError, verify_project
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -94,14 +94,12 @@ def copy_project(source: Path, target: Path, skip: Path | None = None) -> None:
     skip_resolved = skip.resolve() if skip is not None else None
 
     def ignore(directory: str, names: list[str]) -> set[str]:
-        ignored = set()
-        for name in names:
-            path = Path(directory, name)
-            if name in _SKIP_DIRS or name.endswith(".egg-info") or (path / "pyvenv.cfg").is_file():
-                ignored.add(name)
-            elif skip_resolved is not None and path.resolve() == skip_resolved:
-                ignored.add(name)
-        return ignored
+        return {name for name in names if skipped(Path(directory, name))}
+
+    def skipped(path: Path) -> bool:
+        if path.name in _SKIP_DIRS or path.name.endswith(".egg-info") or (path / "pyvenv.cfg").is_file():
+            return True
+        return skip_resolved is not None and path.resolve() == skip_resolved
 
     try:
         shutil.copytree(source, target, ignore=ignore, ignore_dangling_symlinks=True)
@@ -170,7 +168,7 @@ def make_venv(path: Path, system_site: bool) -> Path:
     argv = [sys.executable, "-m", "venv", str(path)]
     if system_site:
         argv += ["--system-site-packages", "--without-pip"]
-    proc = subprocess.run(argv, capture_output=True, text=True)
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise VerifyError(f"could not create a virtualenv at {path}", (proc.stdout + proc.stderr)[-_TAIL:])
     python = path / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -199,9 +197,9 @@ for text in sys.argv[1:]:
 def _satisfied(python: Path, pip_args: tuple[str, ...], env: dict[str, str]) -> bool:
     """Whether the venv already has every requirement (plain ones only), so pip, which takes
     seconds to say so, can be skipped. Any doubt (flags, extras, no `packaging`) means no."""
-    if not pip_args or any(arg.startswith("-") or arg.startswith(".") for arg in pip_args):
+    if not pip_args or any(arg.startswith(("-", ".")) for arg in pip_args):
         return False
-    proc = subprocess.run([str(python), "-c", _SATISFIED, *pip_args], env=env, capture_output=True)
+    proc = subprocess.run([str(python), "-c", _SATISFIED, *pip_args], env=env, capture_output=True, check=False)
     return proc.returncode == 0
 
 
