@@ -17,17 +17,16 @@ from rich.progress import Progress, TaskID
 from quartify import __version__
 from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
-from quartify.core.config import BlockingMode, ConfigError, Options, find_pyproject, merge_options, project_settings
-from quartify.core.pipeline import InputFile, migrate, migrate_paths
-from quartify.core.source import write_atomic
+from quartify.cli import verify as verify_mod
+from quartify.cli.options import load_options
+from quartify.core.config import BlockingMode, Options
 from quartify.core.discover import common_root
-from quartify.core.finish import Finished, finish
+from quartify.core.finish import Finished, finish, write_changed
+from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.types import FileResult, RunResult, Severity, Status
 from quartify.deps import is_dependency_file
-from quartify.rules.blocking import RuleError
-from quartify.rules.blocking import tables as blocking_tables
-from quartify.report.diff import colourise, unified_diff
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
+from quartify.report.diff import colourise, unified_diff
 from quartify.report.terminal import render_findings, render_summary, render_typecheck
 from quartify.typecheck import TypecheckResult
 
@@ -80,7 +79,7 @@ def migrate_cmd(
 ) -> None:
     """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
     err = Console(stderr=True, quiet=quiet)
-    options = _options(paths, stdin_filename, jobs, exclude, blocking, select, ignore)
+    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:
@@ -103,9 +102,7 @@ def migrate_cmd(
     if show_diff:
         _print_diffs(result)
     if not dry_run:
-        for item in result.changed:
-            assert item.new_source is not None
-            write_atomic(item.path, item.new_source, item.encoding)
+        write_changed(result)
     _report(err, result, done, root, dry_run, verbose, format_code, report_specs)
     code = exit_code(result, dry_run)
     if code == 0 and fails_on(result, fail_on, done.typecheck):
@@ -165,28 +162,6 @@ def _report(
 migrate_cmd.name = "migrate"
 
 
-def _options(
-    paths: tuple[Path, ...],
-    stdin_filename: str | None,
-    jobs: int,
-    exclude: tuple[str, ...],
-    blocking: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-) -> Options:
-    """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
-    anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
-    anchor = anchor.resolve()
-    pyproject = find_pyproject(anchor if anchor.is_dir() else anchor.parent)
-    try:
-        settings = project_settings(pyproject)
-        if settings.extra_rules:
-            blocking_tables(settings.extra_rules)  # now: a rule clashing with a bundled code is a usage error
-    except (ConfigError, RuleError) as exc:
-        raise click.UsageError(f"configuration: {exc}") from exc
-    return merge_options(settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore)
-
-
 _RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
 
 
@@ -240,3 +215,4 @@ def _stdin(
 
 main.add_command(explain_mod.explain)
 main.add_command(rules_mod.rules)
+main.add_command(verify_mod.verify)

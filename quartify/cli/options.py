@@ -1,0 +1,40 @@
+"""Options for a run: command-line values over `[tool.quartify]` of the project's pyproject.toml.
+Shared by `quartify migrate` and `quartify verify`, so both migrate a project the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from quartify.core.config import (
+    ConfigError,
+    Options,
+    find_pyproject,
+    merge_options,
+    project_settings,
+)
+from quartify.rules.blocking import RuleError
+from quartify.rules.blocking import tables as blocking_tables
+
+
+def load_options(
+    paths: tuple[Path, ...],
+    stdin_filename: str | None,
+    jobs: int,
+    exclude: tuple[str, ...],
+    blocking: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> Options:
+    """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
+    anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
+    anchor = anchor.resolve()
+    pyproject = find_pyproject(anchor if anchor.is_dir() else anchor.parent)
+    try:
+        settings = project_settings(pyproject)
+        if settings.extra_rules:
+            blocking_tables(settings.extra_rules)  # now: a rule clashing with a bundled code is a usage error
+    except (ConfigError, RuleError) as exc:
+        raise click.UsageError(f"configuration: {exc}") from exc
+    return merge_options(settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore)
