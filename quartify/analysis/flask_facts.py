@@ -129,9 +129,11 @@ class FlaskFacts:
     def note_name(self, node: ast.Name) -> None:
         """A read of an imported Flask name Quart spells differently (`Flask`, `flask`)."""
         bindings = self.resolver.bindings
-        if node.id not in bindings.import_bound or self.resolver.is_local(node.id):
-            return
-        ref = bindings.refs.get(node.id, "")
+        ref = self.resolver.local_import_ref(node.id)  # `from flask import Flask` inside a def
+        if ref is None:
+            if node.id not in bindings.import_bound or self.resolver.is_local(node.id):
+                return
+            ref = bindings.refs.get(node.id, "")
         if ref == "flask" and node.id == "flask":
             self.renames.append(Rename(self.positions.span(node), "quart"))
         elif ref in self.names.renames and ref.rsplit(".", 1)[-1] == node.id:

@@ -306,7 +306,7 @@ class _ModuleIndexer:
                 and isinstance(stmt.value, (ast.List, ast.Tuple))
             ):
                 decorator_refs.extend(self.ref(e) or "" for e in stmt.value.elts)
-        self.resolver.push(Scope(qualname, "class"))
+        self.resolver.push(self.resolver.class_scope(node, qualname))
         self.ctx_stack.append(CTX_CLASS)
         self._visit_stmts(node.body, prefix=qualname, class_qualname=qualname)
         self.ctx_stack.pop()

@@ -73,6 +73,10 @@ class _RefMarker(ast.AST):
         self.ref = ref
 
 
+class _ImportMarker(_RefMarker):
+    """A value bound by an `import` inside a function or class body."""
+
+
 class _IterMarker(ast.AST):
     """Stands for "an item of `iter`" as the value a `for` target is bound to."""
 
@@ -233,6 +237,25 @@ class NameResolver:
             return f"builtins.{name}"
         return None
 
+    def local_import_ref(self, name: str) -> str | None:
+        """What `name` imports, when the scope that binds it (a function or class body, not the
+        module) binds it only by `import` statements naming one thing; else None."""
+        innermost = True
+        for scope in reversed(self.scopes):
+            if scope.kind == "class" and not innermost:
+                continue
+            innermost = False
+            if scope.kind == "module" or name in scope.declared_global:
+                return None
+            if name in scope.params:
+                return None
+            if name in scope.local_values:
+                values = scope.local_values[name]
+                if all(isinstance(v, _ImportMarker) for v in values) and len({v.ref for v in values}) == 1:  # type: ignore[attr-defined]
+                    return values[0].ref  # type: ignore[attr-defined, no-any-return]
+                return None
+        return None
+
     def _local_ref(self, scope: Scope, name: str) -> str | None:
         values = scope.local_values[name]
         if name in scope.resolving or len(values) > 8:
@@ -286,6 +309,13 @@ class NameResolver:
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 scope.params[extra.arg] = None
+        for child in _scope_statements(node.body):
+            _collect_local_bindings(child, scope, self.bindings.import_base)
+        return scope
+
+    def class_scope(self, node: ast.ClassDef, qualname: str) -> Scope:
+        """A class body's own names (its imports and assignments), seen only from the body itself."""
+        scope = Scope(qualname, "class")
         for child in _scope_statements(node.body):
             _collect_local_bindings(child, scope, self.bindings.import_base)
         return scope
@@ -430,13 +460,13 @@ def _collect_local_imports(
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname:
-                values.setdefault(alias.asname, []).append(_RefMarker(alias.name))
+                values.setdefault(alias.asname, []).append(_ImportMarker(alias.name))
             else:
                 top = alias.name.split(".")[0]
-                values.setdefault(top, []).append(_RefMarker(top))
+                values.setdefault(top, []).append(_ImportMarker(top))
         return
     base = import_base(node)
     for alias in node.names:
         if alias.name != "*":
             ref = f"{base}.{alias.name}" if base else alias.name
-            values.setdefault(alias.asname or alias.name, []).append(_RefMarker(ref))
+            values.setdefault(alias.asname or alias.name, []).append(_ImportMarker(ref))
