@@ -194,17 +194,17 @@ def test_classify(code: str, message: str, notes: tuple[str, ...], names: tuple[
 
 def test_in_process_fallback_keeps_the_caller_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without child processes mypy runs here: the working directory and MYPYPATH come back."""
-    from quartify.typecheck import _Job, _run_all
+    from quartify.typecheck.runner import Job, run_all
 
     def no_children(*args: object, **kwargs: object) -> None:
         raise OSError("no processes here")
 
     (tmp_path / "m.py").write_text('x: int = "a"\n')
-    monkeypatch.setattr("quartify.typecheck.subprocess.Popen", no_children)
+    monkeypatch.setattr("quartify.typecheck.runner.subprocess.Popen", no_children)
     monkeypatch.setenv("MYPYPATH", "/somewhere")
     cwd = os.getcwd()
-    job = _Job(tmp_path, ["--config-file=", "--no-incremental", "--cache-dir", str(tmp_path / "c"), "m.py"], str(tmp_path))
-    [(out, _err, status)] = _run_all([job], tmp_path)
+    job = Job(tmp_path, ["--config-file=", "--no-incremental", "--cache-dir", str(tmp_path / "c"), "m.py"], str(tmp_path))
+    [(out, _err, status)] = run_all([job], tmp_path)
     assert status == 1 and "m.py:1: error" in out
     assert os.getcwd() == cwd
     assert os.environ["MYPYPATH"] == "/somewhere"
