@@ -7,7 +7,7 @@ uses it. mypy can see those: it knows that `make_response` returns `Coroutine[..
 Quart. `typecheck` runs mypy (through `mypy.api`) twice, on a temporary copy of the tree with
 the original sources and on one with the migrated sources overlaid, and reports only the
 errors that are new after migration, each classified as `missed-await`, `quart-api` or
-`other` (see `classify`).
+`other` (see `classification`).
 
 The user's files are never touched: mypy only ever sees the two copies (`.py`/`.pyi` files and
 the mypy config files), runs with its working directory inside the copy and with its cache
@@ -24,7 +24,8 @@ The modules, in the order the pass uses them:
 * `runner`: the two mypy runs (at once, in child interpreters) and reading their output;
 * `diff`: which errors after migration match none before it, despite the lines quartify
   inserts and edits;
-* `classify`: missed await, Quart API, or other;
+* `classification`: missed await, Quart API, or other (`classify`; not named after the
+  function, which the package re-exports and which would shadow the module);
 * `check`: `typecheck` itself, the steps above in order; `results`: what it returns.
 
 This module only re-exports the names the rest of quartify and its tests use.
@@ -33,7 +34,7 @@ This module only re-exports the names the rest of quartify and its tests use.
 from __future__ import annotations
 
 from quartify.typecheck.check import typecheck
-from quartify.typecheck.classify import MISSED_AWAIT, OTHER, QUART_API, ErrorClass, classify
+from quartify.typecheck.classification import MISSED_AWAIT, OTHER, QUART_API, ErrorClass, classify
 from quartify.typecheck.config import find_mypy_config
 from quartify.typecheck.environment import find_python_executable
 from quartify.typecheck.results import TypeDiagnostic, TypecheckResult

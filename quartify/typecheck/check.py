@@ -3,7 +3,7 @@
 This module only sequences the steps the other modules of `quartify.typecheck` implement:
 the environment (`environment`), the config (`config`), the two copies (`copies`), the runs
 and their output (`runner`), and matching the two runs (`diff`, which classifies with
-`classify`).
+`classification`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from quartify.typecheck.classify import ErrorClass, classify, imported_from_quart
+from quartify.typecheck.classification import ErrorClass, classify, imported_from_quart
 from quartify.typecheck.results import TypeDiagnostic
 from quartify.typecheck.runner import MypyError
 

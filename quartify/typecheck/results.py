@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quartify.typecheck.classify import ErrorClass
+from quartify.typecheck.classification import ErrorClass
 
 
 @dataclass(frozen=True)

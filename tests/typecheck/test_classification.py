@@ -7,7 +7,7 @@ import json
 import pytest
 
 from quartify.report.model import TYPECHECK_CATEGORIES
-from quartify.typecheck.classify import ErrorClass, classify, imported_from_quart
+from quartify.typecheck.classification import ErrorClass, classify, imported_from_quart
 
 MISSED_AWAIT = ErrorClass.MISSED_AWAIT
 QUART_API = ErrorClass.QUART_API
