@@ -568,7 +568,7 @@ def test_every_documented_code_has_rule_metadata() -> None:
 def test_the_typecheck_stage_result_is_accepted_as_is() -> None:
     from quartify import typecheck
 
-    error = typecheck.TypeError_(
+    error = typecheck.TypeDiagnostic(
         path="app.py", line=3, col=4, code="unused-coroutine", message="m", category=typecheck.MISSED_AWAIT, hint="h"
     )
     staged = typecheck.TypecheckResult(

@@ -18,17 +18,14 @@ import pytest
 from quartify.core.config import Options
 from quartify.core.pipeline import migrate_paths
 from quartify.typecheck import (
-    MISSED_AWAIT,
-    OTHER,
-    QUART_API,
+    ErrorClass,
     TypecheckResult,
-    classify,
     find_mypy_config,
     find_python_executable,
     typecheck,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "typecheck"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "typecheck"
 needs_symlinks = pytest.mark.skipif(
     sys.platform == "win32", reason="the fake project venv is a symlink to this interpreter; Windows needs extra rights to create one"
 )
@@ -86,10 +83,10 @@ def test_missed_await_reported_at_the_migrated_line(tmp_path: Path) -> None:
     checked, files = migrate_and_check(root)
 
     marks = expected(files, root)
-    assert {m for m in marks if m[2] == MISSED_AWAIT}, "fixture lost its markers"
+    assert {m for m in marks if m[2] == ErrorClass.MISSED_AWAIT}, "fixture lost its markers"
     found = {(e.path, e.line, e.category) for e in checked.new_errors}
     assert found == marks, checked
-    attribute = next(e for e in checked.new_errors if e.category == MISSED_AWAIT and '"headers"' in e.message)
+    attribute = next(e for e in checked.new_errors if e.category == ErrorClass.MISSED_AWAIT and '"headers"' in e.message)
     assert attribute.code == "attr-defined"
     assert "Coroutine[" in attribute.message
     assert 'forgot to use "await"' in attribute.hint
@@ -100,7 +97,7 @@ def test_missed_await_reported_at_the_migrated_line(tmp_path: Path) -> None:
     # quartify itself is silent about those lines: only the type-check pass finds them.
     result = migrate_paths([root], Options())
     flagged = {(f.path, f.line) for f in result.all_findings()}
-    assert not {(path, line) for path, line, category in marks if category == MISSED_AWAIT} & flagged
+    assert not {(path, line) for path, line, category in marks if category == ErrorClass.MISSED_AWAIT} & flagged
 
 
 def test_errors_from_before_migration_are_not_new(tmp_path: Path) -> None:
@@ -168,43 +165,19 @@ def test_mypy_config_lookup(tmp_path: Path) -> None:
     assert find_mypy_config(project) == project / "pyproject.toml"
 
 
-@pytest.mark.parametrize(
-    ("code", "message", "notes", "names", "category"),
-    [
-        ("unused-coroutine", 'Value of type "Coroutine[Any, Any, None]" must be used', (), (), MISSED_AWAIT),
-        ("attr-defined", '"Coroutine[Any, Any, Response]" has no attribute "headers"', (), (), MISSED_AWAIT),
-        ("arg-type", 'Argument 1 to "len" has incompatible type "Coroutine[Any, Any, str]"; expected "Sized"', (), (), MISSED_AWAIT),
-        ("return-value", 'Incompatible return value type (got "Coroutine[Any, Any, str]", expected "str")', (), (), MISSED_AWAIT),
-        ("attr-defined", '"AsyncGenerator[str, None]" has no attribute "__iter__" (not iterable)', (), (), MISSED_AWAIT),
-        ("misc", "anything", ('Maybe you forgot to use "await"?',), (), MISSED_AWAIT),
-        # an async function where a sync one is expected, or an await too many: not missed awaits
-        ("type-var", 'Value of type variable "T_route" of function cannot be "Callable[[], Coroutine[Any, Any, int]]"', (), (), OTHER),
-        ("misc", 'Incompatible types in "await" (actual type "str", expected type "Awaitable[Any]")', (), (), OTHER),
-        ("attr-defined", 'Module "quart" has no attribute "escape"', (), (), QUART_API),
-        ("attr-defined", '"Quart" has no attribute "before_first_request"', (), (), QUART_API),
-        ("call-arg", 'Unexpected keyword argument "download_name" for "send_file"', ("/venv/site-packages/quart/helpers.py",), (), QUART_API),
-        ("arg-type", 'Argument "add_etags" to "send_file" has incompatible type "str"; expected "bool"', (), ("send_file",), QUART_API),
-        ("arg-type", 'Argument "add_etags" to "send_file" has incompatible type "str"; expected "bool"', (), (), OTHER),
-        ("assignment", 'Incompatible types in assignment (expression has type "str", variable has type "int")', (), (), OTHER),
-    ],
-)
-def test_classify(code: str, message: str, notes: tuple[str, ...], names: tuple[str, ...], category: str) -> None:
-    assert classify(code, message, notes, names) == category
-
-
 def test_in_process_fallback_keeps_the_caller_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without child processes mypy runs here: the working directory and MYPYPATH come back."""
-    from quartify.typecheck import _Job, _run_all
+    from quartify.typecheck.runner import Job, run_all
 
     def no_children(*args: object, **kwargs: object) -> None:
         raise OSError("no processes here")
 
     (tmp_path / "m.py").write_text('x: int = "a"\n')
-    monkeypatch.setattr("quartify.typecheck.subprocess.Popen", no_children)
+    monkeypatch.setattr("quartify.typecheck.runner.subprocess.Popen", no_children)
     monkeypatch.setenv("MYPYPATH", "/somewhere")
     cwd = os.getcwd()
-    job = _Job(tmp_path, ["--config-file=", "--no-incremental", "--cache-dir", str(tmp_path / "c"), "m.py"], str(tmp_path))
-    [(out, _err, status)] = _run_all([job], tmp_path)
+    job = Job(tmp_path, ["--config-file=", "--no-incremental", "--cache-dir", str(tmp_path / "c"), "m.py"], str(tmp_path))
+    [(out, _err, status)] = run_all([job], tmp_path)
     assert status == 1 and "m.py:1: error" in out
     assert os.getcwd() == cwd
     assert os.environ["MYPYPATH"] == "/somewhere"
