@@ -214,6 +214,8 @@ def build(linker: Linker) -> RepoGraph:
             barriers[qualname] = BARRIER_WHY[info.kind]
         elif qualname in value_uses:
             barriers[qualname] = f"it is passed as a value to {value_uses[qualname]}"
+        elif func.is_generator and func.value_returns:
+            barriers[qualname] = "it is a generator that returns a value, which an async generator cannot"
 
     api = loader.quart_api()
     edges: list[Edge] = []

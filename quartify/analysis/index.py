@@ -101,6 +101,7 @@ class _FuncBuilder:
     withs: list[WithSite] = field(default_factory=list)
     returned: list[str] = field(default_factory=list)
     return_refs: list[str] = field(default_factory=list)
+    value_returns: list[Span] = field(default_factory=list)
     yield_refs: list[str] = field(default_factory=list)
     patches: list[tuple[str, str, int]] = field(default_factory=list)
     is_generator: bool = False
@@ -182,6 +183,8 @@ class _ModuleIndexer:
                 if isinstance(stmt.value, ast.Name):
                     self.func_stack[-1].returned.append(stmt.value.id)
                 self.func_stack[-1].return_refs.append(self.ref(stmt.value) or "" if stmt.value else "builtins.None")
+                if stmt.value is not None:
+                    self.func_stack[-1].value_returns.append(self.span(stmt))
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield) and self.func_stack:
                 value = stmt.value.value
                 self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
@@ -273,6 +276,7 @@ class _ModuleIndexer:
                 withs=tuple(builder.withs),
                 returned_names=tuple(builder.returned),
                 return_refs=tuple(dict.fromkeys(builder.return_refs)),
+                value_returns=tuple(builder.value_returns),
                 yield_refs=tuple(dict.fromkeys(builder.yield_refs)),
                 patches=tuple(builder.patches),
                 makes_app=builder.makes_app,

@@ -77,6 +77,7 @@ class FunctionInfo:
     returned_names: tuple[str, ...]  # local names it returns (a decorator returns its wrapper)
     makes_app: bool  # calls flask.Flask(...): an app factory, which must stay sync
     return_refs: tuple[str, ...] = ()  # what its `return` statements give ("" when unknown)
+    value_returns: tuple[Span, ...] = ()  # `return <value>` statements (an async generator cannot have one)
     yield_refs: tuple[str, ...] = ()  # what it yields (a pytest fixture's value)
     patches: tuple[tuple[str, str, int], ...] = ()  # monkeypatch.setattr(target, fake): (target, fake, line)
 

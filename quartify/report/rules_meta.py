@@ -92,6 +92,13 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "error",
         "quart-api",
     ),
+    "QFY107": (
+        "GeneratorReturnDropped",
+        "a streamed generator became an async generator, which cannot return a value: the value was dropped",
+        "Nothing to do unless other code read the generator's return value (Flask's streaming never did).",
+        "info",
+        "colouring",
+    ),
     "QFY110": (
         "FlaskImportKept",
         "a Flask import with no Quart counterpart stays on Flask",

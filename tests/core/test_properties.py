@@ -24,8 +24,8 @@ from quartify.core.stages import await_outside_async
 from quartify.core.types import Status
 from tests.helpers import migrate_one, output_of
 
-ARBITRARY_EXAMPLES = 100
-FLASK_EXAMPLES = 150
+ARBITRARY_EXAMPLES = 1000
+FLASK_EXAMPLES = 1200
 
 _SETTINGS = dict(
     derandomize=True,
@@ -73,6 +73,8 @@ PLACES = [
     "@functools.wraps(helper)\ndef inner():\n    return {e}",
     "class Local:\n    field = {e}",
     "def gen():\n    yield {e}\nvalue = list(gen())",
+    "def gen():\n    yield {e}\n    return 1\nvalue = list(gen())",
+    "def gen():\n    yield {e}\n    return 1\nreturn stream_with_context(gen())",
     "from flask import request as rq\nvalue = rq.args",
     "from flask import render_template as rt\nvalue = rt('x.html')",
     "from flask import Flask\nsub = Flask('sub')",
@@ -97,7 +99,7 @@ MODULE_TAIL = [
 HEADER = """\
 import functools
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, make_response, render_template, request, stream_with_context
 
 app = Flask(__name__)
 
