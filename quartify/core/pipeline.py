@@ -1,9 +1,9 @@
 """The pipeline: discover -> index (parallel) -> solve (whole repo) -> transform (parallel,
 only files with edits) -> verify -> (the caller writes) -> report.
 
-`migrate_sources` is the one core entry point: the CLI, stdin mode and tests all call it with
-(path, text) pairs; `migrate_paths` adds discovery and reading. Nothing here writes files or
-prints: results are data.
+`migrate` is the one core entry point: the CLI, stdin mode, `quartify verify` and tests all
+call it with `InputFile`s (a path, optionally the bytes); `migrate_paths` adds discovery.
+Nothing here writes files or prints: results are data.
 """
 
 from __future__ import annotations

@@ -1,0 +1,111 @@
+"""Planners on short snippets: which edits (and findings) each concern plans, without LibCST.
+
+A failing test here says the detection is wrong; tests/codemods says the rewrite is wrong.
+"""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from quartify.analysis.edits import Edit
+from quartify.analysis.index import index_source
+from quartify.analysis.planners import asyncify, client_calls, extensions, imports, unittest_cases
+from quartify.analysis.planners.context import FileContext
+from quartify.core.pipeline import plan_repo
+from quartify.core.types import Finding
+
+
+def context(source: str, path: str = "app.py") -> FileContext:
+    module = index_source(dedent(source), path, path[:-3].replace("/", "."), False)
+    return FileContext(plan_repo([module]), module)
+
+
+def kinds(items: list[Edit | Finding]) -> list[tuple[str, int]]:
+    return [(type(i).__name__ if isinstance(i, Edit) else i.code, i.span.line if isinstance(i, Edit) else i.line)
+            for i in items]
+
+
+VIEW = """\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/", methods=["POST"])
+def index():
+    name = request.form["name"]
+    return name
+"""
+
+
+def test_a_view_is_made_async_and_its_form_read_awaited() -> None:
+    ctx = context(VIEW)
+    assert kinds(list(asyncify.plan_make_async(ctx))) == [("MakeAsync", 7)]
+    awaits = list(asyncify.plan_awaits(ctx))
+    assert kinds(awaits) == [("Await", 8)]
+    assert isinstance(awaits[0], asyncify.Await) and awaits[0].parens
+
+
+def test_an_await_in_a_lambda_body_becomes_a_finding() -> None:
+    ctx = context(VIEW.replace('name = request.form["name"]', "name = (lambda: request.form)()"))
+    assert kinds(list(asyncify.plan_awaits(ctx))) == [("QFY101", 8)]
+
+
+def test_flask_imports_and_renamed_names_are_planned() -> None:
+    edits = list(imports.plan_imports(context(VIEW)))
+    assert ("FlaskImport", 1) in kinds(edits)
+    renames = [e for e in edits if isinstance(e, imports.RenameReference)]
+    assert [(r.span.line, r.new) for r in renames] == [(3, "Quart")]
+
+
+def test_a_test_client_post_with_a_dict_variable_plans_form() -> None:
+    ctx = context(
+        """\
+        import pytest
+        from flask import Flask
+        app = Flask(__name__)
+        @pytest.fixture
+        def client():
+            return app.test_client()
+        def test_login(client):
+            payload = {"user": "a"}
+            client.post("/login", data=payload)
+        """,
+        "tests/test_login.py",
+    )
+    calls = [e for e in client_calls.plan_client_calls(ctx) if isinstance(e, client_calls.ClientCall)]
+    assert [(c.span.line, c.data) for c in calls] == [(9, "dict")]
+
+
+def test_form_construction_in_a_view_plans_create_form() -> None:
+    ctx = context(
+        """\
+        from flask import Flask
+        from flask_wtf import FlaskForm
+        app = Flask(__name__)
+        class NameForm(FlaskForm):
+            pass
+        @app.route("/")
+        def index():
+            form = NameForm()
+            return "ok"
+        """
+    )
+    assert kinds(list(extensions.plan_forms(ctx))) == [("FormCreate", 8)]
+
+
+def test_a_testcase_with_async_tests_and_setup_is_planned_whole() -> None:
+    ctx = context(
+        """\
+        import unittest
+        from flask import Flask
+        app = Flask(__name__)
+        class T(unittest.TestCase):
+            def setUp(self):
+                self.client = app.test_client()
+            def test_home(self):
+                self.client.get("/")
+        """,
+        "tests/test_t.py",
+    )
+    assert kinds(list(unittest_cases.plan_unittest_cases(ctx))) == [("AsyncTestCase", 4)]
