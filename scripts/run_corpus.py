@@ -165,7 +165,12 @@ def _shell(command: str, cwd: Path, log: Path) -> None:
 
 
 def _last_lines(log: Path, n: int = 3) -> str:
+    """verify's own error line when it printed one (the install or pytest output follows it), else the tail."""
     lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    said = [line for line in lines if line.startswith("verify: ") and not line.startswith(("verify: migrating",
+            "verify: creating", "verify: installing", "verify: running"))]
+    if said:
+        return said[-1]
     return " / ".join(lines[-n:]) if lines else "verify failed with no output"
 
 
