@@ -12,6 +12,7 @@ Usage:
     python scripts/run_corpus.py                 # every app, then the doc
     python scripts/run_corpus.py --only httpbin  # one app (merged into results.json)
     python scripts/run_corpus.py --report-only   # only regenerate the doc
+    python scripts/run_corpus.py --merge /tmp/other-results.json  # fold in a run made elsewhere
 """
 
 from __future__ import annotations
@@ -53,7 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="apps verified at once (default 1)")
     parser.add_argument("--timeout", type=float, default=300, help="per pytest run, seconds (default 300)")
     parser.add_argument("--report-only", action="store_true", help="do not run; regenerate the doc from results.json")
+    parser.add_argument("--merge", type=Path, action="append", default=[], metavar="RESULTS",
+                        help="fold the apps of another results file (a run split over processes) into --results")
     args = parser.parse_args(argv)
+
+    if args.merge:
+        merge(args.results, args.merge, args.corpus)
+        args.report_only = True  # merging never runs apps
 
     if not args.report_only:
         apps = tomllib.loads(args.corpus.read_text(encoding="utf-8"))["app"]
@@ -81,6 +88,22 @@ def main(argv: list[str] | None = None) -> int:
     regenerate(args.results, args.causes, args.doc)
     print(f"wrote {args.doc}")
     return 0
+
+
+def merge(target: Path, others: list[Path], corpus: Path) -> None:
+    """Later files win per app; apps are kept in corpus order. The run's duration becomes the sum
+    of the apps' durations, as if they had run one after another."""
+    results = _load(target)
+    apps = dict(results.get("apps", {}))
+    for path in others:
+        other = _load(path)
+        apps.update(other.get("apps", {}))
+    order = [a["name"] for a in tomllib.loads(corpus.read_text(encoding="utf-8"))["app"]]
+    results["apps"] = {name: apps[name] for name in order if name in apps}
+    results["duration_s"] = sum(app.get("duration_s", 0) for app in results["apps"].values())
+    results.setdefault("quartify", _git(ROOT, "rev-parse", "--short", "HEAD"))
+    results.setdefault("generated", datetime.date.today().isoformat())
+    target.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
 def run_app(app: dict[str, Any], mirrors: Path, work_root: Path, timeout: float) -> dict[str, Any]:
