@@ -107,7 +107,9 @@ def render(results: dict[str, Any], causes: tuple[Cause, ...]) -> str:
     lines = [
         BEGIN,
         f"Measured with quartify `{results.get('quartify', '?')}` on {results.get('generated', '?')}; "
-        f"the full run took {_duration(results.get('duration_s'))}.",
+        + (f"the apps' verify runs took {_duration(results.get('duration_s'))} added up (the run was split "
+           "over parallel processes)." if results.get("duration_summed")
+           else f"the full run took {_duration(results.get('duration_s'))}."),
         "",
         f"**Totals: {len(rows)} apps, {before} tests pass under Flask, {after} pass under Quart after "
         f"`quartify migrate`{share}. {len(clean)} of {len(measured)} apps pass with no hand work.**"

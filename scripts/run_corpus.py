@@ -75,10 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         order = [a["name"] for a in apps]
         merged = {**results.get("apps", {}), **{a["name"]: r for a, r in zip(chosen, done)}}
         results["apps"] = {name: merged[name] for name in order if name in merged}
-        results["quartify"] = _git(ROOT, "rev-parse", "--short", "HEAD") + ("+dirty" if _git(ROOT, "status", "--porcelain", "--", "quartify") else "")
+        results["quartify"] = _git(ROOT, "log", "-1", "--format=%h", "--", "quartify") + ("+dirty" if _git(ROOT, "status", "--porcelain", "--", "quartify") else "")
         results["generated"] = datetime.date.today().isoformat()
         if not args.only:
             results["duration_s"] = round(time.monotonic() - started)
+            results.pop("duration_summed", None)
         args.results.parent.mkdir(parents=True, exist_ok=True)
         args.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         for name, app in results["apps"].items():
@@ -101,7 +102,8 @@ def merge(target: Path, others: list[Path], corpus: Path) -> None:
     order = [a["name"] for a in tomllib.loads(corpus.read_text(encoding="utf-8"))["app"]]
     results["apps"] = {name: apps[name] for name in order if name in apps}
     results["duration_s"] = sum(app.get("duration_s", 0) for app in results["apps"].values())
-    results.setdefault("quartify", _git(ROOT, "rev-parse", "--short", "HEAD"))
+    results["duration_summed"] = True
+    results.setdefault("quartify", _git(ROOT, "log", "-1", "--format=%h", "--", "quartify"))
     results.setdefault("generated", datetime.date.today().isoformat())
     target.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
@@ -137,7 +139,7 @@ def run_app(app: dict[str, Any], mirrors: Path, work_root: Path, timeout: float)
         entry["tests"] = [{**t, **({"message": messages.get(t["nodeid"], "")} if t["verdict"] == "broken" else {})}
                           for t in data["tests"]]
     except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
-        entry["error"] = str(exc)[-300:]
+        entry["error"] = str(exc)[:300]
     entry["duration_s"] = round(time.monotonic() - started)
     print(f"[{name}] done in {entry['duration_s']} s", flush=True)
     return entry

@@ -115,3 +115,10 @@ def test_regenerating_replaces_only_the_marked_section(tmp_path: Path) -> None:
     assert first.startswith("# Compatibility\n\n" + report.BEGIN) and first.endswith("Hand-written notes.\n")
     report.regenerate(results, causes, doc)
     assert doc.read_text(encoding="utf-8") == first
+
+
+def test_a_merged_run_says_its_time_is_added_up_not_wall_clock() -> None:
+    report = _report()
+    text = report.render({**RESULTS, "duration_summed": True}, ())
+    assert "the apps' verify runs took 2 min 5 s added up" in text
+    assert "the full run took" not in text
