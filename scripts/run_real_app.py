@@ -4,7 +4,7 @@ Exits 1 unless every test passes under Quart, as many as passed under Flask.
 
 Usage: python scripts/run_real_app.py PATH/TO/PROJECT [--extra test] [--keep]
 
-docs/compatibility.md records the results for public apps (e.g. pallets/flask
+docs/compatibility.md records the corpus results (scripts/run_corpus.py) for public apps (e.g. pallets/flask
 examples/tutorial: 24/24). Their code is not part of this repository, so this runs by hand, not
 in CI.
 """
