@@ -1,4 +1,4 @@
-"""Shapes found in real apps (docs/compatibility.md), each reduced to a few lines."""
+"""Shapes found in real apps (docs/compatibility-history.md), each reduced to a few lines."""
 
 from __future__ import annotations
 
