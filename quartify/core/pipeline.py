@@ -304,7 +304,7 @@ def _note_pins(
         names = ", ".join(f"`{_short(q[len(linker.module_of[q].module) + 1:])}`" for q in mine)
         chain = tuple(ChainStep(path, line, f"{_short(caller)} calls it without await") for path, line, caller in callers)
         also = f"; {len(callers)} caller(s) in other files were planned again without `await`" if callers else ""
-        note = Finding("QFY004", Severity.WARNING, f"this file is kept unchanged, so {names} stay sync{also}",
+        note = Finding("QFY005", Severity.WARNING, f"this file is kept unchanged, so {names} stay sync{also}",
                        display, 1, chain=chain)
         old = results[display]
         results[display] = replace(old, findings=(*old.findings, note))

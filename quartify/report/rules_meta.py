@@ -43,7 +43,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "format",
     ),
-    "QFY004": (
+    "QFY005": (
         "KeptUnchangedPinsColour",
         "a file kept unchanged keeps its functions sync; callers in other files were planned without await",
         "Migrate the kept file by hand (its QFY001/QFY002 finding says why it was kept); then run quartify again "

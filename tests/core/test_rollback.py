@@ -65,7 +65,7 @@ def test_a_helper_file_that_fails_is_not_awaited_elsewhere(monkeypatch: pytest.M
     new_views = views.new_source  # type: ignore[attr-defined]
     assert "async def index():" in new_views
     assert "return payload_name()" in new_views and "await payload_name" not in new_views
-    note = next(f for f in helpers.findings if f.code == "QFY004")  # type: ignore[attr-defined]
+    note = next(f for f in helpers.findings if f.code == "QFY005")  # type: ignore[attr-defined]
     assert "`payload_name` stay sync" in note.message
     assert [(step.path, step.line) for step in note.chain] == [("views.py", 10)]
 
