@@ -15,7 +15,9 @@ from quartify.analysis.index import IndexError_, index_source
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan
 from quartify.codemods.apply import apply_plan
+from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
+from quartify.core.syntax_hints import newer_python_hint
 from quartify.core.types import Finding, Severity
 
 
@@ -32,13 +34,20 @@ class Indexed:
 def index_file(path: Path, display: str, module: str, is_package: bool, data: bytes | None = None) -> Indexed:
     try:
         src = decode(data) if data is not None else read(path)
-        idx = index_source(src.text, display, module, is_package)
+        with deep_enough():
+            idx = index_source(src.text, display, module, is_package)
     except SourceError as exc:
         return Indexed(path, display, None, None, "utf-8", _failure(display, str(exc), exc.line))
     except IndexError_ as exc:
-        return Indexed(path, display, None, None, "utf-8", _failure(display, str(exc), exc.line, exc.col))
+        if caused_by_depth(exc):
+            return Indexed(path, display, None, None, "utf-8", _failure(display, TOO_DEEP, 1))
+        message = str(exc)
+        if isinstance(exc.__cause__, SyntaxError):
+            hint = newer_python_hint(exc.__cause__, src.text)
+            message = f"{message}; {hint}" if hint else message
+        return Indexed(path, display, None, None, "utf-8", _failure(display, message, exc.line, exc.col))
     except RecursionError:
-        return Indexed(path, display, None, None, "utf-8", _failure(display, "too deeply nested to index", 1))
+        return Indexed(path, display, None, None, "utf-8", _failure(display, TOO_DEEP, 1))
     return Indexed(path, display, idx, src.text, src.encoding, None)
 
 
@@ -57,7 +66,10 @@ class Transformed:
 
 def transform_file(text: str, plan: FilePlan) -> Transformed:
     try:
-        applied = apply_plan(text, plan)
+        with deep_enough():
+            applied = apply_plan(text, plan)
+    except RecursionError:
+        return Transformed(plan.path, None, (_failure(plan.path, TOO_DEEP, 1),), 0, 0)
     except Exception as exc:  # a bug in one codemod must not stop the other files
         return Transformed(
             plan.path,
@@ -66,7 +78,15 @@ def transform_file(text: str, plan: FilePlan) -> Transformed:
             0,
             0,
         )
-    return Transformed(plan.path, applied.source, applied.findings, applied.awaits_added, applied.functions_made_async)
+    source = _keep_final_cr(text, applied.source)
+    return Transformed(plan.path, source, applied.findings, applied.awaits_added, applied.functions_made_async)
+
+
+def _keep_final_cr(before: str, after: str) -> str:
+    """LibCST drops the final newline of a file whose line endings are a lone `\r`: put it back."""
+    if before.endswith("\r") and not after.endswith(("\r", "\n")):
+        return after + "\r"
+    return after
 
 
 def await_outside_async(text: str) -> int | None:
