@@ -19,9 +19,9 @@ from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
 from quartify.core.config import ConfigError, Options, extra_rules_from, find_pyproject, project_settings
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
-from quartify.core.source import write_atomic
 from quartify.core.discover import common_root
 from quartify.core.finish import Finished, finish
+from quartify.core.write import write_changes
 from quartify.core.types import FileResult, RunResult, Severity, Status
 from quartify.deps import is_dependency_file
 from quartify.rules.blocking import RuleError
@@ -103,9 +103,7 @@ def migrate_cmd(
     if show_diff:
         _print_diffs(result)
     if not dry_run:
-        for item in result.changed:
-            assert item.new_source is not None
-            write_atomic(item.path, item.new_source, item.encoding)
+        result = write_changes(result, root)
     _report(err, result, done, root, dry_run, verbose, format_code, report_specs)
     code = exit_code(result, dry_run)
     if code == 0 and fails_on(result, fail_on, done.typecheck):
@@ -209,7 +207,7 @@ def fails_on(result: RunResult, threshold: str, checked: TypecheckResult | None)
 
 
 def exit_code(result: RunResult, dry_run: bool) -> int:
-    if result.failed:
+    if result.failed or any(f.severity is Severity.ERROR for f in result.findings):  # run-level: unreadable directories
         return 1
     if dry_run and result.changed:
         return 1

@@ -23,7 +23,8 @@ from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
-from quartify.core.discover import discover, module_name
+from quartify.core.discover import Discovered, discover, module_name
+from quartify.core.nesting import deep_enough
 from quartify.core.stages import Indexed, Transformed, await_outside_async, index_file, transform_file
 from quartify.core.source import Source, SourceError, decode, read
 from quartify.core.types import AsyncFunction, FileResult, Finding, RunResult, Severity, Status
@@ -61,6 +62,11 @@ def _display(path: Path, root: Path) -> str:
 
 
 def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], int, Path]:
+    inputs, found = discovered_inputs(paths, options)
+    return inputs, found.excluded, found.root
+
+
+def discovered_inputs(paths: list[Path], options: Options) -> tuple[list[InputFile], Discovered]:
     found = discover(paths, options.exclude)
     inputs = []
     for path in found.files:
@@ -68,12 +74,13 @@ def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], in
         inputs.append(InputFile(path, _display(path, found.root), module, is_package))
     for path in found.dependency_files:
         inputs.append(InputFile(path, _display(path, found.root), "", False, dependency_file=True))
-    return inputs, found.excluded, found.root
+    return inputs, found
 
 
 def migrate_paths(paths: list[Path], options: Options, progress: Progress | None = None) -> RunResult:
     started = time.perf_counter()
-    inputs, excluded, _root = inputs_for(paths, options)
+    inputs, found = discovered_inputs(paths, options)
+    excluded, _root = found.excluded, found.root
     discovered = time.perf_counter()
     result = migrate(inputs, options, progress)
     timings = (("discover", discovered - started), *result.timings)
@@ -81,7 +88,8 @@ def migrate_paths(paths: list[Path], options: Options, progress: Progress | None
     config = _pytest_config_for(result, inputs, _root)
     if config is not None:
         files = tuple(sorted((*files, config), key=lambda r: r.path.as_posix()))
-    return RunResult(files, excluded, result.findings, result.async_functions, timings, result.async_tests)
+    return RunResult(files, excluded, (*found.findings, *result.findings), result.async_functions, timings,
+                     result.async_tests, found.leftovers)
 
 
 PYTEST_INI = """[pytest]
@@ -160,7 +168,8 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         if done is None:
             results.append(FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings))
             continue
-        results.append(_verify(repo, item, plan, done))
+        with deep_enough():  # the output is as deep as the input the stages handled
+            results.append(_verify(repo, item, plan, done))
     results.extend(dependency_results)
     results.sort(key=lambda r: r.path.as_posix())
     lap("transform and verify")
