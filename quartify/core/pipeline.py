@@ -110,7 +110,10 @@ def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Pat
         if f.path.name in (*_PYTEST_FILES, "pyproject.toml"):
             return None
         if f.path.name in ("tox.ini", "setup.cfg"):
-            text = f.path.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = f.path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None  # unreadable (its own QFY001 says so): it may configure pytest already
             if "[pytest]" in text or "[tool:pytest]" in text:
                 return None
     target = root / "pytest.ini"

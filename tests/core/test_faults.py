@@ -40,12 +40,18 @@ def test_a_read_only_directory_fails_its_files_and_the_others_are_written(
     assert temp_leftovers(tree) == []
 
 
-def test_an_unreadable_file_is_a_finding_and_the_others_are_migrated(tmp_path: Path, quartify_cmd: list[str]) -> None:
+def test_unreadable_files_are_findings_and_the_others_are_migrated(tmp_path: Path, quartify_cmd: list[str]) -> None:
     tree = _tree(tmp_path / "proj", "secret.py", "fine.py")
-    os.chmod(tree / "secret.py", 0)
+    (tree / "tests").mkdir()
+    (tree / "tests" / "test_app.py").write_text("async def test_a():\n    pass\n", encoding="utf-8")
+    (tree / "tox.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    for name in ("secret.py", "tox.ini"):
+        os.chmod(tree / name, 0)
     done = run(quartify_cmd, "migrate", tree, preexec_fn=permission_checked_child())
     assert done.returncode == 1, done.stderr
     assert "secret.py:1:1: QFY001 cannot migrate secret.py:1: cannot read: Permission denied" in done.stderr
+    assert "tox.ini:1:1: QFY001 cannot migrate tox.ini: cannot read: Permission denied" in done.stderr
+    assert not (tree / "pytest.ini").exists(), "the unreadable tox.ini may configure pytest: no pytest.ini beside it"
     assert is_migrated(tree / "fine.py")
 
 
