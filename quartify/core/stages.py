@@ -83,7 +83,7 @@ def transform_file(text: str, plan: FilePlan) -> Transformed:
 
 
 def _keep_final_cr(before: str, after: str) -> str:
-    """LibCST drops the final newline of a file whose line endings are a lone `\r`: put it back."""
+    """LibCST drops the final newline of a file whose line endings are a lone CR: put it back."""
     if before.endswith("\r") and not after.endswith(("\r", "\n")):
         return after + "\r"
     return after
