@@ -21,9 +21,10 @@ from quartify.cli import verify as verify_mod
 from quartify.cli.options import load_options
 from quartify.core.config import BlockingMode, Options
 from quartify.core.discover import common_root
-from quartify.core.finish import Finished, finish, write_changed
+from quartify.core.finish import Finished, finish
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.types import FileResult, RunResult, Severity, Status
+from quartify.core.write import write_changes
 from quartify.deps import is_dependency_file
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
 from quartify.report.diff import colourise, unified_diff
@@ -102,7 +103,7 @@ def migrate_cmd(
     if show_diff:
         _print_diffs(result)
     if not dry_run:
-        write_changed(result)
+        result = write_changes(result, root)
     _report(err, result, done, root, dry_run, verbose, format_code, report_specs)
     code = exit_code(result, dry_run)
     if code == 0 and fails_on(result, fail_on, done.typecheck):
@@ -176,7 +177,7 @@ def fails_on(result: RunResult, threshold: str, checked: TypecheckResult | None)
 
 
 def exit_code(result: RunResult, dry_run: bool) -> int:
-    if result.failed:
+    if result.failed or any(f.severity is Severity.ERROR for f in result.findings):  # run-level: unreadable directories
         return 1
     if dry_run and result.changed:
         return 1

@@ -1,15 +1,28 @@
 """Find the Python files to migrate, the way black and ruff do: paths or directories,
-`.gitignore` honoured (pathspec), virtualenvs and build output skipped by default."""
+`.gitignore` honoured (pathspec), virtualenvs and build output skipped by default.
+
+Only regular files are migrated. A symbolic link stands for its target when the target lies
+inside a given directory (the target is migrated once, the link is left as it is); a link out of
+the tree, a dangling link, a link loop and anything that is not a regular file (FIFO, socket,
+device) are skipped with a QFY004 finding. A directory or `.gitignore` that cannot be read is a
+QFY001 error, never a silent skip. quartify's own temp files left by a killed run are listed in
+`leftovers` for the write step to remove.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
+from quartify.core import tempfiles
+from quartify.core.source import os_error
+from quartify.core.types import Finding, Severity
 from quartify.deps import is_dependency_file
 
 DEFAULT_EXCLUDES = (
@@ -24,6 +37,15 @@ class Discovered:
     files: tuple[Path, ...]
     excluded: int
     dependency_files: tuple[Path, ...] = ()  # requirements, pyproject.toml, setup.cfg, ...
+    findings: tuple[Finding, ...] = ()  # paths skipped (QFY004) or unreadable (QFY001)
+    leftovers: tuple[Path, ...] = ()  # temp files of earlier runs, in the directories walked
+
+
+@dataclass(frozen=True)
+class _Skip:
+    path: Path  # as found (a link is not resolved)
+    why: str
+    failed: str = ""  # "file" or "directory": an I/O failure (QFY001), not a path quartify leaves alone
 
 
 def _gitignore(directory: Path) -> "pathspec.PathSpec[Any] | None":
@@ -38,21 +60,38 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
     user_spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
     files: set[Path] = set()
     deps: set[Path] = set()
+    skipped: list[_Skip] = []
+    leftovers: list[Path] = []
     excluded = 0
+    trees = tuple(_real(p) for p in paths if p.is_dir())
+
+    def take(path: Path, inside: tuple[Path, ...] | None) -> None:
+        target = _regular_file(path, inside, skipped)
+        if target is None:
+            return
+        if is_dependency_file(path):
+            deps.add(target)
+        if path.suffix == ".py":
+            files.add(target)
+
     for given in paths:
-        given = given.resolve()
-        if given.is_file():
-            if is_dependency_file(given):
-                deps.add(given)
-            if given.suffix == ".py":
-                files.add(given)
-            continue
         if not given.is_dir():
-            raise FileNotFoundError(str(given))
+            if not os.path.lexists(given):
+                raise FileNotFoundError(str(given))
+            if given.suffix == ".py" or is_dependency_file(given):
+                take(given, None)  # named on the command line: wherever its target lies
+            continue
+        given = _real(given)
         specs: dict[Path, "pathspec.PathSpec[Any]"] = {}
-        for dirpath, dirnames, filenames in os.walk(given):
+        for dirpath, dirnames, filenames in os.walk(given, onerror=lambda e: skipped.append(_unreadable(e))):
             current = Path(dirpath)
-            spec = _gitignore(current)
+            try:
+                spec = _gitignore(current)
+            except OSError as exc:
+                why = f"its .gitignore cannot be read ({os_error(exc)}); its files were not migrated"
+                skipped.append(_Skip(current, why, failed="directory"))
+                dirnames[:] = []
+                continue
             if spec is not None:
                 specs[current] = spec
             keep = []
@@ -65,17 +104,85 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
             dirnames[:] = keep
             for name in filenames:
                 child = current / name
+                if tempfiles.looks_like_temp(name):
+                    leftovers.append(child)
+                    continue
                 is_python = name.endswith(".py")
                 if not is_python and not is_dependency_file(child):
                     continue
                 if _ignored(child, False, specs, given, user_spec):
                     excluded += 1
-                elif is_python:
-                    files.add(child)
-                if is_dependency_file(child) and not _ignored(child, False, specs, given, user_spec):
-                    deps.add(child)
-    ordered = tuple(sorted(files))
-    return Discovered(common_root(paths), ordered, excluded, tuple(sorted(deps)))
+                    continue
+                take(child, trees)
+    root = common_root(paths)
+    findings = tuple(_finding(s, root) for s in skipped)
+    return Discovered(root, tuple(sorted(files)), excluded, tuple(sorted(deps)), findings, tuple(sorted(leftovers)))
+
+
+def _regular_file(path: Path, inside: tuple[Path, ...] | None, skipped: list[_Skip]) -> Path | None:
+    """The regular file to migrate for `path` (its target, for a link), or None, noted in `skipped`."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        skipped.append(_Skip(path, f"cannot read: {os_error(exc)}", failed="file"))
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+            info = os.stat(target)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                skipped.append(_Skip(path, "a symbolic link loop"))
+            elif exc.errno == errno.ENOENT:
+                skipped.append(_Skip(path, f"a symbolic link to a missing file ({os.readlink(path)})"))
+            else:
+                skipped.append(_Skip(path, f"cannot follow the symbolic link: {os_error(exc)}", failed="file"))
+            return None
+        if inside is not None and not any(target.is_relative_to(tree) for tree in inside):
+            skipped.append(_Skip(path, f"a symbolic link to a file outside the tree ({target}); "
+                                       "migrate that file where it lives"))
+            return None
+        path = target
+    elif inside is None:
+        path = _real(path)
+    if not stat.S_ISREG(info.st_mode):
+        skipped.append(_Skip(path, f"not a regular file ({_kind(info.st_mode)})"))
+        return None
+    return path
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a file"
+
+
+def _unreadable(exc: OSError) -> _Skip:
+    where = Path(exc.filename) if exc.filename else Path(".")
+    return _Skip(where, f"{os_error(exc)}; its files were not migrated", failed="directory")
+
+
+def _finding(skip: _Skip, root: Path) -> Finding:
+    try:
+        shown = (_real(skip.path.parent) / skip.path.name).relative_to(root).as_posix()
+    except ValueError:
+        shown = skip.path.as_posix()
+    if skip.failed == "directory":
+        return Finding("QFY001", Severity.ERROR, f"cannot read directory {shown}: {skip.why}", shown, 1)
+    if skip.failed:
+        return Finding("QFY001", Severity.ERROR, f"cannot migrate {shown}: {skip.why}", shown, 1)
+    return Finding("QFY004", Severity.WARNING, f"skipped {shown}: {skip.why}", shown, 1)
+
+
+def _real(path: Path) -> Path:
+    """`Path.resolve()` without its RuntimeError on a link loop (Python < 3.13)."""
+    return Path(os.path.realpath(path))
 
 
 def _ignored(
@@ -96,7 +203,7 @@ def _ignored(
 
 
 def common_root(paths: list[Path]) -> Path:
-    resolved = [p.resolve() for p in paths] or [Path.cwd()]
+    resolved = [_real(p) for p in paths] or [Path.cwd()]
     dirs = [p if p.is_dir() else p.parent for p in resolved]
     return Path(os.path.commonpath([str(d) for d in dirs]))
 

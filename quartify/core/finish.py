@@ -8,7 +8,6 @@ from pathlib import Path
 
 from quartify.core.config import find_pyproject
 from quartify.core.formatting import black_settings, format_changed
-from quartify.core.source import write_atomic
 from quartify.core.types import RunResult
 from quartify.typecheck import TypecheckResult, typecheck
 
@@ -31,10 +30,3 @@ def finish(
         sources = {f.path: f.new_source for f in result.files if f.path.suffix == ".py"}
         checked = typecheck(root, sources, python_executable=python_executable)
     return Finished(result, checked, black_config is not None)
-
-
-def write_changed(result: RunResult) -> None:
-    """Write every changed file in place, each atomically, in its own encoding."""
-    for item in result.changed:
-        assert item.new_source is not None
-        write_atomic(item.path, item.new_source, item.encoding)

@@ -24,18 +24,27 @@ from quartify.analysis.pins import pin
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
-from quartify.core.discover import discover, module_name
+from quartify.core.discover import Discovered, discover, module_name
+from quartify.core.nesting import deep_enough
+from quartify.core.source import Source, SourceError, decode, read
 from quartify.core.stages import (
-    IndexFailed,
     Indexed,
+    IndexFailed,
     Transformed,
     TransformFailed,
     await_outside_async,
     index_file,
     transform_file,
 )
-from quartify.core.source import Source, SourceError, decode, read
-from quartify.core.types import AsyncFunction, ChainStep, FileResult, Finding, RunResult, Severity, Status
+from quartify.core.types import (
+    AsyncFunction,
+    ChainStep,
+    FileResult,
+    Finding,
+    RunResult,
+    Severity,
+    Status,
+)
 from quartify.deps import rewrite_dependency_file
 
 T = TypeVar("T")
@@ -70,6 +79,11 @@ def _display(path: Path, root: Path) -> str:
 
 
 def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], int, Path]:
+    inputs, found = discovered_inputs(paths, options)
+    return inputs, found.excluded, found.root
+
+
+def discovered_inputs(paths: list[Path], options: Options) -> tuple[list[InputFile], Discovered]:
     found = discover(paths, options.exclude)
     inputs = []
     for path in found.files:
@@ -77,12 +91,13 @@ def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], in
         inputs.append(InputFile(path, _display(path, found.root), module, is_package))
     for path in found.dependency_files:
         inputs.append(InputFile(path, _display(path, found.root), "", False, dependency_file=True))
-    return inputs, found.excluded, found.root
+    return inputs, found
 
 
 def migrate_paths(paths: list[Path], options: Options, progress: Progress | None = None) -> RunResult:
     started = time.perf_counter()
-    inputs, excluded, _root = inputs_for(paths, options)
+    inputs, found = discovered_inputs(paths, options)
+    excluded, _root = found.excluded, found.root
     discovered = time.perf_counter()
     result = migrate(inputs, options, progress)
     timings = (("discover", discovered - started), *result.timings)
@@ -90,7 +105,8 @@ def migrate_paths(paths: list[Path], options: Options, progress: Progress | None
     config = _pytest_config_for(result, inputs, _root)
     if config is not None:
         files = tuple(sorted((*files, config), key=lambda r: r.path.as_posix()))
-    return RunResult(files, excluded, result.findings, result.async_functions, timings, result.async_tests)
+    return RunResult(files, excluded, (*found.findings, *result.findings), result.async_functions, timings,
+                     result.async_tests, found.leftovers)
 
 
 PYTEST_INI = """[pytest]
@@ -111,7 +127,10 @@ def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Pat
         if f.path.name in (*_PYTEST_FILES, "pyproject.toml"):
             return None
         if f.path.name in ("tox.ini", "setup.cfg"):
-            text = f.path.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = f.path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None  # unreadable (its own QFY001 says so): it may configure pytest already
             if "[pytest]" in text or "[tool:pytest]" in text:
                 return None
     target = root / "pytest.ini"
@@ -179,7 +198,8 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
             if not plan.has_edits:
                 results_by[item.display] = FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings)
                 continue
-            results_by[item.display] = _verify(repo, item, plan, done[item.display][1])
+            with deep_enough():  # the output is as deep as the input the stages handled
+                results_by[item.display] = _verify(repo, item, plan, done[item.display][1])
         newly_failed = {d: r for d, r in results_by.items() if r.status is Status.FAILED and d not in pins}
         lap("transform and verify")
         if not newly_failed:

@@ -1,7 +1,13 @@
-"""Read and write Python files byte-faithfully: encoding, BOM, newline style and mode survive."""
+"""Read and write Python files byte-faithfully: encoding, BOM, newline style and mode survive.
+
+Writes are atomic (a temp file renamed over the target, see `tempfiles`); a symbolic link is
+never replaced, its target is written. Reads refuse anything but a regular file, so a FIFO
+that appears after discovery cannot block the run.
+"""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -9,6 +15,8 @@ import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+
+from quartify.core import tempfiles
 
 
 class SourceError(Exception):
@@ -39,19 +47,41 @@ def decode(data: bytes) -> Source:
         raise SourceError(f"unknown encoding {encoding!r}") from exc
 
 
+def os_error(exc: OSError) -> str:
+    """`Permission denied [EACCES]`: the OS's words and the errno name, without the path."""
+    name = errno.errorcode.get(exc.errno or 0)
+    text = exc.strerror or str(exc)
+    return f"{text} [{name}]" if name else text
+
+
 def read(path: Path) -> Source:
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
+        raise SourceError(f"cannot read: {os_error(exc)}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SourceError("cannot read: not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {os_error(exc)}") from exc
+    finally:
+        os.close(fd)
     return decode(data)
 
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:
-    """Write next to the target, then rename over it: the file is old or new, never half."""
+    """Write next to the target, then rename over it: the file is old or new, never half.
+
+    A link is followed, never replaced; a hard-linked file gets a new inode (its other names
+    keep the old text). Raises OSError; the target is then untouched and no temp file is left.
+    """
+    if path.is_symlink():
+        path = path.resolve(strict=True)
     data = text.encode(encoding)
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".quartify", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=tempfiles.prefix(path), suffix=tempfiles.SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -15,7 +15,9 @@ from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan
 from quartify.codemods.apply import apply_plan
+from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
+from quartify.core.syntax_hints import newer_python_hint
 from quartify.core.types import Finding, Severity
 
 
@@ -44,13 +46,20 @@ def index_file(
 ) -> Indexed | IndexFailed:
     try:
         src = decode(data) if data is not None else read(path)
-        idx = index_source(src.text, display, module, is_package)
+        with deep_enough():
+            idx = index_source(src.text, display, module, is_package)
     except SourceError as exc:
         return IndexFailed(path, display, _failure(display, str(exc), exc.line))
     except UnindexableSource as exc:
-        return IndexFailed(path, display, _failure(display, str(exc), exc.line, exc.col))
+        if caused_by_depth(exc):
+            return IndexFailed(path, display, _failure(display, TOO_DEEP, 1))
+        message = str(exc)
+        if isinstance(exc.__cause__, SyntaxError):
+            hint = newer_python_hint(exc.__cause__, src.text)
+            message = f"{message}; {hint}" if hint else message
+        return IndexFailed(path, display, _failure(display, message, exc.line, exc.col))
     except RecursionError:
-        return IndexFailed(path, display, _failure(display, "too deeply nested to index", 1))
+        return IndexFailed(path, display, _failure(display, TOO_DEEP, 1))
     return Indexed(path, display, idx, src.text, src.encoding)
 
 
@@ -79,12 +88,23 @@ class TransformFailed:
 
 def transform_file(text: str, plan: FilePlan) -> Transformed | TransformFailed:
     try:
-        applied = apply_plan(text, plan)
+        with deep_enough():
+            applied = apply_plan(text, plan)
+    except RecursionError:
+        return TransformFailed(plan.path, _failure(plan.path, TOO_DEEP, 1))
     except Exception as exc:  # a bug in one codemod must not stop the other files
         return TransformFailed(
             plan.path, _failure(plan.path, f"internal error while transforming: {type(exc).__name__}: {exc}", 1)
         )
-    return Transformed(plan.path, applied.source, applied.findings, applied.awaits_added, applied.functions_made_async)
+    source = _keep_final_cr(text, applied.source)
+    return Transformed(plan.path, source, applied.findings, applied.awaits_added, applied.functions_made_async)
+
+
+def _keep_final_cr(before: str, after: str) -> str:
+    """LibCST drops the final newline of a file whose line endings are a lone CR: put it back."""
+    if before.endswith("\r") and not after.endswith(("\r", "\n")):
+        return after + "\r"
+    return after
 
 
 _OUTSIDE_ASYNC = ("outside async function", "outside function", "outside of an asynchronous function")

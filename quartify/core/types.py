@@ -105,6 +105,7 @@ class RunResult:
     async_functions: tuple[AsyncFunction, ...] = ()
     timings: tuple[tuple[str, float], ...] = ()  # stage -> seconds
     async_tests: bool = False  # some test module has async tests after the run (pytest-asyncio needed)
+    leftovers: tuple[Path, ...] = ()  # temp files of killed runs, for the write step to remove
 
     @property
     def changed(self) -> tuple[FileResult, ...]:

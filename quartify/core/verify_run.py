@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quartify.core.config import Options
-from quartify.core.finish import finish, write_changed
+from quartify.core.finish import finish
 from quartify.core.pipeline import migrate_paths
 from quartify.core.verify import Comparison, JUnitError, Outcome, compare, parse_junit
 from quartify.core.verify_install import InstallPlan, plan_install
+from quartify.core.write import write_changes
 
 MARKER = ".quartify-verify"  # marks a work directory as ours, so a rerun may clear it
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".nox", ".pytest_cache", ".mypy_cache"}
@@ -72,8 +73,7 @@ def verify_project(config: VerifyConfig, say: Callable[[str], None] = lambda _: 
         say("migrating the copy")
         done = finish(migrate_paths([after_dir], config.options), after_dir,
                       format_code=False, run_typecheck=False, python_executable=None)
-        write_changed(done.result)
-        migrated = done.result
+        migrated = write_changes(done.result, after_dir)
 
         before_plan = plan_install(before_dir, extra=config.extra, system_site=config.system_site_packages,
                                    shell=config.install_before)

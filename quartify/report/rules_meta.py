@@ -24,8 +24,8 @@ class RuleInfo:
 _CORE: dict[str, tuple[str, str, str, str, str]] = {
     "QFY001": (
         "CannotMigrate",
-        "the file could not be read or parsed; it was left unchanged",
-        "Fix the syntax or encoding problem, then run quartify again.",
+        "the file could not be read, parsed or written; it was left unchanged",
+        "Fix the syntax, encoding or permission problem (the message says which), then run quartify again.",
         "error",
         "input",
     ),
@@ -42,6 +42,17 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "quartify's output is kept as it is; format the file by hand.",
         "warning",
         "format",
+    ),
+    "QFY004": (
+        "PathSkipped",
+        (
+            "a path was left alone: not a regular file (FIFO, socket, device), a dangling or looping "
+            "symbolic link, a link to a file outside the tree, or a hard-linked file whose other names "
+            "keep the old text"
+        ),
+        "Migrate the file where it really lives, or check the other names of a hard-linked file.",
+        "warning",
+        "input",
     ),
     "QFY005": (
         "KeptUnchangedPinsColour",

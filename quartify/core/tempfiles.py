@@ -1,0 +1,95 @@
+"""quartify's temp files: how they are named, and removing the ones a killed run left behind.
+
+A file is written as `.NAME.quartify-PID-XXXXXXXX.tmp` next to it, then renamed over it, so a
+run killed at any moment leaves each file with its old or its new text, never part of either;
+what it can leave is its temp file. The next run that writes removes those, but only quartify's
+own (the name says so) and only when the process that made them is gone: a run still writing
+in the same tree keeps its files. Names of the earlier form `.NAME.XXXXXXXX.quartify` carry no
+pid; they are removed once older than a write could take.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+SUFFIX = ".tmp"
+_CURRENT = re.compile(r"^\..+\.quartify-(?P<pid>\d+)-[a-z0-9_]{8}\.tmp$")
+_LEGACY = re.compile(r"^\..+\.[a-z0-9_]{8}\.quartify$")
+_LEGACY_AGE = 600.0  # seconds: far longer than writing one file takes
+
+
+def prefix(path: Path) -> str:
+    """The `mkstemp` prefix for a temp file that will replace `path`."""
+    return f".{path.name}.quartify-{os.getpid()}-"
+
+
+def is_leftover(path: Path, now: float | None = None) -> bool:
+    """A temp file of a quartify run that is no longer running."""
+    match = _CURRENT.match(path.name)
+    if match is not None:
+        return not _alive(int(match["pid"]))
+    if _LEGACY.match(path.name) is None:
+        return False
+    try:
+        age = (time.time() if now is None else now) - path.lstat().st_mtime
+    except OSError:
+        return False
+    return age > _LEGACY_AGE
+
+
+def looks_like_temp(name: str) -> bool:
+    return _CURRENT.match(name) is not None or _LEGACY.match(name) is not None
+
+
+def remove(paths: tuple[Path, ...]) -> list[Path]:
+    """Remove the leftovers that are still leftovers now; returns those removed."""
+    removed = []
+    for path in paths:
+        if not is_leftover(path):
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue  # another run cleaned it first
+        except OSError:
+            continue  # not ours to insist on: the next run tries again
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return _alive_windows(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OverflowError:
+        return False
+    return True
+
+
+if sys.platform == "win32":
+    import ctypes
+
+    def _alive_windows(pid: int) -> bool:
+        """os.kill on Windows terminates; ask for the process's exit code instead."""
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: it exists
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
