@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from quartify.analysis import flow
+
 # Reference-string prefixes (the linker reads them back).
 PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
 SUPER_PREFIX = "@super:"  # `@super:<class qualname>()`: `super()` inside a method of that class
@@ -61,8 +63,10 @@ class Scope:
     params: dict[str, str | None] = field(default_factory=dict)
     local_values: dict[str, list[ast.AST]] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
-    resolving: set[str] = field(default_factory=set)
+    resolving: set[object] = field(default_factory=set)  # names (or read nodes) being resolved
     method_class: str | None = None  # a def directly in a class body: that class
+    # Flow-sensitive view (analysis.flow): the bound values that reach each read of a local.
+    reaching: flow.Reaching = field(default_factory=dict)
 
 
 class _RefMarker(ast.AST):
@@ -198,7 +202,7 @@ class NameResolver:
     def ref(self, node: ast.AST) -> str | None:
         """The reference string an expression stands for, or None when it cannot be told."""
         if isinstance(node, ast.Name):
-            return self.name_ref(node.id)
+            return self.name_ref(node.id, node)
         if isinstance(node, ast.Attribute):
             base = self.ref(node.value)
             return f"{base}.{node.attr}" if base else None
@@ -216,7 +220,8 @@ class NameResolver:
             return self.ref(node.value)
         return literal_ref(node)
 
-    def name_ref(self, name: str) -> str | None:
+    def name_ref(self, name: str, read: ast.Name | None = None) -> str | None:
+        """What `name` stands for; given the `read` node, only the bindings that reach it count."""
         innermost = True
         for scope in reversed(self.scopes):
             if scope.kind == "class" and not innermost:
@@ -229,7 +234,7 @@ class NameResolver:
             if name in scope.params:
                 return scope.params[name]
             if name in scope.local_values:
-                return self._local_ref(scope, name)
+                return self._local_ref(scope, name, read)
         ref = self.bindings.refs.get(name)
         if ref:
             return ref
@@ -256,17 +261,27 @@ class NameResolver:
                 return None
         return None
 
-    def _local_ref(self, scope: Scope, name: str) -> str | None:
-        values = scope.local_values[name]
-        if name in scope.resolving or len(values) > 8:
+    def _local_ref(self, scope: Scope, name: str, read: ast.Name | None = None) -> str | None:
+        reaching = scope.reaching.get(read) if read is not None else None
+        if reaching is not None:
+            # Flow-sensitive: only the bindings that reach this read (no cap on how often the
+            # name is rebound elsewhere in the function).
+            values: list[ast.AST] | tuple[ast.AST, ...] = reaching
+            key: object = read
+        else:
+            values = scope.local_values[name]
+            key = name
+            if len(values) > 8:
+                return None
+        if key in scope.resolving:
             return None
-        scope.resolving.add(name)
+        scope.resolving.add(key)
         try:
             # Several assignments are fine when they all bind the same kind of value
             # (`response = client.get(...)` twice in a test).
             refs = {self._value_ref(v) for v in values}
         finally:
-            scope.resolving.discard(name)
+            scope.resolving.discard(key)
         if len(refs) == 1:
             return refs.pop()
         if None in refs or len(refs) > 4:
@@ -311,7 +326,14 @@ class NameResolver:
                 scope.params[extra.arg] = None
         for child in _scope_statements(node.body):
             _collect_local_bindings(child, scope, self.bindings.import_base)
+        scope.reaching = flow.reaching_values(node.body, lambda stmt: self._statement_bindings(qualname, stmt))
         return scope
+
+    def _statement_bindings(self, qualname: str, stmt: ast.AST) -> dict[str, list[ast.AST]]:
+        """The names one statement of `qualname` binds, and to what (for `analysis.flow`)."""
+        scope = Scope(qualname, "function")
+        _collect_local_bindings(stmt, scope, self.bindings.import_base)
+        return scope.local_values
 
     def class_scope(self, node: ast.ClassDef, qualname: str) -> Scope:
         """A class body's own names (its imports and assignments), seen only from the body itself."""

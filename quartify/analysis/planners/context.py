@@ -99,6 +99,8 @@ class FileContext:
             return None
         linker = repo.linker
         if use.kind == "call" and resolved in linker.functions and repo.is_async(resolved):
+            if linker.functions[resolved].is_async:
+                return None  # async before the migration: an unawaited call hands its coroutine on
             if linker.functions[resolved].is_generator or hands_coroutine_over(linker, use):
                 return None  # an async generator is iterated; asyncio.run(...) takes the coroutine
             return use.text + "()"
