@@ -285,7 +285,16 @@ class Linker:
         """Walk `.attr`, `()` and `[]` from a repo function or class."""
         current = head
         instance = False
+        skip = 0
         for i, part in enumerate(rest):
+            if skip:
+                skip -= 1
+                continue
+            nested = f"{current}.<locals>.{rest[i + 1]}" if part == "<locals>" and i + 1 < len(rest) else ""
+            if nested in self.functions or nested in self.classes:
+                # A def nested in a function (a fixture's closure): its own qualname.
+                current, skip = nested, 1
+                continue
             if current in self.classes:
                 if part == "()" and not instance:
                     instance = True
