@@ -223,7 +223,7 @@ def build(linker: Linker) -> RepoGraph:
         func = linker.functions[qualname]
         for use in func.uses:
             resolved = linker.resolve(use.ref)
-            awaitable = api.awaitables.get(resolved)
+            awaitable = quart_awaitable(linker, use.ref)
             if use.kind == "call" and linker.inherits(resolved, FLASK_FORM):
                 seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
             elif awaitable is not None and _needs_async(awaitable.kind, use):
@@ -273,6 +273,16 @@ COROUTINE_CONSUMERS = frozenset(
     {"asyncio.run", "asyncio.create_task", "asyncio.ensure_future", "asyncio.gather", "asyncio.wait_for",
      "asyncio.shield", "asyncio.run_coroutine_threadsafe"}
 )
+
+
+def quart_awaitable(linker: Linker, ref: str) -> loader.Awaitable | None:
+    """The Quart awaitable `ref` stands for (quart_api.toml); for a local bound several ways
+    (`for method in (client.get, client.post)`), the one kind every way agrees on."""
+    api = loader.quart_api()
+    found = {api.awaitables.get(alt) for alt in linker.alternatives(ref)}
+    if len(found) > 1 and None not in found and len({a.kind for a in found if a is not None}) == 1:
+        return min(found, key=lambda a: str(a))
+    return found.pop() if len(found) == 1 else None
 
 
 def hands_coroutine_over(linker: Linker, use: Use) -> bool:

@@ -211,6 +211,9 @@ class NameResolver:
                 owner = self.method_class()
                 if owner is not None and self.name_ref("super") == "builtins.super":
                     return f"{SUPER_PREFIX}{owner}()"
+            dynamic = self._getattr_ref(node)
+            if dynamic is not None:
+                return dynamic
             base = self.ref(node.func)
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
@@ -284,19 +287,66 @@ class NameResolver:
             scope.resolving.discard(key)
         if len(refs) == 1:
             return refs.pop()
-        if None in refs or len(refs) > 4:
+        if None in refs:
             return None
-        # Different spellings that may mean one type (client.get() / client.post()):
-        # the linker decides once it can see every module.
-        return UNION_PREFIX + "{" + "|".join(sorted(r for r in refs if r)) + "}"
+        return union(r for r in refs if r)
 
     def _value_ref(self, value: ast.AST) -> str | None:
         if isinstance(value, _RefMarker):
             return value.ref
         if isinstance(value, _IterMarker):
+            if isinstance(value.iter, (ast.Tuple, ast.List, ast.Set)) and value.iter.elts:
+                # `for method in (client.get, client.post):` - each item is one of the elements.
+                items = {self.ref(e) for e in value.iter.elts}
+                return None if None in items else union(r for r in items if r)
             base = self.ref(value.iter)
             return f"{base}[]" if base else None
         return self.ref(value)
+
+    def _getattr_ref(self, node: ast.Call) -> str | None:
+        """`getattr(client, "get")`, or `getattr(client, verb)` with `verb` bound only to known
+        strings (`for verb in ("get", "post")`): the attribute(s) it reads."""
+        if not (isinstance(node.func, ast.Name) and len(node.args) == 2 and not node.keywords):
+            return None
+        if self.name_ref(node.func.id, node.func) != "builtins.getattr":
+            return None
+        base = self.ref(node.args[0])
+        names = self._strings(node.args[1])
+        if not base or not names or base.startswith(UNION_PREFIX) and len(names) > 1:
+            return None
+        return union(f"{base}.{name}" for name in names)
+
+    def _strings(self, node: ast.AST) -> set[str] | None:
+        """The literal strings an expression can be (a constant, or a local bound to them)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if not isinstance(node, ast.Name):
+            return None
+        values = self._bound_values(node)
+        if not values:
+            return None
+        found: set[str] = set()
+        for value in values:
+            elts = value.iter.elts if isinstance(value, _IterMarker) and isinstance(
+                value.iter, (ast.Tuple, ast.List, ast.Set)) else [value]
+            for elt in elts:
+                if not (isinstance(elt, ast.Constant) and isinstance(elt.value, str) and elt.value.isidentifier()):
+                    return None
+                found.add(elt.value)
+        return found
+
+    def _bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
+        """The values bound to a local that may reach `read` (None: not a local, or unknown)."""
+        innermost = True
+        for scope in reversed(self.scopes):
+            if scope.kind == "class" and not innermost:
+                continue
+            innermost = False
+            if scope.kind == "module" or read.id in scope.declared_global or read.id in scope.params:
+                return None
+            if read.id in scope.local_values:
+                return scope.reaching.get(read) or scope.local_values[read.id]
+        return None
 
     # -- building scopes ---------------------------------------------------------------------
     def function_scope(
@@ -366,6 +416,23 @@ class NameResolver:
                 if len(refs) == 1 and None not in refs:
                     kinds[name] = refs.pop()  # type: ignore[assignment]
         return kinds
+
+
+def union(refs: Iterable[str]) -> str | None:
+    """One reference for several alternatives: itself when they agree, else `@any{a|b}` (unions
+    inside are flattened; more than eight ways is unknown). Different spellings may mean one
+    type (client.get() / client.post()): the linker decides once it can see every module."""
+    flat: set[str] = set()
+    for ref in refs:
+        if ref.startswith(UNION_PREFIX) and ref.endswith("}") and ref.find("}") == len(ref) - 1:
+            flat.update(ref[len(UNION_PREFIX) + 1 : -1].split("|"))
+        else:
+            flat.add(ref)
+    if len(flat) == 1:
+        return flat.pop()
+    if not flat or len(flat) > 8 or any(UNION_PREFIX in r for r in flat):
+        return None
+    return UNION_PREFIX + "{" + "|".join(sorted(flat)) + "}"
 
 
 def lambda_scope(node: ast.Lambda) -> Scope:
