@@ -1,8 +1,8 @@
 """The value-flow shapes of issue 10 (tests/fixtures/flow): a response rebound many times, a
 fixture returning a closure, client methods reached through `getattr` or a loop, a rebound
-client, and code that was async before the migration. The migrated tests pass under Quart, and
-each fails again when the part of the rewrite that fixed it is undone - so the test exercises
-the behaviour, not just the syntax."""
+client, a view called under `test_request_context()`, and code that was async before the
+migration. The migrated tests pass under Quart, and each fails again when the part of the
+rewrite that fixed it is undone - so the test exercises the behaviour, not just the syntax."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ UNDO = {
         '(await getattr(client, verb)("/echo").get_json())'),
     "test_bound_methods_in_a_loop": ("test_flow.py", 'rv = await method("/echo")', 'rv = method("/echo")'),
     "test_rebound_client": ("test_flow.py", 'rv = await handler.get("/echo")', 'rv = handler.get("/echo")'),
+    "test_view_called_in_a_request_context": (
+        "test_flow.py", 'assert await rv.get_json() == {"method": "PUT"}', 'assert rv.get_json() == {"method": "PUT"}'),
     "test_async_helpers_are_left_alone": (
         "flowapp.py", "*[close_session(s) for s in sessions]", "*[await close_session(s) for s in sessions]"),
 }
