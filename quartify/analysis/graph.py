@@ -187,6 +187,10 @@ def build(linker: Linker) -> RepoGraph:
             continue
         if use.arg_of and use.arg_of.endswith(".setattr"):
             continue  # a monkeypatched fake shares the colour of what it replaces (below)
+        if use.ref.startswith(PARAM_PREFIX):
+            # A parameter typed by its one call site (`admins_only(handler)` types `f`): passing
+            # it on (`functools.wraps(f)`) says nothing about where the function itself goes.
+            continue
         if use.arg_of is None and use.kind == "name":
             func = linker.functions[target]
             parent = linker.functions.get(func.parent) if func.parent else None
