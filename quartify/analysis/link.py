@@ -95,6 +95,16 @@ class Linker:
         self._cache[ref] = result
         return result
 
+    def alternatives(self, ref: str) -> tuple[str, ...]:
+        """Everything `ref` may stand for: itself resolved, or for a local bound several ways
+        that do not agree (`for m in (client.get, client.post)`), each way resolved."""
+        resolved = self.resolve(ref)
+        close = ref.find("}")
+        if resolved != UNKNOWN or not ref.startswith(UNION_PREFIX) or close < 0:
+            return (resolved,)
+        rest = ref[close + 1 :]
+        return tuple(sorted({self.resolve(alt + rest) for alt in ref[len(UNION_PREFIX) + 1 : close].split("|")}))
+
     def inherits(self, class_qualname: str, base: str) -> bool:
         """A repo class with `base` (canonical) among its ancestors."""
         return class_qualname in self.classes and base in self.mro(class_qualname)
@@ -285,7 +295,16 @@ class Linker:
         """Walk `.attr`, `()` and `[]` from a repo function or class."""
         current = head
         instance = False
+        skip = 0
         for i, part in enumerate(rest):
+            if skip:
+                skip -= 1
+                continue
+            nested = f"{current}.<locals>.{rest[i + 1]}" if part == "<locals>" and i + 1 < len(rest) else ""
+            if nested in self.functions or nested in self.classes:
+                # A def nested in a function (a fixture's closure): its own qualname.
+                current, skip = nested, 1
+                continue
             if current in self.classes:
                 if part == "()" and not instance:
                     instance = True

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from quartify.analysis import flow
+
 # Reference-string prefixes (the linker reads them back).
 PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
 SUPER_PREFIX = "@super:"  # `@super:<class qualname>()`: `super()` inside a method of that class
@@ -61,8 +63,10 @@ class Scope:
     params: dict[str, str | None] = field(default_factory=dict)
     local_values: dict[str, list[ast.AST]] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
-    resolving: set[str] = field(default_factory=set)
+    resolving: set[object] = field(default_factory=set)  # names (or read nodes) being resolved
     method_class: str | None = None  # a def directly in a class body: that class
+    # Flow-sensitive view (analysis.flow): the bound values that reach each read of a local.
+    reaching: flow.Reaching = field(default_factory=dict)
 
 
 class _RefMarker(ast.AST):
@@ -198,7 +202,7 @@ class NameResolver:
     def ref(self, node: ast.AST) -> str | None:
         """The reference string an expression stands for, or None when it cannot be told."""
         if isinstance(node, ast.Name):
-            return self.name_ref(node.id)
+            return self.name_ref(node.id, node)
         if isinstance(node, ast.Attribute):
             base = self.ref(node.value)
             return f"{base}.{node.attr}" if base else None
@@ -207,6 +211,9 @@ class NameResolver:
                 owner = self.method_class()
                 if owner is not None and self.name_ref("super") == "builtins.super":
                     return f"{SUPER_PREFIX}{owner}()"
+            dynamic = self._getattr_ref(node)
+            if dynamic is not None:
+                return dynamic
             base = self.ref(node.func)
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
@@ -216,7 +223,8 @@ class NameResolver:
             return self.ref(node.value)
         return literal_ref(node)
 
-    def name_ref(self, name: str) -> str | None:
+    def name_ref(self, name: str, read: ast.Name | None = None) -> str | None:
+        """What `name` stands for; given the `read` node, only the bindings that reach it count."""
         innermost = True
         for scope in reversed(self.scopes):
             if scope.kind == "class" and not innermost:
@@ -229,7 +237,7 @@ class NameResolver:
             if name in scope.params:
                 return scope.params[name]
             if name in scope.local_values:
-                return self._local_ref(scope, name)
+                return self._local_ref(scope, name, read)
         ref = self.bindings.refs.get(name)
         if ref:
             return ref
@@ -256,32 +264,89 @@ class NameResolver:
                 return None
         return None
 
-    def _local_ref(self, scope: Scope, name: str) -> str | None:
-        values = scope.local_values[name]
-        if name in scope.resolving or len(values) > 8:
+    def _local_ref(self, scope: Scope, name: str, read: ast.Name | None = None) -> str | None:
+        reaching = scope.reaching.get(read) if read is not None else None
+        if reaching is not None:
+            # Flow-sensitive: only the bindings that reach this read (no cap on how often the
+            # name is rebound elsewhere in the function).
+            values: list[ast.AST] | tuple[ast.AST, ...] = reaching
+            key: object = read
+        else:
+            values = scope.local_values[name]
+            key = name
+            if len(values) > 8:
+                return None
+        if key in scope.resolving:
             return None
-        scope.resolving.add(name)
+        scope.resolving.add(key)
         try:
             # Several assignments are fine when they all bind the same kind of value
             # (`response = client.get(...)` twice in a test).
             refs = {self._value_ref(v) for v in values}
         finally:
-            scope.resolving.discard(name)
+            scope.resolving.discard(key)
         if len(refs) == 1:
             return refs.pop()
-        if None in refs or len(refs) > 4:
+        if None in refs:
             return None
-        # Different spellings that may mean one type (client.get() / client.post()):
-        # the linker decides once it can see every module.
-        return UNION_PREFIX + "{" + "|".join(sorted(r for r in refs if r)) + "}"
+        return union(r for r in refs if r)
 
     def _value_ref(self, value: ast.AST) -> str | None:
         if isinstance(value, _RefMarker):
             return value.ref
         if isinstance(value, _IterMarker):
+            if isinstance(value.iter, (ast.Tuple, ast.List, ast.Set)) and value.iter.elts:
+                # `for method in (client.get, client.post):` - each item is one of the elements.
+                items = {self.ref(e) for e in value.iter.elts}
+                return None if None in items else union(r for r in items if r)
             base = self.ref(value.iter)
             return f"{base}[]" if base else None
         return self.ref(value)
+
+    def _getattr_ref(self, node: ast.Call) -> str | None:
+        """`getattr(client, "get")`, or `getattr(client, verb)` with `verb` bound only to known
+        strings (`for verb in ("get", "post")`): the attribute(s) it reads."""
+        if not (isinstance(node.func, ast.Name) and len(node.args) == 2 and not node.keywords):
+            return None
+        if self.name_ref(node.func.id, node.func) != "builtins.getattr":
+            return None
+        base = self.ref(node.args[0])
+        names = self._strings(node.args[1])
+        if not base or not names or base.startswith(UNION_PREFIX) and len(names) > 1:
+            return None
+        return union(f"{base}.{name}" for name in names)
+
+    def _strings(self, node: ast.AST) -> set[str] | None:
+        """The literal strings an expression can be (a constant, or a local bound to them)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if not isinstance(node, ast.Name):
+            return None
+        values = self._bound_values(node)
+        if not values:
+            return None
+        found: set[str] = set()
+        for value in values:
+            elts = value.iter.elts if isinstance(value, _IterMarker) and isinstance(
+                value.iter, (ast.Tuple, ast.List, ast.Set)) else [value]
+            for elt in elts:
+                if not (isinstance(elt, ast.Constant) and isinstance(elt.value, str) and elt.value.isidentifier()):
+                    return None
+                found.add(elt.value)
+        return found
+
+    def _bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
+        """The values bound to a local that may reach `read` (None: not a local, or unknown)."""
+        innermost = True
+        for scope in reversed(self.scopes):
+            if scope.kind == "class" and not innermost:
+                continue
+            innermost = False
+            if scope.kind == "module" or read.id in scope.declared_global or read.id in scope.params:
+                return None
+            if read.id in scope.local_values:
+                return scope.reaching.get(read) or scope.local_values[read.id]
+        return None
 
     # -- building scopes ---------------------------------------------------------------------
     def function_scope(
@@ -311,7 +376,14 @@ class NameResolver:
                 scope.params[extra.arg] = None
         for child in _scope_statements(node.body):
             _collect_local_bindings(child, scope, self.bindings.import_base)
+        scope.reaching = flow.reaching_values(node.body, lambda stmt: self._statement_bindings(qualname, stmt))
         return scope
+
+    def _statement_bindings(self, qualname: str, stmt: ast.AST) -> dict[str, list[ast.AST]]:
+        """The names one statement of `qualname` binds, and to what (for `analysis.flow`)."""
+        scope = Scope(qualname, "function")
+        _collect_local_bindings(stmt, scope, self.bindings.import_base)
+        return scope.local_values
 
     def class_scope(self, node: ast.ClassDef, qualname: str) -> Scope:
         """A class body's own names (its imports and assignments), seen only from the body itself."""
@@ -344,6 +416,23 @@ class NameResolver:
                 if len(refs) == 1 and None not in refs:
                     kinds[name] = refs.pop()  # type: ignore[assignment]
         return kinds
+
+
+def union(refs: Iterable[str]) -> str | None:
+    """One reference for several alternatives: itself when they agree, else `@any{a|b}` (unions
+    inside are flattened; more than eight ways is unknown). Different spellings may mean one
+    type (client.get() / client.post()): the linker decides once it can see every module."""
+    flat: set[str] = set()
+    for ref in refs:
+        if ref.startswith(UNION_PREFIX) and ref.endswith("}") and ref.find("}") == len(ref) - 1:
+            flat.update(ref[len(UNION_PREFIX) + 1 : -1].split("|"))
+        else:
+            flat.add(ref)
+    if len(flat) == 1:
+        return flat.pop()
+    if not flat or len(flat) > 8 or any(UNION_PREFIX in r for r in flat):
+        return None
+    return UNION_PREFIX + "{" + "|".join(sorted(flat)) + "}"
 
 
 def lambda_scope(node: ast.Lambda) -> Scope:

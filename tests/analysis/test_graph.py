@@ -135,3 +135,38 @@ def test_monkeypatched_fake_shares_a_group_with_the_real_function() -> None:
         """
     )
     assert frozenset({"app.init_db", "app.fake"}) in repo.graph.groups
+
+
+def test_a_decorator_called_by_hand_does_not_make_its_argument_a_value() -> None:
+    # `f` is typed by the one explicit call (`guard(handler)`); `functools.wraps(f)` inside the
+    # decorator must not turn `handler` into "a value passed to wraps()" (a barrier).
+    repo = build(
+        """\
+        import functools
+        from flask import Flask, send_file
+        app = Flask(__name__)
+        def guard(f):
+            @functools.wraps(f)
+            def wrapper(*args, **kwargs):
+                return f(*args, **kwargs)
+            return wrapper
+        def register(path):
+            def handler():
+                return send_file(path)
+            handler = guard(handler)
+            app.add_url_rule("/" + path, view_func=handler)
+        """
+    )
+    assert "app.register.<locals>.handler" not in repo.barriers
+
+
+def test_calls_of_functions_async_before_the_migration_colour_nobody() -> None:
+    repo = build(
+        """\
+        import asyncio
+        async def close(c): ...
+        def close_all(cs):
+            return asyncio.run(asyncio.gather(*[close(c) for c in cs]))
+        """
+    )
+    assert not [e for e in repo.graph.edges if e.callee == "app.close"]

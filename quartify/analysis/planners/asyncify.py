@@ -156,7 +156,8 @@ def _unresolved_async_method(ctx: FileContext, use: Use) -> str | None:
         kind = repo.graph.kinds.get(qualname)
         if kind is not None and kind.kind in ("view", "hook"):
             continue  # Flask calls view and hook methods; user code does not
-        if repo.is_async(qualname) and not linker.functions[qualname].is_generator:
+        method = linker.functions[qualname]
+        if repo.is_async(qualname) and not method.is_generator and not method.is_async:
             return qualname
     return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from quartify.analysis.graph import hands_coroutine_over
+from quartify.analysis.graph import hands_coroutine_over, quart_awaitable
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
 from quartify.analysis.repo import RepoPlan
@@ -81,7 +81,7 @@ class FileContext:
 
     def kind_of(self, use: Use) -> AwaitKind | None:
         """The Quart awaitable kind of what `use` resolves to (quart_api.toml), if any."""
-        awaitable = self.api.awaitables.get(self.resolve(use.ref))
+        awaitable = quart_awaitable(self.linker, use.ref)
         return awaitable.kind if awaitable is not None else None
 
     def need_await(self, use: Use, func: FunctionInfo | None) -> str | None:
@@ -90,7 +90,7 @@ class FileContext:
         if func is not None and use.kind == "call" and use.ref in repo.graph.wrapper_params.get(func.qualname, ()):
             return use.text + "()" if repo.is_async(func.qualname) else None
         resolved = self.resolve(use.ref)
-        awaitable = self.api.awaitables.get(resolved)
+        awaitable = quart_awaitable(self.linker, use.ref)
         if awaitable is not None:
             if awaitable.kind in (AwaitKind.PROPERTY, AwaitKind.AS_TEXT) and use.kind == "attr":
                 return use.text
@@ -99,6 +99,8 @@ class FileContext:
             return None
         linker = repo.linker
         if use.kind == "call" and resolved in linker.functions and repo.is_async(resolved):
+            if linker.functions[resolved].is_async:
+                return None  # async before the migration: an unawaited call hands its coroutine on
             if linker.functions[resolved].is_generator or hands_coroutine_over(linker, use):
                 return None  # an async generator is iterated; asyncio.run(...) takes the coroutine
             return use.text + "()"

@@ -1,0 +1,228 @@
+"""Value flow inside one function: which bindings of a local name can reach each place it is read.
+
+The index types a local name by the values bound to it. Taking every binding in the function at
+once (flow-insensitive) breaks down exactly where tests are most repetitive: `rv = client.get(...)`
+rebound a dozen times to different verbs, or `handler = client` then `handler = app.test_client()`,
+turns into a union too wide to trust, and the response stops being awaited somewhere in the
+middle of the test. This module computes reaching definitions over the function's structured
+statements (if/else, loops with break/continue, try/except/finally, with, match), so each read
+sees only the bindings that can flow to it: usually exactly one.
+
+It knows nothing about what a binding means: the caller passes `bind`, which says which names a
+statement binds and to what values (`analysis.scopes` supplies its own local-binding collector), and
+gets back, for each `ast.Name` read, the tuple of those values that reach it. A read the analysis
+cannot vouch for (inside a nested def or lambda, which runs later; a name also bound by `:=`,
+`global`, `nonlocal` or a `match` pattern) is left out, and the caller falls back to every binding of the name.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+# name -> the values that may be bound to it here (identity matters, not equality)
+State: TypeAlias = dict[str, tuple[ast.AST, ...]]
+Bind: TypeAlias = Callable[[ast.AST], dict[str, list[ast.AST]]]
+Reaching: TypeAlias = dict[ast.Name, tuple[ast.AST, ...]]
+
+_DEFERRED = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_MAX_PASSES = 64  # a loop reaches its fixed point in (bindings + 1) passes; this only guards cost
+
+
+class _GiveUp(Exception):
+    """The function is too irregular to follow: every read falls back to every binding."""
+
+
+def reaching_values(body: list[ast.stmt], bind: Bind) -> Reaching:
+    """For each name read in `body` (and in its comprehensions), the bound values that reach it."""
+    flow = _Flow(bind, _untracked(body))
+    try:
+        flow.block(body, {})
+    except (_GiveUp, RecursionError):
+        return {}
+    return {name: tuple(values.values()) for name, values in flow.reads.items()}
+
+
+def _untracked(body: list[ast.stmt]) -> frozenset[str]:
+    """Names bound in ways the statement walk does not follow (`:=`, `global`, `nonlocal`, a
+    `match` capture)."""
+    names: set[str] = set()
+    for node in _own_nodes(body):
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+    return frozenset(names)
+
+
+def _own_nodes(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Every node under `nodes` outside nested defs, lambdas and classes."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _DEFERRED))
+
+
+def _merge(*states: State | None) -> State | None:
+    """The union of the states that can occur here; None when no path reaches it."""
+    live = [s for s in states if s is not None]
+    if not live:
+        return None
+    out: dict[str, dict[int, ast.AST]] = {}
+    for state in live:
+        for name, values in state.items():
+            slot = out.setdefault(name, {})
+            for value in values:
+                slot.setdefault(id(value), value)
+    return {name: tuple(slot.values()) for name, slot in out.items()}
+
+
+def _same(a: State | None, b: State | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.keys() == b.keys() and all({id(v) for v in a[k]} == {id(v) for v in b[k]} for k in a)
+
+
+@dataclass
+class _Loop:
+    breaks: list[State] = field(default_factory=list)
+    continues: list[State] = field(default_factory=list)
+
+
+@dataclass
+class _Flow:
+    bind: Bind
+    untracked: frozenset[str]
+    reads: dict[ast.Name, dict[int, ast.AST]] = field(default_factory=dict)
+    loops: list[_Loop] = field(default_factory=list)
+    tries: list[list[State]] = field(default_factory=list)  # states an exception may leave from
+    passes: int = 0
+
+    # -- reads and bindings ----------------------------------------------------------------------
+    def read(self, nodes: Iterable[ast.AST | None], state: State) -> None:
+        for node in _own_nodes(n for n in nodes if n is not None):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in self.untracked:
+                values = state.get(node.id)
+                if values:
+                    slot = self.reads.setdefault(node, {})
+                    for value in values:
+                        slot.setdefault(id(value), value)
+
+    def assign(self, node: ast.AST, state: State) -> State:
+        bound = self.bind(node)
+        if not bound:
+            return state
+        return {**state, **{name: tuple(values) for name, values in bound.items()}}
+
+    def note(self, state: State | None) -> None:
+        """An exception raised here lands in every enclosing `except` with this state."""
+        if state is not None:
+            for observed in self.tries:
+                observed.append(state)
+
+    # -- statements --------------------------------------------------------------------------
+    def block(self, body: Iterable[ast.stmt], state: State | None) -> State | None:
+        for stmt in body:
+            if state is None:
+                return None  # unreachable: its reads fall back to every binding
+            self.note(state)
+            state = self.stmt(stmt, state)
+        self.note(state)
+        return state
+
+    def stmt(self, stmt: ast.stmt, state: State) -> State | None:
+        if isinstance(stmt, ast.If):
+            self.read([stmt.test], state)
+            return _merge(self.block(stmt.body, state), self.block(stmt.orelse, state))
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            return self.loop(stmt, state)
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self.read([item.context_expr for item in stmt.items], state)
+            return self.block(stmt.body, self.assign(stmt, state))
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            return self.try_(stmt, state)
+        if isinstance(stmt, ast.Match):
+            return self.match(stmt, state)
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # Decorators, defaults and bases run here; the body runs later (its reads fall back).
+            self.read(_definition_parts(stmt), state)
+            return self.assign(stmt, state)
+        if isinstance(stmt, (ast.Break, ast.Continue)):
+            if not self.loops:
+                raise _GiveUp
+            jumps = self.loops[-1].breaks if isinstance(stmt, ast.Break) else self.loops[-1].continues
+            jumps.append(state)
+            return None
+        self.read(ast.iter_child_nodes(stmt), state)
+        if isinstance(stmt, (ast.Return, ast.Raise)):
+            return None
+        return self.assign(stmt, state)
+
+    def loop(self, stmt: ast.For | ast.AsyncFor | ast.While, state: State) -> State | None:
+        is_for = not isinstance(stmt, ast.While)
+        if is_for:
+            self.read([stmt.iter], state)  # type: ignore[union-attr]
+        head: State = state
+        while True:
+            self.passes += 1
+            if self.passes > _MAX_PASSES:
+                raise _GiveUp
+            frame = _Loop()
+            self.loops.append(frame)
+            if isinstance(stmt, ast.While):
+                self.read([stmt.test], head)
+            out = self.block(stmt.body, self.assign(stmt, head) if is_for else head)
+            self.loops.pop()
+            new_head = _merge(head, out, *frame.continues)
+            assert new_head is not None  # `head` is live
+            if _same(new_head, head):
+                break
+            head = new_head
+        return _merge(self.block(stmt.orelse, head), *frame.breaks)
+
+    def try_(self, stmt: ast.stmt, state: State) -> State | None:
+        observed: list[State] = []
+        self.tries.append(observed)
+        body_out = self.block(stmt.body, state)  # type: ignore[attr-defined]
+        self.tries.pop()
+        raised = _merge(state, *observed)
+        outs = [self.block(stmt.orelse, body_out)]  # type: ignore[attr-defined]
+        for handler in stmt.handlers:  # type: ignore[attr-defined]
+            if raised is None:
+                break
+            self.read([handler.type], raised)
+            outs.append(self.block(handler.body, self.assign(handler, raised)))
+        finalbody: list[ast.stmt] = stmt.finalbody  # type: ignore[attr-defined]
+        if not finalbody:
+            return _merge(*outs)
+        # The finally block also runs on the way out of a return or an unhandled exception.
+        entry = _merge(*outs, raised)
+        self.block(finalbody, entry)
+        normal = _merge(*outs)
+        return self.block(finalbody, normal) if normal is not None else None
+
+    def match(self, stmt: ast.Match, state: State) -> State | None:
+        self.read([stmt.subject], state)
+        outs: list[State | None] = [state]  # no case matched
+        for case in stmt.cases:
+            self.read([case.guard], state)
+            outs.append(self.block(case.body, state))
+        return _merge(*outs)
+
+
+def _definition_parts(stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> list[ast.AST]:
+    parts: list[ast.AST] = list(stmt.decorator_list)
+    if isinstance(stmt, ast.ClassDef):
+        parts.extend(stmt.bases)
+        parts.extend(k.value for k in stmt.keywords)
+    else:
+        parts.extend(stmt.args.defaults)
+        parts.extend(d for d in stmt.args.kw_defaults if d is not None)
+    return parts
