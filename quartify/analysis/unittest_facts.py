@@ -17,6 +17,8 @@ from quartify.analysis.link import Linker
 from quartify.analysis.model import FunctionInfo
 
 UNITTEST_CASE = "unittest.TestCase"
+# Families are found from either base: a re-run on migrated output must see the same family.
+_CASES = frozenset({UNITTEST_CASE, "unittest.IsolatedAsyncioTestCase"})
 ASYNC_HOOKS = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
 # unittest (and pytest's xunit style) call these synchronously: they cannot become async.
 CLASS_FIXTURES = frozenset({"setUpClass", "tearDownClass"})
@@ -31,7 +33,7 @@ class UnittestFacts:
 
 
 def unittest_facts(linker: Linker, is_async: Callable[[str], bool]) -> UnittestFacts:
-    cases = [q for q in linker.classes if UNITTEST_CASE in linker.mro(q)]
+    cases = [q for q in linker.classes if _is_case(linker, q)]
     family: set[str] = set()
     async_bases: set[str] = set()
     for qualname in cases:
@@ -55,7 +57,7 @@ def unittest_facts(linker: Linker, is_async: Callable[[str], bool]) -> UnittestF
 def sync_fixture_why(linker: Linker, func: FunctionInfo) -> str | None:
     """Why a unittest class or module fixture must stay sync, or None when `func` is not one."""
     if func.name in CLASS_FIXTURES and func.class_qualname is not None:
-        if UNITTEST_CASE not in linker.mro(func.class_qualname) and func.class_qualname not in _mixed_in(linker):
+        if not _is_case(linker, func.class_qualname) and func.class_qualname not in _mixed_in(linker):
             return None
         where = "class"
     elif func.name in MODULE_FIXTURES and func.class_qualname is None and func.parent is None:
@@ -70,7 +72,9 @@ def sync_fixture_why(linker: Linker, func: FunctionInfo) -> str | None:
     )
 
 
+def _is_case(linker: Linker, qualname: str) -> bool:
+    return not _CASES.isdisjoint(linker.mro(qualname))
+
+
 def _mixed_in(linker: Linker) -> frozenset[str]:
-    return frozenset(
-        k for q in linker.classes if UNITTEST_CASE in linker.mro(q) for k in linker.mro(q) if k in linker.classes
-    )
+    return frozenset(k for q in linker.classes if _is_case(linker, q) for k in linker.mro(q) if k in linker.classes)
