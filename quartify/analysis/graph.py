@@ -14,6 +14,7 @@ from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
+from quartify.analysis.unittest_facts import sync_fixture_why
 from quartify.rules import loader
 from quartify.rules.loader import AwaitKind, RegisteredKind
 
@@ -220,6 +221,8 @@ def build(linker: Linker) -> RepoGraph:
             barriers[qualname] = f"it is passed as a value to {value_uses[qualname]}"
         elif func.is_generator and func.value_returns:
             barriers[qualname] = "it is a generator that returns a value, which an async generator cannot"
+        elif (why := sync_fixture_why(linker, func)) is not None:
+            barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
 
     api = loader.quart_api()
     edges: list[Edge] = []

@@ -126,6 +126,7 @@ class _ModuleIndexer:
         self.ctx_stack: list[str] = []
         self.seen_qualnames: dict[str, int] = {}
         self.instance_attrs: dict[str, dict[str, list[str]]] = {}
+        self.fixture_cls_attrs: list[tuple[str, str]] = []
 
     def span(self, node: ast.AST) -> Span:
         return self.positions.span(node)
@@ -156,6 +157,7 @@ class _ModuleIndexer:
             star_imports=tuple(self.bindings.star_imports),
             worker_class=flask_facts.worker_class(tree.body),
             g_attributes=flask.g_attributes(),
+            fixture_cls_attributes=tuple(sorted(set(self.fixture_cls_attrs))),
             suppressions=flask_facts.suppressions(self.positions.lines),
         )
 
@@ -177,6 +179,7 @@ class _ModuleIndexer:
             if isinstance(stmt, ast.Assign):
                 if self.func_stack:
                     self._note_instance_attributes(stmt)
+                    self._note_fixture_cls_attributes(stmt)
                 self.flask.note_g_attributes(stmt)
             self._visit_misc(stmt, prefix, class_qualname)
             if isinstance(stmt, ast.Return) and self.func_stack:
@@ -216,7 +219,8 @@ class _ModuleIndexer:
             self.func_stack[-1].withs.append(site)
 
     def _note_instance_attributes(self, stmt: ast.Assign) -> None:
-        """`self.cart = CartService(store)` in a method: the class's `cart` attribute."""
+        """`self.cart = CartService(store)` in a method: the class's `cart` attribute; so is
+        `cls.ctx = app.app_context()` in a classmethod (`setUpClass`)."""
         owner = self.resolver.method_class()
         if owner is None:
             return
@@ -224,11 +228,26 @@ class _ModuleIndexer:
             if (
                 isinstance(target, ast.Attribute)
                 and isinstance(target.value, ast.Name)
-                and self.resolver.name_ref(target.value.id) == f"{owner}()"
+                and self.resolver.name_ref(target.value.id) in (f"{owner}()", owner)
             ):
                 self.instance_attrs.setdefault(owner, {}).setdefault(target.attr, []).append(
                     self.ref(stmt.value) or ""
                 )
+
+    def _note_fixture_cls_attributes(self, stmt: ast.Assign) -> None:
+        """`request.cls.client = client` in a pytest fixture (`request` its parameter): an
+        attribute of the test classes using the fixture, read there as `self.client`."""
+        for target in stmt.targets:
+            holder = target.value if isinstance(target, ast.Attribute) else None
+            if (
+                isinstance(holder, ast.Attribute)
+                and holder.attr == "cls"
+                and isinstance(holder.value, ast.Name)
+                and holder.value.id == "request"
+                and (self.resolver.name_ref("request") or "").startswith(PARAM_PREFIX)
+                and isinstance(target, ast.Attribute)
+            ):
+                self.fixture_cls_attrs.append((target.attr, self.ref(stmt.value) or ""))
 
     def _unique_qualname(self, qualname: str) -> str:
         count = self.seen_qualnames.get(qualname, 0)

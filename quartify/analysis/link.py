@@ -20,6 +20,9 @@ _MAX_DEPTH = 24
 UNKNOWN = "?"
 
 
+UNITTEST = "unittest.TestCase"
+
+
 def tokens(ref: str) -> list[str]:
     if ref.startswith(UNION_PREFIX + "{"):
         close = ref.find("}")
@@ -70,6 +73,11 @@ class Linker:
         for name, ref in self.g_attributes.items():
             if ref:
                 self.canonical.setdefault(f"flask.g.{name}", ref)
+        # `request.cls.x = ...` in pytest fixtures: what a test class's `self.x` may be.
+        self.fixture_cls_attributes: dict[str, set[str]] = {}
+        for m in mods:
+            for name, ref in m.fixture_cls_attributes:
+                self.fixture_cls_attributes.setdefault(name, set()).add(ref)
         self._cache: dict[str, str] = {}
         self._args_cache: dict[str, list[tuple[str, str]]] | None = None
 
@@ -335,12 +343,15 @@ class Linker:
                 method = f"{klass}.{name}"
                 if method in self.functions:
                     return self._members(method, rest, depth + 1) if rest else method
-        if instance:
-            for klass in mro:
-                info = self.classes.get(klass)
-                attrs = dict(info.attributes) if info is not None else {}
-                if attrs.get(name):
-                    return self._resolve([*tokens(attrs[name]), *rest], depth + 1)
+        for klass in mro:  # `cls.ctx` in a classmethod reads what `cls.ctx = ...` set
+            info = self.classes.get(klass)
+            attrs = dict(info.attributes) if info is not None else {}
+            if attrs.get(name):
+                return self._resolve([*tokens(attrs[name]), *rest], depth + 1)
+        if instance and name in self.fixture_cls_attributes and all(k in self.classes or k == UNITTEST for k in mro):
+            # A pytest test class (no base but unittest's) given `self.client` by a fixture.
+            found = {self._resolve([*tokens(ref), *rest], depth + 1) for ref in self.fixture_cls_attributes[name]}
+            return found.pop() if len(found) == 1 and "" not in self.fixture_cls_attributes[name] else UNKNOWN
         for klass in mro:
             if klass in self.classes or klass == UNKNOWN:
                 continue

@@ -118,6 +118,8 @@ class ModuleIndex:
     star_imports: tuple[str, ...] = ()  # modules this one imports `*` from (module level)
     worker_class: tuple[int, str] | None = None  # `worker_class = "gevent"` in a gunicorn config  # (line, col, module) of Flask extensions
     g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref
+    # `request.cls.client = client` in a pytest fixture: name -> ref, an attribute of the test classes using it
+    fixture_cls_attributes: tuple[tuple[str, str], ...] = ()
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
 
     def binding_map(self) -> dict[str, str]:

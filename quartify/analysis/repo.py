@@ -12,10 +12,11 @@ from quartify.analysis.blocking import LoopSet, loop_set
 from quartify.analysis.graph import RepoGraph
 from quartify.analysis.link import Linker
 from quartify.analysis.solver import Solution
+from quartify.analysis.unittest_facts import UNITTEST_CASE, UnittestFacts, unittest_facts
 from quartify.core.config import Options
 from quartify.core.types import ChainStep
 
-UNITTEST_CASE = "unittest.TestCase"
+__all__ = ["UNITTEST_CASE", "RepoPlan"]
 
 
 @dataclass(frozen=True)
@@ -46,26 +47,15 @@ class RepoPlan:
     def async_test_bases(self) -> frozenset[str]:
         """Repo classes deriving straight from unittest.TestCase whose family has async methods:
         they become IsolatedAsyncioTestCase, or pytest would call the coroutines and pass them."""
-        return self._async_test_bases
+        return self.unittest.async_bases
 
-    def _find_async_test_bases(self) -> frozenset[str]:
-        found: set[str] = set()
-        for qualname, info in self.linker.classes.items():
-            mro = self.linker.mro(qualname)
-            if UNITTEST_CASE not in mro:
-                continue
-            has_async = any(self.is_async(f"{qualname}.{m}") for m in info.methods)
-            if not has_async:
-                continue
-            for klass in mro:
-                base = self.linker.classes.get(klass)
-                if base is not None and any(self.linker.resolve(b) == UNITTEST_CASE for b in base.bases):
-                    found.add(klass)
-        return frozenset(found)
+    @property
+    def unittest(self) -> UnittestFacts:
+        return self._unittest
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_loop", loop_set(self.linker, self.graph))
-        object.__setattr__(self, "_async_test_bases", self._find_async_test_bases())
+        object.__setattr__(self, "_unittest", unittest_facts(self.linker, self.is_async))
         by_name: dict[str, list[str]] = {}
         for qualname, func in self.linker.functions.items():
             if func.class_qualname is not None:
@@ -74,7 +64,9 @@ class RepoPlan:
 
     _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
-    _async_test_bases: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
+    _unittest: UnittestFacts = field(
+        default_factory=lambda: UnittestFacts(frozenset(), frozenset(), {}), init=False, repr=False, compare=False
+    )
 
 
 def _short(qualname: str) -> str:

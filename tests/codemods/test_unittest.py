@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from quartify.analysis.planners.unittest_cases import AsyncTestCase, RenameHook
-from tests.codemods.helpers import check_noop, check_transformed, def_at
+from quartify.analysis.planners.unittest_cases import AsyncCleanup, AsyncTestCase, HookCall, RenameHook
+from tests.codemods.helpers import at, check_noop, check_transformed, def_at
+from tests.helpers import migrate_one, output_of
 
 
 def test_unittest_testcase_becomes_isolated_asyncio_testcase() -> None:
@@ -55,3 +56,32 @@ def test_rename_hook_span_holding_no_def_is_a_noop() -> None:
 def test_testcase_edit_on_a_def_is_a_noop() -> None:
     src = "def TestCase():\n    pass\n"
     check_noop(src, AsyncTestCase(def_at(src, "TestCase")))
+
+
+def test_a_call_to_a_renamed_hook_is_renamed_and_awaited() -> None:
+    src = "class T(Base):\n    async def asyncSetUp(self):\n        super().setUp()\n"
+    expected = src.replace("super().setUp()", "await super().asyncSetUp()")
+    check_transformed(src, expected, HookCall(at(src, "super().setUp()"), "asyncSetUp", await_it=True))
+
+
+def test_a_hook_call_another_edit_awaits_is_only_renamed() -> None:
+    src = "class T(Base):\n    async def asyncSetUp(self):\n        Base.setUp(self)\n"
+    expected = src.replace("Base.setUp(self)", "Base.asyncSetUp(self)")
+    check_transformed(src, expected, HookCall(at(src, "Base.setUp(self)"), "asyncSetUp", await_it=False))
+
+
+def test_a_coroutine_cleanup_is_registered_as_async() -> None:
+    src = "class T(Base):\n    async def asyncSetUp(self):\n        self.addCleanup(ctx.pop)\n"
+    expected = src.replace("addCleanup", "addAsyncCleanup")
+    check_transformed(src, expected, AsyncCleanup(at(src, "self.addCleanup(ctx.pop)")))
+
+
+def test_a_cleanup_in_a_class_that_stays_sync_is_reported() -> None:
+    src = (
+        "import unittest\nfrom flask import Flask\napp = Flask(__name__)\n\n"
+        "class Helper:\n    def register(self, case):\n        ctx = app.app_context()\n"
+        "        case.addCleanup(ctx.pop)\n"
+    )
+    result = migrate_one(src, "helper.py")
+    assert "case.addCleanup(ctx.pop)" in output_of(result)
+    assert [(f.code, f.line) for f in result.findings] == [("QFY101", 8)]

@@ -15,6 +15,7 @@ from quartify.analysis.planners.client_calls import response_item
 from quartify.analysis.planners.context import FileContext, FunctionFacts, short
 from quartify.analysis.planners.extensions import is_form_construction
 from quartify.analysis.planners.offload import is_runner_offload
+from quartify.analysis.planners.unittest_cases import renamed_target
 from quartify.core.types import ChainStep, Finding, Severity, Span
 from quartify.rules.loader import AwaitKind
 
@@ -76,7 +77,7 @@ def _await_use(ctx: FileContext, facts: FunctionFacts, use: Use) -> Iterator[Edi
     awaited_what = ctx.need_await(use, func)
     if awaited_what is None and use.kind == "call" and not use.awaited:
         maybe = _unresolved_async_method(ctx, use)
-        if maybe is not None:
+        if maybe is not None and renamed_target(ctx, facts, use) is None:  # else: awaited as asyncSetUp
             yield ctx.finding(
                 "QFY104", Severity.WARNING,
                 f"`{use.text}()` calls something quartify cannot resolve; `{short(maybe)}` has that "
