@@ -49,3 +49,62 @@ def test_group_class_in_a_decorator_argument_builds_a_quart_group() -> None:
 def test_group_class_left_unrenamed_breaks_the_import() -> None:
     with pytest.raises(NameError, match="FlaskGroup"):
         load_text("cli_group_decorator", undone("cli_group_decorator", "cls=QuartGroup, create", "cls=FlaskGroup, create"))
+
+
+# -- shape 10: WSGI environ reads that Quart's request holds as attributes ----------------------
+WHO = {"X-Api-Token": "t1", "User-Agent": "probe", "Content-Type": "text/plain"}
+CLIENT = {"client": ("10.1.2.3", 0)}
+
+
+def test_environ_reads_under_flask_give_the_values_the_quart_test_expects() -> None:
+    flask_app = load_text("environ_reads", (REWRITES / "environ_reads.in.py").read_text(encoding="utf-8")).app
+    client = flask_app.test_client()
+    who = client.get("/who", headers=WHO, base_url="https://localhost", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert who.get_json() == {
+        "token": "t1", "agent": "probe", "scheme": "https", "address": "10.1.2.3", "method": "GET", "kind": "text/plain",
+    }
+    origin = client.get("/origin", base_url="https://localhost", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert origin.get_data(as_text=True) == "from 10.1.2.3 over https"
+
+
+async def test_environ_reads_give_the_same_values_under_quart() -> None:
+    client = load_text("environ_reads", output("environ_reads")).app.test_client()
+    who = await client.get("/who", headers=WHO, scheme="https", scope_base=CLIENT)
+    assert who.status_code == 200
+    assert await who.get_json() == {
+        "token": "t1", "agent": "probe", "scheme": "https", "address": "10.1.2.3", "method": "GET", "kind": "text/plain",
+    }
+    anonymous = await client.get("/who")
+    assert (await anonymous.get_json())["token"] == "anonymous"
+    origin = await client.get("/origin", scheme="https", scope_base=CLIENT)
+    assert await origin.get_data(as_text=True) == "from 10.1.2.3 over https"
+
+
+async def test_a_subscripted_header_still_fails_when_missing() -> None:
+    client = load_text("environ_reads", output("environ_reads")).app.test_client()
+    present = await client.get("/strict", headers={"X-Tenant": "acme"})
+    assert await present.get_data(as_text=True) == "tenant acme"
+    missing = await client.get("/strict")
+    assert missing.status_code == 400  # BadRequestKeyError: a KeyError, as the environ lookup raised
+
+
+ENVIRON_UNDO = {
+    "/who": [
+        ('request.headers.get("X-Api-Token", "anonymous")', 'request.environ.get("HTTP_X_API_TOKEN", "anonymous")'),
+        ("request.headers.get('User-Agent')", "request.environ.get('HTTP_USER_AGENT')"),
+        ("scheme=request.scheme", 'scheme=request.environ["wsgi.url_scheme"]'),
+        ("address=request.remote_addr", 'address=request.environ.get("REMOTE_ADDR")'),
+        ("quart.request.method", 'quart.request.environ["REQUEST_METHOD"]'),
+    ],
+    "/origin": [('(request.remote_addr or "nowhere")', 'request.environ.get("REMOTE_ADDR", "nowhere")')],
+    "/strict": [('request.headers["X-Tenant"]', 'request.environ["HTTP_X_TENANT"]')],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "fixed", "broken"), [(path, f, b) for path, pairs in ENVIRON_UNDO.items() for f, b in pairs]
+)
+async def test_undoing_an_environ_rewrite_breaks_the_view(path: str, fixed: str, broken: str) -> None:
+    client = load_text("environ_reads", undone("environ_reads", fixed, broken)).app.test_client()
+    response = await client.get(path, headers={**WHO, "X-Tenant": "acme"}, scheme="https", scope_base=CLIENT)
+    assert response.status_code == 500  # AttributeError: Quart's request has no environ

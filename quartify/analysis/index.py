@@ -382,7 +382,7 @@ class _ModuleIndexer:
                 Use(self.span(node), ref, "call", self._ctx(), site.parens, site.awaited,
                     self.positions.text(node.func), arg_of=site.arg_of, arg_key=site.arg_key,
                     with_item=site.with_item, nargs=len(node.args) if simple else -1,
-                    statement=isinstance(site.parent, ast.Expr))
+                    statement=isinstance(site.parent, ast.Expr), key=_literal(node.args[0]) if node.args else None)
             )
         if self.func_stack:
             patch = self.flask.patch(node)
@@ -399,10 +399,14 @@ class _ModuleIndexer:
         if not call_func:
             ref = self.ref(node)
             if ref:
+                # `x.attr["key"]` read (not assigned or deleted): the key and the subscript's span.
+                subscript = site.parent if isinstance(site.parent, ast.Subscript) and site.parent.value is node else None
+                key = _literal(subscript.slice) if subscript is not None and isinstance(subscript.ctx, ast.Load) else None
                 self._record(
                     Use(self.span(node), ref, "attr", self._ctx(), site.parens, site.awaited,
                         self.positions.text(node), arg_of=site.arg_of, arg_key=site.arg_key,
-                        with_item=site.with_item)
+                        with_item=site.with_item, key=key,
+                        key_span=self.span(subscript) if key is not None and subscript is not None else None)
                 )
         self.flask.note_attribute(node)
         self._visit_expr(node.value, parent=node)
@@ -454,6 +458,11 @@ class _ModuleIndexer:
             self._visit_expr(gen.target, parent=gen)
             for cond in gen.ifs:
                 self._visit_expr(cond, parent=gen)
+
+
+def _literal(node: ast.expr) -> str | None:
+    """The value of a plain string literal, else None."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,11 @@ class Use:
     with_item: bool = False  # the context expression of a `with` item
     nargs: int = -1  # a call's positional argument count, -1 when it has keywords or stars
     statement: bool = False  # the call is a whole expression statement (`CORS(app)`)
+    # A string literal the use is keyed by: a call's first positional argument, or for an
+    # attribute read the index of the subscript it is the value of (`environ["REMOTE_ADDR"]`,
+    # then `key_span` is the subscript's span). Rewrites that depend on the key read it.
+    key: str | None = None
+    key_span: Span | None = None
 
 
 @dataclass(frozen=True)
