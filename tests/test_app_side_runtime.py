@@ -108,3 +108,41 @@ async def test_undoing_an_environ_rewrite_breaks_the_view(path: str, fixed: str,
     client = load_text("environ_reads", undone("environ_reads", fixed, broken)).app.test_client()
     response = await client.get(path, headers={**WHO, "X-Tenant": "acme"}, scheme="https", scope_base=CLIENT)
     assert response.status_code == 500  # AttributeError: Quart's request has no environ
+
+
+# -- shape 11: app-group commands that read the app context --------------------------------------
+COMMANDS = {
+    "init-store": "initialised inventory\n",
+    "show-name": "appside_cli_app_context",  # the app's name: the module name (prefix checked)
+    "count": "0\n",
+    "reports daily": "daily report for inventory\n",
+    "version": "1.0\n",
+}
+
+
+def run_command(module: ModuleType, command: str) -> tuple[int, str]:
+    result = module.app.test_cli_runner().invoke(args=command.split())
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_commands_run_with_the_app_context_under_quart(command: str) -> None:
+    code, out = run_command(load_text("cli_app_context", output("cli_app_context")), command)
+    assert code == 0, out
+    assert out.startswith(COMMANDS[command])
+
+
+@pytest.mark.parametrize(
+    ("command", "fixed", "broken"),
+    [
+        ("init-store", '"init-store", with_appcontext=True', '"init-store"'),
+        ("show-name", "command(with_appcontext=True)", "command()"),
+        ("count", "\n    with_appcontext=True,", ""),
+        ("reports daily", '"daily", with_appcontext=True', '"daily"'),
+    ],
+)
+def test_commands_without_the_keyword_have_no_app_context(command: str, fixed: str, broken: str) -> None:
+    module = load_text("cli_app_context", undone("cli_app_context", fixed, broken))
+    result = module.app.test_cli_runner().invoke(args=command.split())
+    assert result.exit_code != 0
+    assert "Not within an app context" in str(result.exception)
