@@ -8,11 +8,16 @@ module and exercises it; `undone` gives the same text with one rewrite reverted.
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+import warnings
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
+
+from tests.helpers import migrate_one
 
 REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
 _counter = itertools.count()
@@ -146,3 +151,74 @@ def test_commands_without_the_keyword_have_no_app_context(command: str, fixed: s
     result = module.app.test_cli_runner().invoke(args=command.split())
     assert result.exit_code != 0
     assert "Not within an app context" in str(result.exception)
+
+
+def findings_of(name: str) -> list[tuple[str, int]]:
+    source = (REWRITES / f"{name}.in.py").read_text(encoding="utf-8")
+    return [(f.code, f.line) for f in migrate_one(source, f"{name}.py").findings]
+
+
+# -- shape 15: a `typing.cast` alias of the request; assigning the request's form ----------------
+async def test_a_cast_alias_of_the_request_is_awaited_like_the_request() -> None:
+    client = load_text("request_alias", output("request_alias")).app.test_client()
+    greet = await client.post("/greet", form={"name": "ada"})
+    assert await greet.get_data(as_text=True) == "hello ada"
+    echo = await client.post("/echo", json={"word": "hi"})
+    assert await echo.get_json() == {"echo": "hi"}
+
+
+@pytest.mark.parametrize(
+    ("path", "fixed", "broken"),
+    [("/greet", '(await typed_request.form)["name"]', 'typed_request.form["name"]'),
+     ("/echo", "await req.get_json()", "req.get_json()")],
+)
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+async def test_the_alias_without_its_await_breaks(path: str, fixed: str, broken: str) -> None:
+    client = load_text("request_alias", undone("request_alias", fixed, broken)).app.test_client()
+    response = await client.post(path, form={"name": "ada"}) if path == "/greet" else await client.post(path, json={"word": "hi"})
+    assert response.status_code == 500  # a coroutine is not subscriptable
+
+
+async def test_assigning_the_request_form_is_reported_where_quart_rejects_it() -> None:
+    assert ("QFY152", 28) in findings_of("request_alias")
+    client = load_text("request_alias", output("request_alias")).app.test_client()
+    stripped = await client.post("/strip", form={"name": " ada "})
+    assert stripped.status_code == 500  # property 'form' of 'Request' object has no setter
+
+
+# -- shape 16: copy_current_request_context handed to a thread -----------------------------------
+async def test_a_copied_context_in_a_thread_is_reported_and_really_does_nothing() -> None:
+    assert [f for f in findings_of("thread_context") if f[0] == "QFY151"] == [("QFY151", 17), ("QFY151", 29)]
+    module = load_text("thread_context", output("thread_context"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "coroutine ... was never awaited", in the thread
+        response = await module.app.test_client().get("/audit")
+    assert await response.get_data(as_text=True) == "queued"
+    assert module.SEEN == []  # the thread ran nothing: the finding is an error for this reason
+
+
+def test_under_flask_the_thread_does_the_work() -> None:
+    module = load_text("thread_context", (REWRITES / "thread_context.in.py").read_text(encoding="utf-8"))
+    assert module.app.test_client().get("/audit").get_data(as_text=True) == "queued"
+    assert module.SEEN == ["/audit"]
+
+
+async def test_the_advice_of_the_finding_does_the_work_under_quart() -> None:
+    handoff = "worker = threading.Thread(target=copy_current_request_context(record))\n    worker.start()\n"
+    module = load_text("thread_context", undone("thread_context", handoff, "await copy_current_request_context(record)()\n"))
+    response = await module.app.test_client().get("/audit")
+    assert response.status_code == 200
+    assert module.SEEN == ["/audit"]
+
+
+# -- shape 12: a test response's `.request` -------------------------------------------------------
+def test_a_test_response_request_is_reported_and_the_rest_of_the_suite_runs(tmp_path: Path) -> None:
+    assert findings_of("tests_response_request") == [("QFY150", 23)]
+    (tmp_path / "test_redirects.py").write_text(output("tests_response_request"), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto",
+         "-o", "asyncio_default_fixture_loop_scope=function", "test_redirects.py"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert "1 failed, 1 passed" in proc.stdout, proc.stdout
+    assert "has no attribute 'request'" in proc.stdout  # exactly what the finding says

@@ -126,6 +126,7 @@ class _ModuleIndexer:
         self.ctx_stack: list[str] = []
         self.seen_qualnames: dict[str, int] = {}
         self.instance_attrs: dict[str, dict[str, list[str]]] = {}
+        self.attribute_stores: list[tuple[Span, str]] = []
 
     def span(self, node: ast.AST) -> Span:
         return self.positions.span(node)
@@ -157,6 +158,7 @@ class _ModuleIndexer:
             worker_class=flask_facts.worker_class(tree.body),
             g_attributes=flask.g_attributes(),
             suppressions=flask_facts.suppressions(self.positions.lines),
+            attribute_stores=tuple(self.attribute_stores),
         )
 
     # -- statements ----------------------------------------------------------------------------
@@ -178,6 +180,8 @@ class _ModuleIndexer:
                 if self.func_stack:
                     self._note_instance_attributes(stmt)
                 self.flask.note_g_attributes(stmt)
+            if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                self._note_attribute_stores(stmt)
             self._visit_misc(stmt, prefix, class_qualname)
             if isinstance(stmt, ast.Return) and self.func_stack:
                 if isinstance(stmt.value, ast.Name):
@@ -229,6 +233,16 @@ class _ModuleIndexer:
                 self.instance_attrs.setdefault(owner, {}).setdefault(target.attr, []).append(
                     self.ref(stmt.value) or ""
                 )
+
+    def _note_attribute_stores(self, stmt: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
+        """`request.form = ...`: an assignment to an attribute of an imported object (Quart's
+        awaitable properties have no setter; a planner reports them)."""
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute):
+                ref = self.ref(target)
+                if ref and not ref.startswith(("@", "builtins.", UNRESOLVED)):
+                    self.attribute_stores.append((self.span(target), ref))
 
     def _unique_qualname(self, qualname: str) -> str:
         count = self.seen_qualnames.get(qualname, 0)

@@ -124,6 +124,8 @@ class ModuleIndex:
     worker_class: tuple[int, str] | None = None  # `worker_class = "gevent"` in a gunicorn config  # (line, col, module) of Flask extensions
     g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
+    # `x.attr = ...` targets anywhere whose `x` resolves to an import: (span, ref of `x.attr`)
+    attribute_stores: tuple[tuple[Span, str], ...] = ()
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

@@ -18,6 +18,7 @@ from typing import TypeAlias
 PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
 SUPER_PREFIX = "@super:"  # `@super:<class qualname>()`: `super()` inside a method of that class
 UNRESOLVED = "?"
+CAST = "typing.cast"  # `typing.cast(T, value)` refers to what `value` refers to
 UNION_PREFIX = "@any"  # `@any{a|b}`: a local bound several ways
 
 _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -155,6 +156,8 @@ class ModuleBindings:
             return f"{base}.{node.attr}" if base else None
         if isinstance(node, ast.Call):
             base = self.module_ref(node.func)
+            if base == CAST and len(node.args) == 2:  # `typing.cast(T, value)` is `value`
+                return self.module_ref(node.args[1])
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
             base = self.module_ref(node.value)
@@ -208,6 +211,8 @@ class NameResolver:
                 if owner is not None and self.name_ref("super") == "builtins.super":
                     return f"{SUPER_PREFIX}{owner}()"
             base = self.ref(node.func)
+            if base == CAST and len(node.args) == 2:  # `typing.cast(T, value)` is `value`
+                return self.ref(node.args[1])
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
             base = self.ref(node.value)
