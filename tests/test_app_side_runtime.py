@@ -7,6 +7,7 @@ module and exercises it; `undone` gives the same text with one rewrite reverted.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import subprocess
 import sys
@@ -177,6 +178,8 @@ async def test_the_alias_without_its_await_breaks(path: str, fixed: str, broken:
     client = load_text("request_alias", undone("request_alias", fixed, broken)).app.test_client()
     response = await client.post(path, form={"name": "ada"}) if path == "/greet" else await client.post(path, json={"word": "hi"})
     assert response.status_code == 500  # a coroutine is not subscriptable
+    del client, response
+    gc.collect()  # the never-awaited coroutine warns here, where the warning is expected
 
 
 async def test_assigning_the_request_form_is_reported_where_quart_rejects_it() -> None:
@@ -204,7 +207,11 @@ def test_under_flask_the_thread_does_the_work() -> None:
 
 
 async def test_the_advice_of_the_finding_does_the_work_under_quart() -> None:
-    handoff = "worker = threading.Thread(target=copy_current_request_context(record))\n    worker.start()\n"
+    handoff = (
+        "worker = threading.Thread(target=copy_current_request_context(record))\n    worker.start()\n"
+        "    # TODO(quartify): QFY303 worker.join() blocks the event loop; use await asyncio.to_thread(thread.join)"
+        " / await asyncio.to_thread(event.wait, timeout)\n    worker.join()\n"
+    )
     module = load_text("thread_context", undone("thread_context", handoff, "await copy_current_request_context(record)()\n"))
     response = await module.app.test_client().get("/audit")
     assert response.status_code == 200
