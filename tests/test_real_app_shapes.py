@@ -78,7 +78,7 @@ def test_star_reexported_app_types_the_test_client(tmp_path: Path) -> None:
 
 
 def test_flask_only_request_attributes_are_reported(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": APP.replace("return 'hi'", "return request.environ.get('REMOTE_ADDR', '')").replace(
+    write(tmp_path, {"app.py": APP.replace("return 'hi'", "return request.environ.get('SERVER_SOFTWARE', '')").replace(
         "import Flask", "import Flask, request")})
     findings = migrate_paths([tmp_path], Options()).all_findings()
     assert [(f.code, f.line) for f in findings if f.code == "QFY150"] == [("QFY150", 8)]

@@ -127,6 +127,7 @@ class _ModuleIndexer:
         self.seen_qualnames: dict[str, int] = {}
         self.instance_attrs: dict[str, dict[str, list[str]]] = {}
         self.fixture_cls_attrs: list[tuple[str, str]] = []
+        self.attribute_stores: list[tuple[Span, str]] = []
 
     def span(self, node: ast.AST) -> Span:
         return self.positions.span(node)
@@ -159,6 +160,7 @@ class _ModuleIndexer:
             g_attributes=flask.g_attributes(),
             fixture_cls_attributes=tuple(sorted(set(self.fixture_cls_attrs))),
             suppressions=flask_facts.suppressions(self.positions.lines),
+            attribute_stores=tuple(self.attribute_stores),
         )
 
     # -- statements ----------------------------------------------------------------------------
@@ -181,6 +183,8 @@ class _ModuleIndexer:
                     self._note_instance_attributes(stmt)
                     self._note_fixture_cls_attributes(stmt)
                 self.flask.note_g_attributes(stmt)
+            if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                self._note_attribute_stores(stmt)
             self._visit_misc(stmt, prefix, class_qualname)
             if isinstance(stmt, ast.Return) and self.func_stack:
                 if isinstance(stmt.value, ast.Name):
@@ -248,6 +252,16 @@ class _ModuleIndexer:
                 and isinstance(target, ast.Attribute)
             ):
                 self.fixture_cls_attrs.append((target.attr, self.ref(stmt.value) or ""))
+
+    def _note_attribute_stores(self, stmt: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
+        """`request.form = ...`: an assignment to an attribute of an imported object (Quart's
+        awaitable properties have no setter; a planner reports them)."""
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute):
+                ref = self.ref(target)
+                if ref and not ref.startswith(("@", "builtins.", UNRESOLVED)):
+                    self.attribute_stores.append((self.span(target), ref))
 
     def _unique_qualname(self, qualname: str) -> str:
         count = self.seen_qualnames.get(qualname, 0)
@@ -401,7 +415,7 @@ class _ModuleIndexer:
                 Use(self.span(node), ref, "call", self._ctx(), site.parens, site.awaited,
                     self.positions.text(node.func), arg_of=site.arg_of, arg_key=site.arg_key,
                     with_item=site.with_item, nargs=len(node.args) if simple else -1,
-                    statement=isinstance(site.parent, ast.Expr))
+                    statement=isinstance(site.parent, ast.Expr), key=_literal(node.args[0]) if node.args else None)
             )
         if self.func_stack:
             patch = self.flask.patch(node)
@@ -418,10 +432,14 @@ class _ModuleIndexer:
         if not call_func:
             ref = self.ref(node)
             if ref:
+                # `x.attr["key"]` read (not assigned or deleted): the key and the subscript's span.
+                subscript = site.parent if isinstance(site.parent, ast.Subscript) and site.parent.value is node else None
+                key = _literal(subscript.slice) if subscript is not None and isinstance(subscript.ctx, ast.Load) else None
                 self._record(
                     Use(self.span(node), ref, "attr", self._ctx(), site.parens, site.awaited,
                         self.positions.text(node), arg_of=site.arg_of, arg_key=site.arg_key,
-                        with_item=site.with_item)
+                        with_item=site.with_item, key=key,
+                        key_span=self.span(subscript) if key is not None and subscript is not None else None)
                 )
         self.flask.note_attribute(node)
         self._visit_expr(node.value, parent=node)
@@ -473,6 +491,11 @@ class _ModuleIndexer:
             self._visit_expr(gen.target, parent=gen)
             for cond in gen.ifs:
                 self._visit_expr(cond, parent=gen)
+
+
+def _literal(node: ast.expr) -> str | None:
+    """The value of a plain string literal, else None."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,11 @@ class Use:
     with_item: bool = False  # the context expression of a `with` item
     nargs: int = -1  # a call's positional argument count, -1 when it has keywords or stars
     statement: bool = False  # the call is a whole expression statement (`CORS(app)`)
+    # A string literal the use is keyed by: a call's first positional argument, or for an
+    # attribute read the index of the subscript it is the value of (`environ["REMOTE_ADDR"]`,
+    # then `key_span` is the subscript's span). Rewrites that depend on the key read it.
+    key: str | None = None
+    key_span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,8 @@ class ModuleIndex:
     # `request.cls.client = client` in a pytest fixture: name -> ref, an attribute of the test classes using it
     fixture_cls_attributes: tuple[tuple[str, str], ...] = ()
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
+    # `x.attr = ...` targets anywhere whose `x` resolves to an import: (span, ref of `x.attr`)
+    attribute_stores: tuple[tuple[Span, str], ...] = ()
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

@@ -20,6 +20,7 @@ from quartify.analysis import flow
 PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
 SUPER_PREFIX = "@super:"  # `@super:<class qualname>()`: `super()` inside a method of that class
 UNRESOLVED = "?"
+CAST = "typing.cast"  # `typing.cast(T, value)` refers to what `value` refers to
 UNION_PREFIX = "@any"  # `@any{a|b}`: a local bound several ways
 
 _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -159,6 +160,8 @@ class ModuleBindings:
             return f"{base}.{node.attr}" if base else None
         if isinstance(node, ast.Call):
             base = self.module_ref(node.func)
+            if base == CAST and len(node.args) == 2:  # `typing.cast(T, value)` is `value`
+                return self.module_ref(node.args[1])
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
             base = self.module_ref(node.value)
@@ -215,6 +218,8 @@ class NameResolver:
             if dynamic is not None:
                 return dynamic
             base = self.ref(node.func)
+            if base == CAST and len(node.args) == 2:  # `typing.cast(T, value)` is `value`
+                return self.ref(node.args[1])
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
             base = self.ref(node.value)

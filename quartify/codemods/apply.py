@@ -75,7 +75,12 @@ class _Dispatcher(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
             rng = self.get_metadata(PositionProvider, node)
-            i = bisect.bisect_left(self.edit_lines, rng.start.line)
+            start = rng.start.line
+            # A def's or class's range starts at `def`/`class`: its decorators sit above it, and an
+            # edit there (`@click.group(cls=FlaskGroup)`) must still be reached.
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.decorators:
+                start = self.get_metadata(PositionProvider, node.decorators[0]).start.line
+            i = bisect.bisect_left(self.edit_lines, start)
             if i == len(self.edit_lines) or self.edit_lines[i] > rng.end.line:
                 return False
         return super().on_visit(node)

@@ -187,6 +187,21 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "api",
     ),
+    "QFY151": (
+        "CopiedContextInThread",
+        "copy_current_request_context(f) handed to a thread: Quart's wrapper is async, the thread never runs it",
+        "Run the wrapped function on the event loop (asyncio.ensure_future(copy_current_request_context(f)())) "
+        "or use current_app.add_background_task(f).",
+        "error",
+        "api",
+    ),
+    "QFY152": (
+        "RequestPropertyAssigned",
+        "an assignment to request.form/json/data/files/values, read-only awaitable properties in Quart",
+        "Keep the replaced value in a local or on g and read it from there.",
+        "error",
+        "api",
+    ),
     "QFY160": (
         "GreenThreadPatching",
         "gevent/eventlet monkey-patching, which a Quart app does not need",
