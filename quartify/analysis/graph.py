@@ -7,11 +7,11 @@ dunder, CLI command or app factory is a barrier that async cannot cross.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from quartify.analysis.index import PARAM_PREFIX
-from quartify.analysis.link import UNKNOWN, Linker, tokens
+from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.rules import loader
@@ -25,6 +25,8 @@ _DISTINCTIVE = frozenset(
      "errorhandler", "app_errorhandler", "register_error_handler", "context_processor",
      "app_context_processor"}
 )
+# Calls that read a function's metadata only: passing a function to them is no value use.
+_METADATA_ONLY = frozenset({"functools.wraps", "functools.update_wrapper"})
 _PROPERTY = frozenset({"builtins.property", "functools.cached_property"})
 # Where a registering call takes the function: keyword name, or positional index.
 _CALL_ARG = {"add_url_rule": ("view_func", "#2"), "register_error_handler": ("f", "#1")}
@@ -64,6 +66,9 @@ class RepoGraph:
     # Decorators also applied to things quartify cannot see (`auth(view)` with `view` a loop
     # variable): their wrappers await the wrapped call only when it returns an awaitable.
     uncertain_decorators: frozenset[str] = frozenset()
+    # decorator qualname -> the functions it is applied to (`@deco`, `deco(f)`): when one of them
+    # stays sync (a barrier), the decorator's wrappers await the wrapped call only when needed.
+    applications: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _registration_kind(linker: Linker, resolved: str) -> RegisteredKind | None:
@@ -78,6 +83,25 @@ def _registration_kind(linker: Linker, resolved: str) -> RegisteredKind | None:
         return None
     if receiver in reg.receivers:
         return kind
+    return None
+
+
+def _decorator_call_registration(
+    linker: Linker, arg_of: str | None, receiver: str
+) -> tuple[RegisteredKind, str] | None:
+    """`app.errorhandler(404)(f)`, `bp.route("/")(f)`: the registering decorator called by hand.
+    Returns its kind and method name when the callee is the result of a registration call."""
+    if not arg_of or arg_of == "?" or not arg_of.endswith(")"):
+        return None
+    toks = tokens(receiver)
+    if len(toks) >= 3 and toks[-1] == "()":
+        kind = _registration_kind(linker, join(toks[:-1]))
+        if kind is not None:
+            return kind, toks[-2]
+    if _untyped(receiver):
+        written = tokens(arg_of)
+        if len(written) >= 3 and written[-1] == "()" and written[-2] in _DISTINCTIVE:
+            return loader.registration().methods[written[-2]], written[-2]
     return None
 
 
@@ -157,6 +181,9 @@ def build(linker: Linker) -> RepoGraph:
             # `add_url_rule(..., view_func=require_key("k")(echo))`: the view Flask gets is the
             # decorator's wrapper, so the wrapper is the view.
             registering = _registration_kind(linker, linker.resolve(use.arg_of))
+            called = _decorator_call_registration(linker, use.arg_of, linker.resolve(use.arg_of))
+            if registering is None and called is not None:
+                registering = called[0]  # `app.route("/")(login_required(view))`
             applied = _decorator_of(linker, linker.resolve(use.ref), wrappers)
             if registering in ("view", "hook") and applied is not None:
                 for wrapper in sorted(wrappers[applied]):
@@ -174,6 +201,14 @@ def build(linker: Linker) -> RepoGraph:
             method = use.arg_of.rsplit(".", 1)[-1]
             if method in _DISTINCTIVE:
                 kind = loader.registration().methods[method]
+        called = _decorator_call_registration(linker, use.arg_of, receiver)
+        if kind is None and called is not None and use.arg_key == "#0":
+            # `app.errorhandler(404)(render_error)`: the decorator spelled as a call registers
+            # its argument exactly as `@app.errorhandler(404)` would.
+            kind, method = called
+            if kinds[target].kind in ("plain", "dunder"):
+                kinds[target] = Classified(kind, use.span.line, f"{method}()()")
+            continue
         if kind is not None:
             method = tokens(use.arg_of or receiver)[-1]
             key, pos = _CALL_ARG.get(method, ("f", "#0"))
@@ -187,6 +222,8 @@ def build(linker: Linker) -> RepoGraph:
             continue
         if use.arg_of and use.arg_of.endswith(".setattr"):
             continue  # a monkeypatched fake shares the colour of what it replaces (below)
+        if receiver in _METADATA_ONLY:
+            continue  # `functools.wraps(view)` copies the name, it never calls or keeps `view`
         if use.arg_of is None and use.kind == "name":
             func = linker.functions[target]
             parent = linker.functions.get(func.parent) if func.parent else None
@@ -258,7 +295,8 @@ def build(linker: Linker) -> RepoGraph:
     )
     uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params)
     return RepoGraph(
-        graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain
+        graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain,
+        {d: frozenset(members) for d, members in applications.items()},
     )
 
 

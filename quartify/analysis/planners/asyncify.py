@@ -167,5 +167,15 @@ _CONTAINER_METHODS = frozenset(
 
 
 def _in_uncertain_family(ctx: FileContext, func: FunctionInfo) -> bool:
-    graph = ctx.repo.graph
-    return any(func.qualname in graph.wrappers.get(d, ()) for d in graph.uncertain_decorators)
+    """A wrapper that may be handed a sync function: its decorator is applied to something
+    quartify cannot see, or to a function that stays sync (a barrier such as a value use)."""
+    repo = ctx.repo
+    graph = repo.graph
+    for decorator, family in graph.wrappers.items():
+        if func.qualname not in family:
+            continue
+        if decorator in graph.uncertain_decorators:
+            return True
+        if any(not repo.is_async(applied) for applied in graph.applications.get(decorator, ())):
+            return True
+    return False
