@@ -1,0 +1,87 @@
+"""Rewrite fixtures for app-side shapes seen in real Flask apps (issue 10): the converted module
+must *run* under Quart, and each check must fail again when the rewrite that fixed it is undone
+(the undone text is what quartify used to leave, or the Flask original), so no check passes
+vacuously."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
+
+
+def load_text(text: str, tmp_path: Path) -> ModuleType:
+    """Import `text` as a fresh module (a unique name, so each test gets its own app)."""
+    name = f"shape_{uuid.uuid4().hex}"
+    path = tmp_path / f"{name}.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def converted(name: str) -> str:
+    return (REWRITES / f"{name}.out.py").read_text(encoding="utf-8")
+
+
+def undone(name: str, fixed: str, broken: str) -> str:
+    text = converted(name)
+    assert fixed in text, f"quartify did not produce {fixed!r}"
+    return text.replace(fixed, broken)
+
+
+async def fails(check: Callable[[ModuleType], Awaitable[None]], module: ModuleType) -> bool:
+    try:
+        await check(module)
+    except Exception:  # an assertion, or the broken code raising on its own
+        return True
+    return False
+
+
+# --- shape 9: `app.errorhandler(404)(f)` and friends -------------------------------------------
+
+async def check_registered_by_call(module: ModuleType) -> None:
+    client = module.app.test_client()
+    missing = await client.get("/nowhere")
+    assert missing.status_code == 404
+    assert await missing.get_data(as_text=True) == "<p>404: visitor</p>"
+    crash = await client.get("/boom")
+    assert crash.status_code == 500
+    assert await crash.get_data(as_text=True) == "<p>500: server</p>"
+    gone = await client.get("/gone")
+    assert gone.status_code == 410
+    assert await gone.get_data(as_text=True) == "<p>410: archive</p>"
+    page = await client.get("/dashboard")
+    assert page.status_code == 200
+    assert await page.get_data(as_text=True) == "<p>200: member</p>"
+
+
+async def test_handlers_registered_by_call_run_under_quart(tmp_path: Path) -> None:
+    await check_registered_by_call(load_text(converted("registered_by_call"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ("async def render_error(error):\n    return await render_template_string",
+         "def render_error(error):\n    return render_template_string"),
+        ("async def render_crash(error):\n    return await render_template_string",
+         "def render_crash(error):\n    return render_template_string"),
+        ("async def guarded(**kwargs):\n        g.who = \"member\"\n        return await view(**kwargs)",
+         "def guarded(**kwargs):\n        g.who = \"member\"\n        return view(**kwargs)"),
+    ],
+    ids=["errorhandler", "app_errorhandler", "route_through_wrapper"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unawaited render is the point
+async def test_handler_registered_by_call_left_sync_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    assert await fails(check_registered_by_call, load_text(undone("registered_by_call", fixed, broken), tmp_path))
