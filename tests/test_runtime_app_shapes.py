@@ -85,3 +85,41 @@ async def test_handlers_registered_by_call_run_under_quart(tmp_path: Path) -> No
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unawaited render is the point
 async def test_handler_registered_by_call_left_sync_fails(fixed: str, broken: str, tmp_path: Path) -> None:
     assert await fails(check_registered_by_call, load_text(undone("registered_by_call", fixed, broken), tmp_path))
+
+
+# --- shape 7: a response's `.data` read or edited in helpers and hooks --------------------------
+
+async def check_response_data(module: ModuleType) -> None:
+    client = module.app.test_client()
+    record = await client.get("/record")
+    body = await record.get_data()
+    assert record.status_code == 200 and body.endswith(b"\n\n") and b'"id":7' in body.replace(b" ", b"")
+    assert record.headers["X-Body-Length"] == str(len(body))
+    assert record.headers["X-Json"] == "yes"
+    page = await client.get("/page")
+    assert page.status_code == 200
+    assert await page.get_data() == b"<p>hello</p><!-- served -->"
+    assert "X-Json" not in page.headers
+
+
+async def test_response_data_helpers_and_hooks_run_under_quart(tmp_path: Path) -> None:
+    await check_response_data(load_text(converted("response_data"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ('reply.set_data(await reply.get_data() + b"\\n")', 'reply.data += b"\\n"'),
+        ("async def body_length(response):\n    return len(await response.data)",
+         "def body_length(response):\n    return len(response.data)"),
+        ("(await resp.data).startswith", "resp.data.startswith"),
+        ("page.data = await page.data +", "page.data = page.data +"),
+    ],
+    ids=["augmented", "helper", "after_app_request", "read_then_set"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unawaited getter is the point
+async def test_response_data_left_sync_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    text = undone("response_data", fixed, broken)
+    if broken.startswith("def body_length"):
+        text = text.replace("await body_length(", "body_length(")
+    assert await fails(check_response_data, load_text(text, tmp_path))

@@ -40,6 +40,7 @@ class Use:
     with_item: bool = False  # the context expression of a `with` item
     nargs: int = -1  # a call's positional argument count, -1 when it has keywords or stars
     statement: bool = False  # the call is a whole expression statement (`CORS(app)`)
+    augmented: bool = False  # an attribute both read and written: the target of `x.data += b"..."`
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,8 @@ def plan_make_async(ctx: FileContext) -> Iterator[Edit]:
 def plan_awaits(ctx: FileContext) -> Iterator[Edit | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
-            if is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use):
-                continue  # their own planners rewrite them (create_form, to_thread)
+            if is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use) or use.augmented:
+                continue  # their own planners rewrite them (create_form, to_thread, response_data)
             yield from _await_use(ctx, facts, use)
     for use in ctx.module.module_uses:
         what = ctx.need_await(use, None)
