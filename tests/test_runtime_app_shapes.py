@@ -123,3 +123,42 @@ async def test_response_data_left_sync_fails(fixed: str, broken: str, tmp_path: 
     if broken.startswith("def body_length"):
         text = text.replace("await body_length(", "body_length(")
     assert await fails(check_response_data, load_text(text, tmp_path))
+
+
+# --- shape 17: a sync app factory calling helpers that became async ----------------------------
+
+async def check_factory_helpers(module: ModuleType) -> None:
+    app = module.create_app({"TESTING": True})  # called from a running loop (an async fixture would)
+    assert app.extensions.get("registry") is module.registry
+    assert app.config["PLUGIN_COUNT"] == 2
+    reply = await app.test_client().get("/plugins")
+    assert await reply.get_json() == {"plugins": ["audit", "search"], "registry": True}
+
+
+def test_factory_helpers_run_when_the_factory_is_called_without_a_loop(tmp_path: Path) -> None:
+    app = load_text(converted("factory_helpers"), tmp_path).create_app()
+    assert "registry" in app.extensions and app.config["PLUGIN_COUNT"] == 2
+
+
+async def test_factory_helpers_run_when_the_factory_is_called_from_a_loop(tmp_path: Path) -> None:
+    await check_factory_helpers(load_text(converted("factory_helpers"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ("ThreadPoolExecutor(1).submit(asyncio.run, init_extensions(app)).result()", "init_extensions(app)"),
+        ("ThreadPoolExecutor(1).submit(asyncio.run, discover_plugins(app)).result()", "discover_plugins(app)"),
+        # A bare asyncio.run cannot run inside the loop an async fixture or test runs in.
+        ("ThreadPoolExecutor(1).submit(asyncio.run, init_extensions(app)).result()", "asyncio.run(init_extensions(app))"),
+        # Left sync, the helper's `with app.app_context()` raises: Quart's AppContext has no __enter__.
+        ("async def init_extensions(app):\n    async with", "def init_extensions(app):\n    with"),
+    ],
+    ids=["helper_never_awaited", "value_helper_never_awaited", "bare_asyncio_run", "helper_left_sync"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
+async def test_factory_helper_not_run_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    text = undone("factory_helpers", fixed, broken)
+    if broken.startswith("def init_extensions"):
+        text = text.replace("ThreadPoolExecutor(1).submit(asyncio.run, init_extensions(app)).result()", "init_extensions(app)")
+    assert await fails(check_factory_helpers, load_text(text, tmp_path))

@@ -309,11 +309,15 @@ COROUTINE_CONSUMERS = frozenset(
      "asyncio.shield", "asyncio.run_coroutine_threadsafe"}
 )
 
+_POOL_SUBMIT = "concurrent.futures.ThreadPoolExecutor().submit"
+
 
 def hands_coroutine_over(linker: Linker, use: Use) -> bool:
     if not use.arg_of or use.arg_of == "?":
         return False
     target = linker.resolve(use.arg_of)
+    if target == _POOL_SUBMIT and use.arg_key != "#0":
+        return True  # `ThreadPoolExecutor(1).submit(asyncio.run, setup(app))` (planners/factory_bridge.py)
     return target in COROUTINE_CONSUMERS or target.endswith(".run_until_complete")
 
 

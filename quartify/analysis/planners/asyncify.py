@@ -14,6 +14,7 @@ from quartify.analysis.planners import planner
 from quartify.analysis.planners.client_calls import response_item
 from quartify.analysis.planners.context import FileContext, FunctionFacts, short
 from quartify.analysis.planners.extensions import is_form_construction
+from quartify.analysis.planners.factory_bridge import is_factory_bridge
 from quartify.analysis.planners.offload import is_runner_offload
 from quartify.core.types import ChainStep, Finding, Severity, Span
 from quartify.rules.loader import AwaitKind
@@ -59,8 +60,9 @@ def plan_make_async(ctx: FileContext) -> Iterator[Edit]:
 def plan_awaits(ctx: FileContext) -> Iterator[Edit | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
-            if is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use) or use.augmented:
-                continue  # their own planners rewrite them (create_form, to_thread, response_data)
+            if (is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use) or use.augmented
+                    or is_factory_bridge(ctx, facts, use)):
+                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge)
             yield from _await_use(ctx, facts, use)
     for use in ctx.module.module_uses:
         what = ctx.need_await(use, None)
