@@ -43,7 +43,7 @@ def undone(name: str, fixed: str, broken: str) -> str:
 async def fails(check: Callable[[ModuleType], Awaitable[None]], module: ModuleType) -> bool:
     try:
         await check(module)
-    except Exception:  # an assertion, or the broken code raising on its own
+    except Exception:  # noqa: BLE001  an assertion, or the broken code raising on its own
         return True
     return False
 
@@ -162,3 +162,76 @@ async def test_factory_helper_not_run_fails(fixed: str, broken: str, tmp_path: P
     if broken.startswith("def init_extensions"):
         text = text.replace("ThreadPoolExecutor(1).submit(asyncio.run, init_extensions(app)).result()", "init_extensions(app)")
     assert await fails(check_factory_helpers, load_text(text, tmp_path))
+
+
+# --- shape 6: `decorator`-package callers and wrappers handed to other decorators ---------------
+
+# Stands in for a documentation library (flask-smorest's `arguments`/`response` style): its
+# decorators annotate the function and return it unchanged, async or not.
+APIDOCS = '''
+def describe(summary):
+    def mark(f):
+        f.summary = summary
+        return f
+    return mark
+
+
+def status(code):
+    def mark(f):
+        f.status = code
+        return f
+    return mark
+'''
+
+
+def load_with_apidocs(text: str, tmp_path: Path) -> ModuleType:
+    (tmp_path / "apidocs.py").write_text(APIDOCS, encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        return load_text(text, tmp_path)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("apidocs", None)
+
+
+async def check_decorator_package(module: ModuleType) -> None:
+    client = module.app.test_client()
+    hello = await client.get("/hello")
+    assert hello.status_code == 200 and await hello.get_data(as_text=True) == "hello seen"
+    admin = await client.get("/admin?role=admin")
+    assert admin.status_code == 200 and await admin.get_data(as_text=True) == "admin page"
+    refused = await client.get("/admin?role=guest")
+    assert refused.status_code == 403
+    item = await client.get("/items/3")
+    assert item.status_code == 200 and await item.get_data(as_text=True) == "3: one item"
+    about = await client.get("/about")  # a sync view through the same caller as the async ones
+    assert about.status_code == 200 and await about.get_json() == {"page": "about", "stamp": "seen"}
+
+
+async def test_decorator_package_views_run_under_quart(tmp_path: Path) -> None:
+    await check_decorator_package(load_with_apidocs(converted("decorator_package"), tmp_path))
+
+
+MAYBE = "((await _quartify_rv) if inspect.isawaitable(_quartify_rv := view(*args, **kwargs)) else _quartify_rv)"
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        (f"async def stamped(view, *args, **kwargs):\n    g.stamp = \"seen\"\n    return {MAYBE}",
+         "def stamped(view, *args, **kwargs):\n    g.stamp = \"seen\"\n    return view(*args, **kwargs)"),
+        # Awaiting unconditionally breaks the sync view the same caller wraps.
+        (MAYBE, "await view(*args, **kwargs)"),
+        ("async def require_role(", "def require_role("),
+        ("async def wrapper(*args, **kwargs):\n            g.summary = summary\n            return await view(",
+         "def wrapper(*args, **kwargs):\n            g.summary = summary\n            return view("),
+    ],
+    ids=["caller_left_sync", "caller_awaits_sync_view", "factory_caller_left_sync", "wrapper_through_other_decorators"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unawaited view is the point
+async def test_decorator_package_left_sync_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    text = undone("decorator_package", fixed, broken)
+    if fixed == "async def require_role(":
+        text = text.replace("    return await view(*args, **kwargs)\n\n\ndef documented", "    return view(*args, **kwargs)\n\n\ndef documented")
+        assert "def require_role(view, role=\"reader\", *args, **kwargs):\n    if" in text
+    assert await fails(check_decorator_package, load_with_apidocs(text, tmp_path))

@@ -14,6 +14,7 @@ from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
+from quartify.core.types import Span
 from quartify.rules import loader
 from quartify.rules.loader import AwaitKind, RegisteredKind
 
@@ -170,6 +171,7 @@ def build(linker: Linker) -> RepoGraph:
                     if name in kinds and kinds[name].kind == "view":
                         applications.setdefault(target, set()).add(name)
 
+    decorator_spans = {d.span for f in linker.functions.values() for d in f.decorators}
     all_uses: list[tuple[str | None, Use]] = []
     for mod in linker.modules.values():
         all_uses.extend((None, u) for u in mod.module_uses)
@@ -224,12 +226,16 @@ def build(linker: Linker) -> RepoGraph:
             continue  # a monkeypatched fake shares the colour of what it replaces (below)
         if receiver in _METADATA_ONLY:
             continue  # `functools.wraps(view)` copies the name, it never calls or keeps `view`
+        if use.arg_of is None and use.kind == "name" and use.span in decorator_spans and target in wrappers.get(target, ()):
+            continue  # `@stamped` applying a `decorator`-package caller: an application (above), not a value
         if use.arg_of is None and use.kind == "name":
             func = linker.functions[target]
             parent = linker.functions.get(func.parent) if func.parent else None
             if parent is not None and func.name in parent.returned_names:
                 continue  # a decorator returning its wrapper
             value_uses.setdefault(target, "a variable or container")
+        elif use.arg_of is not None and _returned_through_calls(linker, _owner, target, use):
+            continue  # `return arguments(schema)(response(200)(wrapper))`: still the decorator's wrapper
         elif use.arg_of is not None:
             value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
 
@@ -271,6 +277,7 @@ def build(linker: Linker) -> RepoGraph:
                 and resolved in linker.functions
                 and not linker.functions[resolved].is_generator
                 and not hands_coroutine_over(linker, use)
+                and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
             ):
                 # Calling a generator runs none of its body: an async generator's caller
                 # needs no await, so colour does not climb out of generators.
@@ -349,12 +356,38 @@ def _needs_async(kind: AwaitKind, use: Use) -> bool:
     return use.kind == "call"
 
 
+def _returned_through_calls(linker: Linker, owner: str | None, target: str, use: Use) -> bool:
+    """`wrapper` handed to other decorators inside its enclosing def's `return` statement
+    (`return arguments(schema)(response(200)(wrapper))`): the decorator still returns it, wrapped."""
+    func = linker.functions[target]
+    if owner is None or func.parent != owner:
+        return False
+    return any(_inside(use.span, ret) for ret in linker.functions[owner].value_returns)
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (inner.line, inner.col) >= (outer.line, outer.col) and (inner.end_line, inner.end_col) <= (
+        outer.end_line, outer.end_col)
+
+
+# `@decorator` from the `decorator` package: the decorated def is the caller, run as
+# `caller(func, *args, **kw)` by a wrapper the package builds, async exactly when the caller is.
+DECORATOR_PACKAGE = frozenset({"decorator.decorator", "decorator.decorator.decorator"})
+
+
 def _decorator_families(linker: Linker) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """A decorator's wrappers: nested defs that call a parameter of an enclosing def."""
+    """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and a
+    `decorator`-package caller, which calls its own first parameter (the decorated function)."""
     wrappers: dict[str, set[str]] = {}
     wrapper_params: dict[str, set[str]] = {}
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
+        if func.params and any(linker.resolve(d.ref) in DECORATOR_PACKAGE for d in func.decorators):
+            own = f"{PARAM_PREFIX}{qualname}:{func.params[0]}"
+            calls = {u.ref for u in func.uses if u.kind == "call" and u.ref == own and u.ctx == CTX_OK}
+            if calls:
+                wrappers.setdefault(qualname, set()).add(qualname)
+                wrapper_params.setdefault(qualname, set()).update(calls)
         if func.parent is None:
             continue
         for use in func.uses:
