@@ -5,6 +5,7 @@ vacuously."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
 import uuid
@@ -45,6 +46,8 @@ async def fails(check: Callable[[ModuleType], Awaitable[None]], module: ModuleTy
         await check(module)
     except Exception:  # noqa: BLE001  an assertion, or the broken code raising on its own
         return True
+    finally:
+        gc.collect()  # the never-awaited coroutines warn now, inside the test that expects it
     return False
 
 
@@ -235,3 +238,31 @@ async def test_decorator_package_left_sync_fails(fixed: str, broken: str, tmp_pa
         text = text.replace("    return await view(*args, **kwargs)\n\n\ndef documented", "    return view(*args, **kwargs)\n\n\ndef documented")
         assert "def require_role(view, role=\"reader\", *args, **kwargs):\n    if" in text
     assert await fails(check_decorator_package, load_with_apidocs(text, tmp_path))
+
+
+async def check_decorator_package_calls(module: ModuleType) -> None:
+    client = module.app.test_client()
+    visits = await client.get("/visits")
+    assert visits.status_code == 200 and await visits.get_data(as_text=True) == "visits: 1"
+    greet = await client.get("/greet/ada")
+    assert greet.status_code == 200 and await greet.get_data(as_text=True) == "HELLO ADA!"
+
+
+async def test_decorator_package_call_spellings_run_under_quart(tmp_path: Path) -> None:
+    await check_decorator_package_calls(load_text(converted("decorator_package_calls"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ("async def _count_visit(view, *args, **kwargs):\n    g.visits = g.get(\"visits\", 0) + 1\n    return await view(",
+         "def _count_visit(view, *args, **kwargs):\n    g.visits = g.get(\"visits\", 0) + 1\n    return view("),
+        ("async def _shout(view, *args, **kwargs):\n    text = await view(",
+         "def _shout(view, *args, **kwargs):\n    text = view("),
+    ],
+    ids=["decorator_of_caller", "decorate_in_a_decorator"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the unawaited view is the point
+async def test_decorator_package_call_spellings_left_sync_fail(fixed: str, broken: str, tmp_path: Path) -> None:
+    text = undone("decorator_package_calls", fixed, broken)
+    assert await fails(check_decorator_package_calls, load_text(text, tmp_path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from quartify.analysis import decorator_package
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
@@ -151,14 +152,15 @@ def build(linker: Linker) -> RepoGraph:
     for qualname in sorted(linker.functions):
         kinds[qualname] = classify(linker, linker.functions[qualname])
 
-    wrappers, wrapper_params = _decorator_families(linker)
+    package = decorator_package.find(linker)
+    wrappers, wrapper_params = _decorator_families(linker, package)
     applications: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
 
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
         for dec in func.decorators:
-            target = linker.resolve(dec.ref)
+            target = package.applied(linker, dec) or linker.resolve(dec.ref)
             if target in wrappers:
                 applications.setdefault(target, set()).add(qualname)
 
@@ -226,6 +228,8 @@ def build(linker: Linker) -> RepoGraph:
             continue  # a monkeypatched fake shares the colour of what it replaces (below)
         if receiver in _METADATA_ONLY:
             continue  # `functools.wraps(view)` copies the name, it never calls or keeps `view`
+        if receiver in decorator_package.DECORATOR | decorator_package.DECORATE:
+            continue  # `decorator(caller)`, `decorate(view, caller)`: the families above
         if use.arg_of is None and use.kind == "name" and use.span in decorator_spans and target in wrappers.get(target, ()):
             continue  # `@stamped` applying a `decorator`-package caller: an application (above), not a value
         if use.arg_of is None and use.kind == "name":
@@ -300,7 +304,7 @@ def build(linker: Linker) -> RepoGraph:
         groups=tuple(groups),
         def_lines={q: f.span.line for q, f in linker.functions.items()},
     )
-    uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params)
+    uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params, package)
     return RepoGraph(
         graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain,
         {d: frozenset(members) for d, members in applications.items()},
@@ -370,24 +374,18 @@ def _inside(inner: Span, outer: Span) -> bool:
         outer.end_line, outer.end_col)
 
 
-# `@decorator` from the `decorator` package: the decorated def is the caller, run as
-# `caller(func, *args, **kw)` by a wrapper the package builds, async exactly when the caller is.
-DECORATOR_PACKAGE = frozenset({"decorator.decorator", "decorator.decorator.decorator"})
-
-
-def _decorator_families(linker: Linker) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and a
-    `decorator`-package caller, which calls its own first parameter (the decorated function)."""
+def _decorator_families(
+    linker: Linker, package: decorator_package.Callers
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and
+    `decorator`-package callers, which call their first parameter (the decorated function)."""
     wrappers: dict[str, set[str]] = {}
     wrapper_params: dict[str, set[str]] = {}
+    for family, caller in package.families.items():
+        wrappers.setdefault(family, set()).add(caller)
+        wrapper_params.setdefault(caller, set()).update(package.calls[caller])
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
-        if func.params and any(linker.resolve(d.ref) in DECORATOR_PACKAGE for d in func.decorators):
-            own = f"{PARAM_PREFIX}{qualname}:{func.params[0]}"
-            calls = {u.ref for u in func.uses if u.kind == "call" and u.ref == own and u.ctx == CTX_OK}
-            if calls:
-                wrappers.setdefault(qualname, set()).add(qualname)
-                wrapper_params.setdefault(qualname, set()).update(calls)
         if func.parent is None:
             continue
         for use in func.uses:
@@ -466,12 +464,13 @@ def _uncertain_decorators(
     uses: list[tuple[str | None, Use]],
     wrappers: dict[str, set[str]],
     wrapper_params: dict[str, set[str]],
+    package: decorator_package.Callers,
 ) -> frozenset[str]:
     """Decorators called on a value that is not a function quartify knows (`auth(view)` in a
     registration loop): whatever they wrap may stay sync."""
     # The def that receives the wrapped function: the decorator itself, or for a factory
     # (`require_key("k")`) the decorator it returns.
-    receivers: dict[str, str] = {}
+    receivers: dict[str, str] = {family: family for family in package.families}
     for wrapper, refs in wrapper_params.items():
         top = _decorator_of(linker, wrapper, wrappers)
         for ref in refs:
