@@ -71,6 +71,8 @@ class RepoGraph:
     # decorator qualname -> the functions it is applied to (`@deco`, `deco(f)`): when one of them
     # stays sync (a barrier), the decorator's wrappers await the wrapped call only when needed.
     applications: dict[str, frozenset[str]] = field(default_factory=dict)
+    # decorator qualname -> the defs written under `@decorator` (their name is the wrapper's)
+    decorated: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _registration_kind(linker: Linker, resolved: str) -> RegisteredKind | None:
@@ -155,6 +157,7 @@ def build(linker: Linker) -> RepoGraph:
     package = decorator_package.find(linker)
     wrappers, wrapper_params = _decorator_families(linker, package)
     applications: dict[str, set[str]] = {}
+    decorated: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
 
     for qualname in sorted(linker.functions):
@@ -163,6 +166,7 @@ def build(linker: Linker) -> RepoGraph:
             target = package.applied(linker, dec) or linker.resolve(dec.ref)
             if target in wrappers:
                 applications.setdefault(target, set()).add(qualname)
+                decorated.setdefault(target, set()).add(qualname)
 
     for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
         for ref in cls.decorator_refs:
@@ -308,6 +312,7 @@ def build(linker: Linker) -> RepoGraph:
     return RepoGraph(
         graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain,
         {d: frozenset(members) for d, members in applications.items()},
+        {d: frozenset(members) for d, members in decorated.items()},
     )
 
 

@@ -106,6 +106,13 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "info",
         "colouring",
     ),
+    "QFY109": (
+        "AsyncWrapperOverSyncFunction",
+        "a function that stays sync is decorated with a decorator whose wrapper became async: its name now gives a coroutine",
+        "Make the function async by hand (and await its calls), or give it a sync copy of the decorator.",
+        "error",
+        "colouring",
+    ),
     "QFY110": (
         "FlaskImportKept",
         "a Flask import with no Quart counterpart stays on Flask",
