@@ -7,14 +7,16 @@ dunder, CLI command or app factory is a barrier that async cannot cross.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from quartify.analysis import decorator_package
 from quartify.analysis.index import PARAM_PREFIX
-from quartify.analysis.link import UNKNOWN, Linker, tokens
+from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.analysis.unittest_facts import sync_fixture_why
+from quartify.core.types import Span
 from quartify.rules import loader
 from quartify.rules.loader import AwaitKind, RegisteredKind
 
@@ -26,6 +28,8 @@ _DISTINCTIVE = frozenset(
      "errorhandler", "app_errorhandler", "register_error_handler", "context_processor",
      "app_context_processor"}
 )
+# Calls that read a function's metadata only: passing a function to them is no value use.
+_METADATA_ONLY = frozenset({"functools.wraps", "functools.update_wrapper"})
 _PROPERTY = frozenset({"builtins.property", "functools.cached_property"})
 # Where a registering call takes the function: keyword name, or positional index.
 _CALL_ARG = {"add_url_rule": ("view_func", "#2"), "register_error_handler": ("f", "#1")}
@@ -65,6 +69,11 @@ class RepoGraph:
     # Decorators also applied to things quartify cannot see (`auth(view)` with `view` a loop
     # variable): their wrappers await the wrapped call only when it returns an awaitable.
     uncertain_decorators: frozenset[str] = frozenset()
+    # decorator qualname -> the functions it is applied to (`@deco`, `deco(f)`): when one of them
+    # stays sync (a barrier), the decorator's wrappers await the wrapped call only when needed.
+    applications: dict[str, frozenset[str]] = field(default_factory=dict)
+    # decorator qualname -> the defs written under `@decorator` (their name is the wrapper's)
+    decorated: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _registration_kind(linker: Linker, resolved: str) -> RegisteredKind | None:
@@ -79,6 +88,25 @@ def _registration_kind(linker: Linker, resolved: str) -> RegisteredKind | None:
         return None
     if receiver in reg.receivers:
         return kind
+    return None
+
+
+def _decorator_call_registration(
+    linker: Linker, arg_of: str | None, receiver: str
+) -> tuple[RegisteredKind, str] | None:
+    """`app.errorhandler(404)(f)`, `bp.route("/")(f)`: the registering decorator called by hand.
+    Returns its kind and method name when the callee is the result of a registration call."""
+    if not arg_of or arg_of == "?" or not arg_of.endswith(")"):
+        return None
+    toks = tokens(receiver)
+    if len(toks) >= 3 and toks[-1] == "()":
+        kind = _registration_kind(linker, join(toks[:-1]))
+        if kind is not None:
+            return kind, toks[-2]
+    if _untyped(receiver):
+        written = tokens(arg_of)
+        if len(written) >= 3 and written[-1] == "()" and written[-2] in _DISTINCTIVE:
+            return loader.registration().methods[written[-2]], written[-2]
     return None
 
 
@@ -127,16 +155,19 @@ def build(linker: Linker) -> RepoGraph:
     for qualname in sorted(linker.functions):
         kinds[qualname] = classify(linker, linker.functions[qualname])
 
-    wrappers, wrapper_params = _decorator_families(linker)
+    package = decorator_package.find(linker)
+    wrappers, wrapper_params = _decorator_families(linker, package)
     applications: dict[str, set[str]] = {}
+    decorated: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
 
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
         for dec in func.decorators:
-            target = linker.resolve(dec.ref)
+            target = package.applied(linker, dec) or linker.resolve(dec.ref)
             if target in wrappers:
                 applications.setdefault(target, set()).add(qualname)
+                decorated.setdefault(target, set()).add(qualname)
 
     for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
         for ref in cls.decorator_refs:
@@ -147,6 +178,7 @@ def build(linker: Linker) -> RepoGraph:
                     if name in kinds and kinds[name].kind == "view":
                         applications.setdefault(target, set()).add(name)
 
+    decorator_spans = {d.span for f in linker.functions.values() for d in f.decorators}
     all_uses: list[tuple[str | None, Use]] = []
     for mod in linker.modules.values():
         all_uses.extend((None, u) for u in mod.module_uses)
@@ -158,6 +190,9 @@ def build(linker: Linker) -> RepoGraph:
             # `add_url_rule(..., view_func=require_key("k")(echo))`: the view Flask gets is the
             # decorator's wrapper, so the wrapper is the view.
             registering = _registration_kind(linker, linker.resolve(use.arg_of))
+            called = _decorator_call_registration(linker, use.arg_of, linker.resolve(use.arg_of))
+            if registering is None and called is not None:
+                registering = called[0]  # `app.route("/")(login_required(view))`
             applied = _decorator_of(linker, linker.resolve(use.ref), wrappers)
             if registering in ("view", "hook") and applied is not None:
                 for wrapper in sorted(wrappers[applied]):
@@ -175,6 +210,14 @@ def build(linker: Linker) -> RepoGraph:
             method = use.arg_of.rsplit(".", 1)[-1]
             if method in _DISTINCTIVE:
                 kind = loader.registration().methods[method]
+        called = _decorator_call_registration(linker, use.arg_of, receiver)
+        if kind is None and called is not None and use.arg_key == "#0":
+            # `app.errorhandler(404)(render_error)`: the decorator spelled as a call registers
+            # its argument exactly as `@app.errorhandler(404)` would.
+            kind, method = called
+            if kinds[target].kind in ("plain", "dunder"):
+                kinds[target] = Classified(kind, use.span.line, f"{method}()()")
+            continue
         if kind is not None:
             method = tokens(use.arg_of or receiver)[-1]
             key, pos = _CALL_ARG.get(method, ("f", "#0"))
@@ -192,12 +235,20 @@ def build(linker: Linker) -> RepoGraph:
             # A parameter typed by its one call site (`admins_only(handler)` types `f`): passing
             # it on (`functools.wraps(f)`) says nothing about where the function itself goes.
             continue
+        if receiver in _METADATA_ONLY:
+            continue  # `functools.wraps(view)` copies the name, it never calls or keeps `view`
+        if receiver in decorator_package.DECORATOR | decorator_package.DECORATE:
+            continue  # `decorator(caller)`, `decorate(view, caller)`: the families above
+        if use.arg_of is None and use.kind == "name" and use.span in decorator_spans and target in wrappers.get(target, ()):
+            continue  # `@stamped` applying a `decorator`-package caller: an application (above), not a value
         if use.arg_of is None and use.kind == "name":
             func = linker.functions[target]
             parent = linker.functions.get(func.parent) if func.parent else None
             if parent is not None and func.name in parent.returned_names:
                 continue  # a decorator returning its wrapper
             value_uses.setdefault(target, "a variable or container")
+        elif use.arg_of is not None and _returned_through_calls(linker, _owner, target, use):
+            continue  # `return arguments(schema)(response(200)(wrapper))`: still the decorator's wrapper
         elif use.arg_of is not None:
             value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
 
@@ -242,6 +293,7 @@ def build(linker: Linker) -> RepoGraph:
                 and not linker.functions[resolved].is_generator
                 and not linker.functions[resolved].is_async
                 and not hands_coroutine_over(linker, use)
+                and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
             ):
                 # A function that was async before the migration colours nobody: its callers
                 # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
@@ -266,9 +318,11 @@ def build(linker: Linker) -> RepoGraph:
         groups=tuple(groups),
         def_lines={q: f.span.line for q, f in linker.functions.items()},
     )
-    uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params)
+    uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params, package)
     return RepoGraph(
-        graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain
+        graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain,
+        {d: frozenset(members) for d, members in applications.items()},
+        {d: frozenset(members) for d, members in decorated.items()},
     )
 
 
@@ -280,6 +334,8 @@ COROUTINE_CONSUMERS = frozenset(
     {"asyncio.run", "asyncio.create_task", "asyncio.ensure_future", "asyncio.gather", "asyncio.wait_for",
      "asyncio.shield", "asyncio.run_coroutine_threadsafe"}
 )
+
+_POOL_SUBMIT = "concurrent.futures.ThreadPoolExecutor().submit"
 
 
 def quart_awaitable(linker: Linker, ref: str) -> loader.Awaitable | None:
@@ -296,6 +352,8 @@ def hands_coroutine_over(linker: Linker, use: Use) -> bool:
     if not use.arg_of or use.arg_of == "?":
         return False
     target = linker.resolve(use.arg_of)
+    if target == _POOL_SUBMIT and use.arg_key != "#0":
+        return True  # `ThreadPoolExecutor(1).submit(asyncio.run, setup(app))` (planners/factory_bridge.py)
     return target in COROUTINE_CONSUMERS or target.endswith(".run_until_complete")
 
 
@@ -327,10 +385,30 @@ def _needs_async(kind: AwaitKind, use: Use) -> bool:
     return use.kind == "call"
 
 
-def _decorator_families(linker: Linker) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """A decorator's wrappers: nested defs that call a parameter of an enclosing def."""
+def _returned_through_calls(linker: Linker, owner: str | None, target: str, use: Use) -> bool:
+    """`wrapper` handed to other decorators inside its enclosing def's `return` statement
+    (`return arguments(schema)(response(200)(wrapper))`): the decorator still returns it, wrapped."""
+    func = linker.functions[target]
+    if owner is None or func.parent != owner:
+        return False
+    return any(_inside(use.span, ret) for ret in linker.functions[owner].value_returns)
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (inner.line, inner.col) >= (outer.line, outer.col) and (inner.end_line, inner.end_col) <= (
+        outer.end_line, outer.end_col)
+
+
+def _decorator_families(
+    linker: Linker, package: decorator_package.Callers
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and
+    `decorator`-package callers, which call their first parameter (the decorated function)."""
     wrappers: dict[str, set[str]] = {}
     wrapper_params: dict[str, set[str]] = {}
+    for family, caller in package.families.items():
+        wrappers.setdefault(family, set()).add(caller)
+        wrapper_params.setdefault(caller, set()).update(package.calls[caller])
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
         if func.parent is None:
@@ -411,12 +489,13 @@ def _uncertain_decorators(
     uses: list[tuple[str | None, Use]],
     wrappers: dict[str, set[str]],
     wrapper_params: dict[str, set[str]],
+    package: decorator_package.Callers,
 ) -> frozenset[str]:
     """Decorators called on a value that is not a function quartify knows (`auth(view)` in a
     registration loop): whatever they wrap may stay sync."""
     # The def that receives the wrapped function: the decorator itself, or for a factory
     # (`require_key("k")`) the decorator it returns.
-    receivers: dict[str, str] = {}
+    receivers: dict[str, str] = {family: family for family in package.families}
     for wrapper, refs in wrapper_params.items():
         top = _decorator_of(linker, wrapper, wrappers)
         for ref in refs:

@@ -178,6 +178,8 @@ class _ModuleIndexer:
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             self._visit_with(stmt, prefix, class_qualname)
         else:
+            if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Attribute):
+                self._note_augmented(stmt.target)
             if isinstance(stmt, ast.Assign):
                 if self.func_stack:
                     self._note_instance_attributes(stmt)
@@ -221,6 +223,14 @@ class _ModuleIndexer:
         site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches)
         if self.func_stack:
             self.func_stack[-1].withs.append(site)
+
+    def _note_augmented(self, target: ast.Attribute) -> None:
+        """`resp.data += b"..."` reads the attribute too: a use the planners can see (and must
+        not simply await, an augmented target cannot be an `await` expression)."""
+        ref = self.ref(target)
+        if ref:
+            self._record(Use(self.span(target), ref, "attr", self._ctx(), text=self.positions.text(target),
+                             augmented=True))
 
     def _note_instance_attributes(self, stmt: ast.Assign) -> None:
         """`self.cart = CartService(store)` in a method: the class's `cart` attribute; so is

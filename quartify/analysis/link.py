@@ -18,6 +18,8 @@ from quartify.rules import blocking, loader
 _TOKEN = re.compile(r"\(\)|\[\]|[^.()\[\]]+")
 _MAX_DEPTH = 24
 UNKNOWN = "?"
+# Hooks Flask calls with the response as their first argument.
+_RESPONSE_HOOKS = frozenset({"after_request", "after_app_request"})
 
 
 UNITTEST = "unittest.TestCase"
@@ -165,13 +167,28 @@ class Linker:
             func = self.functions[fixture]
             value = self._single(func.yield_refs) if func.is_generator else self._single(func.return_refs)
         else:
-            value = self._argument_value(owner, name)
+            value = self._hook_argument(owner, name) or self._argument_value(owner, name)
         if not value or value.startswith(f"{PARAM_PREFIX}{owner}:{name}"):
             return ref
         resolved = self.resolve(value)
         if resolved in (UNKNOWN, value) and resolved.startswith(PARAM_PREFIX):
             return ref
         return self.resolve(join([*tokens(resolved), *more])) if more else resolved
+
+    def _hook_argument(self, owner: str, name: str) -> str | None:
+        """The response an `@app.after_request` / `@bp.after_app_request` hook receives as its
+        first parameter (so `resp.data` inside it, or in a helper it hands `resp` to, is seen)."""
+        func = self.functions.get(owner)
+        if func is None or func.class_qualname is not None or not func.params or func.params[0] != name:
+            return None
+        receivers = loader.registration().receivers
+        for dec in func.decorators:
+            method = dec.ref.rsplit(".", 1)[-1]
+            if method in _RESPONSE_HOOKS and dec.ref != method:
+                receiver = self.resolve(dec.ref[: -len(method) - 1])
+                if receiver in receivers:
+                    return "flask.Response()"
+        return None
 
     def _argument_value(self, owner: str, name: str) -> str | None:
         """What every call site passes for parameter `name` of `owner`, when they all agree

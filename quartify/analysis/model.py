@@ -45,6 +45,7 @@ class Use:
     # then `key_span` is the subscript's span). Rewrites that depend on the key read it.
     key: str | None = None
     key_span: Span | None = None
+    augmented: bool = False  # an attribute both read and written: the target of `x.data += b"..."`
 
 
 @dataclass(frozen=True)

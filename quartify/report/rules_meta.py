@@ -110,6 +110,20 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "info",
         "colouring",
     ),
+    "QFY108": (
+        "FactoryRunsAsyncHelper",
+        "an app factory stays sync but calls a helper that became async: the call runs it on its own event loop in a worker thread",
+        "Nothing to do unless the helper creates something bound to an event loop (an async client or pool): create that in a `before_serving` hook instead.",
+        "info",
+        "colouring",
+    ),
+    "QFY109": (
+        "AsyncWrapperOverSyncFunction",
+        "a function that stays sync is decorated with a decorator whose wrapper became async: its name now gives a coroutine",
+        "Make the function async by hand (and await its calls), or give it a sync copy of the decorator.",
+        "error",
+        "colouring",
+    ),
     "QFY110": (
         "FlaskImportKept",
         "a Flask import with no Quart counterpart stays on Flask",

@@ -14,6 +14,7 @@ from quartify.analysis.planners import planner
 from quartify.analysis.planners.client_calls import response_item
 from quartify.analysis.planners.context import FileContext, FunctionFacts, short
 from quartify.analysis.planners.extensions import is_form_construction
+from quartify.analysis.planners.factory_bridge import is_factory_bridge
 from quartify.analysis.planners.offload import is_runner_offload
 from quartify.analysis.planners.unittest_cases import renamed_target
 from quartify.core.types import ChainStep, Finding, Severity, Span
@@ -60,8 +61,9 @@ def plan_make_async(ctx: FileContext) -> Iterator[Edit]:
 def plan_awaits(ctx: FileContext) -> Iterator[Edit | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
-            if is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use):
-                continue  # their own planners rewrite them (create_form, to_thread)
+            if (is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use) or use.augmented
+                    or is_factory_bridge(ctx, facts, use)):
+                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge)
             yield from _await_use(ctx, facts, use)
     for use in ctx.module.module_uses:
         what = ctx.need_await(use, None)
@@ -169,5 +171,15 @@ _CONTAINER_METHODS = frozenset(
 
 
 def _in_uncertain_family(ctx: FileContext, func: FunctionInfo) -> bool:
-    graph = ctx.repo.graph
-    return any(func.qualname in graph.wrappers.get(d, ()) for d in graph.uncertain_decorators)
+    """A wrapper that may be handed a sync function: its decorator is applied to something
+    quartify cannot see, or to a function that stays sync (a barrier such as a value use)."""
+    repo = ctx.repo
+    graph = repo.graph
+    for decorator, family in graph.wrappers.items():
+        if func.qualname not in family:
+            continue
+        if decorator in graph.uncertain_decorators:
+            return True
+        if any(not repo.is_async(applied) for applied in graph.applications.get(decorator, ())):
+            return True
+    return False

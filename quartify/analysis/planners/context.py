@@ -103,6 +103,8 @@ class FileContext:
                 return None  # async before the migration: an unawaited call hands its coroutine on
             if linker.functions[resolved].is_generator or hands_coroutine_over(linker, use):
                 return None  # an async generator is iterated; asyncio.run(...) takes the coroutine
+            if resolved in repo.graph.wrappers.get(resolved, ()):
+                return None  # a `decorator`-package caller: calling it decorates, it returns no coroutine
             return use.text + "()"
         return None
 
