@@ -275,7 +275,6 @@ def build(linker: Linker) -> RepoGraph:
         elif (why := sync_fixture_why(linker, func)) is not None:
             barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
 
-    api = loader.quart_api()
     edges: list[Edge] = []
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
