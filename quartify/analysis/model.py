@@ -80,6 +80,7 @@ class FunctionInfo:
     value_returns: tuple[Span, ...] = ()  # `return <value>` statements (an async generator cannot have one)
     yield_refs: tuple[str, ...] = ()  # what it yields (a pytest fixture's value)
     patches: tuple[tuple[str, str, int], ...] = ()  # monkeypatch.setattr(target, fake): (target, fake, line)
+    positional: tuple[str, ...] = ()  # the parameters a caller can fill by position (no kw-only ones)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class ModuleIndex:
     worker_class: tuple[int, str] | None = None  # `worker_class = "gevent"` in a gunicorn config  # (line, col, module) of Flask extensions
     g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
+    file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)
