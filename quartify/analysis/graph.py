@@ -276,6 +276,11 @@ def build(linker: Linker) -> RepoGraph:
             barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
 
     edges: list[Edge] = []
+    # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
+    # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
+    for qualname, func in linker.functions.items():
+        if func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.inherits(func.class_qualname, FLASK_FORM):
+            seeds.append(Seed(qualname, func.span.line, f"overrides {FLASK_FORM}.{func.name} (async in Quart-WTF)", forced=True))
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
         for use in func.uses:
@@ -327,6 +332,7 @@ def build(linker: Linker) -> RepoGraph:
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
 FLASK_FORM = "flask_wtf.FlaskForm"
+FORM_ASYNC_METHODS = frozenset({"validate", "validate_on_submit"})  # coroutine methods of QuartForm
 # Calls that take a coroutine object and run it: the call inside them is not awaited, and
 # the caller does not need to be async (`asyncio.run(main())` in a sync CLI command).
 COROUTINE_CONSUMERS = frozenset(

@@ -122,6 +122,7 @@ class _ModuleIndexer:
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
         self.module_uses: list[Use] = []
+        self.file_dicts: list[Span] = []  # `data=payload` reads of a local dict literal holding file tuples
         self.func_stack: list[_FuncBuilder] = []
         self.ctx_stack: list[str] = []
         self.seen_qualnames: dict[str, int] = {}
@@ -161,6 +162,7 @@ class _ModuleIndexer:
             fixture_cls_attributes=tuple(sorted(set(self.fixture_cls_attrs))),
             suppressions=flask_facts.suppressions(self.positions.lines),
             attribute_stores=tuple(self.attribute_stores),
+            file_dicts=tuple(self.file_dicts),
         )
 
     # -- statements ----------------------------------------------------------------------------
@@ -314,6 +316,7 @@ class _ModuleIndexer:
                 class_qualname=class_qualname,
                 parent=parent,
                 params=params,
+                positional=tuple(a.arg for a in [*args.posonlyargs, *args.args]),  # Quart-WTF create_form checks
                 decorators=decorators,
                 uses=tuple(builder.uses),
                 withs=tuple(builder.withs),
@@ -461,6 +464,8 @@ class _ModuleIndexer:
         if call_func or attr_value:
             return
         ref = self.ref(node)
+        if site.arg_key == "data" and self.resolver.holds_file_tuples(node):
+            self.file_dicts.append(self.span(node))
         if ref and (site.with_item or site.arg_of is not None or not ref.startswith(PARAM_PREFIX)):
             self._record(
                 Use(self.span(node), ref, "name", self._ctx(), site.parens, site.awaited, node.id,

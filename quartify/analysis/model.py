@@ -86,6 +86,7 @@ class FunctionInfo:
     value_returns: tuple[Span, ...] = ()  # `return <value>` statements (an async generator cannot have one)
     yield_refs: tuple[str, ...] = ()  # what it yields (a pytest fixture's value)
     patches: tuple[tuple[str, str, int], ...] = ()  # monkeypatch.setattr(target, fake): (target, fake, line)
+    positional: tuple[str, ...] = ()  # the parameters a caller can fill by position (no kw-only ones)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class ModuleIndex:
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
     # `x.attr = ...` targets anywhere whose `x` resolves to an import: (span, ref of `x.attr`)
     attribute_stores: tuple[tuple[Span, str], ...] = ()
+    file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

@@ -340,6 +340,16 @@ class NameResolver:
                 found.add(elt.value)
         return found
 
+    def holds_file_tuples(self, read: ast.Name) -> bool:
+        """Whether a dict literal bound to this local and reaching `read` has a file tuple among
+        its values (`{"doc": (BytesIO(b"x"), "a.txt")}`): a test client's `data=` then carries
+        files, which Quart takes as `files=`, not `form=`."""
+        return any(
+            isinstance(value, ast.Dict)
+            and any(isinstance(v, ast.Tuple) and 2 <= len(v.elts) <= 3 for v in value.values)
+            for value in self._bound_values(read) or ()
+        )
+
     def _bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
         """The values bound to a local that may reach `read` (None: not a local, or unknown)."""
         innermost = True

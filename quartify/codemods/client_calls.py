@@ -54,6 +54,7 @@ class RewriteClientCalls(Concern):
         self.default_path = set(ctx.plan.sites(planned.DefaultPath))
         self.dict_data = {span for span, e in requests.items() if e.data == "dict"}
         self.text_data = {span for span, e in requests.items() if e.data == "text"}
+        self.file_data = {span for span, e in requests.items() if e.data == "files"}
 
     def _finding(self, span: Span, message: str) -> None:
         self.ctx.findings.append(Finding("QFY130", Severity.WARNING, message, self.ctx.path, span.line, span.col))
@@ -86,6 +87,12 @@ class RewriteClientCalls(Concern):
                     *([args[i].with_changes(keyword=cst.Name("form"), value=form)] if form is not None else []),
                     *([_kw("files", files)] if files is not None else []),
                 ]
+            elif span in self.file_data:
+                self._finding(
+                    span,
+                    "this `data=` dict holds files as well as form fields: Quart's test client takes them apart, "
+                    "as `form={...}` and `files={name: FileStorage(stream, filename=...)}`; left unchanged",
+                )
             elif span in self.dict_data:
                 replace[i] = [args[i].with_changes(keyword=cst.Name("form"))]
             elif isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)) and span not in self.text_data:

@@ -194,6 +194,16 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "info",
         "extensions",
     ),
+    "QFY142": (
+        "FormInitSignature",
+        "a form with its own `__init__` positional parameters cannot be built by Quart-WTF's `create_form`",
+        (
+            "create_form passes the submitted data as the first positional argument: make the extra parameters "
+            "keyword-only and pass them by keyword to `await Form.create_form(...)`."
+        ),
+        "error",
+        "extensions",
+    ),
     "QFY150": (
         "MissingQuartApi",
         "a Flask API Quart does not have",

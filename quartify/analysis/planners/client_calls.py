@@ -18,7 +18,8 @@ from quartify.rules.loader import AwaitKind
 @dataclass(frozen=True)
 class ClientCall(Edit):
     """A test-client request whose keywords change shape. `data` says what its `data=` variable
-    holds when the index knows: "dict" (becomes `form=`), "text" (fine as it is), or None."""
+    holds when the index knows: "dict" (becomes `form=`), "files" (a dict literal with file tuples:
+    it must be split into `form=` and `files=`), "text" (fine as it is), or None."""
 
     data: str | None = None
 
@@ -47,6 +48,8 @@ def data_kind(ctx: FileContext, func: FunctionInfo, call: Use) -> str | None:
     for use in func.uses:
         if use.arg_key != "data" or not inside(use.span, call.span):
             continue
+        if use.kind == "name" and use.span in ctx.module.file_dicts:
+            return "files"  # form fields and files in one dict: `form=` alone would stringify the files
         if use.kind in ("name", "attr"):
             resolved = ctx.resolve(use.ref)
         elif use.kind == "call":  # `data=dict(a="1")`

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from quartify.analysis.edits import Edit
 from quartify.analysis.graph import FLASK_FORM
-from quartify.analysis.model import CTX_OK, Use
+from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
 from quartify.core.types import Finding, Severity, Span
@@ -47,13 +47,44 @@ def is_form_construction(ctx: FileContext, use: Use) -> bool:
     return use.kind == "call" and not use.awaited and ctx.linker.inherits(ctx.resolve(use.ref), FLASK_FORM)
 
 
+# `QuartForm.create_form(formdata, obj, prefix, data, meta, **kwargs)` builds the form with
+# `cls(formdata, obj, prefix, data, meta, **kwargs)`: an `__init__` must take those by position.
+_CREATE_FORM_POSITIONAL = ("formdata", "obj", "prefix", "data", "meta")
+
+
+def custom_init(ctx: FileContext, form_class: str) -> FunctionInfo | None:
+    """The repo `__init__` a form class runs, when it takes positional parameters other than
+    the ones `create_form` passes on (`def __init__(self, user, *args, **kwargs)`)."""
+    linker = ctx.linker
+    for klass in linker.mro(form_class):
+        info = linker.classes.get(klass)
+        if info is None:
+            return None  # reached Flask-WTF's own classes
+        if "__init__" in info.methods:
+            init = linker.functions.get(f"{klass}.__init__")
+            if init is None:
+                return None
+            own = init.positional[1:]  # without self
+            return None if own == _CREATE_FORM_POSITIONAL[: len(own)] else init
+    return None
+
+
 @planner
 def plan_forms(ctx: FileContext) -> Iterator[Edit | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
             if not is_form_construction(ctx, use):
                 continue
-            if facts.body_async and use.ctx == CTX_OK:
+            init = custom_init(ctx, ctx.resolve(use.ref))
+            if init is not None:
+                params = ", ".join(init.positional[1:])
+                yield ctx.finding(
+                    "QFY142", Severity.ERROR,
+                    f"`{use.text}` has its own `__init__({params}, ...)`, but Quart-WTF's `create_form` passes "
+                    "the submitted form data as the first positional argument: make those parameters "
+                    f"keyword-only (`def __init__(self, *args, {params}, **kwargs)`), then call "
+                    f"`await {use.text}.create_form({params}=...)`; left unchanged", use.span.line, use.span.col)
+            elif facts.body_async and use.ctx == CTX_OK:
                 yield FormCreate(use.span, use.parens)
             else:
                 yield ctx.finding(
