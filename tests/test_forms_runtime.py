@@ -5,8 +5,9 @@ object, which is truthy: `if form.validate_on_submit():` would accept every subm
 `validate()` override left sync would hand `validate_on_submit` a bool to await. The converted
 app must reject bad input, and each check fails again when the rewrite that fixed it is undone.
 
-Needs Quart-WTF, WTForms and Flask-WTF installed; Quart-WTF 0.0.1 declares `quart<0.19`, so it
-is installed with `pip install --no-deps quart-wtf` (its code runs on Quart 0.22).
+WTForms and Flask-WTF come with the test extra. Quart-WTF 0.0.1 (the only release) declares
+`quart<0.19`, so pip would refuse it beside Quart 0.22; its code runs on 0.22, so this module
+installs it with `--no-deps` into a directory of its own and puts that on the test runs' path.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("quart_wtf", reason="install with `pip install --no-deps quart-wtf wtforms flask-wtf`")
+QUART_WTF = "quart-wtf==0.0.1"
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"
 REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
@@ -36,10 +37,27 @@ UNDO = {
 }
 
 
+_SITE: list[Path] = []  # where Quart-WTF was installed for this session
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quart_wtf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Quart-WTF without its stale `quart<0.19` pin, in a directory only these runs see."""
+    target = tmp_path_factory.mktemp("quart-wtf")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), QUART_WTF],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _SITE[:] = [target]
+    return target
+
+
 def run_tests(directory: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    path = os.pathsep.join([str(directory), *map(str, _SITE)])
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, "test_formsapp.py"],
-        cwd=directory, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(directory)},
+        cwd=directory, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path},
     )
 
 
