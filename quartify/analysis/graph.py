@@ -257,53 +257,9 @@ def build(linker: Linker) -> RepoGraph:
         if kinds[qualname].kind == "plain":
             kinds[qualname] = Classified("stream", line, "stream_with_context")
 
-    barriers: dict[str, str] = {}
-    seeds: list[Seed] = []
-    for qualname, info in kinds.items():
-        func = linker.functions[qualname]
-        if info.kind in ("view", "hook", "stream") or func.is_async:
-            what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
-                    "stream": "streamed through stream_with_context (needs an async generator)"}.get(
-                info.kind, "already async def")
-            seeds.append(Seed(qualname, info.line, what, forced=True))
-        elif info.kind in BARRIER_WHY:
-            barriers[qualname] = BARRIER_WHY[info.kind]
-        elif qualname in value_uses:
-            barriers[qualname] = f"it is passed as a value to {value_uses[qualname]}"
-        elif func.is_generator and func.value_returns:
-            barriers[qualname] = "it is a generator that returns a value, which an async generator cannot"
-        elif (why := sync_fixture_why(linker, func)) is not None:
-            barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
-
-    edges: list[Edge] = []
-    # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
-    # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
-    for qualname, func in linker.functions.items():
-        if func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.inherits(func.class_qualname, FLASK_FORM):
-            seeds.append(Seed(qualname, func.span.line, f"overrides {FLASK_FORM}.{func.name} (async in Quart-WTF)", forced=True))
-    for qualname in sorted(linker.functions):
-        func = linker.functions[qualname]
-        for use in func.uses:
-            resolved = linker.resolve(use.ref)
-            awaitable = quart_awaitable(linker, use.ref)
-            if use.kind == "call" and linker.inherits(resolved, FLASK_FORM):
-                seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
-            elif awaitable is not None and _needs_async(awaitable.kind, use):
-                text = use.text or resolved
-                seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
-            elif (
-                use.kind == "call"
-                and resolved in linker.functions
-                and not linker.functions[resolved].is_generator
-                and not linker.functions[resolved].is_async
-                and not hands_coroutine_over(linker, use)
-                and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
-            ):
-                # A function that was async before the migration colours nobody: its callers
-                # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
-                # Calling a generator runs none of its body: an async generator's caller
-                # needs no await, so colour does not climb out of generators.
-                edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
+    barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses)
+    seeds.extend(_use_seeds(linker))
+    edges = _call_edges(linker, wrappers)
 
     groups: list[frozenset[str]] = []
     for decorator_name, family in sorted(wrappers.items()):
@@ -329,6 +285,78 @@ def build(linker: Linker) -> RepoGraph:
         {d: frozenset(members) for d, members in decorated.items()},
     )
 
+
+
+def _seeds_and_barriers(
+    linker: Linker, kinds: dict[str, Classified], value_uses: dict[str, str]
+) -> tuple[dict[str, str], list[Seed]]:
+    """Forced seeds (views, hooks, streamed generators, defs already async, form validators)
+    and barriers (functions async cannot cross), each with the reason a person reads."""
+    barriers: dict[str, str] = {}
+    seeds: list[Seed] = []
+    for qualname, info in kinds.items():
+        func = linker.functions[qualname]
+        if info.kind in ("view", "hook", "stream") or func.is_async:
+            what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
+                    "stream": "streamed through stream_with_context (needs an async generator)"}.get(
+                info.kind, "already async def")
+            seeds.append(Seed(qualname, info.line, what, forced=True))
+        elif info.kind in BARRIER_WHY:
+            barriers[qualname] = BARRIER_WHY[info.kind]
+        elif qualname in value_uses:
+            barriers[qualname] = f"it is passed as a value to {value_uses[qualname]}"
+        elif func.is_generator and func.value_returns:
+            barriers[qualname] = "it is a generator that returns a value, which an async generator cannot"
+        elif (why := sync_fixture_why(linker, func)) is not None:
+            barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
+    # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
+    # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
+    for qualname, func in linker.functions.items():
+        if func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.inherits(func.class_qualname, FLASK_FORM):
+            seeds.append(Seed(qualname, func.span.line, f"overrides {FLASK_FORM}.{func.name} (async in Quart-WTF)", forced=True))
+    return barriers, seeds
+
+
+def _use_seeds(linker: Linker) -> list[Seed]:
+    """Functions that use a Quart awaitable (or build a Quart-WTF form) must become async."""
+    seeds: list[Seed] = []
+    for qualname in sorted(linker.functions):
+        for use in linker.functions[qualname].uses:
+            resolved = linker.resolve(use.ref)
+            awaitable = quart_awaitable(linker, use.ref)
+            if use.kind == "call" and linker.inherits(resolved, FLASK_FORM):
+                seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
+            elif awaitable is not None and _needs_async(awaitable.kind, use):
+                text = use.text or resolved
+                seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
+    return seeds
+
+
+def _call_edges(linker: Linker, wrappers: dict[str, set[str]]) -> list[Edge]:
+    """Caller -> callee edges colour can climb along."""
+    edges: list[Edge] = []
+    for qualname in sorted(linker.functions):
+        for use in linker.functions[qualname].uses:
+            resolved = linker.resolve(use.ref)
+            if use.kind == "call" and linker.inherits(resolved, FLASK_FORM):
+                continue
+            awaitable = quart_awaitable(linker, use.ref)
+            if awaitable is not None and _needs_async(awaitable.kind, use):
+                continue  # a seed (`_use_seeds`), not an edge
+            if (
+                use.kind == "call"
+                and resolved in linker.functions
+                and not linker.functions[resolved].is_generator
+                and not linker.functions[resolved].is_async
+                and not hands_coroutine_over(linker, use)
+                and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
+            ):
+                # A function that was async before the migration colours nobody: its callers
+                # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
+                # Calling a generator runs none of its body: an async generator's caller
+                # needs no await, so colour does not climb out of generators.
+                edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
+    return edges
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
 FLASK_FORM = "flask_wtf.FlaskForm"
