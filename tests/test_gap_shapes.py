@@ -1,0 +1,39 @@
+"""Shapes of the corpus's "quartify gap" class (docs/compatibility.md), reduced to a few lines
+each, migrated and then run under Quart. Each test also runs the unconverted (or half converted)
+tests against the migrated app and sees them fail, so a pass cannot be vacuous."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_real_app_shapes import migrate, run_pytest, write
+
+
+ECHO_APP = (
+    "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+    "@app.post('/echo')\ndef echo():\n    return jsonify(said=request.get_json()['say'])\n"
+)
+
+SCRIPT = "def main():\n    print('a client script, not the app')\n"
+
+ECHO_TEST = (
+    "import pytest\n\nimport main\n\n\n"
+    "@pytest.fixture\ndef client():\n    main.app.testing = True\n    made = main.app.test_client()\n    return made\n\n\n"
+    "def test_echo(client):\n    r = client.post('/echo', json={'say': 'hi'})\n    assert r.status_code == 200\n"
+    "    assert r.get_json() == {'said': 'hi'}\n"
+)
+
+
+def test_import_picks_the_module_beside_the_tests_when_sibling_folders_share_its_name(tmp_path: Path) -> None:
+    """Two client scripts in `clients/*/main.py` share the app's module name `main`: the tests'
+    `import main` is the app beside them (pytest puts their folder on `sys.path`)."""
+    files = {"main.py": ECHO_APP, "clients/a/main.py": SCRIPT, "clients/b/main.py": SCRIPT, "main_test.py": ECHO_TEST}
+    unconverted = tmp_path / "unconverted"
+    out = migrate(write(tmp_path / "app", files))
+    assert "r = await client.post('/echo', json={'say': 'hi'})" in out["main_test.py"]
+    assert "assert await r.get_json() == {'said': 'hi'}" in out["main_test.py"]
+    proc = run_pytest(tmp_path / "app")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    # the sync test against the migrated app fails: the client call is a coroutine
+    write(unconverted, {**{k: v for k, v in out.items() if k != "main_test.py"}, "main_test.py": ECHO_TEST})
+    assert run_pytest(unconverted).returncode != 0
