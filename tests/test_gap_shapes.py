@@ -37,3 +37,29 @@ def test_import_picks_the_module_beside_the_tests_when_sibling_folders_share_its
     # the sync test against the migrated app fails: the client call is a coroutine
     write(unconverted, {**{k: v for k, v in out.items() if k != "main_test.py"}, "main_test.py": ECHO_TEST})
     assert run_pytest(unconverted).returncode != 0
+
+
+REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
+PYTEST_INI = "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+
+
+def _helpers_left_sync(text: str) -> str:
+    """The output as it was before annotated parameters were typed: the annotated helpers sync."""
+    for name in ("expect_data", "body_text"):
+        text = text.replace(f"async def {name}(", f"def {name}(").replace(f"await {name}(", f"{name}(")
+    return (text.replace('(await response.json)["data"]', 'response.json["data"]')
+            .replace("await response.get_data(", "response.get_data("))
+
+
+def test_helpers_taking_an_annotated_test_response_are_awaited_under_quart(tmp_path: Path) -> None:
+    """`response: TestResponse` / `response: werkzeug Response` parameters are Quart test
+    responses after migration, like an un-annotated one typed from its callers."""
+    out = (REWRITES / "test_response_helpers.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "converted", {"test_helpers.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "converted")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    half = _helpers_left_sync(out)
+    assert half != out and "async def expect_pears(" in half
+    write(tmp_path / "half", {"test_helpers.py": half, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "half")
+    assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
