@@ -63,3 +63,40 @@ def test_helpers_taking_an_annotated_test_response_are_awaited_under_quart(tmp_p
     write(tmp_path / "half", {"test_helpers.py": half, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "half")
     assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
+
+
+def test_client_built_from_a_constructor_parameter_is_awaited_under_quart(tmp_path: Path) -> None:
+    """`self.http = some_app.test_client()` with `some_app` an `__init__` parameter typed from
+    `NotesDouble(app)`: the double's client calls are awaited, not only the reads of their results."""
+    out = (REWRITES / "test_client_from_init_param.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "converted", {"test_double.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "converted")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    half = out.replace("await self.http.", "self.http.")  # the output before: reads awaited, calls not
+    assert half.count("self.http.") == 2 and "await self.http." not in half
+    write(tmp_path / "half", {"test_double.py": half, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "half")
+    assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
+
+
+def test_get_template_attribute_is_an_error_at_the_load_and_at_each_macro_call(tmp_path: Path) -> None:
+    """Quart has no async get_template_attribute: the output keeps the call and reports it (QFY151,
+    error) with the replacement, which really works under Quart while the kept call raises."""
+    from tests.helpers import migrate_one
+
+    source = (REWRITES / "test_template_macro.in.py").read_bytes()
+    findings = [f for f in migrate_one(source, "test_template_macro.py").findings if f.code == "QFY151"]
+    assert [(f.line, f.severity.value) for f in findings] == [(13, "error"), (14, "error")]
+    assert "make_module_async()" in findings[0].message and "await" in findings[1].message
+    out = (REWRITES / "test_template_macro.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "as_output", {"test_macro.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "as_output")
+    assert proc.returncode != 0 and "Module is not available in async mode" in proc.stdout, proc.stdout
+    advised = out.replace(
+        'badge = get_template_attribute("tags.html", "badge")',
+        'badge = getattr(await app.jinja_env.get_template("tags.html").make_module_async(), "badge")',
+    ).replace('assert badge("new")', 'assert await badge("new")')
+    assert advised != out
+    write(tmp_path / "advised", {"test_macro.py": advised, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "advised")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout

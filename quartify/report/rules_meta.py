@@ -187,6 +187,13 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "api",
     ),
+    "QFY151": (
+        "TemplateAttributeRaises",
+        "get_template_attribute, which raises under Quart, or a call of the macro it returned",
+        "Load the template with `await template.make_module_async()` and await each macro call.",
+        "error",
+        "api",
+    ),
     "QFY160": (
         "GreenThreadPatching",
         "gevent/eventlet monkey-patching, which a Quart app does not need",
