@@ -87,6 +87,8 @@ class Linker:
     def resolve(self, ref: str) -> str:
         if not ref or ref == UNKNOWN:
             return UNKNOWN
+        if self._args_cache is None:  # first resolution: nothing in progress yet
+            self._build_arguments()
         cached = self._cache.get(ref)
         if cached is not None:
             return cached
@@ -216,15 +218,28 @@ class Linker:
 
     def _arguments(self) -> dict[str, list[tuple[str, str]]]:
         if self._args_cache is None:
-            self._args_cache = {}
+            self._build_arguments()
+            assert self._args_cache is not None
+        return self._args_cache
+
+    def _build_arguments(self) -> None:
+        """Every call site's arguments, by callee. Resolving the callees needs this very table
+        (`self.client.get(url)` where `self.client` came from an `__init__` parameter), so it
+        is built before the first resolution starts (nothing is in progress, no cycle guard
+        stands in for a real answer), twice: the second pass sees the first's table. Answers
+        worked out from the half-built table are then dropped."""
+        for _ in range(2):
+            table: dict[str, list[tuple[str, str]]] = {}
+            self._args_cache = self._args_cache or {}
             for mod in self.modules.values():
                 for f in mod.functions:
                     for use in f.uses:
                         if use.arg_of and use.arg_of != "?" and use.arg_key and use.kind in ("name", "attr"):
                             callee = self.resolve(use.arg_of)
                             if callee in self.functions or callee in self.classes:
-                                self._args_cache.setdefault(callee, []).append((use.arg_key, use.ref))
-        return self._args_cache
+                                table.setdefault(callee, []).append((use.arg_key, use.ref))
+            self._args_cache = table
+            self._cache.clear()
 
     def fixture(self, user: str, name: str) -> str | None:
         """The pytest fixture `name` visible from function `user`: same module, then conftest.py

@@ -26,6 +26,13 @@ UNION_PREFIX = "@any"  # `@any{a|b}`: a local bound several ways
 _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# A parameter annotated with Werkzeug's response classes holds what Flask's test client returns
+# (a `TestResponse` wrapping `flask.Response`) or what a hook receives: under Quart, a Quart
+# response. Only annotations are mapped: a `werkzeug.Response(...)` the code builds stays Werkzeug's.
+_RESPONSE_ANNOTATIONS = frozenset({
+    "werkzeug.test.TestResponse", "werkzeug.Response", "werkzeug.wrappers.Response",
+    "werkzeug.wrappers.response.Response", "werkzeug.sansio.response.Response",
+})
 Comprehension: TypeAlias = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 
 
@@ -382,6 +389,7 @@ class NameResolver:
                 ref = class_qualname if "classmethod" in decorator_names else f"{class_qualname}()"
             elif arg.annotation is not None:
                 ann = self.ref(arg.annotation)
+                ann = "flask.Response" if ann in _RESPONSE_ANNOTATIONS else ann
                 ref = f"{ann}()" if ann else None
             elif arg.arg in parametrized:
                 ref = parametrized[arg.arg]

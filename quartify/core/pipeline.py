@@ -25,6 +25,7 @@ from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
 from quartify.core.discover import Discovered, discover, module_name
+from quartify.core.modnames import distinct_names
 from quartify.core.nesting import deep_enough
 from quartify.core.source import Source, SourceError, decode, read
 from quartify.core.stages import (
@@ -86,9 +87,10 @@ def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], in
 def discovered_inputs(paths: list[Path], options: Options) -> tuple[list[InputFile], Discovered]:
     found = discover(paths, options.exclude)
     inputs = []
-    for path in found.files:
-        module, is_package = module_name(path, found.root)
-        inputs.append(InputFile(path, _display(path, found.root), module, is_package))
+    named = [(path, *module_name(path, found.root)) for path in found.files]
+    renamed = distinct_names(named, found.root)  # two `main.py` in sibling script folders
+    for path, module, is_package in named:
+        inputs.append(InputFile(path, _display(path, found.root), renamed.get(path, module), is_package))
     for path in found.dependency_files:
         inputs.append(InputFile(path, _display(path, found.root), "", False, dependency_file=True))
     return inputs, found

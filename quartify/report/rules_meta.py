@@ -226,6 +226,13 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "error",
         "api",
     ),
+    "QFY153": (
+        "TemplateAttributeRaises",
+        "get_template_attribute, which raises under Quart, or a call of the macro it returned",
+        "Load the template with `await template.make_module_async()` and await each macro call.",
+        "error",
+        "api",
+    ),
     "QFY160": (
         "GreenThreadPatching",
         "gevent/eventlet monkey-patching, which a Quart app does not need",

@@ -1,0 +1,102 @@
+"""Shapes of the corpus's "quartify gap" class (docs/compatibility.md), reduced to a few lines
+each, migrated and then run under Quart. Each test also runs the unconverted (or half converted)
+tests against the migrated app and sees them fail, so a pass cannot be vacuous."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_real_app_shapes import migrate, run_pytest, write
+
+
+ECHO_APP = (
+    "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+    "@app.post('/echo')\ndef echo():\n    return jsonify(said=request.get_json()['say'])\n"
+)
+
+SCRIPT = "def main():\n    print('a client script, not the app')\n"
+
+ECHO_TEST = (
+    "import pytest\n\nimport main\n\n\n"
+    "@pytest.fixture\ndef client():\n    main.app.testing = True\n    made = main.app.test_client()\n    return made\n\n\n"
+    "def test_echo(client):\n    r = client.post('/echo', json={'say': 'hi'})\n    assert r.status_code == 200\n"
+    "    assert r.get_json() == {'said': 'hi'}\n"
+)
+
+
+def test_import_picks_the_module_beside_the_tests_when_sibling_folders_share_its_name(tmp_path: Path) -> None:
+    """Two client scripts in `clients/*/main.py` share the app's module name `main`: the tests'
+    `import main` is the app beside them (pytest puts their folder on `sys.path`)."""
+    files = {"main.py": ECHO_APP, "clients/a/main.py": SCRIPT, "clients/b/main.py": SCRIPT, "main_test.py": ECHO_TEST}
+    unconverted = tmp_path / "unconverted"
+    out = migrate(write(tmp_path / "app", files))
+    assert "r = await client.post('/echo', json={'say': 'hi'})" in out["main_test.py"]
+    assert "assert await r.get_json() == {'said': 'hi'}" in out["main_test.py"]
+    proc = run_pytest(tmp_path / "app")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    # the sync test against the migrated app fails: the client call is a coroutine
+    write(unconverted, {**{k: v for k, v in out.items() if k != "main_test.py"}, "main_test.py": ECHO_TEST})
+    assert run_pytest(unconverted).returncode != 0
+
+
+REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
+PYTEST_INI = "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
+
+
+def _helpers_left_sync(text: str) -> str:
+    """The output as it was before annotated parameters were typed: the annotated helpers sync."""
+    for name in ("expect_data", "body_text"):
+        text = text.replace(f"async def {name}(", f"def {name}(").replace(f"await {name}(", f"{name}(")
+    return (text.replace('(await response.json)["data"]', 'response.json["data"]')
+            .replace("await response.get_data(", "response.get_data("))
+
+
+def test_helpers_taking_an_annotated_test_response_are_awaited_under_quart(tmp_path: Path) -> None:
+    """`response: TestResponse` / `response: werkzeug Response` parameters are Quart test
+    responses after migration, like an un-annotated one typed from its callers."""
+    out = (REWRITES / "test_response_helpers.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "converted", {"test_helpers.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "converted")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    half = _helpers_left_sync(out)
+    assert half != out and "async def expect_pears(" in half
+    write(tmp_path / "half", {"test_helpers.py": half, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "half")
+    assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
+
+
+def test_client_built_from_a_constructor_parameter_is_awaited_under_quart(tmp_path: Path) -> None:
+    """`self.http = some_app.test_client()` with `some_app` an `__init__` parameter typed from
+    `NotesDouble(app)`: the double's client calls are awaited, not only the reads of their results."""
+    out = (REWRITES / "test_client_from_init_param.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "converted", {"test_double.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "converted")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    half = out.replace("await self.http.", "self.http.")  # the output before: reads awaited, calls not
+    assert half.count("self.http.") == 2 and "await self.http." not in half
+    write(tmp_path / "half", {"test_double.py": half, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "half")
+    assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
+
+
+def test_get_template_attribute_is_an_error_at_the_load_and_at_each_macro_call(tmp_path: Path) -> None:
+    """Quart has no async get_template_attribute: the output keeps the call and reports it (QFY153,
+    error) with the replacement, which really works under Quart while the kept call raises."""
+    from tests.helpers import migrate_one
+
+    source = (REWRITES / "test_template_macro.in.py").read_bytes()
+    findings = [f for f in migrate_one(source, "test_template_macro.py").findings if f.code == "QFY153"]
+    assert [(f.line, f.severity.value) for f in findings] == [(13, "error"), (14, "error")]
+    assert "make_module_async()" in findings[0].message and "await" in findings[1].message
+    out = (REWRITES / "test_template_macro.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "as_output", {"test_macro.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "as_output")
+    assert proc.returncode != 0 and "Module is not available in async mode" in proc.stdout, proc.stdout
+    advised = out.replace(
+        'badge = get_template_attribute("tags.html", "badge")',
+        'badge = getattr(await app.jinja_env.get_template("tags.html").make_module_async(), "badge")',
+    ).replace('assert badge("new")', 'assert await badge("new")')
+    assert advised != out
+    write(tmp_path / "advised", {"test_macro.py": advised, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "advised")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
