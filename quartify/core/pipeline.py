@@ -25,6 +25,7 @@ from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
 from quartify.core.discover import Discovered, discover, module_name
+from quartify.core.free_names import newly_unbound
 from quartify.core.modnames import distinct_names
 from quartify.core.nesting import deep_enough
 from quartify.core.source import Source, SourceError, decode, read
@@ -279,8 +280,11 @@ def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | T
     problem: str | None = None
     try:
         line = await_outside_async(done.source)
+        unbound = newly_unbound(item.text, done.source) if line is None else []
         if line is not None:
             problem = f"the output would have `await` outside `async def` at line {line}"
+        elif unbound:
+            problem = f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not"
         else:
             again = plan_file(repo, index_source(done.source, item.display, item.index.module, item.index.is_package))
             if again.unsettled():

@@ -88,3 +88,25 @@ def test_verify_compiles_the_output_not_only_parses_it() -> None:
         await_outside_async("async def g():\n    yield 1\n    return 'done'\n")
     assert await_outside_async("def f():\n    return lambda: (await x)\n") == 2
     assert await_outside_async("async def f():\n    return lambda q=(await x): q\n") is None
+
+
+def test_verify_refuses_an_output_that_reads_a_name_nothing_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rename of the import without its use compiles; verify must still refuse it."""
+    from quartify.core.stages import Transformed
+
+    source = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
+    broken = "from quart import Quart\n\n\ndef create_app():\n    return Flask(__name__)\n"
+    monkeypatch.setattr(pipeline, "transform_file",
+                        lambda text, plan: Transformed(plan.path, broken, (), 0, 0))
+    result = _run({"factory.py": source})
+    failed = result.files[0]
+    assert failed.status is Status.FAILED and failed.new_source is None
+    assert any("reads names nothing binds (Flask)" in f.message for f in failed.findings if f.code == "QFY002")
+
+
+def test_unbound_names_follow_quartifys_renames() -> None:
+    from quartify.core.free_names import newly_unbound, unbound_names
+
+    assert unbound_names("import os\n\ndef f():\n    return os, app, len\n") == {"app"}
+    assert newly_unbound("app = Flask()\n", "app = Quart()\n") == []  # Flask was unbound before: Quart may be
+    assert newly_unbound("from flask import Flask\napp = Flask()\n", "from quart import Quart\napp = Flask()\n") == ["Flask"]

@@ -1,0 +1,53 @@
+"""The names a program reads that nothing in it binds: what verification compares before and after.
+
+A rewrite that renames an import but not a use of it (`from quart import Quart` above a
+`Flask(__name__)`) compiles, and fails only when that line runs. Comparing the unbound names of
+the input and the output (through quartify's own renames, `Flask` -> `Quart`) catches the whole
+family: the output may read no global that the input did not already read.
+"""
+
+from __future__ import annotations
+
+import builtins
+import symtable
+from functools import cache
+
+from quartify.rules import loader
+
+_BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__",
+                                        "__package__", "__builtins__", "__path__", "__annotations__"}
+
+
+def unbound_names(source: str) -> frozenset[str]:
+    """Globals some scope reads that no module-level statement binds (builtins excluded)."""
+    table = symtable.symtable(source, "<source>", "exec")
+    bound = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    found: set[str] = set()
+    stack = [table]
+    while stack:
+        scope = stack.pop()
+        for symbol in scope.get_symbols():
+            if not symbol.is_referenced():
+                continue
+            if scope.get_type() == "module" or symbol.is_global():
+                name = symbol.get_name()
+                if name not in bound and name not in _BUILTINS:
+                    found.add(name)
+        stack.extend(scope.get_children())
+    return frozenset(found)
+
+
+@cache
+def _renamed() -> dict[str, str]:
+    names = loader.names()
+    table = {"flask": "quart"}
+    for full, new in (*names.renames.items(), *names.extension_renames.items()):
+        table[full.rsplit(".", 1)[-1]] = new
+    return table
+
+
+def newly_unbound(before: str, after: str) -> list[str]:
+    """Names the output reads unbound that the input did not (after quartify's renames)."""
+    renamed = _renamed()
+    expected = {renamed.get(n, n) for n in unbound_names(before)} | unbound_names(before)
+    return sorted(unbound_names(after) - expected)
