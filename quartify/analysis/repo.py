@@ -30,7 +30,7 @@ class RepoPlan:
         steps = []
         for name, reason in self.solution.chain(node):
             mod = self.linker.module_of.get(name)
-            steps.append(ChainStep(mod.path if mod else "?", reason.line, f"{_short(name)}: {reason.what}"))
+            steps.append(ChainStep(mod.path if mod else "?", reason.line, f"{short(name)}: {reason.what}"))
         return tuple(steps)
 
     def is_async(self, qualname: str) -> bool:
@@ -69,7 +69,8 @@ class RepoPlan:
     )
 
 
-def _short(qualname: str) -> str:
+def short(qualname: str) -> str:
+    """A qualname as a person reads it (`outer.inner`, not `outer.<locals>.inner`)."""
     return qualname.replace(".<locals>", "")
 
 

@@ -49,5 +49,5 @@ def _renamed() -> dict[str, str]:
 def newly_unbound(before: str, after: str) -> list[str]:
     """Names the output reads unbound that the input did not (after quartify's renames)."""
     renamed = _renamed()
-    expected = {renamed.get(n, n) for n in unbound_names(before)} | unbound_names(before)
-    return sorted(unbound_names(after) - expected)
+    was = unbound_names(before)
+    return sorted(unbound_names(after) - was - {renamed.get(n, n) for n in was})

@@ -22,6 +22,7 @@ from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
 from quartify.core.discover import Discovered, discover, module_name
@@ -222,7 +223,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     results.sort(key=lambda r: r.path.as_posix())
     changed = {r.path for r in results if r.status is Status.CHANGED}
     made_async = tuple(
-        AsyncFunction(i.display, f.span.line, f.qualname[len(i.index.module) + 1 :].replace(".<locals>", ""),
+        AsyncFunction(i.display, f.span.line, short(f.qualname[len(i.index.module) + 1 :]),
                       repo.chain_steps(f.qualname))
         for i in good if i.path in changed
         for f in i.index.functions if repo.is_async(f.qualname) and not f.is_async
@@ -327,17 +328,13 @@ def _note_pins(
             {(linker.module_of[e.caller].path, e.line, e.caller) for e in repo.graph.graph.edges
              if e.callee in mine and linker.module_of[e.caller].path != display}
         )
-        names = ", ".join(f"`{_short(q[len(linker.module_of[q].module) + 1:])}`" for q in mine)
-        chain = tuple(ChainStep(path, line, f"{_short(caller)} calls it without await") for path, line, caller in callers)
+        names = ", ".join(f"`{short(q[len(linker.module_of[q].module) + 1:])}`" for q in mine)
+        chain = tuple(ChainStep(path, line, f"{short(caller)} calls it without await") for path, line, caller in callers)
         also = f"; {len(callers)} caller(s) in other files were planned again without `await`" if callers else ""
         note = Finding("QFY005", Severity.WARNING, f"this file is kept unchanged, so {names} stay sync{also}",
                        display, 1, chain=chain)
         old = results[display]
         results[display] = replace(old, findings=(*old.findings, note))
-
-
-def _short(qualname: str) -> str:
-    return qualname.replace(".<locals>", "")
 
 
 def _dedupe_modules(files: list[InputFile]) -> None:

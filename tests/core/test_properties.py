@@ -14,12 +14,12 @@ time. The example counts keep the whole module around a minute on two cores.
 from __future__ import annotations
 
 import ast
-import symtable
 
 import hypothesmith
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quartify.core.free_names import newly_unbound
 from quartify.core.stages import await_outside_async
 from quartify.core.types import Status
 from tests.helpers import migrate_one, output_of
@@ -131,29 +131,6 @@ def flask_programs(draw: st.DrawFn) -> str:
     return "".join(parts)
 
 
-_RENAMED = {"Flask": "Quart", "flask": "quart"}
-
-
-def free_names(source: str) -> set[str]:
-    """Names some scope reads as a global that no module-level statement binds (builtins excluded)."""
-    table = symtable.symtable(source, "<program>", "exec")
-    bound = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
-    builtins = set(dir(__builtins__)) if not isinstance(__builtins__, dict) else set(__builtins__)
-    free: set[str] = set()
-
-    def walk(t: symtable.SymbolTable) -> None:
-        for sym in t.get_symbols():
-            if (sym.is_global() or t.get_type() == "module") and sym.is_referenced():
-                name = sym.get_name()
-                if name not in bound and name not in builtins:
-                    free.add(name)
-        for child in t.get_children():
-            walk(child)
-
-    walk(table)
-    return free
-
-
 @settings(max_examples=FLASK_EXAMPLES, **_SETTINGS)  # type: ignore[arg-type]
 @given(flask_programs())
 def test_flask_shaped_programs_migrate_to_valid_consistent_code(source: str) -> None:
@@ -162,8 +139,7 @@ def test_flask_shaped_programs_migrate_to_valid_consistent_code(source: str) -> 
     assert result.status is not Status.FAILED, [f.message for f in result.findings if f.code in ("QFY001", "QFY002")]
     out = output_of(result)
     assert await_outside_async(out) is None  # compiles, and awaits stand only where Python allows
-    expected_free = {_RENAMED.get(n, n) for n in free_names(source)}
-    assert free_names(out) <= expected_free, "the output reads a name nothing binds"
+    assert newly_unbound(source, out) == [], "the output reads a name nothing binds"
     again = migrate_one(out, "app.py")
     assert again.new_source is None, "not a fixed point: a second run changes the output"
     ast.parse(out)

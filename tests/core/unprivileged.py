@@ -31,9 +31,9 @@ def _drop_dac_capabilities() -> None:
 def permission_checked_child() -> Callable[[], None] | None:
     """A `preexec_fn` for `subprocess.run` under which mode bits are enforced."""
     if sys.platform == "win32":
-        pytest.skip("POSIX permission bits")
+        pytest.skip("Windows has no POSIX mode bits to make a file unreadable or a directory read-only")
     if os.geteuid() != 0:
         return None
     if not sys.platform.startswith("linux"):
-        pytest.skip("root outside Linux: no capability to drop, permissions cannot be enforced")
+        pytest.skip("running as root outside Linux: root bypasses mode bits and there is no capability to drop")
     return _drop_dac_capabilities

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from quartify.analysis.planners import planner
-from quartify.analysis.planners.context import FileContext, short
+from quartify.analysis.planners.context import FileContext
+from quartify.analysis.repo import short
 from quartify.core.types import ChainStep, Finding, Severity
 
 _AWAITED_BY_QUART = frozenset({"view", "hook"})

@@ -12,11 +12,12 @@ from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.client_calls import response_item
-from quartify.analysis.planners.context import FileContext, FunctionFacts, short
+from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.extensions import is_form_construction
 from quartify.analysis.planners.factory_bridge import is_factory_bridge
 from quartify.analysis.planners.offload import is_runner_offload
 from quartify.analysis.planners.unittest_cases import renamed_target
+from quartify.analysis.repo import short
 from quartify.core.types import ChainStep, Finding, Severity, Span
 from quartify.rules.loader import AwaitKind
 

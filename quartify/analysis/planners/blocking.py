@@ -11,8 +11,9 @@ from quartify.analysis.blocking import blocking_rule
 from quartify.analysis.edits import Edit
 from quartify.analysis.model import CTX_OK
 from quartify.analysis.planners import planner
-from quartify.analysis.planners.context import FileContext, FunctionFacts, short
+from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.offload import Offload
+from quartify.analysis.repo import short
 from quartify.core.config import BlockingMode
 from quartify.core.types import ChainStep, Finding, Safety, Severity
 from quartify.rules import blocking as blocking_rules

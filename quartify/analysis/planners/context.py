@@ -19,11 +19,6 @@ from quartify.rules import loader
 from quartify.rules.loader import AwaitKind
 
 
-def short(qualname: str) -> str:
-    """A qualname as a person reads it (`outer.inner`, not `outer.<locals>.inner`)."""
-    return qualname.replace(".<locals>", "")
-
-
 def inside(inner: Span, outer: Span) -> bool:
     return (inner.line, inner.col) >= (outer.line, outer.col) and (inner.end_line, inner.end_col) <= (
         outer.end_line,

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from quartify.analysis.edits import Edit
 from quartify.analysis.model import CTX_OK, Use
 from quartify.analysis.planners import planner
-from quartify.analysis.planners.context import FileContext, FunctionFacts, short
+from quartify.analysis.planners.context import FileContext, FunctionFacts
+from quartify.analysis.repo import short
 from quartify.core.types import ChainStep, Finding, Severity
 
 

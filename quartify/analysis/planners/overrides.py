@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from quartify.analysis.planners import planner
-from quartify.analysis.planners.context import FileContext, short
+from quartify.analysis.planners.context import FileContext
+from quartify.analysis.repo import short
 from quartify.core.types import Finding, Severity
 
 

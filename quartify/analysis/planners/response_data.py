@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from quartify.analysis.edits import Edit
 from quartify.analysis.model import CTX_OK
 from quartify.analysis.planners import planner
-from quartify.analysis.planners.context import FileContext, short
+from quartify.analysis.planners.context import FileContext
+from quartify.analysis.repo import short
 from quartify.core.types import ChainStep, Finding, Severity
 from quartify.rules.loader import AwaitKind
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from quartify.analysis.edits import Edit
 from quartify.analysis.model import CTX_OK, Use
 from quartify.analysis.planners import planner
-from quartify.analysis.planners.context import FileContext, FunctionFacts, inside, short
+from quartify.analysis.planners.context import FileContext, FunctionFacts, inside
+from quartify.analysis.repo import short
 from quartify.analysis.unittest_facts import ASYNC_HOOKS
 from quartify.core.types import Finding, Severity
 from quartify.rules.loader import AwaitKind
