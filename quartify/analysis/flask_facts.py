@@ -68,6 +68,14 @@ def worker_class(body: Iterable[ast.stmt]) -> tuple[int, str] | None:
     return found
 
 
+def _port_renames() -> dict[str, str]:
+    """The extension renames of the ports quartify moves to (not of extensions that stay, under
+    quart-flask-patch)."""
+    from quartify.analysis.planners.flask_patch import takes_patch  # the planners import the index
+
+    return {ref: new for ref, new in loader.names().extension_renames.items() if not takes_patch(ref)}
+
+
 class FlaskFacts:
     """Collects one module's Flask facts while the indexer walks it."""
 
@@ -75,6 +83,7 @@ class FlaskFacts:
         self.positions = positions
         self.resolver = resolver
         self.names = loader.names()
+        self.extension_renames = _port_renames()
         self.imports_flask = False
         self.flask_import_lines: list[int] = []
         self.extension_imports: list[tuple[int, int, str]] = []
@@ -138,8 +147,8 @@ class FlaskFacts:
             self.renames.append(Rename(self.positions.span(node), "quart"))
         elif ref in self.names.renames and ref.rsplit(".", 1)[-1] == node.id:
             self.renames.append(Rename(self.positions.span(node), self.names.renames[ref]))
-        elif ref in self.names.extension_renames and ref.rsplit(".", 1)[-1] == node.id:
-            self.renames.append(Rename(self.positions.span(node), self.names.extension_renames[ref]))
+        elif ref in self.extension_renames and ref.rsplit(".", 1)[-1] == node.id:
+            self.renames.append(Rename(self.positions.span(node), self.extension_renames[ref]))
 
     def note_attribute(self, node: ast.Attribute) -> None:
         """`flask.Flask`: only the attribute name is renamed."""

@@ -21,7 +21,9 @@ from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
+from quartify import __version__
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.planners.flask_patch import PATCH_REQUIREMENT, PatchRoute, compat_source, patch_route
 from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
@@ -156,7 +158,6 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 
     everything = sorted(inputs, key=lambda f: f.display)
     files = [f for f in everything if not f.dependency_file]
-    dependency_results = migrate_dependency_files([f for f in everything if f.dependency_file])
     _dedupe_modules(files)
     workers = options.workers(len(files))
     if progress:
@@ -170,6 +171,9 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
     linker = Linker([i.index for i in good])
+    route = patch_route(linker)
+    dependency_results = migrate_dependency_files([f for f in everything if f.dependency_file],
+                                                  (PATCH_REQUIREMENT,) if route else ())
     base_graph = graph_mod.build(linker)
     first_solution: frozenset[str] | None = None
     pins: dict[str, str] = {}  # display -> why its file is kept unchanged
@@ -220,6 +224,9 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         for item in indexed
     ]
     results.extend(dependency_results)
+    compat = _compat_file(route, good)
+    if compat is not None:
+        results.append(compat)
     results.sort(key=lambda r: r.path.as_posix())
     changed = {r.path for r in results if r.status is Status.CHANGED}
     made_async = tuple(
@@ -238,8 +245,23 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 _PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}
 
 
-def migrate_dependency_files(files: Sequence[InputFile]) -> list[FileResult]:
-    """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings."""
+def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResult | None:
+    """The compat module of the quart-flask-patch route, next to the module that creates the
+    app (an existing file of that name is left alone: a re-run, or the user's own)."""
+    if route is None:
+        return None
+    host = next((i for i in good if i.index.module == route.host), None)
+    if host is None:
+        return None
+    target = host.path.parent / route.compat_path.rpartition("/")[2]
+    if target.exists() or any(i.index.path == route.compat_path for i in good):
+        return None
+    return FileResult(target, Status.CHANGED, "", compat_source(__version__))
+
+
+def migrate_dependency_files(files: Sequence[InputFile], also: tuple[str, ...] = ()) -> list[FileResult]:
+    """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings (and
+    `also`, the requirements the migrated code imports)."""
     loaded: list[tuple[InputFile, Source | None, Finding | None]] = []
     for f in files:
         try:
@@ -257,7 +279,7 @@ def migrate_dependency_files(files: Sequence[InputFile]) -> list[FileResult]:
             assert error is not None
             results.append(FileResult(f.path, Status.FAILED, findings=(error,)))
             continue
-        rewritten = rewrite_dependency_file(f.display, src.text, elsewhere)
+        rewritten = rewrite_dependency_file(f.display, src.text, elsewhere, also)
         status = Status.CHANGED if rewritten.new_text is not None else Status.UNCHANGED
         results.append(FileResult(f.path, status, src.text, rewritten.new_text, rewritten.findings, encoding=src.encoding))
     return results

@@ -28,6 +28,7 @@ from quartify.deps._common import (
     PYTEST_ASYNCIO_REQUIREMENT,
     QUART_FLOOR,
     TableEntry,
+    also_requiring,
     normalise,
     quart_requirement,
     tables,
@@ -126,16 +127,20 @@ def _rewrite(kind: FileKind, path: str, text: str, elsewhere: bool) -> tuple[str
             return rewrite_ini(path, text, {}, "pytest", create_pytest=True)
 
 
-def rewrite_dependency_file(display_path: str, text: str, has_pytest_config_elsewhere: bool = False) -> DepResult:
+def rewrite_dependency_file(
+    display_path: str, text: str, has_pytest_config_elsewhere: bool = False, also: tuple[str, ...] = ()
+) -> DepResult:
     """Rewrite one dependency or pytest configuration file from Flask to Quart.
 
     `display_path` is the path findings carry; its file name decides the format.
     `has_pytest_config_elsewhere` stops a pytest section being created in pyproject.toml
-    when the project configures pytest in another file.
+    when the project configures pytest in another file. `also` are requirements the migrated
+    code imports (`quart-flask-patch>=0.3`): each list that gets Quart gets them after it.
     """
     kind = dependency_file_kind(PurePath(display_path))
     if kind is None:
         return DepResult(None, ())
-    new, findings = _rewrite(kind, display_path, text, has_pytest_config_elsewhere)
+    with also_requiring(also):
+        new, findings = _rewrite(kind, display_path, text, has_pytest_config_elsewhere)
     ordered = tuple(sorted(findings, key=Finding.sort_key))
     return DepResult(new if new != text else None, ordered)

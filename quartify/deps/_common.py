@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -187,10 +189,40 @@ class Plan:
     remove: frozenset[int] = frozenset()
     add_after: int | None = None
     notes: tuple[Note, ...] = ()
+    # Requirements the migrated code imports (`quart-flask-patch`), inserted after Quart's entry.
+    also_after: int | None = None
+    also: tuple[str, ...] = ()
 
     @property
     def edits(self) -> bool:
-        return bool(self.replace or self.remove or self.add_after is not None)
+        return bool(self.replace or self.remove or self.add_after is not None or self.also_after is not None)
+
+    @property
+    def insertions(self) -> list[tuple[int, str]]:
+        """(index, requirement) to insert after the item at index, last first (so inserting one
+        never moves the place of the next); several at one index keep their order."""
+        out = [(self.add_after, PYTEST_ASYNCIO_REQUIREMENT)] if self.add_after is not None else []
+        if self.also_after is not None:
+            out += [(self.also_after, r) for r in reversed(self.also)]
+        return sorted(out, key=lambda t: -t[0])
+
+    def shifted(self, index: int) -> int:
+        """Where the item at `index` sits once the insertions are made."""
+        return index + sum(1 for at, _ in self.insertions if at < index)
+
+
+# What the migrated code needs beyond Quart (set by the pipeline for one run).
+_ALSO: ContextVar[tuple[str, ...]] = ContextVar("also_requirements", default=())
+
+
+@contextmanager
+def also_requiring(requirements: tuple[str, ...]) -> Iterator[None]:
+    """Within this block, every list that gets Quart also gets `requirements`."""
+    token = _ALSO.set(requirements)
+    try:
+        yield
+    finally:
+        _ALSO.reset(token)
 
 
 def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True) -> Plan:
@@ -216,7 +248,17 @@ def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: 
         note = classify(name, spelled, index)
         if note is not None:
             notes.append(note)
-    return Plan(replace, frozenset(remove), add_after, tuple(notes))
+    also = tuple(r for r in _ALSO.get() if parse_name(r) not in names)
+    quart_at = next((i for i, item in enumerate(items) if item is not None and item[0] in ("flask", QUART)
+                     and i not in remove), None)
+    if quart_at is None or not also:
+        return Plan(replace, frozenset(remove), add_after, tuple(notes))
+    return Plan(replace, frozenset(remove), add_after, tuple(notes), quart_at, also)
+
+
+def parse_name(requirement: str) -> str:
+    parsed = parse_requirement(requirement)
+    return parsed.name if parsed is not None else normalise(requirement)
 
 
 def unparsable(path: str, why: str, line: int = 1) -> Finding:

@@ -149,11 +149,10 @@ class _Rewrite(cst.CSTTransformer):
             assert s is not None and r is not None
             raw = s.raw_value[: r.start] + new + s.raw_value[r.end :]
             elements[index] = elements[index].with_changes(value=s.with_changes(value=s.prefix + s.quote + raw + s.quote))
-        if p.add_after is not None:
-            i = p.add_after
+        for i, requirement in p.insertions:
             s = strings[i]
             assert s is not None
-            quoted = s.quote + c.PYTEST_ASYNCIO_REQUIREMENT + s.quote
+            quoted = s.quote + requirement + s.quote
             if i < len(elements) - 1:
                 comma = elements[i].comma
                 assert isinstance(comma, cst.Comma)
@@ -163,8 +162,7 @@ class _Rewrite(cst.CSTTransformer):
                 elements[i] = elements[i].with_changes(comma=_separator(node, elements, i))
             elements.insert(i + 1, added)
         for index in sorted(p.remove, reverse=True):
-            if p.add_after is not None and index > p.add_after:
-                index += 1
+            index = p.shifted(index)
             if index == len(elements) - 1 and index > 0:
                 elements[index - 1] = elements[index - 1].with_changes(comma=elements[index].comma)
             del elements[index]

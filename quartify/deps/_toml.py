@@ -86,12 +86,10 @@ def _edit_array(arr: Array, where: tuple[str, ...], path: str, loc: _Locator) ->
         assert r is not None
         old = str(values[index])
         arr[index] = tomlkit.string(old[: r.start] + new + old[r.end :], literal=_is_literal(values[index]))
-    if p.add_after is not None:
-        literal = _is_literal(values[p.add_after])
-        arr.insert(p.add_after + 1, tomlkit.string(c.PYTEST_ASYNCIO_REQUIREMENT, literal=literal))
+    for index, requirement in p.insertions:
+        arr.insert(index + 1, tomlkit.string(requirement, literal=_is_literal(values[index])))
     for index in sorted(p.remove, reverse=True):
-        moved = p.add_after is not None and index > p.add_after  # the insertion shifted it
-        del arr[index + 1 if moved else index]
+        del arr[p.shifted(index)]  # the insertions above it moved it
     return findings
 
 
@@ -139,13 +137,16 @@ def _edit_poetry(table: Any, where: tuple[str, ...], path: str, loc: _Locator) -
         renamed = True
     for index in p.remove:
         del table[keys[index]]
-    if p.add_after is not None:
-        pytest_key = keys[p.add_after]
-        value = tomlkit.string(c.PYTEST_ASYNCIO_FLOOR, literal=_is_literal(table[pytest_key]))
-        if isinstance(table, Table) and not isinstance(table[pytest_key], Table):
-            table.value._insert_after(pytest_key, c.PYTEST_ASYNCIO, value)
-        else:  # after a `[...dependencies.pytest]` sub-table a key would land inside it
-            table[c.PYTEST_ASYNCIO] = value
+    for index, requirement in p.insertions:
+        after = c.QUART if renamed and index in p.replace else keys[index]
+        parsed = c.parse_requirement(requirement)
+        assert parsed is not None
+        name, spec = parsed.spelled, requirement[len(parsed.spelled):]
+        value = tomlkit.string(spec, literal=_is_literal(table[after]) if isinstance(table[after], str) else False)
+        if isinstance(table, Table) and not isinstance(table[after], Table):
+            table.value._insert_after(after, name, value)
+        else:  # after a `[...dependencies.x]` sub-table a key would land inside it
+            table[name] = value
     return findings, renamed
 
 

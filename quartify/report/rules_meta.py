@@ -204,6 +204,16 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "error",
         "extensions",
     ),
+    "QFY143": (
+        "FlaskPatchRoute",
+        "Flask extensions run unchanged under quart-flask-patch (plus the compat module quartify writes)",
+        (
+            "The extensions' synchronous code runs on the event loop: move slow work to a Quart port or an "
+            "async library (docs/extensions.md) when latency matters."
+        ),
+        "warning",
+        "extensions",
+    ),
     "QFY150": (
         "MissingQuartApi",
         "a Flask API Quart does not have",

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from quartify.analysis.edits import Edit
-from quartify.analysis.graph import FLASK_FORM
+from quartify.analysis.graph import FLASK_FORM, quart_wtf_port
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
+from quartify.analysis.planners.flask_patch import patch_route, takes_patch
 from quartify.core.types import Finding, Severity, Span
 from quartify.deps._common import extension_modules as extension_table
 from quartify.rules import loader
@@ -71,6 +72,8 @@ def custom_init(ctx: FileContext, form_class: str) -> FunctionInfo | None:
 
 @planner
 def plan_forms(ctx: FileContext) -> Iterator[Edit | Finding]:
+    if not quart_wtf_port():
+        return
     for facts in ctx.functions:
         for use in facts.func.uses:
             if not is_form_construction(ctx, use):
@@ -102,8 +105,8 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
     moved_cors = False
     for line, col, name in ctx.module.extension_imports:
         entry = table.get(name) or table.get(name.split(".")[0])
-        if entry is None:
-            continue
+        if entry is None or (takes_patch(name) and patch_route(ctx.linker) is not None):
+            continue  # the patch route (planners/flask_patch.py) reports it
         target = moves.get(name)
         if target is not None and (name != "flask_cors" or cors_ok):
             moved_cors = moved_cors or name == "flask_cors"
