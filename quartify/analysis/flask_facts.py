@@ -22,7 +22,9 @@ from quartify.rules import loader
 
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
 _APP_GLOBALS = ("flask.g", "flask.current_app", "flask.globals.g", "flask.globals.current_app",
-                "quart.g", "quart.current_app", "quart.globals.g", "quart.globals.current_app")
+                "quart.g", "quart.current_app", "quart.globals.g", "quart.globals.current_app",
+                # Flask-Login keeps the signed-in user on `g`: reading it needs the app context.
+                "flask_login.current_user", "flask_login.utils.current_user")
 _G_NAMES = frozenset({"flask.g", "flask.globals.g", "quart.g", "quart.globals.g"})
 _SUPPRESS = re.compile(r"#\s*quartify:\s*ignore\[([A-Z0-9, ]+)\]")
 
@@ -38,7 +40,7 @@ def is_app_class(ref: str) -> bool:
 
 
 def is_app_global(ref: str) -> bool:
-    """`g` or `current_app`, or anything reached through them."""
+    """`g` or `current_app` (or a proxy stored on them), or anything reached through them."""
     return any(ref == name or ref.startswith(name + ".") for name in _APP_GLOBALS)
 
 

@@ -19,6 +19,8 @@ SAMPLES = {
     "bookshelf": ROOT / "examples" / "bookshelf",
     "notesapi": ROOT / "tests" / "fixtures" / "samples" / "notesapi",
     "guestbook": ROOT / "tests" / "fixtures" / "samples" / "guestbook",
+    # Factory, Flask-SQLAlchemy, Flask-Login, Flask-WTF with CSRF, blueprints, pytest + unittest.
+    "taskboard": ROOT / "tests" / "fixtures" / "samples" / "taskboard",
 }
 MIN_TESTS = 20
 
