@@ -61,9 +61,16 @@ class PatchRoute:
     entry_modules: frozenset[str]  # modules that get the imports
 
 
+def _is_app_class(linker: Linker, resolved: str) -> bool:
+    """Flask/Quart, or a repo class deriving from one (`class CTFdFlask(Flask)`)."""
+    if is_app_class(resolved):
+        return True
+    return resolved in linker.classes and any(is_app_class(base) for base in linker.mro(resolved))
+
+
 def _builds_app(linker: Linker, module: ModuleIndex) -> bool:
     uses = (*(u for f in module.functions for u in f.uses), *module.module_uses)
-    return any(u.kind == "call" and is_app_class(linker.resolve(u.ref)) for u in uses)
+    return any(u.kind == "call" and _is_app_class(linker, linker.resolve(u.ref)) for u in uses)
 
 
 def _compat_location(host: ModuleIndex) -> tuple[str, str]:
