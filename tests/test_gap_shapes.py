@@ -100,3 +100,47 @@ def test_get_template_attribute_is_an_error_at_the_load_and_at_each_macro_call(t
     write(tmp_path / "advised", {"test_macro.py": advised, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "advised")
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+
+
+def test_client_method_picked_from_a_local_list_of_verbs_is_awaited_under_quart(tmp_path: Path) -> None:
+    """`for verb in verbs: send = getattr(client, verb)` with `verbs` a local list of request
+    method names: each `send(...)` is awaited (httpbin's response-headers tests)."""
+    out = (REWRITES / "client_verbs_from_local_list.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "converted", {"test_verbs.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "converted")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    half = out.replace("reply = await send(", "reply = send(")  # the output before: the call not awaited
+    assert half != out
+    write(tmp_path / "half", {"test_verbs.py": half, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "half")
+    assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
+
+
+def test_a_verb_list_that_may_change_or_a_verb_parameter_is_not_trusted() -> None:
+    """The list is only trusted while nothing but a `for` reads it: once the test appends to it,
+    or the verb comes from a parameter, the attribute could be any client attribute (a sync one
+    like `set_cookie`), so no await is added."""
+    from tests.helpers import migrate_one, output_of
+
+    source = (
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "def test_changed():\n    client = app.test_client()\n    verbs = ['get']\n    verbs.append('post')\n"
+        "    for verb in verbs:\n        getattr(client, verb)('/')\n\n\n"
+        "def test_given(verb='get'):\n    client = app.test_client()\n    getattr(client, verb)('/')\n"
+    )
+    out = output_of(migrate_one(source, "test_dynamic.py"))
+    assert "await getattr" not in out and "getattr(client, verb)('/')" in out
+
+
+def test_isinstance_branch_reads_response_data_asynchronously_under_quart(tmp_path: Path) -> None:
+    """A decorator telling a response from raw bytes with `isinstance(result, Response)` awaits
+    `result.data` in that branch (httpbin's gzip/deflate/brotli filters)."""
+    out = (REWRITES / "response_isinstance_narrowing.out.py").read_text(encoding="utf-8")
+    write(tmp_path / "converted", {"test_narrow.py": out, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "converted")
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
+    half = out.replace("raw = await result.data", "raw = result.data")  # the output before
+    assert half != out
+    write(tmp_path / "half", {"test_narrow.py": half, "pytest.ini": PYTEST_INI})
+    proc = run_pytest(tmp_path / "half")
+    assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout

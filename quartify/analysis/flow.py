@@ -26,6 +26,7 @@ from typing import TypeAlias
 State: TypeAlias = dict[str, tuple[ast.AST, ...]]
 Bind: TypeAlias = Callable[[ast.AST], dict[str, list[ast.AST]]]
 Reaching: TypeAlias = dict[ast.Name, tuple[ast.AST, ...]]
+Narrow: TypeAlias = Callable[[ast.expr], dict[str, list[ast.AST]]]
 
 _DEFERRED = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _MAX_PASSES = 64  # a loop reaches its fixed point in (bindings + 1) passes; this only guards cost
@@ -35,9 +36,11 @@ class _GiveUp(Exception):
     """The function is too irregular to follow: every read falls back to every binding."""
 
 
-def reaching_values(body: list[ast.stmt], bind: Bind) -> Reaching:
-    """For each name read in `body` (and in its comprehensions), the bound values that reach it."""
-    flow = _Flow(bind, _untracked(body))
+def reaching_values(body: list[ast.stmt], bind: Bind, narrow: Narrow | None = None) -> Reaching:
+    """For each name read in `body` (and in its comprehensions), the bound values that reach it.
+    `narrow`, when given, says what an `if` test proves about names in the branch it guards
+    (`isinstance(data, Response)`): those values replace the reaching ones there."""
+    flow = _Flow(bind, _untracked(body), narrow)
     try:
         flow.block(body, {})
     except (_GiveUp, RecursionError):
@@ -100,6 +103,7 @@ class _Loop:
 class _Flow:
     bind: Bind
     untracked: frozenset[str]
+    narrow: Narrow | None = None
     reads: dict[ast.Name, dict[int, ast.AST]] = field(default_factory=dict)
     loops: list[_Loop] = field(default_factory=list)
     tries: list[list[State]] = field(default_factory=list)  # states an exception may leave from
@@ -121,6 +125,13 @@ class _Flow:
             return state
         return {**state, **{name: tuple(values) for name, values in bound.items()}}
 
+    def narrowed(self, test: ast.expr, state: State) -> State:
+        """The state in the branch `test` guards: a name the test proves an instance of something
+        is bound to that (only a name already bound here, so a parameter stays a parameter)."""
+        proved = self.narrow(test) if self.narrow is not None else {}
+        kept = {name: tuple(values) for name, values in proved.items() if name in state and name not in self.untracked}
+        return {**state, **kept} if kept else state
+
     def note(self, state: State | None) -> None:
         """An exception raised here lands in every enclosing `except` with this state."""
         if state is not None:
@@ -140,7 +151,7 @@ class _Flow:
     def stmt(self, stmt: ast.stmt, state: State) -> State | None:
         if isinstance(stmt, ast.If):
             self.read([stmt.test], state)
-            return _merge(self.block(stmt.body, state), self.block(stmt.orelse, state))
+            return _merge(self.block(stmt.body, self.narrowed(stmt.test, state)), self.block(stmt.orelse, state))
         if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
             return self.loop(stmt, state)
         if isinstance(stmt, (ast.With, ast.AsyncWith)):

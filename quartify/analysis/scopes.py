@@ -75,6 +75,8 @@ class Scope:
     method_class: str | None = None  # a def directly in a class body: that class
     # Flow-sensitive view (analysis.flow): the bound values that reach each read of a local.
     reaching: flow.Reaching = field(default_factory=dict)
+    # Locals read only as the iterable of a `for` (a list bound to them is never changed in place).
+    only_iterated: frozenset[str] = frozenset()
 
 
 class _RefMarker(ast.AST):
@@ -87,6 +89,14 @@ class _RefMarker(ast.AST):
 
 class _ImportMarker(_RefMarker):
     """A value bound by an `import` inside a function or class body."""
+
+
+class _InstanceMarker(ast.AST):
+    """Stands for "an instance of `cls`" where `isinstance(name, cls)` holds (an `if` branch)."""
+
+    def __init__(self, test: ast.Call) -> None:
+        super().__init__()
+        self.test = test
 
 
 class _IterMarker(ast.AST):
@@ -306,6 +316,12 @@ class NameResolver:
     def _value_ref(self, value: ast.AST) -> str | None:
         if isinstance(value, _RefMarker):
             return value.ref
+        if isinstance(value, _InstanceMarker):
+            func, cls = value.test.func, value.test.args[1]
+            if not isinstance(func, ast.Name) or self.name_ref(func.id, func) != "builtins.isinstance":
+                return None
+            base = self.ref(cls)
+            return f"{base}()" if base and not base.startswith(("builtins.", UNION_PREFIX, PARAM_PREFIX)) else None
         if isinstance(value, _IterMarker):
             if isinstance(value.iter, (ast.Tuple, ast.List, ast.Set)) and value.iter.elts:
                 # `for method in (client.get, client.post):` - each item is one of the elements.
@@ -339,13 +355,35 @@ class NameResolver:
             return None
         found: set[str] = set()
         for value in values:
-            elts = value.iter.elts if isinstance(value, _IterMarker) and isinstance(
-                value.iter, (ast.Tuple, ast.List, ast.Set)) else [value]
+            elts = self._iterated_items(value.iter) if isinstance(value, _IterMarker) else [value]
+            if elts is None:
+                return None
             for elt in elts:
                 if not (isinstance(elt, ast.Constant) and isinstance(elt.value, str) and elt.value.isidentifier()):
                     return None
                 found.add(elt.value)
         return found
+
+    def _iterated_items(self, iterable: ast.expr) -> list[ast.expr] | None:
+        """The items a `for` over `iterable` can bind: a literal tuple, list or set, or a local
+        bound only to such literals (`verbs = ["get", "post"]; for verb in verbs:`) when the local
+        is read nowhere but as a `for` iterable, so nothing can append to it in between."""
+        if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
+            return list(iterable.elts)
+        if not isinstance(iterable, ast.Name):
+            return None
+        scope = self._binding_scope(iterable)
+        values = self._bound_values(iterable)
+        if scope is None or not values:
+            return None
+        items: list[ast.expr] = []
+        for value in values:
+            if not isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+                return None
+            if not isinstance(value, ast.Tuple) and iterable.id not in scope.only_iterated:
+                return None
+            items.extend(value.elts)
+        return items
 
     def holds_file_tuples(self, read: ast.Name) -> bool:
         """Whether a dict literal bound to this local and reaching `read` has a file tuple among
@@ -359,6 +397,13 @@ class NameResolver:
 
     def _bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
         """The values bound to a local that may reach `read` (None: not a local, or unknown)."""
+        scope = self._binding_scope(read)
+        if scope is None:
+            return None
+        return scope.reaching.get(read) or scope.local_values[read.id]
+
+    def _binding_scope(self, read: ast.Name) -> Scope | None:
+        """The function scope whose local `read` reads (None: not a local)."""
         innermost = True
         for scope in reversed(self.scopes):
             if scope.kind == "class" and not innermost:
@@ -367,7 +412,7 @@ class NameResolver:
             if scope.kind == "module" or read.id in scope.declared_global or read.id in scope.params:
                 return None
             if read.id in scope.local_values:
-                return scope.reaching.get(read) or scope.local_values[read.id]
+                return scope
         return None
 
     # -- building scopes ---------------------------------------------------------------------
@@ -399,7 +444,9 @@ class NameResolver:
                 scope.params[extra.arg] = None
         for child in _scope_statements(node.body):
             _collect_local_bindings(child, scope, self.bindings.import_base)
-        scope.reaching = flow.reaching_values(node.body, lambda stmt: self._statement_bindings(qualname, stmt))
+        scope.reaching = flow.reaching_values(
+            node.body, lambda stmt: self._statement_bindings(qualname, stmt), _isinstance_tests)
+        scope.only_iterated = _only_iterated(node.body)
         return scope
 
     def _statement_bindings(self, qualname: str, stmt: ast.AST) -> dict[str, list[ast.AST]]:
@@ -499,6 +546,34 @@ def _blocks(stmt: ast.If | ast.Try | ast.With) -> Iterator[list[ast.stmt]]:
         yield stmt.finalbody
     else:
         yield stmt.body
+
+
+def _isinstance_tests(test: ast.expr) -> dict[str, list[ast.AST]]:
+    """What an `if` test proves about local names: `isinstance(name, Cls)` (alone, or one operand
+    of an `and`) makes `name` a `Cls` in the branch. A tuple of classes proves nothing here."""
+    tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    proved: dict[str, list[ast.AST]] = {}
+    for node in tests:
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                and len(node.args) == 2 and not node.keywords and isinstance(node.args[0], ast.Name)
+                and isinstance(node.args[1], (ast.Name, ast.Attribute))):
+            proved[node.args[0].id] = [_InstanceMarker(node)]
+    return proved
+
+
+def _only_iterated(body: list[ast.stmt]) -> frozenset[str]:
+    """Names whose every read in `body` (nested scopes included) is the iterable of a `for` or a
+    comprehension: no method call, subscript or argument passing can change their value."""
+    iterables: set[int] = set()
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.iter, ast.Name):
+            iterables.add(id(node.iter))
+    iterated: set[str] = set()
+    other: set[str] = set()
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            (iterated if id(node) in iterables else other).add(node.id)
+    return frozenset(iterated - other)
 
 
 def target_names(target: ast.AST) -> Iterator[str]:
