@@ -33,6 +33,13 @@ _RESPONSE_ANNOTATIONS = frozenset({
     "werkzeug.test.TestResponse", "werkzeug.Response", "werkzeug.wrappers.Response",
     "werkzeug.wrappers.response.Response", "werkzeug.sansio.response.Response",
 })
+# Annotations that say nothing about which function a parameter holds: a decorator's
+# `f: Callable[..., Any]` or `f: F` (a TypeVar) is still "whatever was passed", so it stays a
+# parameter (the decorator-family detection in graph.py looks for calls of parameters).
+_OPAQUE_ANNOTATIONS = frozenset({
+    "typing.Callable", "typing.Callable[]", "collections.abc.Callable", "collections.abc.Callable[]",
+    "typing.TypeVar()", "builtins.str()",  # the last: a string annotation, not a str value
+})
 Comprehension: TypeAlias = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 
 
@@ -390,7 +397,7 @@ class NameResolver:
             elif arg.annotation is not None:
                 ann = self.ref(arg.annotation)
                 ann = "flask.Response" if ann in _RESPONSE_ANNOTATIONS else ann
-                ref = f"{ann}()" if ann else None
+                ref = f"{ann}()" if ann and ann not in _OPAQUE_ANNOTATIONS else None
             elif arg.arg in parametrized:
                 ref = parametrized[arg.arg]
             scope.params[arg.arg] = ref if ref is not None else f"{PARAM_PREFIX}{qualname}:{arg.arg}"
