@@ -159,6 +159,10 @@ def build(linker: Linker) -> RepoGraph:
     wrappers, wrapper_params = _decorator_families(linker, package)
     applications: dict[str, set[str]] = {}
     decorated: dict[str, set[str]] = {}
+    # `deco(f)` spelled as a call: `f` keeps its own name, so only the wrapper must follow it
+    # (an edge wrapper -> f below), not f the wrapper (a group would turn f async whenever the
+    # wrapper is, say because it is a view, and with it every sync caller of f).
+    called_only: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
 
     for qualname in sorted(linker.functions):
@@ -228,6 +232,7 @@ def build(linker: Linker) -> RepoGraph:
         decorator = _decorator_of(linker, receiver, wrappers)
         if decorator is not None:
             applications.setdefault(decorator, set()).add(target)
+            called_only.setdefault(decorator, set()).add(target)
             continue
         if use.arg_of and use.arg_of.endswith(".setattr"):
             continue  # a monkeypatched fake shares the colour of what it replaces (below)
@@ -263,9 +268,11 @@ def build(linker: Linker) -> RepoGraph:
 
     groups: list[frozenset[str]] = []
     for decorator_name, family in sorted(wrappers.items()):
-        members = set(family) | applications.get(decorator_name, set())
-        if applications.get(decorator_name):
-            groups.append(frozenset(members))
+        rebound = applications.get(decorator_name, set()) - _called_only(decorator_name, called_only, decorated)
+        if rebound:
+            groups.append(frozenset(set(family) | rebound))
+        for target in sorted(called_only.get(decorator_name, set()) - rebound):
+            edges.extend(Edge(w, target, _param_call_line(linker, w, wrapper_params)) for w in sorted(family))
     split_overrides: list[tuple[str, str]] = []
     groups.extend(_override_groups(linker, split_overrides))
     groups.extend(_patch_groups(linker))
@@ -332,6 +339,18 @@ def _use_seeds(linker: Linker) -> list[Seed]:
                 text = use.text or resolved
                 seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
     return seeds
+
+
+def _called_only(decorator: str, called_only: dict[str, set[str]], decorated: dict[str, set[str]]) -> set[str]:
+    """The functions `decorator` is applied to only by a call (`deco(f)`), never as `@deco`."""
+    return called_only.get(decorator, set()) - decorated.get(decorator, set())
+
+
+def _param_call_line(linker: Linker, wrapper: str, wrapper_params: dict[str, set[str]]) -> int:
+    """Where `wrapper` calls the function it wraps (its def line if no such call is indexed)."""
+    func = linker.functions[wrapper]
+    refs = wrapper_params.get(wrapper, set())
+    return next((u.span.line for u in func.uses if u.kind == "call" and u.ref in refs), func.span.line)
 
 
 def _call_edges(linker: Linker, wrappers: dict[str, set[str]]) -> list[Edge]:

@@ -33,6 +33,14 @@ _RESPONSE_ANNOTATIONS = frozenset({
     "werkzeug.test.TestResponse", "werkzeug.Response", "werkzeug.wrappers.Response",
     "werkzeug.wrappers.response.Response", "werkzeug.sansio.response.Response",
 })
+# Annotations that say nothing about which function a parameter holds: a decorator's
+# `f: Callable[..., Any]` or `f: F` (a TypeVar) is still "whatever was passed", so in a def with
+# a nested def (a decorator and its wrapper) it stays a parameter: graph.py finds decorator
+# families by the wrapper's calls of a parameter.
+_OPAQUE_ANNOTATIONS = frozenset({
+    "typing.Callable", "typing.Callable[]", "collections.abc.Callable", "collections.abc.Callable[]",
+    "typing.TypeVar()", "builtins.str()",  # the last: a string annotation, not a str value
+})
 Comprehension: TypeAlias = ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
 
 
@@ -435,7 +443,8 @@ class NameResolver:
             elif arg.annotation is not None:
                 ann = self.ref(arg.annotation)
                 ann = "flask.Response" if ann in _RESPONSE_ANNOTATIONS else ann
-                ref = f"{ann}()" if ann else None
+                opaque = ann in _OPAQUE_ANNOTATIONS and _has_nested_def(node)  # a decorator's `fn`
+                ref = f"{ann}()" if ann and not opaque else None
             elif arg.arg in parametrized:
                 ref = parametrized[arg.arg]
             scope.params[arg.arg] = ref if ref is not None else f"{PARAM_PREFIX}{qualname}:{arg.arg}"
@@ -657,3 +666,7 @@ def _collect_local_imports(
         if alias.name != "*":
             ref = f"{base}.{alias.name}" if base else alias.name
             values.setdefault(alias.asname or alias.name, []).append(_ImportMarker(ref))
+
+
+def _has_nested_def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(child, _FUNC) for stmt in node.body for child in ast.walk(stmt))

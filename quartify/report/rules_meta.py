@@ -238,7 +238,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "QFY153": (
         "TemplateAttributeRaises",
-        "get_template_attribute, which raises under Quart, or a call of the macro it returned",
+        "get_template_attribute, which raises under Quart, or a call of the macro it returned, left because they could not be rewritten together",
         "Load the template with `await template.make_module_async()` and await each macro call.",
         "error",
         "api",
