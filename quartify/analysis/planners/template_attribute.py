@@ -73,6 +73,17 @@ def _macros_travel(ctx: FileContext) -> bool:
     return False
 
 
+_CURRENT_APP = frozenset({"flask.current_app", "flask.globals.current_app", "quart.current_app",
+                          "quart.globals.current_app"})
+
+
+def _current_app_free(ctx: FileContext) -> bool:
+    """The rewrite names `current_app` (imported from quart if missing): the module must not
+    bind that name to anything else."""
+    bindings = dict(ctx.module.bindings)
+    return "current_app" not in bindings or bindings["current_app"] in _CURRENT_APP
+
+
 @planner
 def plan_template_attribute(ctx: FileContext) -> Iterator[Edit | Finding]:
     scopes: list[tuple[Sequence[Use], bool]] = [(ctx.module.module_uses, False)]
@@ -84,7 +95,7 @@ def plan_template_attribute(ctx: FileContext) -> Iterator[Edit | Finding]:
             continue
         if travel is None:
             travel = _macros_travel(ctx)
-        if not travel and _rewritable(uses, body_async):
+        if not travel and _current_app_free(ctx) and _rewritable(uses, body_async):
             for resolved, use in uses:
                 yield AsyncTemplateModule(use.span) if resolved == _HELPER else Await(use.span, use.parens)
             continue

@@ -109,3 +109,33 @@ def test_a_testcase_with_async_tests_and_setup_is_planned_whole() -> None:
         "tests/test_t.py",
     )
     assert kinds(list(unittest_cases.plan_unittest_cases(ctx))) == [("AsyncTestCase", 4)]
+
+
+MACRO_VIEW = """\
+from flask import Flask, get_template_attribute
+{binding}
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    badge = get_template_attribute("macros.html", "badge")
+    return badge("x")
+"""
+
+
+def test_get_template_attribute_is_rewritten_when_current_app_is_free() -> None:
+    from quartify.analysis.planners import template_attribute
+
+    items = list(template_attribute.plan_template_attribute(context(MACRO_VIEW.format(binding=""))))
+    assert kinds(items) == [("AsyncTemplateModule", 8), ("Await", 9)]
+
+
+def test_get_template_attribute_is_reported_when_current_app_names_something_else() -> None:
+    """The rewrite reads `current_app.jinja_env`: a module that binds `current_app` to its own
+    object would get that object's attribute instead, so the load is left and reported."""
+    from quartify.analysis.planners import template_attribute
+
+    source = MACRO_VIEW.format(binding="from mylib import current_app")
+    items = list(template_attribute.plan_template_attribute(context(source)))
+    assert kinds(items) == [("QFY153", 8), ("QFY153", 9)]
