@@ -36,6 +36,7 @@ from quartify.analysis.model import (
     Decorator,
     FunctionInfo,
     ModuleIndex,
+    UnpinnedGetattr,
     Use,
     WithSite,
 )
@@ -54,6 +55,7 @@ from quartify.analysis.scopes import (
     lambda_scope,
     resolve_relative,
 )
+from quartify.analysis.unpinned import unpinned_getattr
 from quartify.core.types import Span
 
 __all__ = [
@@ -123,6 +125,7 @@ class _ModuleIndexer:
         self.classes: list[ClassInfo] = []
         self.module_uses: list[Use] = []
         self.file_dicts: list[Span] = []  # `data=payload` reads of a local dict literal holding file tuples
+        self.unpinned_getattrs: list[UnpinnedGetattr] = []
         self.func_stack: list[_FuncBuilder] = []
         self.ctx_stack: list[str] = []
         self.seen_qualnames: dict[str, int] = {}
@@ -163,6 +166,7 @@ class _ModuleIndexer:
             suppressions=flask_facts.suppressions(self.positions.lines),
             attribute_stores=tuple(self.attribute_stores),
             file_dicts=tuple(self.file_dicts),
+            unpinned_getattrs=tuple(self.unpinned_getattrs),
         )
 
     # -- statements ----------------------------------------------------------------------------
@@ -430,6 +434,11 @@ class _ModuleIndexer:
                     with_item=site.with_item, nargs=len(node.args) if simple else -1,
                     statement=isinstance(site.parent, ast.Expr), key=_literal(node.args[0]) if node.args else None)
             )
+        if self.func_stack and ref == "builtins.getattr":
+            called = isinstance(site.parent, ast.Call) and site.parent.func is node
+            unpinned = unpinned_getattr(self.resolver, node, self.span(node), self.positions.text, called)
+            if unpinned is not None:
+                self.unpinned_getattrs.append(unpinned)
         if self.func_stack:
             patch = self.flask.patch(node)
             if patch is not None:

@@ -49,6 +49,18 @@ class Use:
 
 
 @dataclass(frozen=True)
+class UnpinnedGetattr:
+    """A `getattr(obj, name[, default])` call whose attribute name cannot be pinned to string
+    literals, or one pinned to `names` whose value is read, not called (analysis/unpinned.py);
+    `planners/dynamic_attrs.py` reports the ones that may need an `await` under Quart."""
+
+    span: Span  # the `getattr(...)` call
+    name_text: str  # the source of the attribute-name argument (`verb`, `method.lower()`)
+    reason: str  # why it cannot be pinned, as a clause ("`verb` is a parameter"); "" when pinned
+    names: tuple[str, ...] = ()  # the pinned names (a literal, a loop over literals)
+
+
+@dataclass(frozen=True)
 class WithSite:
     """A `with` statement; the planner makes it `async with` when every item is async."""
 
@@ -131,6 +143,7 @@ class ModuleIndex:
     # `x.attr = ...` targets anywhere whose `x` resolves to an import: (span, ref of `x.attr`)
     attribute_stores: tuple[tuple[Span, str], ...] = ()
     file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
+    unpinned_getattrs: tuple[UnpinnedGetattr, ...] = ()  # `getattr(obj, name)` with `name` not pinned
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

@@ -220,6 +220,27 @@ class NameResolver:
                 return True
         return False
 
+    def is_param(self, name: str) -> bool:
+        """`name` is a parameter of the innermost function scope binding it."""
+        for scope in reversed(self.scopes):
+            if scope.kind == "class":
+                continue
+            if scope.kind == "module" or name in scope.declared_global:
+                return False
+            if name in scope.params:
+                return True
+            if name in scope.local_values:
+                return False
+        return False
+
+    def pinned_strings(self, node: ast.AST) -> set[str] | None:
+        """The identifier strings `node` can be (`getattr(client, verb)`), or None when unknown."""
+        return self._strings(node)
+
+    def loop_iterables(self, read: ast.Name) -> list[ast.expr]:
+        """What the `for` loops binding the local `read` reads iterate over (empty: none)."""
+        return [v.iter for v in self._bound_values(read) or () if isinstance(v, _IterMarker)]
+
     def method_class(self) -> str | None:
         """The class whose method (or a def nested in it) is being walked."""
         for scope in reversed(self.scopes):
@@ -331,9 +352,11 @@ class NameResolver:
             base = self.ref(cls)
             return f"{base}()" if base and not base.startswith(("builtins.", UNION_PREFIX, PARAM_PREFIX)) else None
         if isinstance(value, _IterMarker):
-            if isinstance(value.iter, (ast.Tuple, ast.List, ast.Set)) and value.iter.elts:
-                # `for method in (client.get, client.post):` - each item is one of the elements.
-                items = {self.ref(e) for e in value.iter.elts}
+            elts = self._iterated_items(value.iter)
+            if elts:
+                # `for method in (client.get, client.post):`, or a local list bound only to such a
+                # literal and read only by `for` loops: each item is one of the elements.
+                items = {self.ref(e) for e in elts}
                 return None if None in items else union(r for r in items if r)
             base = self.ref(value.iter)
             return f"{base}[]" if base else None

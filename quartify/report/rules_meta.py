@@ -285,6 +285,21 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "tests",
     ),
+    "QFY133": (
+        "UnpinnedGetattr",
+        (
+            "`getattr(obj, name)` on a test client, test response or the request with a name quartify "
+            "cannot pin (a parameter, a list that may change, a computed string), or a pinned read of an "
+            "awaitable property through `getattr`: left without `await`"
+        ),
+        (
+            "Await the call by hand when the name is always a request method, or dispatch with "
+            "`client.open(path, method=name.upper())`; read `data`/`json`/`form`/`files`/`values` directly "
+            "(`await response.data`)."
+        ),
+        "warning",
+        "tests",
+    ),
 }
 
 TYPECHECK_RULES: dict[str, RuleInfo] = {
