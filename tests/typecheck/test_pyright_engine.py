@@ -93,6 +93,10 @@ class TestClassify:
         message = 'Argument of type "CoroutineType[Any, Any, bytes]" cannot be assigned to parameter "obj" of type "Sized"'
         assert classify("reportArgumentType", message) == ErrorClass.MISSED_AWAIT
 
+    def test_a_plain_with_over_an_async_context_manager_is_a_missed_await(self) -> None:
+        message = 'Object of type "AppContext" cannot be used with "with" because it does not correctly implement __enter__'
+        assert classify("reportGeneralTypeIssues", message) == ErrorClass.MISSED_AWAIT
+
     def test_an_async_function_where_a_sync_one_is_declared_is_not_a_missed_await(self) -> None:
         message = 'Type "_Wrapped[..., Any, (), CoroutineType[Any, Any, Response]]" is not assignable to return type "() -> Response"'
         assert classify("reportReturnType", message) == ErrorClass.OTHER
