@@ -48,6 +48,9 @@ _CONFIG: dict[str, object] = {
 # `_Wrapped[..., CoroutineType[`): an async function where a sync one was declared.
 _AWAIT_TYPE = re.compile(r'"(?:CoroutineType|Coroutine|Awaitable|AsyncIterator|AsyncGenerator)\[')
 _FUNCTION_TYPE = re.compile(r"->\s*(?:CoroutineType|Coroutine|Awaitable)\[|_Wrapped\[")
+# An async function whose result is itself a coroutine (`-> CoroutineType[Any, Any,
+# CoroutineType[...]]`): it returns a call it should have awaited (`return s.asset(path)`).
+_NESTED = re.compile(r"CoroutineType\[Any, Any, CoroutineType\[")
 _AWAIT_RULES = frozenset({"reportUnusedCoroutine"})
 # A plain `with` over what is now an async context manager (`with app.app_context():`, a Quart
 # test client): `async with` was missed, as a plain `for` over an async iterator is for mypy.
@@ -133,11 +136,11 @@ def parse(stdout: str, tree: Path) -> tuple[list[MypyError], list[str]]:
 def classify(code: str, message: str, notes: Iterable[str] = (), quart_names: Iterable[str] = ()) -> ErrorClass:
     """`missed-await`, `quart-api` or `other` for one basedpyright error, as `classify` does for mypy.
 
-    A coroutine used as a value, or a plain `with` over an async context manager, is a missed
-    await; an `await` on a value that is not awaitable
+    A coroutine used as a value, an async function returning a coroutine, or a plain `with`
+    over an async context manager is a missed await; an `await` on a value that is not awaitable
     (`"None" is not awaitable`) is not, just as mypy's `Incompatible types in "await"` is not.
     """
-    if code in _AWAIT_RULES or _PLAIN_WITH.search(message):
+    if code in _AWAIT_RULES or _PLAIN_WITH.search(message) or _NESTED.search(message):
         return ErrorClass.MISSED_AWAIT
     if _AWAIT_TYPE.search(message) and not _FUNCTION_TYPE.search(message):
         return ErrorClass.MISSED_AWAIT

@@ -97,6 +97,13 @@ class TestClassify:
         message = 'Object of type "AppContext" cannot be used with "with" because it does not correctly implement __enter__'
         assert classify("reportGeneralTypeIssues", message) == ErrorClass.MISSED_AWAIT
 
+    def test_an_async_view_returning_an_unawaited_call_is_a_missed_await(self) -> None:
+        message = (
+            'Argument of type "(type: Unknown) -> CoroutineType[Any, Any, CoroutineType[Any, Any, str]]" '
+            'cannot be assigned to parameter of type "T_route@route"'
+        )
+        assert classify("reportArgumentType", message) == ErrorClass.MISSED_AWAIT
+
     def test_an_async_function_where_a_sync_one_is_declared_is_not_a_missed_await(self) -> None:
         message = 'Type "_Wrapped[..., Any, (), CoroutineType[Any, Any, Response]]" is not assignable to return type "() -> Response"'
         assert classify("reportReturnType", message) == ErrorClass.OTHER
