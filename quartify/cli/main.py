@@ -29,7 +29,7 @@ from quartify.deps import is_dependency_file
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
 from quartify.report.diff import colourise, unified_diff
 from quartify.report.terminal import render_findings, render_summary, render_typecheck
-from quartify.typecheck import TypecheckResult
+from quartify.typecheck import ENGINES, Engine, TypecheckResult
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,6 +55,9 @@ def main() -> None:
 @click.option("--typecheck", is_flag=True, help="Run mypy before and after; report only the errors the migration adds.")
 @click.option("--python-executable", type=str, default=None,
               help="The project's interpreter, for --typecheck (default: .venv/venv in the project, else quartify's).")
+@click.option("--typecheck-engine", type=click.Choice(list(ENGINES)), default=None,
+              help="The checker --typecheck runs (implies --typecheck): mypy (default) or basedpyright, which "
+                   "infers through unannotated functions (pip install basedpyright).")
 @click.option("--format-code", is_flag=True, help="Run black on the files quartify changes.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")
@@ -73,6 +76,7 @@ def migrate_cmd(
     reports: tuple[str, ...],
     typecheck: bool,
     python_executable: str | None,
+    typecheck_engine: Engine | None,
     format_code: bool,
     fail_on: str,
     quiet: bool,
@@ -98,7 +102,8 @@ def migrate_cmd(
     dry_run = show_diff or check
     result = _run(list(paths), options, err, quiet)
     root = common_root(list(paths))
-    done = finish(result, root, format_code=format_code, run_typecheck=typecheck, python_executable=python_executable)
+    done = finish(result, root, format_code=format_code, run_typecheck=typecheck or typecheck_engine is not None,
+                  python_executable=python_executable, typecheck_engine=typecheck_engine or "mypy")
     result = done.result
     if show_diff:
         _print_diffs(result)

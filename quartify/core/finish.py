@@ -9,7 +9,7 @@ from pathlib import Path
 from quartify.core.config import find_pyproject
 from quartify.core.formatting import black_settings, format_changed
 from quartify.core.types import RunResult
-from quartify.typecheck import TypecheckResult, typecheck
+from quartify.typecheck import Engine, TypecheckResult, typecheck
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,13 @@ class Finished:
 
 
 def finish(
-    result: RunResult, root: Path, *, format_code: bool, run_typecheck: bool, python_executable: str | None
+    result: RunResult,
+    root: Path,
+    *,
+    format_code: bool,
+    run_typecheck: bool,
+    python_executable: str | None,
+    typecheck_engine: Engine = "mypy",
 ) -> Finished:
     black_config = black_settings(find_pyproject(root))
     if format_code:
@@ -28,5 +34,5 @@ def finish(
     checked = None
     if run_typecheck:  # the baseline is read from the untouched tree: run this before writing
         sources = {f.path: f.new_source for f in result.files if f.path.suffix == ".py"}
-        checked = typecheck(root, sources, python_executable=python_executable)
+        checked = typecheck(root, sources, python_executable=python_executable, engine=typecheck_engine)
     return Finished(result, checked, black_config is not None)

@@ -46,10 +46,10 @@ def render_summary(console: Console, result: RunResult, dry_run: bool) -> None:
 
 
 def render_typecheck(console: Console, checked: TypecheckResult) -> None:
-    """The errors mypy reports after migration and not before, by category."""
+    """The errors the checker reports after migration and not before, by category."""
     console.print(
         f"type check: {len(checked.new_errors)} new error(s) "
-        f"({checked.baseline_count} before, {checked.after_count} after, {checked.seconds:.1f}s)",
+        f"({checked.baseline_count} before, {checked.after_count} after, {checked.seconds:.1f}s, {checked.engine})",
         highlight=False,
     )
     for error in checked.new_errors:

@@ -26,23 +26,27 @@ The modules, in the order the pass uses them:
   inserts and edits;
 * `classification`: missed await, Quart API, or other (`classify`; not named after the
   function, which the package re-exports and which would shadow the module);
-* `check`: `typecheck` itself, the steps above in order; `results`: what it returns.
+* `check`: `typecheck` itself, the steps above in order; `results`: what it returns;
+* `pyright_engine`: basedpyright instead of mypy (`engine="basedpyright"`): its config,
+  runs, output and classification; the copies and the matching are shared.
 
 This module only re-exports the names the rest of quartify and its tests use.
 """
 
 from __future__ import annotations
 
-from quartify.typecheck.check import typecheck
+from quartify.typecheck.check import ENGINES, Engine, typecheck
 from quartify.typecheck.classification import MISSED_AWAIT, OTHER, QUART_API, ErrorClass, classify
 from quartify.typecheck.config import find_mypy_config
 from quartify.typecheck.environment import find_python_executable
 from quartify.typecheck.results import TypeDiagnostic, TypecheckResult
 
 __all__ = [
+    "ENGINES",
     "MISSED_AWAIT",
     "OTHER",
     "QUART_API",
+    "Engine",
     "ErrorClass",
     "TypeDiagnostic",
     "TypecheckResult",

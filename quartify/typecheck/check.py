@@ -1,9 +1,9 @@
-"""The pass itself: copy, run mypy twice, keep only the errors the migration added.
+"""The pass itself: copy, run the checker twice, keep only the errors the migration added.
 
 This module only sequences the steps the other modules of `quartify.typecheck` implement:
 the environment (`environment`), the config (`config`), the two copies (`copies`), the runs
-and their output (`runner`), and matching the two runs (`diff`, which classifies with
-`classification`).
+and their output (`runner`; `pyright_engine` when the engine is basedpyright), and matching
+the two runs (`diff`, which classifies with `classification`, or `pyright_engine.classify`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,25 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from quartify.typecheck import pyright_engine
 from quartify.typecheck.config import find_mypy_config
 from quartify.typecheck.copies import make_copies
 from quartify.typecheck.diff import new_errors
 from quartify.typecheck.environment import choose_environment, lend_packages
 from quartify.typecheck.results import TypecheckResult
-from quartify.typecheck.runner import BASE_ARGS, DUPLICATES, Job, MypyError, parse, run_all
+from quartify.typecheck.runner import (
+    BASE_ARGS,
+    DUPLICATES,
+    Job,
+    MypyError,
+    parse,
+    run_all,
+)
+
+Engine = Literal["mypy", "basedpyright"]
+ENGINES: tuple[Engine, ...] = ("mypy", "basedpyright")
 
 
 def typecheck(
@@ -28,6 +40,7 @@ def typecheck(
     *,
     python_executable: str | None = None,
     old_sources: Mapping[Path, str] | None = None,
+    engine: Engine = "mypy",
 ) -> TypecheckResult:
     """Type-check the migration of `files` under `root`; report the errors it introduces.
 
@@ -35,9 +48,13 @@ def typecheck(
     source, `None` when migration leaves it unchanged; its `.py` files under `root` are the
     ones mypy checks. Other files of the tree are copied so that imports resolve. The original
     sources are read from disk unless `old_sources` gives them. Nothing under `root` is
-    written.
+    written. `engine` is the checker: mypy, or basedpyright (see `pyright_engine`); when
+    basedpyright is not installed the result is empty and its note says so.
     """
     started = time.monotonic()
+    command = pyright_engine.find_basedpyright() if engine == "basedpyright" else None
+    if engine == "basedpyright" and command is None:
+        return TypecheckResult((), 0, 0, time.monotonic() - started, python_executable, (pyright_engine.MISSING,), engine)
     root = root.resolve()
     if root.is_file():
         root = root.parent
@@ -56,14 +73,41 @@ def typecheck(
         after_tree = scratch / "after" / name
         copies = make_copies(root, overlay, targets, originals, before_tree, after_tree, notes)
         if not copies.checked:
-            return TypecheckResult((), 0, 0, time.monotonic() - started, executable, tuple(notes))
+            return TypecheckResult((), 0, 0, time.monotonic() - started, executable, tuple(notes), engine)
 
         plan = _Plan(root, scratch, config, executable, lend_packages(missing, scratch), tuple(sorted(copies.checked)))
-        before_errors, after_errors = plan.run(before_tree, after_tree, notes)
-        found = new_errors(before_errors, after_errors, copies.before_lines, copies.after_lines, [before_tree, after_tree])
+        trees = [before_tree, after_tree]
+        if command is not None:
+            before_errors, after_errors = _run_pyright(command, plan, trees, notes)
+            found = new_errors(
+                before_errors, after_errors, copies.before_lines, copies.after_lines, trees, pyright_engine.classify
+            )
+        else:
+            before_errors, after_errors = plan.run(before_tree, after_tree, notes)
+            found = new_errors(before_errors, after_errors, copies.before_lines, copies.after_lines, trees)
         return TypecheckResult(
-            found, len(before_errors), len(after_errors), time.monotonic() - started, executable, tuple(notes)
+            found, len(before_errors), len(after_errors), time.monotonic() - started, executable, tuple(notes), engine
         )
+
+
+def _run_pyright(
+    command: str, plan: _Plan, trees: list[Path], notes: list[str]
+) -> tuple[list[MypyError], list[MypyError]]:
+    """basedpyright's errors on both copies; what kept a run from completing goes to `notes`."""
+    for tree in trees:
+        pyright_engine.write_config(tree, plan.checked, plan.mypypath)
+    parsed: list[list[MypyError]] = []
+    for label, tree, (out, err, status) in zip(
+        ("original", "migrated"), trees, pyright_engine.run_both(command, trees, plan.executable), strict=True
+    ):
+        errors, unread = pyright_engine.parse(out, tree)
+        if status not in (0, 1) or unread:
+            detail = "; ".join([*unread, *err.strip().splitlines()][-3:]) or f"exit status {status}"
+            for copy in trees:
+                detail = detail.replace(str(copy), str(plan.root))
+            notes.append(f"basedpyright stopped early on the {label} code, results may be incomplete: {detail}")
+        parsed.append(errors)
+    return parsed[0], parsed[1]
 
 
 @dataclass(frozen=True)

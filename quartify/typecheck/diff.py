@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from quartify.typecheck.classification import ErrorClass, classify, imported_from_quart
 from quartify.typecheck.results import TypeDiagnostic
 from quartify.typecheck.runner import MypyError
+
+# How one error is classified: code, message, notes, names imported from quart (`classify`'s
+# signature; basedpyright's errors use `pyright_engine.classify`).
+Classifier = Callable[[str, str, Iterable[str], Iterable[str]], ErrorClass]
 
 _FLASK = re.compile(r"\bflask\b")
 _FLASK_CLASS = re.compile(r"\bFlask\b")
@@ -56,14 +60,18 @@ class _Keyed:
 
 
 def _keyed(
-    errors: list[MypyError], lines: Mapping[str, list[str]], trees: Sequence[Path], names: Mapping[str, set[str]]
+    errors: list[MypyError],
+    lines: Mapping[str, list[str]],
+    trees: Sequence[Path],
+    names: Mapping[str, set[str]],
+    classifier: Classifier,
 ) -> list[_Keyed]:
     out = []
     for error in errors:
         source = lines.get(error.path, [])
         text = _norm_line(source[error.line - 1]) if 0 < error.line <= len(source) else ""
         message = _norm_message(error.message, trees)
-        category = classify(error.code, error.message, [*error.notes, *error.note_paths], names.get(error.path, ()))
+        category = classifier(error.code, error.message, [*error.notes, *error.note_paths], names.get(error.path, ()))
         out.append(
             _Keyed(
                 error,
@@ -106,14 +114,18 @@ def new_errors(
     before_lines: Mapping[str, list[str]],
     after_lines: Mapping[str, list[str]],
     trees: Sequence[Path],
+    classifier: Classifier = classify,
 ) -> tuple[TypeDiagnostic, ...]:
     """The errors in `after` that match none in `before`, classified and sorted by position.
 
     `before_lines`/`after_lines` are the checked files' lines by posix path; `trees` the
-    copies' roots, whose paths are taken out of the messages.
+    copies' roots, whose paths are taken out of the messages; `classifier` sorts the errors
+    (mypy's `classify` unless another engine's is given).
     """
     names = {path: imported_from_quart("".join(lines)) for path, lines in after_lines.items()}
-    new = _unmatched(_keyed(before, before_lines, trees, {}), _keyed(after, after_lines, trees, names))
+    new = _unmatched(
+        _keyed(before, before_lines, trees, {}, classifier), _keyed(after, after_lines, trees, names, classifier)
+    )
     found = (
         TypeDiagnostic(
             k.error.path,

@@ -13,11 +13,12 @@ from quartify.typecheck.classification import ErrorClass
 
 @dataclass(frozen=True)
 class TypeDiagnostic:
-    """One mypy error that is new after migration.
+    """One type-checker error that is new after migration.
 
     `path` is relative to the root, with `/`; `line` is 1-based and `col` 0-based (the
     convention of `quartify.core.types.Finding`); both are positions in the migrated source.
-    `code` is mypy's error code (`attr-defined`, `unused-coroutine`, ...; "" when it gave none).
+    `code` is mypy's error code (`attr-defined`, `unused-coroutine`, ...; "" when it gave none),
+    or basedpyright's rule (`reportUnusedCoroutine`, `reportAttributeAccessIssue`, ...).
     """
 
     path: str
@@ -39,3 +40,4 @@ class TypecheckResult:
     # Anything that makes the result less than complete: mypy stopped on a blocking error,
     # quart is not visible, a file was left out. Empty when all went as planned.
     notes: tuple[str, ...] = field(default=())
+    engine: str = "mypy"  # the checker that ran: "mypy" or "basedpyright"
