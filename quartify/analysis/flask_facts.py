@@ -17,7 +17,7 @@ from quartify.analysis.model import Rename
 from quartify.analysis.positions import Positions
 from quartify.analysis.scopes import NameResolver, module_statements
 from quartify.core.types import Span
-from quartify.deps._common import extension_modules
+from quartify.rules import extensions as matrix
 from quartify.rules import loader
 
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
@@ -94,9 +94,8 @@ class FlaskFacts:
         if any(is_flask_module(m) for m in modules):
             self.imports_flask = True
             self.flask_import_lines.append(stmt.lineno)
-        extensions = extension_modules()
         for m in modules:
-            if m in extensions or m.split(".")[0] in extensions:
+            if matrix.by_module(m) is not None:
                 self.extension_imports.append((stmt.lineno, self.positions.col(stmt.lineno, stmt.col_offset), m))
                 self.flask_import_lines.append(stmt.lineno)
 
@@ -139,7 +138,7 @@ class FlaskFacts:
         elif ref in self.names.renames and ref.rsplit(".", 1)[-1] == node.id:
             self.renames.append(Rename(self.positions.span(node), self.names.renames[ref]))
         elif ref in self.names.extension_renames and ref.rsplit(".", 1)[-1] == node.id:
-            self.renames.append(Rename(self.positions.span(node), self.names.extension_renames[ref]))
+            self.renames.append(Rename(self.positions.span(node), self.names.extension_renames[ref], ref.split(".")[0]))
 
     def note_attribute(self, node: ast.Attribute) -> None:
         """`flask.Flask`: only the attribute name is renamed."""

@@ -106,6 +106,7 @@ class Rename:
 
     span: Span
     new: str
+    extension: str = ""  # the extension module whose port spells it so (`flask_wtf`), if any
 
 
 @dataclass(frozen=True)

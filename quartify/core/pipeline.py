@@ -22,6 +22,7 @@ from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.planners.extensions import MoveExtension
 from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
 from quartify.core.config import Options
@@ -49,6 +50,7 @@ from quartify.core.types import (
     Status,
 )
 from quartify.deps import rewrite_dependency_file
+from quartify.rules.extensions import inactive_modules
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -156,7 +158,6 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 
     everything = sorted(inputs, key=lambda f: f.display)
     files = [f for f in everything if not f.dependency_file]
-    dependency_results = migrate_dependency_files([f for f in everything if f.dependency_file])
     _dedupe_modules(files)
     workers = options.workers(len(files))
     if progress:
@@ -169,7 +170,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
-    linker = Linker([i.index for i in good])
+    linker = Linker([i.index for i in good], inactive_modules(options.extensions))
     base_graph = graph_mod.build(linker)
     first_solution: frozenset[str] | None = None
     pins: dict[str, str] = {}  # display -> why its file is kept unchanged
@@ -219,7 +220,13 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         else results_by[item.display]
         for item in indexed
     ]
-    results.extend(dependency_results)
+    # Dependencies follow imports: an extension moved to its Quart port in any changed file
+    # gets the port's requirement in the dependency files of the same run.
+    ported_dists = frozenset(
+        edit.dist for display, result in results_by.items() if result.status is Status.CHANGED
+        for edit in done[display][0].of(MoveExtension)
+    )
+    results.extend(migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists))
     results.sort(key=lambda r: r.path.as_posix())
     changed = {r.path for r in results if r.status is Status.CHANGED}
     made_async = tuple(
@@ -238,8 +245,9 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 _PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}
 
 
-def migrate_dependency_files(files: Sequence[InputFile]) -> list[FileResult]:
-    """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings."""
+def migrate_dependency_files(files: Sequence[InputFile], ported_dists: frozenset[str] = frozenset()) -> list[FileResult]:
+    """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings, and
+    the Quart port of every extension in `ported_dists` (whose imports this run moved)."""
     loaded: list[tuple[InputFile, Source | None, Finding | None]] = []
     for f in files:
         try:
@@ -257,14 +265,14 @@ def migrate_dependency_files(files: Sequence[InputFile]) -> list[FileResult]:
             assert error is not None
             results.append(FileResult(f.path, Status.FAILED, findings=(error,)))
             continue
-        rewritten = rewrite_dependency_file(f.display, src.text, elsewhere)
+        rewritten = rewrite_dependency_file(f.display, src.text, elsewhere, ported_dists)
         status = Status.CHANGED if rewritten.new_text is not None else Status.UNCHANGED
         results.append(FileResult(f.path, status, src.text, rewritten.new_text, rewritten.findings, encoding=src.encoding))
     return results
 
 
 def plan_repo(indexes: Sequence[ModuleIndex], options: Options | None = None) -> RepoPlan:
-    linker = Linker(indexes)
+    linker = Linker(indexes, inactive_modules((options or Options()).extensions))
     repo_graph = graph_mod.build(linker)
     return RepoPlan(linker, repo_graph, solve(repo_graph.graph), options or Options())
 

@@ -7,7 +7,9 @@ nothing changes) and findings:
   `dotenv`, which Quart offers too; markers and comments kept). Where Quart is already
   listed, the Flask entry is removed instead.
 * Flask extensions and pytest-flask are left in place and reported with their Quart
-  replacement (QFY120, QFY121), from the table in `extensions.toml`.
+  route (QFY120, QFY121), from the matrix in quartify/rules/extensions.toml; except an
+  extension whose imports the same run moved to its Quart port: its line becomes the port's
+  requirement (QFY125).
 * Every list that has `pytest` gets `pytest-asyncio>=0.24`, unless it is already there.
 * The project's pytest configuration gets `asyncio_mode = "auto"` and
   `asyncio_default_fixture_loop_scope = "function"` (quart-api.md §3.6).
@@ -24,11 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from quartify.core.types import Finding
+from quartify.rules.extensions import ExtensionRow
 from quartify.deps._common import (
     PYTEST_ASYNCIO_REQUIREMENT,
     QUART_FLOOR,
-    TableEntry,
     normalise,
+    ported,
     quart_requirement,
     tables,
 )
@@ -41,7 +44,6 @@ __all__ = [
     "QUART_FLOOR",
     "DepResult",
     "FileKind",
-    "TableEntry",
     "dependency_file_kind",
     "extension_table",
     "is_dependency_file",
@@ -89,8 +91,8 @@ def is_dependency_file(path: Path) -> bool:
     return dependency_file_kind(path) is not None
 
 
-def extension_table() -> dict[str, TableEntry]:
-    """Flask extensions (normalised distribution name) and their Quart replacements."""
+def extension_table() -> dict[str, ExtensionRow]:
+    """Flask extensions (normalised distribution name) and their rows of the matrix."""
     return dict(tables().extensions)
 
 
@@ -126,16 +128,21 @@ def _rewrite(kind: FileKind, path: str, text: str, elsewhere: bool) -> tuple[str
             return rewrite_ini(path, text, {}, "pytest", create_pytest=True)
 
 
-def rewrite_dependency_file(display_path: str, text: str, has_pytest_config_elsewhere: bool = False) -> DepResult:
+def rewrite_dependency_file(
+    display_path: str, text: str, has_pytest_config_elsewhere: bool = False, ported_dists: frozenset[str] = frozenset()
+) -> DepResult:
     """Rewrite one dependency or pytest configuration file from Flask to Quart.
 
     `display_path` is the path findings carry; its file name decides the format.
     `has_pytest_config_elsewhere` stops a pytest section being created in pyproject.toml
-    when the project configures pytest in another file.
+    when the project configures pytest in another file. `ported_dists` are the Flask
+    extensions whose imports the same run moved to their Quart port: their requirement
+    becomes the port's (the matrix row's `requirement`), so dependencies follow imports.
     """
     kind = dependency_file_kind(PurePath(display_path))
     if kind is None:
         return DepResult(None, ())
-    new, findings = _rewrite(kind, display_path, text, has_pytest_config_elsewhere)
+    with ported(frozenset(normalise(d) for d in ported_dists)):
+        new, findings = _rewrite(kind, display_path, text, has_pytest_config_elsewhere)
     ordered = tuple(sorted(findings, key=Finding.sort_key))
     return DepResult(new if new != text else None, ordered)

@@ -124,7 +124,18 @@ def _edit_poetry(table: Any, where: tuple[str, ...], path: str, loc: _Locator) -
     p = c.plan([(c.normalise(k), k, _poetry_extras(table[k])) for k in keys])
     findings = [n.at(path, loc.key(where, keys[n.index])) for n in p.notes]
     renamed = False
+    for index, row in p.ports.items():
+        assert row.quart_package is not None and row.requirement is not None
+        spec = row.requirement[len(row.quart_package):].strip() or "*"
+        value = tomlkit.string(spec, literal=_is_literal(table[keys[index]]))
+        if isinstance(table, Table):
+            table.value._replace(keys[index], row.quart_package, value)
+        else:
+            del table[keys[index]]
+            table[row.quart_package] = value
     for index in p.replace:
+        if index in p.ports:
+            continue
         key = keys[index]
         new = _poetry_value(table[key], _poetry_extras(table[key]))
         if new is None:
