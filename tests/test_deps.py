@@ -11,7 +11,12 @@ from textwrap import dedent
 import pytest
 
 from quartify.core.types import Severity
-from quartify.deps import DepResult, extension_table, is_dependency_file, rewrite_dependency_file
+from quartify.deps import (
+    DepResult,
+    extension_table,
+    is_dependency_file,
+    rewrite_dependency_file,
+)
 
 
 def rewrite(path: str, text: str, *, elsewhere: bool = False) -> DepResult:

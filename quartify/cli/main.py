@@ -24,12 +24,12 @@ from quartify.core.discover import common_root
 from quartify.core.finish import Finished, finish
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
 from quartify.core.types import FileResult, RunResult, Severity, Status
-from quartify.rules.extensions import Strategy
 from quartify.core.write import write_changes
 from quartify.deps import is_dependency_file
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
 from quartify.report.diff import colourise, unified_diff
 from quartify.report.terminal import render_findings, render_summary, render_typecheck
+from quartify.rules.extensions import Strategy
 from quartify.typecheck import TypecheckResult
 
 

@@ -9,7 +9,7 @@ nothing changes) and findings:
 * Flask extensions and pytest-flask are left in place and reported with their Quart
   route (QFY120, QFY121), from the matrix in quartify/rules/extensions.toml; except an
   extension whose imports the same run moved to its Quart port: its line becomes the port's
-  requirement (QFY125).
+  requirement (QFY126).
 * Every list that has `pytest` gets `pytest-asyncio>=0.24`, unless it is already there.
 * The project's pytest configuration gets `asyncio_mode = "auto"` and
   `asyncio_default_fixture_loop_scope = "function"` (quart-api.md §3.6).
@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from quartify.core.types import Finding
-from quartify.rules.extensions import ExtensionRow
 from quartify.deps._common import (
     PYTEST_ASYNCIO_REQUIREMENT,
     QUART_FLOOR,
@@ -38,6 +37,7 @@ from quartify.deps._common import (
 from quartify.deps._lines import rewrite_ini, rewrite_requirements
 from quartify.deps._setuppy import rewrite_setup_py
 from quartify.deps._toml import rewrite_pyproject, rewrite_pytest_toml
+from quartify.rules.extensions import ExtensionRow
 
 __all__ = [
     "PYTEST_ASYNCIO_REQUIREMENT",

@@ -40,7 +40,7 @@ CODE_PYTEST_PLUGIN = "QFY121"
 CODE_NOT_REWRITTEN = "QFY122"
 CODE_PYTEST_SETTING = "QFY123"
 CODE_UNPARSABLE = "QFY124"
-CODE_PORTED = "QFY125"
+CODE_PORTED = "QFY126"
 
 # Distributions (PEP 503 names) whose imports this run rewrote to their Quart port: their
 # requirement becomes the row's `requirement`. Set around one file's rewrite by `ported()`.

@@ -180,7 +180,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "colouring",
     ),
-    "QFY125": (
+    "QFY126": (
         "ExtensionDependencyPorted",
         "a Flask extension dependency replaced by its Quart port, because the same run moved its imports",
         "Nothing to do: the port's version is the lowest measured to install beside Quart >= 0.22 "

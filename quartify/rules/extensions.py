@@ -17,7 +17,17 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from quartify.rules.schema import Check, Document, KeyPath, integer, map_of, member_of, strings, table, text
+from quartify.rules.schema import (
+    Check,
+    Document,
+    KeyPath,
+    integer,
+    map_of,
+    member_of,
+    strings,
+    table,
+    text,
+)
 
 SOURCE = "quartify/rules/extensions.toml"
 
