@@ -77,7 +77,7 @@ class FlaskFacts:
         self.names = loader.names()
         self.imports_flask = False
         self.flask_import_lines: list[int] = []
-        self.extension_imports: list[tuple[int, int, str]] = []
+        self.extension_imports: list[tuple[int, int, str, bool]] = []
         self.renames: list[Rename] = []
         self.g_attrs: dict[str, list[str]] = {}
 
@@ -96,7 +96,8 @@ class FlaskFacts:
             self.flask_import_lines.append(stmt.lineno)
         for m in modules:
             if matrix.by_module(m) is not None:
-                self.extension_imports.append((stmt.lineno, self.positions.col(stmt.lineno, stmt.col_offset), m))
+                col = self.positions.col(stmt.lineno, stmt.col_offset)
+                self.extension_imports.append((stmt.lineno, col, m, isinstance(stmt, ast.ImportFrom)))
                 self.flask_import_lines.append(stmt.lineno)
 
     def note_g_attributes(self, stmt: ast.Assign) -> None:

@@ -120,3 +120,11 @@ def test_an_unknown_setting_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.quartify]\nextensions = "ports"\n')
     with pytest.raises(click.UsageError, match="tool.quartify.extensions"):
         load_options((tmp_path,), None, 0, (), None, (), ())
+
+
+def test_a_plain_import_of_a_native_extension_is_reported_and_its_requirement_kept(tmp_path: Path) -> None:
+    app = "import flask\nimport flask_bcrypt\n\napp = flask.Flask(__name__)\nbcrypt = flask_bcrypt.Bcrypt(app)\n"
+    out = migrate_files(tmp_path, {"app.py": app, "requirements.txt": "flask\nflask-bcrypt\n"})
+    assert "import flask_bcrypt\n" in out["app.py"].text
+    assert out["requirements.txt"].text == "quart>=0.22\nflask-bcrypt\n"
+    assert any(f.code == "QFY140" and "by hand" in f.message for f in out["app.py"].findings)

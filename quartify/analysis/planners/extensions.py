@@ -128,11 +128,18 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
     cors_uses = [u for u in ctx.all_uses if u.kind in ("call", "name", "attr") and ctx.resolve(u.ref) == CORS]
     cors_ok = bool(cors_uses) and all(u.kind == "call" and u.statement and u.nargs == 1 for u in cors_uses)
     moved_cors = False
-    for line, col, name in ctx.module.extension_imports:
+    for line, col, name, is_from in ctx.module.extension_imports:
         row = matrix.by_module(name)
         if row is None:
             continue
         target = moves.get(name)
+        if target is not None and not is_from:
+            yield ctx.finding(
+                "QFY140", Severity.WARNING,
+                f"`import {name}` ({row.name}) is left as it is: quartify moves only `from {name} import ...` "
+                f"to the Quart port; write `{target}` here by hand and list `{row.requirement}` in the dependencies. "
+                + row.advice, line, col)
+            continue
         if target is not None and (name != "flask_cors" or cors_ok):
             moved_cors = moved_cors or name == "flask_cors"
             yield MoveExtension(Span(line, col, line, col), name, target, row.dist)
