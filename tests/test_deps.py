@@ -191,7 +191,7 @@ def test_pytest_flask_is_reported() -> None:
         ("flask-login", "quart-auth"),
         ("flask-limiter", "quart-rate-limiter"),
         ("flask-sqlalchemy", "quart-db"),  # quart-sqlalchemy and quart-login do not install beside Quart 0.22 on Python 3.11 (measured)
-        ("flask-wtf", "quart-wtf"),
+        ("flask-wtf", "quart-wtforms"),
         ("flask-restful", "quart-schema"),
         ("flask-restx", "quart-schema"),
         ("flask-smorest", "quart-schema"),
