@@ -116,8 +116,11 @@ def _route(row: ExtensionRow, wanted: Strategy) -> str:
         return f"its Quart port is `{row.requirement}`: {row.advice}"
     if strategy is Strategy.PATCH:
         return f"it runs under quart-flask-patch: {row.advice}"
-    if row.strategy is not Strategy.REPORT:
-        return f"`--extensions {wanted}` leaves it to you; the matrix's route is {row.strategy}: {row.advice}"
+    if row.strategy is Strategy.NATIVE:
+        return (f"`--extensions {wanted}` leaves it as it is; `--extensions native` moves it to its Quart port "
+                f"(`{row.requirement}`): {row.advice}")
+    if row.strategy is Strategy.PATCH:
+        return f"`--extensions {wanted}` leaves it as it is; `--extensions patch` runs it under quart-flask-patch: {row.advice}"
     return row.advice
 
 
