@@ -183,15 +183,22 @@ class Plan:
     remove: frozenset[int] = frozenset()
     add_after: int | None = None
     notes: tuple[Note, ...] = ()
+    # Ports of extensions this run moved that the list does not name: added right after the
+    # entry that became Quart (`add_ports_after`), so no import lacks its package.
+    add_ports: tuple[str, ...] = ()
+    add_ports_after: int | None = None
 
     @property
     def edits(self) -> bool:
-        return bool(self.replace or self.remove or self.add_after is not None)
+        return bool(self.replace or self.remove or self.add_after is not None or self.add_ports)
 
 
-def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True) -> Plan:
+def plan(
+    items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True, can_add: bool = True
+) -> Plan:
     """Plan one list. Each item is `(normalised name, spelling, extras)`, or None for an
-    entry that is not a named requirement (an include, a URL-only line, a table)."""
+    entry that is not a named requirement (an include, a URL-only line, a table). `can_add`
+    says whether the format can insert a port the list lacks (else a finding asks for it)."""
     names = {item[0] for item in items if item is not None}
     replace: dict[int, str] = {}
     ports: dict[int, ExtensionRow] = {}
@@ -199,6 +206,7 @@ def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: 
     remove: set[int] = set()
     notes: list[Note] = []
     add_after: int | None = None
+    became_quart: int | None = None
     for index, item in enumerate(items):
         if item is None:
             continue
@@ -208,6 +216,7 @@ def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: 
                 remove.add(index)
             else:
                 replace[index] = quart_requirement(extras)
+                became_quart = index if became_quart is None else became_quart
             continue
         if name == "pytest" and add_after is None and add_asyncio and PYTEST_ASYNCIO not in names:
             add_after = index
@@ -225,7 +234,26 @@ def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: 
         note = classify(name, spelled, index)
         if note is not None:
             notes.append(note)
-    return Plan(replace, ports, frozenset(remove), add_after, tuple(notes))
+    missing = _missing_ports(names, moved) if became_quart is not None else ()
+    for requirement in missing:
+        assert became_quart is not None
+        message = (f"added `{requirement}`: this run rewrote imports to that Quart port" if can_add
+                   else f"add `{requirement}` to this list: this run rewrote imports to that Quart port")
+        notes.append(Note(became_quart, CODE_PORTED, Severity.INFO if can_add else Severity.WARNING, message))
+    add = missing if can_add else ()
+    return Plan(replace, ports, frozenset(remove), add_after, tuple(notes), add, became_quart if add else None)
+
+
+def _missing_ports(names: set[str], moved: frozenset[str]) -> tuple[str, ...]:
+    """The requirements of moved extensions a list names neither by the extension nor the port."""
+    out = []
+    for dist in sorted(moved):
+        row = tables().extensions.get(dist)
+        if row is None or row.requirement is None or row.quart_package is None:
+            continue
+        if dist not in names and normalise(row.quart_package) not in names:
+            out.append(row.requirement)
+    return tuple(out)
 
 
 def unparsable(path: str, why: str, line: int = 1) -> Finding:

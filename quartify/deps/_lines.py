@@ -123,6 +123,14 @@ def apply_plan(editor: Editor, units: Sequence[Unit], path: str) -> list[Finding
             editor.delete(u.item.line)
         else:
             editor.replace(u.item.line, u.item.start + u.req.start, u.item.start + u.req.end, c.quart_requirement())
+    if p.add_ports_after is not None:
+        item = planned[p.add_ports_after].item
+        for requirement in p.add_ports:
+            if item.semi:
+                at = item.start + len(item.text.rstrip())
+                editor.replace(item.line, at, at, "; " + requirement)
+            else:
+                editor.insert_after(item.end_line, item.sibling + requirement)
     if p.add_after is not None:
         item = planned[p.add_after].item
         if item.semi:

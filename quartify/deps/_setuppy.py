@@ -140,7 +140,7 @@ class _Rewrite(cst.CSTTransformer):
         elements = list(node.elements)
         strings = [_string(e) for e in elements]
         reqs = [c.parse_requirement(s.raw_value) if s is not None else None for s in strings]
-        p = c.plan([(r.name, r.spelled, r.extras) if r is not None else None for r in reqs])
+        p = c.plan([(r.name, r.spelled, r.extras) if r is not None else None for r in reqs], can_add=False)
         for n in p.notes:
             line = self.get_metadata(PositionProvider, original.elements[n.index]).start.line
             self.findings.append(n.at(self.path, line))

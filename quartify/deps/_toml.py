@@ -92,6 +92,12 @@ def _edit_array(arr: Array, where: tuple[str, ...], path: str, loc: _Locator) ->
     for index in sorted(p.remove, reverse=True):
         moved = p.add_after is not None and index > p.add_after  # the insertion shifted it
         del arr[index + 1 if moved else index]
+    if p.add_ports:
+        literal = _is_literal(values[p.add_ports_after]) if p.add_ports_after is not None else False
+        at = next(i for i, v in enumerate(arr) if isinstance(v, str) and (r := c.parse_requirement(str(v))) is not None
+                  and r.name == c.QUART)
+        for offset, requirement in enumerate(p.add_ports, 1):
+            arr.insert(at + offset, tomlkit.string(requirement, literal=literal))
     return findings
 
 
@@ -150,6 +156,10 @@ def _edit_poetry(table: Any, where: tuple[str, ...], path: str, loc: _Locator) -
         renamed = True
     for index in p.remove:
         del table[keys[index]]
+    for requirement in p.add_ports:
+        package = c.parse_requirement(requirement)
+        assert package is not None
+        table[package.spelled] = tomlkit.string(requirement[len(package.spelled):].strip())
     if p.add_after is not None:
         pytest_key = keys[p.add_after]
         value = tomlkit.string(c.PYTEST_ASYNCIO_FLOOR, literal=_is_literal(table[pytest_key]))

@@ -128,3 +128,32 @@ def test_a_plain_import_of_a_native_extension_is_reported_and_its_requirement_ke
     assert "import flask_bcrypt\n" in out["app.py"].text
     assert out["requirements.txt"].text == "quart>=0.22\nflask-bcrypt\n"
     assert any(f.code == "QFY140" and "by hand" in f.message for f in out["app.py"].findings)
+
+
+BCRYPT_APP = "from flask import Flask\nfrom flask_bcrypt import Bcrypt\n\napp = Flask(__name__)\nbcrypt = Bcrypt(app)\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        ("requirements.txt", "flask\nclick\n", "quart>=0.22\n{floor}\nclick\n"),
+        ("pyproject.toml", '[project]\nname = "a"\ndependencies = ["flask", "click"]\n',
+         '[project]\nname = "a"\ndependencies = ["quart>=0.22", "{floor}", "click"]\n'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nflask = "^3"\n',
+         '[tool.poetry.dependencies]\nquart = ">=0.22"\nquart-bcrypt = "{spec}"\n'),
+    ],
+)
+def test_a_port_the_file_does_not_name_is_added_beside_quart(tmp_path: Path, name: str, before: str, after: str) -> None:
+    floor = _requirement("flask-bcrypt")
+    out = migrate_files(tmp_path, {"app.py": BCRYPT_APP, name: before})
+    # (a pyproject.toml also gets its pytest settings after the lists)
+    assert out[name].text.startswith(after.format(floor=floor, spec=floor.removeprefix("quart-bcrypt")))
+    assert any(f.code == "QFY126" and floor in f.message for f in out[name].findings)
+
+
+def test_setup_py_is_asked_for_the_port_it_cannot_be_given(tmp_path: Path) -> None:
+    setup = "from setuptools import setup\nsetup(install_requires=['flask'])\n"
+    out = migrate_files(tmp_path, {"app.py": BCRYPT_APP, "setup.py": setup})
+    assert out["setup.py"].text == "from setuptools import setup\nsetup(install_requires=['quart>=0.22'])\n"
+    asked = [f for f in out["setup.py"].findings if f.code == "QFY126"]
+    assert len(asked) == 1 and asked[0].severity.value == "warning" and _requirement("flask-bcrypt") in asked[0].message
