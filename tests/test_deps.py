@@ -190,7 +190,7 @@ def test_pytest_flask_is_reported() -> None:
         ("flask-cors", "quart-cors"),
         ("flask-login", "quart-auth"),
         ("flask-limiter", "quart-rate-limiter"),
-        ("flask-sqlalchemy", "quart-db"),  # quart-sqlalchemy and quart-login do not install beside Quart 0.22 on Python 3.11 (measured)
+        ("flask-sqlalchemy", "quart-db"),  # quart-sqlalchemy does not resolve beside Quart 0.22, pip finds no quart-login (measured)
         ("flask-wtf", "quart-wtforms"),
         ("flask-restful", "quart-schema"),
         ("flask-restx", "quart-schema"),
