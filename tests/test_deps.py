@@ -11,7 +11,12 @@ from textwrap import dedent
 import pytest
 
 from quartify.core.types import Severity
-from quartify.deps import DepResult, extension_table, is_dependency_file, rewrite_dependency_file
+from quartify.deps import (
+    DepResult,
+    extension_table,
+    is_dependency_file,
+    rewrite_dependency_file,
+)
 
 
 def rewrite(path: str, text: str, *, elsewhere: bool = False) -> DepResult:
@@ -161,7 +166,8 @@ def test_flask_extensions_are_kept_and_reported_with_their_replacement() -> None
     cors, sqlalchemy, migrate = (f.message for f in result.findings)
     assert all(f.severity is Severity.WARNING and f.path == "requirements.txt" for f in result.findings)
     assert "quart-cors" in cors
-    assert "quart-sqlalchemy" in sqlalchemy
+    # quart-sqlalchemy does not install beside Quart 0.22 (measured): the matrix's route is the patch
+    assert "quart-flask-patch" in sqlalchemy
     assert "Alembic" in migrate
 
 
@@ -183,10 +189,9 @@ def test_pytest_flask_is_reported() -> None:
     [
         ("flask-cors", "quart-cors"),
         ("flask-login", "quart-auth"),
-        ("flask-login", "quart-login"),
         ("flask-limiter", "quart-rate-limiter"),
-        ("flask-sqlalchemy", "quart-sqlalchemy"),
-        ("flask-wtf", "quart-wtf"),
+        ("flask-sqlalchemy", "quart-db"),  # quart-sqlalchemy does not resolve beside Quart 0.22, pip finds no quart-login (measured)
+        ("flask-wtf", "quart-wtforms"),
         ("flask-restful", "quart-schema"),
         ("flask-restx", "quart-schema"),
         ("flask-smorest", "quart-schema"),
@@ -205,7 +210,8 @@ def test_pytest_flask_is_reported() -> None:
     ],
 )
 def test_extension_table_names_the_quart_replacement(dist: str, replacement: str) -> None:
-    assert replacement in extension_table()[dist].packages
+    row = extension_table()[dist]
+    assert replacement in f"{row.quart_package} {row.advice}".lower()
 
 
 @pytest.mark.parametrize(
@@ -226,7 +232,7 @@ def test_extension_table_names_the_quart_replacement(dist: str, replacement: str
     ],
 )
 def test_extension_table_lists_extensions_without_a_quart_package(dist: str) -> None:
-    assert extension_table()[dist].packages == ()
+    assert extension_table()[dist].quart_package is None
 
 
 def test_socket_extensions_point_to_native_websockets() -> None:
@@ -416,7 +422,7 @@ def test_pyproject_extensions_are_reported_on_their_line() -> None:
     text = '[project]\nname = "app"\ndependencies = [\n    "flask",\n    "Flask-Login>=0.6",\n]\n'
     result = rewrite("pyproject.toml", text, elsewhere=True)
     assert codes(result) == [("QFY120", 5)]
-    assert "quart-auth or quart-login" in result.findings[0].message
+    assert "Quart-Auth" in result.findings[0].message
 
 
 def test_unparsable_pyproject_is_reported_and_left_alone() -> None:

@@ -5,9 +5,10 @@ object, which is truthy: `if form.validate_on_submit():` would accept every subm
 `validate()` override left sync would hand `validate_on_submit` a bool to await. The converted
 app must reject bad input, and each check fails again when the rewrite that fixed it is undone.
 
-WTForms and Flask-WTF come with the test extra. Quart-WTF 0.0.1 (the only release) declares
-`quart<0.19`, so pip would refuse it beside Quart 0.22; its code runs on 0.22, so this module
-installs it with `--no-deps` into a directory of its own and puts that on the test runs' path.
+WTForms and Flask-WTF come with the test extra. The port is quart-wtforms (module `quart_wtf`;
+the Quart-WTF distribution's only release requires quart<0.19): the lowest release the matrix
+writes to dependency files (quartify/rules/extensions.toml) is installed with `--no-deps` into a
+directory of its own, put on the test runs' path, so this module proves that floor.
 """
 
 from __future__ import annotations
@@ -21,14 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from quartify.analysis.graph import quart_wtf_port
+from quartify.rules.extensions import by_dist
 
-# While Flask-WTF takes the quart-flask-patch route (planners/flask_patch.py, proven by
-# tests/test_extension_apps.py), quartify does not port forms to Quart-WTF: this module guards
-# that port for when the extensions matrix selects it again.
-pytestmark = pytest.mark.skipif(not quart_wtf_port(), reason="Flask-WTF takes the quart-flask-patch route")
-
-QUART_WTF = "quart-wtf==0.0.1"
+QUART_WTF = "quart-wtforms==1.0.2"  # the matrix row's requirement floor (tested below)
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"
 REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
@@ -49,7 +45,7 @@ _SITE: list[Path] = []  # where Quart-WTF was installed for this session
 
 @pytest.fixture(scope="module", autouse=True)
 def quart_wtf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Quart-WTF without its stale `quart<0.19` pin, in a directory only these runs see."""
+    """quart-wtforms (module `quart_wtf`), in a directory only these runs see."""
     target = tmp_path_factory.mktemp("quart-wtf")
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), QUART_WTF],
@@ -123,3 +119,8 @@ def test_no_converted_form_call_is_a_truthy_coroutine(migrated: Path) -> None:
     assert len(outputs) >= 3  # the migrated app, its tests, the rewrite fixture
     for path in outputs:
         assert bare_async_form_calls(path.read_text()) == [], path.name
+
+
+def test_the_installed_port_is_the_floor_the_matrix_writes() -> None:
+    row = by_dist("flask-wtf")
+    assert row is not None and row.requirement == QUART_WTF.replace("==", ">=")

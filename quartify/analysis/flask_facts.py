@@ -17,7 +17,7 @@ from quartify.analysis.model import Rename
 from quartify.analysis.positions import Positions
 from quartify.analysis.scopes import NameResolver, module_statements
 from quartify.core.types import Span
-from quartify.deps._common import extension_modules
+from quartify.rules import extensions as matrix
 from quartify.rules import loader
 
 _APP_CLASSES = frozenset({"flask.Flask", "flask.app.Flask", "quart.Quart", "quart.app.Quart"})
@@ -70,14 +70,6 @@ def worker_class(body: Iterable[ast.stmt]) -> tuple[int, str] | None:
     return found
 
 
-def _port_renames() -> dict[str, str]:
-    """The extension renames of the ports quartify moves to (not of extensions that stay, under
-    quart-flask-patch)."""
-    from quartify.analysis.planners.flask_patch import takes_patch  # the planners import the index
-
-    return {ref: new for ref, new in loader.names().extension_renames.items() if not takes_patch(ref)}
-
-
 class FlaskFacts:
     """Collects one module's Flask facts while the indexer walks it."""
 
@@ -85,10 +77,9 @@ class FlaskFacts:
         self.positions = positions
         self.resolver = resolver
         self.names = loader.names()
-        self.extension_renames = _port_renames()
         self.imports_flask = False
         self.flask_import_lines: list[int] = []
-        self.extension_imports: list[tuple[int, int, str]] = []
+        self.extension_imports: list[tuple[int, int, str, bool]] = []
         self.renames: list[Rename] = []
         self.g_attrs: dict[str, list[str]] = {}
 
@@ -105,10 +96,10 @@ class FlaskFacts:
         if any(is_flask_module(m) for m in modules):
             self.imports_flask = True
             self.flask_import_lines.append(stmt.lineno)
-        extensions = extension_modules()
         for m in modules:
-            if m in extensions or m.split(".")[0] in extensions:
-                self.extension_imports.append((stmt.lineno, self.positions.col(stmt.lineno, stmt.col_offset), m))
+            if matrix.by_module(m) is not None:
+                col = self.positions.col(stmt.lineno, stmt.col_offset)
+                self.extension_imports.append((stmt.lineno, col, m, isinstance(stmt, ast.ImportFrom)))
                 self.flask_import_lines.append(stmt.lineno)
 
     def note_g_attributes(self, stmt: ast.Assign) -> None:
@@ -149,8 +140,8 @@ class FlaskFacts:
             self.renames.append(Rename(self.positions.span(node), "quart"))
         elif ref in self.names.renames and ref.rsplit(".", 1)[-1] == node.id:
             self.renames.append(Rename(self.positions.span(node), self.names.renames[ref]))
-        elif ref in self.extension_renames and ref.rsplit(".", 1)[-1] == node.id:
-            self.renames.append(Rename(self.positions.span(node), self.extension_renames[ref]))
+        elif ref in self.names.extension_renames and ref.rsplit(".", 1)[-1] == node.id:
+            self.renames.append(Rename(self.positions.span(node), self.names.extension_renames[ref], ref.split(".")[0]))
 
     def note_attribute(self, node: ast.Attribute) -> None:
         """`flask.Flask`: only the attribute name is renamed."""

@@ -319,9 +319,8 @@ def _seeds_and_barriers(
     # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
     # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
     for qualname, func in linker.functions.items():
-        if not quart_wtf_port():
-            break
-        if func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.inherits(func.class_qualname, FLASK_FORM):
+        if (func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.applies(FLASK_FORM)
+                and linker.inherits(func.class_qualname, FLASK_FORM)):
             seeds.append(Seed(qualname, func.span.line, f"overrides {FLASK_FORM}.{func.name} (async in Quart-WTF)", forced=True))
     return barriers, seeds
 
@@ -333,7 +332,7 @@ def _use_seeds(linker: Linker) -> list[Seed]:
         for use in linker.functions[qualname].uses:
             resolved = linker.resolve(use.ref)
             awaitable = quart_awaitable(linker, use.ref)
-            if use.kind == "call" and quart_wtf_port() and linker.inherits(resolved, FLASK_FORM):
+            if use.kind == "call" and linker.applies(FLASK_FORM) and linker.inherits(resolved, FLASK_FORM):
                 seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
             elif awaitable is not None and _needs_async(awaitable.kind, use):
                 text = use.text or resolved
@@ -359,7 +358,7 @@ def _call_edges(linker: Linker, wrappers: dict[str, set[str]]) -> list[Edge]:
     for qualname in sorted(linker.functions):
         for use in linker.functions[qualname].uses:
             resolved = linker.resolve(use.ref)
-            if use.kind == "call" and quart_wtf_port() and linker.inherits(resolved, FLASK_FORM):
+            if use.kind == "call" and linker.applies(FLASK_FORM) and linker.inherits(resolved, FLASK_FORM):
                 continue
             awaitable = quart_awaitable(linker, use.ref)
             if awaitable is not None and _needs_async(awaitable.kind, use):
@@ -392,25 +391,13 @@ COROUTINE_CONSUMERS = frozenset(
 _POOL_SUBMIT = "concurrent.futures.ThreadPoolExecutor().submit"
 
 
-FLASK_WTF = "flask_wtf."
-
-
-def quart_wtf_port() -> bool:
-    """Whether Flask-WTF forms move to Quart-WTF (awaited `create_form`, `validate_on_submit`);
-    not when Flask-WTF runs unchanged under quart-flask-patch (planners/flask_patch.py)."""
-    from quartify.analysis.planners.flask_patch import takes_patch  # the planners import this module
-
-    return not takes_patch("flask_wtf")
 
 
 def quart_awaitable(linker: Linker, ref: str) -> loader.Awaitable | None:
     """The Quart awaitable `ref` stands for (quart_api.toml); for a local bound several ways
     (`for method in (client.get, client.post)`), the one kind every way agrees on."""
     api = loader.quart_api()
-    alternatives = linker.alternatives(ref)
-    if not quart_wtf_port():
-        alternatives = tuple(alt for alt in alternatives if not alt.startswith(FLASK_WTF))
-    found = {api.awaitables.get(alt) for alt in alternatives}
+    found = {api.awaitables.get(alt) for alt in linker.alternatives(ref) if linker.applies(alt)}
     if len(found) > 1 and None not in found and len({a.kind for a in found if a is not None}) == 1:
         return min(found, key=lambda a: str(a))
     return found.pop() if len(found) == 1 else None

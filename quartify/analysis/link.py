@@ -44,8 +44,10 @@ def join(parts: Iterable[str]) -> str:
 
 
 class Linker:
-    def __init__(self, modules: Iterable[ModuleIndex]) -> None:
+    def __init__(self, modules: Iterable[ModuleIndex], inactive: frozenset[str] = frozenset()) -> None:
         mods = sorted(modules, key=lambda m: m.module)
+        # Extension modules whose Quart API is not applied in this run (`--extensions`).
+        self.inactive = inactive
         self.modules = {m.module: m for m in mods}
         self.top_packages = frozenset(m.module.split(".", 1)[0] for m in mods)
         self.bindings = {m.module: m.binding_map() for m in mods}
@@ -84,6 +86,11 @@ class Linker:
         self._args_cache: dict[str, list[tuple[str, str]]] | None = None
 
     # -- public --------------------------------------------------------------------------------
+    def applies(self, ref: str) -> bool:
+        """Whether quartify's Quart API for `ref` is used in this run: not for an extension whose
+        port `--extensions` leaves out (`flask_wtf.FlaskForm` under `--extensions report`)."""
+        return ref.split(".", 1)[0] not in self.inactive
+
     def resolve(self, ref: str) -> str:
         if not ref or ref == UNKNOWN:
             return UNKNOWN

@@ -118,6 +118,7 @@ class Rename:
 
     span: Span
     new: str
+    extension: str = ""  # the extension module whose port spells it so (`flask_wtf`), if any
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ class ModuleIndex:
     renames: tuple[Rename, ...]
     imports_flask: bool
     flask_import_lines: tuple[int, ...] = ()
-    extension_imports: tuple[tuple[int, int, str], ...] = ()
+    # (line, col, module, is a `from ... import`) of each import of a Flask extension
+    extension_imports: tuple[tuple[int, int, str, bool], ...] = ()
     star_imports: tuple[str, ...] = ()  # modules this one imports `*` from (module level)
     worker_class: tuple[int, str] | None = None  # `worker_class = "gevent"` in a gunicorn config  # (line, col, module) of Flask extensions
     g_attributes: tuple[tuple[str, str], ...] = ()  # `g.db = sqlite3.connect(...)`: name -> ref

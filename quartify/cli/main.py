@@ -29,6 +29,7 @@ from quartify.deps import is_dependency_file
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
 from quartify.report.diff import colourise, unified_diff
 from quartify.report.terminal import render_findings, render_summary, render_typecheck
+from quartify.rules.extensions import Strategy
 from quartify.typecheck import ENGINES, Engine, TypecheckResult
 
 
@@ -48,6 +49,9 @@ def main() -> None:
 @click.option("--blocking", type=click.Choice([mode.value for mode in BlockingMode]), default=None,
               help="Blocking calls on the event loop: TODO comments; also offload with asyncio.to_thread "
                    "where safe; or only report.")
+@click.option("--extensions", type=click.Choice([s.value for s in Strategy]), default=None,
+              help="Flask extensions (docs/extensions.md): native ports where measured, else the patch, else a "
+                   "finding (default: native); 'patch' skips the ports; 'report' only reports.")
 @click.option("--select", "select", multiple=True, help="Only these finding codes (prefixes, repeatable).")
 @click.option("--ignore", "ignore", multiple=True, help="Drop these finding codes (prefixes, repeatable).")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
@@ -71,6 +75,7 @@ def migrate_cmd(
     jobs: int,
     exclude: tuple[str, ...],
     blocking: str | None,
+    extensions: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     reports: tuple[str, ...],
@@ -84,7 +89,7 @@ def migrate_cmd(
 ) -> None:
     """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
     err = Console(stderr=True, quiet=quiet)
-    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore)
+    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:

@@ -26,6 +26,7 @@ def load_options(
     blocking: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    extensions: str | None = None,
 ) -> Options:
     """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
     anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
@@ -37,4 +38,6 @@ def load_options(
             blocking_tables(settings.extra_rules)  # now: a rule clashing with a bundled code is a usage error
     except (ConfigError, RuleError) as exc:
         raise click.UsageError(f"configuration: {exc}") from exc
-    return merge_options(settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore)
+    return merge_options(
+        settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore, extensions=extensions
+    )

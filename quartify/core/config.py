@@ -1,7 +1,7 @@
 """Run options, as one frozen value the CLI, stdin mode and tests all build the same way.
 
 The command line and `[tool.quartify]` of the project's pyproject.toml say the same things; both
-go through the same vocabularies here (`BlockingMode`), so a value one accepts the other accepts.
+go through the same vocabularies here (`BlockingMode`, the matrix's `Strategy`), so a value one accepts the other accepts.
 `[tool.quartify]` is checked key by key: an unknown key or value is a `ConfigError` naming the
 file, the key and its line.
 """
@@ -17,6 +17,7 @@ from typing import Any
 import tomlkit
 
 from quartify.rules.blocking import parse_rule
+from quartify.rules.extensions import Strategy
 from quartify.rules.schema import (
     Document,
     TableError,
@@ -48,6 +49,9 @@ class Options:
     ignore: tuple[str, ...] = ()  # finding-code prefixes to drop
     # Project blocking rules from `[[tool.quartify.rules]]`: (source, TOML text with [[rule]]).
     extra_rules: tuple[tuple[str, str], ...] = ()
+    # How far Flask extensions are migrated (`--extensions`): native rows of the matrix get their
+    # port, patch rows the patch, the rest a finding; `patch` and `report` stop earlier.
+    extensions: Strategy = Strategy.NATIVE
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -72,15 +76,16 @@ class ProjectSettings:
     jobs: int | None = None
     exclude: tuple[str, ...] = ()
     blocking: BlockingMode | None = None
+    extensions: Strategy | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extra_rules: tuple[tuple[str, str], ...] = ()
 
 
 _SETTINGS = table(
-    {"blocking": member_of(BlockingMode), "exclude": strings, "select": strings, "ignore": strings,
-     "rules": array_of(parse_rule), "jobs": integer(0)},
-    optional={"blocking", "exclude", "select", "ignore", "rules", "jobs"},
+    {"blocking": member_of(BlockingMode), "extensions": member_of(Strategy), "exclude": strings,
+     "select": strings, "ignore": strings, "rules": array_of(parse_rule), "jobs": integer(0)},
+    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs"},
 )
 
 
@@ -110,6 +115,7 @@ def project_settings(pyproject: Path | None) -> ProjectSettings:
         jobs=settings.get("jobs"),
         exclude=settings.get("exclude", ()),
         blocking=settings.get("blocking"),
+        extensions=settings.get("extensions"),
         select=settings.get("select"),
         ignore=settings.get("ignore", ()),
         # Kept as TOML text: Options must pickle and hash (the blocking tables are cached by it).
@@ -125,12 +131,14 @@ def merge_options(
     blocking: str | None = None,
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
+    extensions: str | None = None,
 ) -> Options:
     """Command-line options over the project's settings: CLI values win, lists add up."""
     return Options(
         jobs=jobs or settings.jobs or 0,
         exclude=(*settings.exclude, *exclude),
         blocking=BlockingMode(blocking) if blocking else settings.blocking or BlockingMode.TODO,
+        extensions=Strategy(extensions) if extensions else settings.extensions or Strategy.NATIVE,
         select=select or settings.select or (),
         ignore=(*settings.ignore, *ignore),
         extra_rules=settings.extra_rules,

@@ -23,6 +23,7 @@ from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
 from quartify import __version__
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.planners.extensions import MoveExtension
 from quartify.analysis.planners.flask_patch import PATCH_REQUIREMENT, PatchRoute, compat_source, patch_route
 from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
@@ -51,6 +52,7 @@ from quartify.core.types import (
     Status,
 )
 from quartify.deps import rewrite_dependency_file
+from quartify.rules.extensions import inactive_modules
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -170,10 +172,8 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
-    linker = Linker([i.index for i in good])
-    route = patch_route(linker)
-    dependency_results = migrate_dependency_files([f for f in everything if f.dependency_file],
-                                                  (PATCH_REQUIREMENT,) if route else ())
+    linker = Linker([i.index for i in good], inactive_modules(options.extensions))
+    route = patch_route(linker, options.extensions)
     base_graph = graph_mod.build(linker)
     first_solution: frozenset[str] | None = None
     pins: dict[str, str] = {}  # display -> why its file is kept unchanged
@@ -223,7 +223,15 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         else results_by[item.display]
         for item in indexed
     ]
-    results.extend(dependency_results)
+    # Dependencies follow imports: an extension moved to its Quart port in any changed file
+    # gets the port's requirement in the dependency files of the same run; the patch route
+    # adds quart-flask-patch.
+    ported_dists = frozenset(
+        edit.dist for display, result in results_by.items() if result.status is Status.CHANGED
+        for edit in done[display][0].of(MoveExtension)
+    )
+    results.extend(migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
+                                            (PATCH_REQUIREMENT,) if route else ()))
     compat = _compat_file(route, good)
     if compat is not None:
         results.append(compat)
@@ -259,9 +267,11 @@ def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResul
     return FileResult(target, Status.CHANGED, "", compat_source(__version__))
 
 
-def migrate_dependency_files(files: Sequence[InputFile], also: tuple[str, ...] = ()) -> list[FileResult]:
-    """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings (and
-    `also`, the requirements the migrated code imports)."""
+def migrate_dependency_files(files: Sequence[InputFile], ported_dists: frozenset[str] = frozenset(),
+                             also: tuple[str, ...] = ()) -> list[FileResult]:
+    """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings, the
+    Quart port of every extension in `ported_dists` (whose imports this run moved), and `also`
+    (other requirements the migrated code imports)."""
     loaded: list[tuple[InputFile, Source | None, Finding | None]] = []
     for f in files:
         try:
@@ -279,14 +289,14 @@ def migrate_dependency_files(files: Sequence[InputFile], also: tuple[str, ...] =
             assert error is not None
             results.append(FileResult(f.path, Status.FAILED, findings=(error,)))
             continue
-        rewritten = rewrite_dependency_file(f.display, src.text, elsewhere, also)
+        rewritten = rewrite_dependency_file(f.display, src.text, elsewhere, ported_dists, also)
         status = Status.CHANGED if rewritten.new_text is not None else Status.UNCHANGED
         results.append(FileResult(f.path, status, src.text, rewritten.new_text, rewritten.findings, encoding=src.encoding))
     return results
 
 
 def plan_repo(indexes: Sequence[ModuleIndex], options: Options | None = None) -> RepoPlan:
-    linker = Linker(indexes)
+    linker = Linker(indexes, inactive_modules((options or Options()).extensions))
     repo_graph = graph_mod.build(linker)
     return RepoPlan(linker, repo_graph, solve(repo_graph.graph), options or Options())
 

@@ -7,7 +7,9 @@ nothing changes) and findings:
   `dotenv`, which Quart offers too; markers and comments kept). Where Quart is already
   listed, the Flask entry is removed instead.
 * Flask extensions and pytest-flask are left in place and reported with their Quart
-  replacement (QFY120, QFY121), from the table in `extensions.toml`.
+  route (QFY120, QFY121), from the matrix in quartify/rules/extensions.toml; except an
+  extension whose imports the same run moved to its Quart port: its line becomes the port's
+  requirement (QFY126).
 * Every list that has `pytest` gets `pytest-asyncio>=0.24`, unless it is already there.
 * The project's pytest configuration gets `asyncio_mode = "auto"` and
   `asyncio_default_fixture_loop_scope = "function"` (quart-api.md §3.6).
@@ -27,22 +29,21 @@ from quartify.core.types import Finding
 from quartify.deps._common import (
     PYTEST_ASYNCIO_REQUIREMENT,
     QUART_FLOOR,
-    TableEntry,
-    also_requiring,
     normalise,
+    ported,
     quart_requirement,
     tables,
 )
 from quartify.deps._lines import rewrite_ini, rewrite_requirements
 from quartify.deps._setuppy import rewrite_setup_py
 from quartify.deps._toml import rewrite_pyproject, rewrite_pytest_toml
+from quartify.rules.extensions import ExtensionRow
 
 __all__ = [
     "PYTEST_ASYNCIO_REQUIREMENT",
     "QUART_FLOOR",
     "DepResult",
     "FileKind",
-    "TableEntry",
     "dependency_file_kind",
     "extension_table",
     "is_dependency_file",
@@ -90,8 +91,8 @@ def is_dependency_file(path: Path) -> bool:
     return dependency_file_kind(path) is not None
 
 
-def extension_table() -> dict[str, TableEntry]:
-    """Flask extensions (normalised distribution name) and their Quart replacements."""
+def extension_table() -> dict[str, ExtensionRow]:
+    """Flask extensions (normalised distribution name) and their rows of the matrix."""
     return dict(tables().extensions)
 
 
@@ -128,19 +129,23 @@ def _rewrite(kind: FileKind, path: str, text: str, elsewhere: bool) -> tuple[str
 
 
 def rewrite_dependency_file(
-    display_path: str, text: str, has_pytest_config_elsewhere: bool = False, also: tuple[str, ...] = ()
+    display_path: str, text: str, has_pytest_config_elsewhere: bool = False, ported_dists: frozenset[str] = frozenset(),
+    also: tuple[str, ...] = (),
 ) -> DepResult:
     """Rewrite one dependency or pytest configuration file from Flask to Quart.
 
     `display_path` is the path findings carry; its file name decides the format.
     `has_pytest_config_elsewhere` stops a pytest section being created in pyproject.toml
-    when the project configures pytest in another file. `also` are requirements the migrated
-    code imports (`quart-flask-patch>=0.3`): each list that gets Quart gets them after it.
+    when the project configures pytest in another file. `ported_dists` are the Flask
+    extensions whose imports the same run moved to their Quart port: their requirement
+    becomes the port's (the matrix row's `requirement`), so dependencies follow imports.
+    `also` are other requirements the migrated code imports (`quart-flask-patch>=0.3`): each
+    list that gets Quart gets them after it.
     """
     kind = dependency_file_kind(PurePath(display_path))
     if kind is None:
         return DepResult(None, ())
-    with also_requiring(also):
+    with ported(frozenset(normalise(d) for d in ported_dists), also):
         new, findings = _rewrite(kind, display_path, text, has_pytest_config_elsewhere)
     ordered = tuple(sorted(findings, key=Finding.sort_key))
     return DepResult(new if new != text else None, ordered)

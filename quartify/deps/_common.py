@@ -1,4 +1,4 @@
-"""What every dependency-file format shares: requirement parsing, the extension table, and
+"""What every dependency-file format shares: requirement parsing, the extension matrix rows, and
 the plan for one list of requirements (which entries become Quart, which are reported,
 where `pytest-asyncio` goes).
 
@@ -9,16 +9,15 @@ there without disturbing anything else.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from quartify.core.types import Finding, Severity
+from quartify.rules import extensions as extension_rows
+from quartify.rules.extensions import ExtensionRow, Strategy
 
 QUART = "quart"
 QUART_FLOOR = ">=0.22"
@@ -41,6 +40,29 @@ CODE_PYTEST_PLUGIN = "QFY121"
 CODE_NOT_REWRITTEN = "QFY122"
 CODE_PYTEST_SETTING = "QFY123"
 CODE_UNPARSABLE = "QFY124"
+CODE_PORTED = "QFY126"
+
+# Distributions (PEP 503 names) whose imports this run rewrote to their Quart port: their
+# requirement becomes the row's `requirement`. Set around one file's rewrite by `ported()`.
+_PORTED: ContextVar[frozenset[str]] = ContextVar("ported", default=frozenset())
+
+
+# Requirements the migrated code imports beyond Quart and the ports (`quart-flask-patch>=0.3`
+# on the patch route): added after the entry that became Quart, unless the list names them.
+_ALSO: ContextVar[tuple[str, ...]] = ContextVar("also", default=())
+
+
+@contextmanager
+def ported(dists: frozenset[str], also: tuple[str, ...] = ()) -> Iterator[None]:
+    """Within the block, requirements on `dists` are replaced by their Quart port's, and every
+    list that gets Quart also gets `also`."""
+    token = _PORTED.set(dists)
+    also_token = _ALSO.set(also)
+    try:
+        yield
+    finally:
+        _ALSO.reset(also_token)
+        _PORTED.reset(token)
 
 
 def normalise(name: str) -> str:
@@ -96,48 +118,28 @@ def quart_requirement(flask_extras: Sequence[str] = ()) -> str:
 
 
 @dataclass(frozen=True)
-class TableEntry:
-    """A row of `extensions.toml`."""
-
-    name: str
-    packages: tuple[str, ...]
-    alternative: str
-    note: str
-    modules: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Tables:
-    extensions: Mapping[str, TableEntry]
-    plugins: Mapping[str, TableEntry]
+    """The matrix rows a dependency file can name: extensions and Flask test helpers."""
 
-
-def _entries(rows: dict[str, Any]) -> dict[str, TableEntry]:
-    return {
-        normalise(key): TableEntry(
-            name=str(row.get("name", key)),
-            packages=tuple(str(p) for p in row.get("packages", ())),
-            alternative=str(row.get("alternative", "")),
-            note=str(row.get("note", "")),
-            modules=tuple(str(m) for m in row.get("modules", (normalise(key).replace("-", "_"),))),
-        )
-        for key, row in rows.items()
-    }
+    extensions: Mapping[str, ExtensionRow]
+    plugins: Mapping[str, ExtensionRow]
 
 
 @cache
 def tables() -> Tables:
-    text = resources.files("quartify.deps").joinpath("extensions.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    return Tables(_entries(data.get("extensions", {})), _entries(data.get("plugins", {})))
+    rows = extension_rows.load()
+    return Tables(
+        {row.dist: row for row in rows if row.kind == "extensions"},
+        {row.dist: row for row in rows if row.kind == "plugins"},
+    )
 
 
-def _advice(entry: TableEntry) -> str:
-    if entry.packages:
-        return "the Quart replacement is " + " or ".join(entry.packages)
-    if entry.alternative:
-        return "under Quart, use " + entry.alternative
-    return "no Quart-native replacement is listed"
+def _advice(row: ExtensionRow) -> str:
+    if row.strategy is Strategy.NATIVE:
+        return f"its Quart port is `{row.requirement}`, which quartify writes here when it rewrites the imports. {row.advice}"
+    if row.strategy is Strategy.PATCH:
+        return f"it runs under quart-flask-patch (`{row.requirement}`): {row.advice}"
+    return row.advice
 
 
 @dataclass(frozen=True)
@@ -158,14 +160,12 @@ def classify(name: str, spelled: str, index: int) -> Note | None:
     t = tables()
     if name in t.plugins:
         entry = t.plugins[name]
-        message = f"`{spelled}` is a pytest plugin for Flask and was left in place; {entry.note}"
+        message = f"`{spelled}` is a test helper for Flask and was left in place; {entry.advice}"
         return Note(index, CODE_PYTEST_PLUGIN, Severity.WARNING, message)
     entry_or_none = t.extensions.get(name)
     if entry_or_none is not None:
         entry = entry_or_none
-        message = f"`{spelled}` is built for Flask and was left in place; {_advice(entry)}."
-        if entry.note:
-            message += f" Note: {entry.note}"
+        message = f"`{spelled}` is built for Flask and was left in place; {_advice(entry)}"
         return Note(index, CODE_EXTENSION, Severity.WARNING, message)
     if name.startswith("flask-"):
         message = (
@@ -181,58 +181,40 @@ class Plan:
     """What to do with one list of requirements.
 
     `replace` maps an index to the new text of its requirement span (name, extras, version);
-    `remove` drops Flask where Quart is already listed; `add_after` is where `pytest-asyncio`
-    goes (right after `pytest`), or None.
+    `ports` are those of them that became a Quart port (a Flask extension whose imports this
+    run rewrote); `remove` drops Flask where Quart is already listed; `add_after` is where
+    `pytest-asyncio` goes (right after `pytest`), or None.
     """
 
     replace: Mapping[int, str] = field(default_factory=dict)
+    ports: Mapping[int, ExtensionRow] = field(default_factory=dict)
     remove: frozenset[int] = frozenset()
     add_after: int | None = None
     notes: tuple[Note, ...] = ()
-    # Requirements the migrated code imports (`quart-flask-patch`), inserted after Quart's entry.
-    also_after: int | None = None
-    also: tuple[str, ...] = ()
+    # Ports of extensions this run moved that the list does not name: added right after the
+    # entry that became Quart (`add_ports_after`), so no import lacks its package.
+    add_ports: tuple[str, ...] = ()
+    add_ports_after: int | None = None
 
     @property
     def edits(self) -> bool:
-        return bool(self.replace or self.remove or self.add_after is not None or self.also_after is not None)
-
-    @property
-    def insertions(self) -> list[tuple[int, str]]:
-        """(index, requirement) to insert after the item at index, last first (so inserting one
-        never moves the place of the next); several at one index keep their order."""
-        out = [(self.add_after, PYTEST_ASYNCIO_REQUIREMENT)] if self.add_after is not None else []
-        if self.also_after is not None:
-            out += [(self.also_after, r) for r in reversed(self.also)]
-        return sorted(out, key=lambda t: -t[0])
-
-    def shifted(self, index: int) -> int:
-        """Where the item at `index` sits once the insertions are made."""
-        return index + sum(1 for at, _ in self.insertions if at < index)
+        return bool(self.replace or self.remove or self.add_after is not None or self.add_ports)
 
 
-# What the migrated code needs beyond Quart (set by the pipeline for one run).
-_ALSO: ContextVar[tuple[str, ...]] = ContextVar("also_requirements", default=())
-
-
-@contextmanager
-def also_requiring(requirements: tuple[str, ...]) -> Iterator[None]:
-    """Within this block, every list that gets Quart also gets `requirements`."""
-    token = _ALSO.set(requirements)
-    try:
-        yield
-    finally:
-        _ALSO.reset(token)
-
-
-def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True) -> Plan:
+def plan(
+    items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True, can_add: bool = True
+) -> Plan:
     """Plan one list. Each item is `(normalised name, spelling, extras)`, or None for an
-    entry that is not a named requirement (an include, a URL-only line, a table)."""
+    entry that is not a named requirement (an include, a URL-only line, a table). `can_add`
+    says whether the format can insert a port the list lacks (else a finding asks for it)."""
     names = {item[0] for item in items if item is not None}
     replace: dict[int, str] = {}
+    ports: dict[int, ExtensionRow] = {}
+    moved = _PORTED.get()
     remove: set[int] = set()
     notes: list[Note] = []
     add_after: int | None = None
+    became_quart: int | None = None
     for index, item in enumerate(items):
         if item is None:
             continue
@@ -242,23 +224,55 @@ def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: 
                 remove.add(index)
             else:
                 replace[index] = quart_requirement(extras)
+                became_quart = index if became_quart is None else became_quart
             continue
         if name == "pytest" and add_after is None and add_asyncio and PYTEST_ASYNCIO not in names:
             add_after = index
+        row = tables().extensions.get(name)
+        if name in moved and row is not None and row.requirement is not None and row.quart_package is not None:
+            if normalise(row.quart_package) in names:
+                remove.add(index)  # the port is already listed
+            else:
+                replace[index] = row.requirement
+                ports[index] = row
+            message = (f"`{spelled}` became `{row.requirement}`: this run rewrote its imports to the Quart port"
+                       if index in ports else f"`{spelled}` was removed: its imports now use `{row.quart_package}`")
+            notes.append(Note(index, CODE_PORTED, Severity.INFO, message))
+            continue
         note = classify(name, spelled, index)
         if note is not None:
             notes.append(note)
-    also = tuple(r for r in _ALSO.get() if parse_name(r) not in names)
-    quart_at = next((i for i, item in enumerate(items) if item is not None and item[0] in ("flask", QUART)
-                     and i not in remove), None)
-    if quart_at is None or not also:
-        return Plan(replace, frozenset(remove), add_after, tuple(notes))
-    return Plan(replace, frozenset(remove), add_after, tuple(notes), quart_at, also)
+    missing = _missing_ports(names, moved) if became_quart is not None else ()
+    for requirement in missing:
+        assert became_quart is not None
+        message = (f"added `{requirement}`: this run rewrote imports to that Quart port" if can_add
+                   else f"add `{requirement}` to this list: this run rewrote imports to that Quart port")
+        notes.append(Note(became_quart, CODE_PORTED, Severity.INFO if can_add else Severity.WARNING, message))
+    also = tuple(r for r in _ALSO.get() if _name_of(r) not in names) if became_quart is not None else ()
+    for requirement in also:
+        assert became_quart is not None
+        message = (f"added `{requirement}`: the migrated code imports it" if can_add
+                   else f"add `{requirement}` to this list: the migrated code imports it")
+        notes.append(Note(became_quart, CODE_PORTED, Severity.INFO if can_add else Severity.WARNING, message))
+    add = (*missing, *also) if can_add else ()
+    return Plan(replace, ports, frozenset(remove), add_after, tuple(notes), add, became_quart if add else None)
 
 
-def parse_name(requirement: str) -> str:
+def _name_of(requirement: str) -> str:
     parsed = parse_requirement(requirement)
     return parsed.name if parsed is not None else normalise(requirement)
+
+
+def _missing_ports(names: set[str], moved: frozenset[str]) -> tuple[str, ...]:
+    """The requirements of moved extensions a list names neither by the extension nor the port."""
+    out = []
+    for dist in sorted(moved):
+        row = tables().extensions.get(dist)
+        if row is None or row.requirement is None or row.quart_package is None:
+            continue
+        if dist not in names and normalise(row.quart_package) not in names:
+            out.append(row.requirement)
+    return tuple(out)
 
 
 def unparsable(path: str, why: str, line: int = 1) -> Finding:
@@ -276,12 +290,3 @@ def mode_changed(path: str, line: int, old: str) -> Finding:
         path,
         line,
     )
-
-
-@cache
-def extension_modules() -> dict[str, TableEntry]:
-    """Import name -> extension entry (`flask_cors` -> Flask-CORS)."""
-    text = resources.files("quartify.deps").joinpath("extensions.toml").read_text(encoding="utf-8")
-    imports_only = _entries(tomllib.loads(text).get("imports", {}))
-    entries = [*tables().extensions.values(), *imports_only.values()]
-    return {module: entry for entry in entries for module in entry.modules}

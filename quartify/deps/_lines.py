@@ -123,13 +123,21 @@ def apply_plan(editor: Editor, units: Sequence[Unit], path: str) -> list[Finding
             editor.delete(u.item.line)
         else:
             editor.replace(u.item.line, u.item.start + u.req.start, u.item.start + u.req.end, c.quart_requirement())
-    for index, requirement in reversed(p.insertions):  # first first: each goes below the last one added
-        item = planned[index].item
+    if p.add_ports_after is not None:
+        item = planned[p.add_ports_after].item
+        for requirement in p.add_ports:
+            if item.semi:
+                at = item.start + len(item.text.rstrip())
+                editor.replace(item.line, at, at, "; " + requirement)
+            else:
+                editor.insert_after(item.end_line, item.sibling + requirement)
+    if p.add_after is not None:
+        item = planned[p.add_after].item
         if item.semi:
             at = item.start + len(item.text.rstrip())
-            editor.replace(item.line, at, at, "; " + requirement)
+            editor.replace(item.line, at, at, "; " + c.PYTEST_ASYNCIO_REQUIREMENT)
         else:
-            editor.insert_after(item.end_line, item.sibling + requirement)
+            editor.insert_after(item.end_line, item.sibling + c.PYTEST_ASYNCIO_REQUIREMENT)
     return findings
 
 

@@ -140,7 +140,7 @@ class _Rewrite(cst.CSTTransformer):
         elements = list(node.elements)
         strings = [_string(e) for e in elements]
         reqs = [c.parse_requirement(s.raw_value) if s is not None else None for s in strings]
-        p = c.plan([(r.name, r.spelled, r.extras) if r is not None else None for r in reqs])
+        p = c.plan([(r.name, r.spelled, r.extras) if r is not None else None for r in reqs], can_add=False)
         for n in p.notes:
             line = self.get_metadata(PositionProvider, original.elements[n.index]).start.line
             self.findings.append(n.at(self.path, line))
@@ -149,10 +149,11 @@ class _Rewrite(cst.CSTTransformer):
             assert s is not None and r is not None
             raw = s.raw_value[: r.start] + new + s.raw_value[r.end :]
             elements[index] = elements[index].with_changes(value=s.with_changes(value=s.prefix + s.quote + raw + s.quote))
-        for i, requirement in p.insertions:
+        if p.add_after is not None:
+            i = p.add_after
             s = strings[i]
             assert s is not None
-            quoted = s.quote + requirement + s.quote
+            quoted = s.quote + c.PYTEST_ASYNCIO_REQUIREMENT + s.quote
             if i < len(elements) - 1:
                 comma = elements[i].comma
                 assert isinstance(comma, cst.Comma)
@@ -162,7 +163,8 @@ class _Rewrite(cst.CSTTransformer):
                 elements[i] = elements[i].with_changes(comma=_separator(node, elements, i))
             elements.insert(i + 1, added)
         for index in sorted(p.remove, reverse=True):
-            index = p.shifted(index)
+            if p.add_after is not None and index > p.add_after:
+                index += 1
             if index == len(elements) - 1 and index > 0:
                 elements[index - 1] = elements[index - 1].with_changes(comma=elements[index].comma)
             del elements[index]

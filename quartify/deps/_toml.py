@@ -86,10 +86,18 @@ def _edit_array(arr: Array, where: tuple[str, ...], path: str, loc: _Locator) ->
         assert r is not None
         old = str(values[index])
         arr[index] = tomlkit.string(old[: r.start] + new + old[r.end :], literal=_is_literal(values[index]))
-    for index, requirement in p.insertions:
-        arr.insert(index + 1, tomlkit.string(requirement, literal=_is_literal(values[index])))
+    if p.add_after is not None:
+        literal = _is_literal(values[p.add_after])
+        arr.insert(p.add_after + 1, tomlkit.string(c.PYTEST_ASYNCIO_REQUIREMENT, literal=literal))
     for index in sorted(p.remove, reverse=True):
-        del arr[p.shifted(index)]  # the insertions above it moved it
+        moved = p.add_after is not None and index > p.add_after  # the insertion shifted it
+        del arr[index + 1 if moved else index]
+    if p.add_ports:
+        literal = _is_literal(values[p.add_ports_after]) if p.add_ports_after is not None else False
+        at = next(i for i, v in enumerate(arr) if isinstance(v, str) and (r := c.parse_requirement(str(v))) is not None
+                  and r.name == c.QUART)
+        for offset, requirement in enumerate(p.add_ports, 1):
+            arr.insert(at + offset, tomlkit.string(requirement, literal=literal))
     return findings
 
 
@@ -122,7 +130,18 @@ def _edit_poetry(table: Any, where: tuple[str, ...], path: str, loc: _Locator) -
     p = c.plan([(c.normalise(k), k, _poetry_extras(table[k])) for k in keys])
     findings = [n.at(path, loc.key(where, keys[n.index])) for n in p.notes]
     renamed = False
+    for index, row in p.ports.items():
+        assert row.quart_package is not None and row.requirement is not None
+        spec = row.requirement[len(row.quart_package):].strip() or "*"
+        value = tomlkit.string(spec, literal=_is_literal(table[keys[index]]))
+        if isinstance(table, Table):
+            table.value._replace(keys[index], row.quart_package, value)
+        else:
+            del table[keys[index]]
+            table[row.quart_package] = value
     for index in p.replace:
+        if index in p.ports:
+            continue
         key = keys[index]
         new = _poetry_value(table[key], _poetry_extras(table[key]))
         if new is None:
@@ -137,16 +156,17 @@ def _edit_poetry(table: Any, where: tuple[str, ...], path: str, loc: _Locator) -
         renamed = True
     for index in p.remove:
         del table[keys[index]]
-    for index, requirement in p.insertions:
-        after = c.QUART if renamed and index in p.replace else keys[index]
-        parsed = c.parse_requirement(requirement)
-        assert parsed is not None
-        name, spec = parsed.spelled, requirement[len(parsed.spelled):]
-        value = tomlkit.string(spec, literal=_is_literal(table[after]) if isinstance(table[after], str) else False)
-        if isinstance(table, Table) and not isinstance(table[after], Table):
-            table.value._insert_after(after, name, value)
-        else:  # after a `[...dependencies.x]` sub-table a key would land inside it
-            table[name] = value
+    for requirement in p.add_ports:
+        package = c.parse_requirement(requirement)
+        assert package is not None
+        table[package.spelled] = tomlkit.string(requirement[len(package.spelled):].strip())
+    if p.add_after is not None:
+        pytest_key = keys[p.add_after]
+        value = tomlkit.string(c.PYTEST_ASYNCIO_FLOOR, literal=_is_literal(table[pytest_key]))
+        if isinstance(table, Table) and not isinstance(table[pytest_key], Table):
+            table.value._insert_after(pytest_key, c.PYTEST_ASYNCIO, value)
+        else:  # after a `[...dependencies.pytest]` sub-table a key would land inside it
+            table[c.PYTEST_ASYNCIO] = value
     return findings, renamed
 
 

@@ -180,6 +180,14 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "colouring",
     ),
+    "QFY126": (
+        "ExtensionDependencyPorted",
+        "a Flask extension dependency replaced by its Quart port, because the same run moved its imports",
+        "Nothing to do: the port's version is the lowest measured to install beside Quart >= 0.22 "
+        "(docs/extensions.md).",
+        "info",
+        "dependencies",
+    ),
     "QFY140": (
         "FlaskExtension",
         "a Flask extension import, with its Quart replacement",

@@ -271,7 +271,7 @@ def test_flask_and_extension_import_lines_are_recorded() -> None:
     idx = index("import os\nfrom flask import Flask\n\ndef f():\n    from flask_cors import CORS\n")
     assert idx.imports_flask
     assert idx.flask_import_lines == (2, 5)
-    assert idx.extension_imports == ((5, 4, "flask_cors"),)
+    assert idx.extension_imports == ((5, 4, "flask_cors", True),)
 
 
 def test_star_import_and_gunicorn_worker_class_are_recorded() -> None:

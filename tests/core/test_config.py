@@ -54,7 +54,7 @@ def test_blocking_threads_is_an_error_naming_the_file_key_line_and_choices(tmp_p
 
 def test_an_unknown_key_is_an_error_at_its_line(tmp_path: Path) -> None:
     message = _error(tmp_path, '[tool.quartify]\n\nblockng = "thread"\n')
-    assert message.startswith(":6: tool.quartify.blockng: unknown key; expected one of blocking, exclude, ignore")
+    assert message.startswith(":6: tool.quartify.blockng: unknown key; expected one of blocking, exclude, extensions, ignore")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
-"""Flask extensions: a finding for every extension import with its Quart port; the import moves
-where the port keeps the API (Bcrypt, WTF), `CORS(app)` becomes `app = cors(app)`, and Quart-WTF
-forms are built with `await Form.create_form(...)`."""
+"""Flask extensions: a finding for every extension import with its row of the matrix
+(quartify/rules/extensions.toml); the import moves only where the row is native under
+`--extensions` (Bcrypt, WTF, CORS), `CORS(app)` becomes `app = cors(app)`, and Quart-WTF forms are
+built with `await Form.create_form(...)`. A moved import is recorded (`MoveExtension.dist`) so the
+same run puts the port in the dependency files."""
 
 from __future__ import annotations
 
@@ -8,14 +10,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from quartify.analysis.edits import Edit
-from quartify.analysis.graph import FLASK_FORM, quart_wtf_port
+from quartify.analysis.graph import FLASK_FORM
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
 from quartify.analysis.planners.flask_patch import patch_route, takes_patch
 from quartify.core.types import Finding, Severity, Span
-from quartify.deps._common import extension_modules as extension_table
+from quartify.rules import extensions as matrix
 from quartify.rules import loader
+from quartify.rules.extensions import ExtensionRow, Strategy
 
 CORS = "flask_cors.CORS"
 
@@ -26,6 +29,7 @@ class MoveExtension(Edit):
 
     module: str
     target: str
+    dist: str = ""  # the Flask extension's distribution (its row of the matrix)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ class FormCreate(Edit):
 
 
 def is_form_construction(ctx: FileContext, use: Use) -> bool:
-    return use.kind == "call" and not use.awaited and ctx.linker.inherits(ctx.resolve(use.ref), FLASK_FORM)
+    return (use.kind == "call" and not use.awaited and ctx.linker.applies(FLASK_FORM)
+            and ctx.linker.inherits(ctx.resolve(use.ref), FLASK_FORM))
 
 
 # `QuartForm.create_form(formdata, obj, prefix, data, meta, **kwargs)` builds the form with
@@ -72,8 +77,6 @@ def custom_init(ctx: FileContext, form_class: str) -> FunctionInfo | None:
 
 @planner
 def plan_forms(ctx: FileContext) -> Iterator[Edit | Finding]:
-    if not quart_wtf_port():
-        return
     for facts in ctx.functions:
         for use in facts.func.uses:
             if not is_form_construction(ctx, use):
@@ -96,29 +99,59 @@ def plan_forms(ctx: FileContext) -> Iterator[Edit | Finding]:
                     "Quart-WTF, but it is not in an async function; left unchanged", use.span.line, use.span.col)
 
 
+def moves_for(wanted: Strategy) -> dict[str, str]:
+    """The import moves of names.toml that apply under `--extensions wanted`: only those of a
+    row that is native under it, and only to the module its port installs (checked by
+    tests/extensions/test_matrix.py)."""
+    out = {}
+    for module, target in loader.names().extension_modules.items():
+        row = matrix.by_module(module)
+        if row is not None and row.effective(wanted) is Strategy.NATIVE:
+            out[module] = target
+    return out
+
+
+def _route(row: ExtensionRow, wanted: Strategy) -> str:
+    strategy = row.effective(wanted)
+    if strategy is Strategy.NATIVE:
+        return f"its Quart port is `{row.requirement}`: {row.advice}"
+    if strategy is Strategy.PATCH:
+        return f"it runs under quart-flask-patch: {row.advice}"
+    if row.strategy is Strategy.NATIVE:
+        return (f"`--extensions {wanted}` leaves it as it is; `--extensions native` moves it to its Quart port "
+                f"(`{row.requirement}`): {row.advice}")
+    if row.strategy is Strategy.PATCH:
+        return f"`--extensions {wanted}` leaves it as it is; `--extensions patch` runs it under quart-flask-patch: {row.advice}"
+    return row.advice
+
+
 @planner
 def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
-    moves = loader.names().extension_modules
+    wanted = ctx.repo.options.extensions
+    moves = moves_for(wanted)
     cors_uses = [u for u in ctx.all_uses if u.kind in ("call", "name", "attr") and ctx.resolve(u.ref) == CORS]
     cors_ok = bool(cors_uses) and all(u.kind == "call" and u.statement and u.nargs == 1 for u in cors_uses)
-    table = extension_table()
     moved_cors = False
-    for line, col, name in ctx.module.extension_imports:
-        entry = table.get(name) or table.get(name.split(".")[0])
-        if entry is None or (takes_patch(name) and patch_route(ctx.linker) is not None):
-            continue  # the patch route (planners/flask_patch.py) reports it
+    for line, col, name, is_from in ctx.module.extension_imports:
+        row = matrix.by_module(name)
+        if row is None or (takes_patch(name, wanted) and patch_route(ctx.linker, wanted) is not None):
+            continue  # the patch route (planners/flask_patch.py) reports it once
         target = moves.get(name)
+        if target is not None and not is_from:
+            yield ctx.finding(
+                "QFY140", Severity.WARNING,
+                f"`import {name}` ({row.name}) is left as it is: quartify moves only `from {name} import ...` "
+                f"to the Quart port; write `{target}` here by hand and list `{row.requirement}` in the dependencies. "
+                + row.advice, line, col)
+            continue
         if target is not None and (name != "flask_cors" or cors_ok):
             moved_cors = moved_cors or name == "flask_cors"
-            yield MoveExtension(Span(line, col, line, col), name, target)
-            message = f"`{name}` ({entry.name}) moved to `{target}`" + (f": {entry.note}" if entry.note else "")
+            yield MoveExtension(Span(line, col, line, col), name, target, row.dist)
+            message = f"`{name}` ({row.name}) moved to `{target}`; the dependency files get `{row.requirement}`: {row.advice}"
             yield ctx.finding("QFY141", Severity.INFO, message, line, col)
             continue
-        advice = " or ".join(entry.packages) if entry.packages else (entry.alternative or "no Quart-native replacement")
         yield ctx.finding(
-            "QFY140", Severity.WARNING,
-            f"`{name}` is a Flask extension ({entry.name}); under Quart use {advice}"
-            + (f". {entry.note}" if entry.note else ""), line, col)
+            "QFY140", Severity.WARNING, f"`{name}` is a Flask extension ({row.name}); {_route(row, wanted)}", line, col)
     if moved_cors:
         at_module_level = {u.span for u in ctx.module.module_uses}
         for use in cors_uses:

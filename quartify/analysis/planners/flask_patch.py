@@ -25,29 +25,19 @@ from quartify.analysis.model import ModuleIndex
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
 from quartify.core.types import Finding, Severity, Span
+from quartify.rules import extensions as matrix
+from quartify.rules.extensions import Strategy
 
 PATCH_MODULE = "quart_flask_patch"
 COMPAT_NAME = "quart_flask_compat"
 PATCH_REQUIREMENT = "quart-flask-patch>=0.3"
 CODE = "QFY143"
 
-# Extensions proven to run under quart-flask-patch plus quart_flask_compat, each by a migrated
-# app under tests/extensions/ or a corpus app. The lead wires this to the extensions matrix
-# (quartify/rules/extensions.toml, strategy = "patch") at merge; `takes_patch` is the only reader.
-_PATCH_EXTENSIONS = frozenset({
-    "flask_sqlalchemy",
-    "flask_login",
-    "flask_wtf",
-    "flask_moment",
-    "flask_bootstrap",
-    "flask_mail",
-    "flask_migrate",
-})
-
-
-def takes_patch(import_name: str) -> bool:
-    """Whether the Flask extension imported as `import_name` runs under quart-flask-patch."""
-    return import_name.split(".", 1)[0] in _PATCH_EXTENSIONS
+def takes_patch(import_name: str, wanted: Strategy = Strategy.NATIVE) -> bool:
+    """Whether the Flask extension imported as `import_name` runs under quart-flask-patch in a
+    run with `--extensions wanted` (its matrix row, quartify/rules/extensions.toml)."""
+    row = matrix.by_module(import_name)
+    return row is not None and row.effective(wanted) is Strategy.PATCH
 
 
 @dataclass(frozen=True)
@@ -81,12 +71,12 @@ def _compat_location(host: ModuleIndex) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=2)
-def patch_route(linker: Linker) -> PatchRoute | None:
+def patch_route(linker: Linker, wanted: Strategy = Strategy.NATIVE) -> PatchRoute | None:
     """The patch route for this repo, or None when no imported extension takes it or no module
     builds the app."""
     modules = sorted(linker.modules.values(), key=lambda m: m.path)
-    extensions = sorted({name.split(".", 1)[0] for m in modules for _, _, name in m.extension_imports
-                         if takes_patch(name)})
+    extensions = sorted({name.split(".", 1)[0] for m in modules for _, _, name, _ in m.extension_imports
+                         if takes_patch(name, wanted)})
     if not extensions:
         return None
     builders = [m for m in modules if _builds_app(linker, m)]
@@ -113,7 +103,7 @@ def imports_patch(module: ModuleIndex) -> bool:
 
 @planner
 def plan_flask_patch(ctx: FileContext) -> Iterator[Edit | Finding]:
-    route = patch_route(ctx.linker)
+    route = patch_route(ctx.linker, ctx.repo.options.extensions)
     if route is None or ctx.module.module not in route.entry_modules or imports_patch(ctx.module):
         return
     yield PatchImports(Span(1, 0, 1, 0), route.compat)

@@ -34,4 +34,5 @@ def plan_imports(ctx: FileContext) -> Iterator[Edit]:
         for line in ctx.module.flask_import_lines:
             yield FlaskImport(Span(line, 0, line, 0))
     for rename in ctx.module.renames:
-        yield RenameReference(rename.span, rename.new)
+        if not rename.extension or ctx.linker.applies(rename.extension):
+            yield RenameReference(rename.span, rename.new)

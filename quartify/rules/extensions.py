@@ -1,0 +1,174 @@
+"""The Flask extension matrix (`extensions.toml`): one row per extension, one strategy each.
+
+Every part of quartify that deals with an extension reads this table: the import planner
+(rename only where the row is native under `--extensions`), the dependency rewrite (a native
+row's `requirement` replaces the extension's line), the findings (the row's `advice`), and
+docs/extensions.md, which is generated from it. A row says what was measured (`evidence`) and
+which test proves it (`proof`), so a claim without a measurement is visible in the data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from quartify.rules.schema import (
+    Check,
+    Document,
+    KeyPath,
+    integer,
+    map_of,
+    member_of,
+    strings,
+    table,
+    text,
+)
+
+SOURCE = "quartify/rules/extensions.toml"
+
+
+class Strategy(StrEnum):
+    """How quartify migrates an extension, from the most to the least automatic."""
+
+    NATIVE = "native"
+    """A maintained Quart port installs beside Quart >= 0.22: quartify rewrites the imports (and
+    the API where it differs) and puts the port in the dependency files."""
+    PATCH = "patch"
+    """The Flask extension runs under quart-flask-patch (completed where needed)."""
+    REPORT = "report"
+    """No automatic path: a finding says what to do by hand."""
+
+    def allows(self, wanted: Strategy) -> bool:
+        """Whether a row of this strategy is applied when the run asks for at most `wanted`
+        (`--extensions patch` applies patch rows, not native ones)."""
+        order = list(Strategy)
+        return order.index(wanted) <= order.index(self)
+
+
+@dataclass(frozen=True)
+class ExtensionRow:
+    """One row of the matrix; `dist` is the PEP 503 name of the Flask-side distribution."""
+
+    dist: str
+    name: str
+    modules: tuple[str, ...]
+    strategy: Strategy
+    advice: str
+    evidence: str
+    rank: int | None = None
+    quart_package: str | None = None
+    requirement: str | None = None
+    proof: str | None = None
+    kind: str = "extensions"  # the TOML table: extensions, plugins (test helpers) or imports
+
+    def effective(self, wanted: Strategy) -> Strategy:
+        """The strategy applied under `--extensions wanted`: the row's own when the run allows it,
+        else report (a native row is not patched: its port is the measured route)."""
+        return self.strategy if self.strategy.allows(wanted) else Strategy.REPORT
+
+
+def _row_check(doc: Document, path: KeyPath, value: object) -> dict[str, Any]:
+    row = _ROW(doc, path, value)
+    strategy = row["strategy"]
+    if strategy is Strategy.NATIVE and ("quart_package" not in row or "requirement" not in row):
+        raise doc.error(path, "a native row needs quart_package and requirement")
+    if strategy is not Strategy.NATIVE and "quart_package" in row:
+        raise doc.error((*path, "quart_package"), "only native rows name a Quart package")
+    if strategy is Strategy.REPORT and "requirement" in row:
+        raise doc.error((*path, "requirement"), "a report row writes no requirement")
+    if "proof" not in row and "pending" not in row["evidence"].lower():
+        raise doc.error(path, "a row without proof must say in its evidence that its proof is pending")
+    return row
+
+
+_ROW = table(
+    {
+        "name": text,
+        "modules": strings,
+        "rank": integer(1),
+        "strategy": member_of(Strategy),
+        "quart_package": text,
+        "requirement": text,
+        "advice": text,
+        "evidence": text,
+        "proof": text,
+    },
+    optional={"modules", "rank", "quart_package", "requirement", "proof"},
+)
+KINDS = ("extensions", "plugins", "imports")
+EXTENSIONS: Check[dict[str, Any]] = table({kind: map_of(_row_check) for kind in KINDS}, optional=KINDS[1:])
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def parse(source: str, text_: str) -> tuple[ExtensionRow, ...]:
+    """The rows of a matrix text (the shipped one, or a test's)."""
+    doc = Document.parse(source, text_)
+    data = EXTENSIONS(doc, (), doc.data)
+    rows = []
+    for kind in KINDS:
+        for key, row in data.get(kind, {}).items():
+            if _normalise(key) != key:
+                raise doc.error((kind, key), f"keys are PEP 503 names: {_normalise(key)!r}")
+            rows.append(ExtensionRow(
+                dist=key,
+                name=row["name"],
+                modules=tuple(row.get("modules", (key.replace("-", "_"),))),
+                strategy=row["strategy"],
+                advice=row["advice"],
+                evidence=row["evidence"],
+                rank=row.get("rank"),
+                quart_package=row.get("quart_package"),
+                requirement=row.get("requirement"),
+                proof=row.get("proof"),
+                kind=kind,
+            ))
+    return tuple(rows)
+
+
+@cache
+def load() -> tuple[ExtensionRow, ...]:
+    """Every row of the shipped matrix, in table order."""
+    return parse(SOURCE, resources.files("quartify.rules").joinpath("extensions.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def _modules() -> Mapping[str, ExtensionRow]:
+    return {module: row for row in load() for module in row.modules}
+
+
+@cache
+def _dists() -> Mapping[str, ExtensionRow]:
+    return {row.dist: row for row in load()}
+
+
+def by_module(import_name: str) -> ExtensionRow | None:
+    """The row of an import (`flask_cors`, `flask_cors.extension`, `webargs.flaskparser`)."""
+    modules = _modules()
+    parts = import_name.split(".")
+    for end in range(len(parts), 0, -1):
+        row = modules.get(".".join(parts[:end]))
+        if row is not None:
+            return row
+    return None
+
+
+def by_dist(name: str) -> ExtensionRow | None:
+    """The row of a distribution, by any spelling of its name (`Flask_CORS`, `flask-cors`)."""
+    return _dists().get(_normalise(name))
+
+
+def inactive_modules(wanted: Strategy) -> frozenset[str]:
+    """Extension modules whose Quart API (quart_api.toml entries, Quart-WTF form seeds, renamed
+    names) must not be applied under `--extensions wanted`: those of native rows it leaves alone."""
+    return frozenset(
+        module for row in load() if row.strategy is Strategy.NATIVE
+        and row.effective(wanted) is not Strategy.NATIVE for module in row.modules
+    )
