@@ -131,6 +131,9 @@ class ModuleIndex:
     # `x.attr = ...` targets anywhere whose `x` resolves to an import: (span, ref of `x.attr`)
     attribute_stores: tuple[tuple[Span, str], ...] = ()
     file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
+    # `data=name` reads whose dict contents are proven (analysis.file_fields.Fields)
+    data_fields: tuple[tuple[Span, tuple[tuple[str, int, str], ...]], ...] = ()
+    pytest_plugins: tuple[str, ...] = ()  # `pytest_plugins = [...]`: modules whose fixtures every test sees
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

@@ -227,6 +227,9 @@ class NameResolver:
             base = self.ref(node.func)
             if base == CAST and len(node.args) == 2:  # `typing.cast(T, value)` is `value`
                 return self.ref(node.args[1])
+            fixture = _fixture_value(base, node)  # `request.getfixturevalue("client")` (analysis.fixture_facts)
+            if fixture is not None:
+                return fixture
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
             base = self.ref(node.value)
@@ -347,15 +350,9 @@ class NameResolver:
                 found.add(elt.value)
         return found
 
-    def holds_file_tuples(self, read: ast.Name) -> bool:
-        """Whether a dict literal bound to this local and reaching `read` has a file tuple among
-        its values (`{"doc": (BytesIO(b"x"), "a.txt")}`): a test client's `data=` then carries
-        files, which Quart takes as `files=`, not `form=`."""
-        return any(
-            isinstance(value, ast.Dict)
-            and any(isinstance(v, ast.Tuple) and 2 <= len(v.elts) <= 3 for v in value.values)
-            for value in self._bound_values(read) or ()
-        )
+    def bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
+        """The values bound to a local that may reach `read` (for `analysis.file_fields`)."""
+        return self._bound_values(read)
 
     def _bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
         """The values bound to a local that may reach `read` (None: not a local, or unknown)."""
@@ -582,3 +579,18 @@ def _collect_local_imports(
         if alias.name != "*":
             ref = f"{base}.{alias.name}" if base else alias.name
             values.setdefault(alias.asname or alias.name, []).append(_ImportMarker(ref))
+
+
+_GETFIXTUREVALUE = ":request.getfixturevalue"
+
+
+def _fixture_value(base: str | None, node: ast.Call) -> str | None:
+    """`request.getfixturevalue("name")` in a test or fixture (`request` its pytest parameter):
+    the same reference as a parameter `name` of that function, so the linker types it by the
+    fixture (`@param:owner:name`)."""
+    if not (base and base.startswith(PARAM_PREFIX) and base.endswith(_GETFIXTUREVALUE) and len(node.args) == 1):
+        return None
+    arg = node.args[0]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.isidentifier():
+        return f"{base[: -len(_GETFIXTUREVALUE)]}:{arg.value}"
+    return None
