@@ -38,6 +38,17 @@ def _is_async(obj: Any) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__wrapped__", None))
 
 
+def _made_by(dotted: str) -> Any:
+    """What a factory in the table hands back, for entries whose awaitable is the result of a
+    call (`flask.View.as_view()`: calling `View.as_view(name)` gives the view function)."""
+    owner, _, name = dotted.rpartition(".")
+    return getattr(_lookup(owner), name)("drift_probe")
+
+
+def _returns_the_awaitable(entry: loader.Awaitable) -> bool:
+    return entry.kind == "call" and entry.flask.endswith("()")
+
+
 AWAITABLES = sorted(loader.quart_api().awaitables.values(), key=lambda a: a.flask)
 # Entries for Quart itself; ports of extensions (quart_wtf) are checked where installable below.
 QUART_AWAITABLES = [a for a in AWAITABLES if a.quart.startswith(("quart.", "aiofiles."))]
@@ -52,6 +63,8 @@ def test_awaitable_is_async_in_installed_quart(entry: loader.Awaitable) -> None:
         assert _is_async_context(obj), f"{entry.quart} is not an async context manager"
     elif entry.kind == "offload":
         assert callable(obj) and not _is_async(obj), f"{entry.quart} should be a sync call run in a thread"
+    elif _returns_the_awaitable(entry):
+        assert _is_async(_made_by(entry.quart)), f"what {entry.quart} returns is not a coroutine function"
     else:
         assert _is_async(obj), f"{entry.quart} is not a coroutine function"
 
@@ -70,6 +83,13 @@ def test_text_is_a_plain_attribute_of_flask_test_responses_and_absent_in_quart()
 @pytest.mark.parametrize("entry", FLASK_SIDE, ids=lambda a: a.flask)
 def test_flask_side_is_sync(entry: loader.Awaitable) -> None:
     """The table lists what changes: the same API in Flask must exist and not be async."""
+    if _returns_the_awaitable(entry):
+        owner, _, name = entry.flask.removesuffix("()").rpartition(".")
+        # the table names Flask's classes canonically (`flask.View`); they live in `flask.views`
+        real = {v: k for k, v in loader.quart_api().canonical.items()}.get(owner, owner)
+        made = _made_by(f"{real}.{name}")
+        assert callable(made) and not _is_async(made)
+        return
     obj = _lookup(entry.flask.replace("()", ""))
     assert callable(obj) or isinstance(obj, property)
     assert not _is_async(obj)

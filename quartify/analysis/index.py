@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quartify.analysis import flask_facts
+from quartify.analysis import file_fields, fixture_facts, flask_facts
 from quartify.analysis.flask_facts import FlaskFacts
 from quartify.analysis.model import (
     CTX_CLASS,
@@ -126,6 +126,7 @@ class _ModuleIndexer:
         self.module_uses: list[Use] = []
         self.file_dicts: list[Span] = []  # `data=payload` reads of a local dict literal holding file tuples
         self.unpinned_getattrs: list[UnpinnedGetattr] = []
+        self.data_fields: list[tuple[Span, file_fields.Fields]] = []  # ... and those whose keys are proven
         self.func_stack: list[_FuncBuilder] = []
         self.ctx_stack: list[str] = []
         self.seen_qualnames: dict[str, int] = {}
@@ -167,6 +168,8 @@ class _ModuleIndexer:
             attribute_stores=tuple(self.attribute_stores),
             file_dicts=tuple(self.file_dicts),
             unpinned_getattrs=tuple(self.unpinned_getattrs),
+            data_fields=tuple(self.data_fields),
+            pytest_plugins=fixture_facts.plugin_modules(tree.body),
         )
 
     # -- statements ----------------------------------------------------------------------------
@@ -473,8 +476,13 @@ class _ModuleIndexer:
         if call_func or attr_value:
             return
         ref = self.ref(node)
-        if site.arg_key == "data" and self.resolver.holds_file_tuples(node):
-            self.file_dicts.append(self.span(node))
+        if site.arg_key == "data":  # a test client's `data=payload`: form fields, files, or both
+            payload = file_fields.data_payload(
+                self.func_stack[-1].node if self.func_stack else None, node, self.resolver.bound_values(node))
+            if payload.has_files:
+                self.file_dicts.append(self.span(node))
+            if payload.fields is not None:
+                self.data_fields.append((self.span(node), payload.fields))
         if ref and (site.with_item or site.arg_of is not None or not ref.startswith(PARAM_PREFIX)):
             self._record(
                 Use(self.span(node), ref, "name", self._ctx(), site.parens, site.awaited, node.id,

@@ -249,14 +249,23 @@ class Linker:
             self._cache.clear()
 
     def fixture(self, user: str, name: str) -> str | None:
-        """The pytest fixture `name` visible from function `user`: same module, then conftest.py
-        files in the same and parent directories."""
+        """The pytest fixture `name` visible from function `user`, looked up as pytest does: the
+        test's class and its bases, the test's module, the conftest.py files in the same and parent
+        directories, then the plugin modules they name in `pytest_plugins`; in each module, a
+        fixture defined there or imported into it (by name or with `*`). A fixture that asks for
+        its own name gets the next one out (a local override of a shared fixture)."""
         mod = self.module_of.get(user)
         if mod is None or user not in self.functions:
             return None
         user_func = self.functions[user]
         if not (user_func.name.startswith("test") or self.is_fixture(user)):
             return None
+        if user_func.class_qualname is not None:
+            for klass in self.mro(user_func.class_qualname):
+                owner = self.module_of.get(klass)
+                for func in owner.functions if owner is not None else ():
+                    if func.class_qualname == klass and func.qualname != user and self.fixture_name(func.qualname) == name:
+                        return func.qualname
         directory = mod.path.rsplit("/", 1)[0] if "/" in mod.path else ""
         candidates = [mod]
         while True:
@@ -265,11 +274,26 @@ class Linker:
             if not directory:
                 break
             directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
+        candidates.extend(self.modules[p] for c in list(candidates) for p in c.pytest_plugins if p in self.modules)
         for candidate in candidates:
             for func in candidate.functions:
                 if func.parent is None and func.class_qualname is None and func.qualname != user:
                     if self.fixture_name(func.qualname) == name:
                         return func.qualname
+            imported = self._imported_fixture(candidate, name, user)
+            if imported is not None:
+                return imported
+        return None
+
+    def _imported_fixture(self, module: ModuleIndex, name: str, user: str) -> str | None:
+        """A fixture `name` a module imports (`from .fixtures import client`, `from .fixtures import *`)."""
+        bound = self.bindings[module.module].get(name)
+        found = [bound] if bound else []
+        found.extend(f.qualname for star in module.star_imports if star in self.modules
+                     for f in self.modules[star].functions if f.parent is None and f.class_qualname is None)
+        for qualname in found:
+            if qualname != user and qualname in self.functions and self.fixture_name(qualname) == name:
+                return qualname
         return None
 
     def fixture_name(self, qualname: str) -> str | None:

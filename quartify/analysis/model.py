@@ -146,6 +146,9 @@ class ModuleIndex:
     attribute_stores: tuple[tuple[Span, str], ...] = ()
     file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
     unpinned_getattrs: tuple[UnpinnedGetattr, ...] = ()  # `getattr(obj, name)` with `name` not pinned
+    # `data=name` reads whose dict contents are proven (analysis.file_fields.Fields)
+    data_fields: tuple[tuple[Span, tuple[tuple[str, int, str], ...]], ...] = ()
+    pytest_plugins: tuple[str, ...] = ()  # `pytest_plugins = [...]`: modules whose fixtures every test sees
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

@@ -266,6 +266,9 @@ class NameResolver:
             base = self.ref(node.func)
             if base == CAST and len(node.args) == 2:  # `typing.cast(T, value)` is `value`
                 return self.ref(node.args[1])
+            fixture = _fixture_value(base, node)  # `request.getfixturevalue("client")` (analysis.fixture_facts)
+            if fixture is not None:
+                return fixture
             return f"{base}()" if base else None
         if isinstance(node, ast.Subscript):
             base = self.ref(node.value)
@@ -416,15 +419,9 @@ class NameResolver:
             items.extend(value.elts)
         return items
 
-    def holds_file_tuples(self, read: ast.Name) -> bool:
-        """Whether a dict literal bound to this local and reaching `read` has a file tuple among
-        its values (`{"doc": (BytesIO(b"x"), "a.txt")}`): a test client's `data=` then carries
-        files, which Quart takes as `files=`, not `form=`."""
-        return any(
-            isinstance(value, ast.Dict)
-            and any(isinstance(v, ast.Tuple) and 2 <= len(v.elts) <= 3 for v in value.values)
-            for value in self._bound_values(read) or ()
-        )
+    def bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
+        """The values bound to a local that may reach `read` (for `analysis.file_fields`)."""
+        return self._bound_values(read)
 
     def _bound_values(self, read: ast.Name) -> list[ast.AST] | tuple[ast.AST, ...] | None:
         """The values bound to a local that may reach `read` (None: not a local, or unknown)."""
@@ -693,3 +690,18 @@ def _collect_local_imports(
 
 def _has_nested_def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(child, _FUNC) for stmt in node.body for child in ast.walk(stmt))
+
+
+_GETFIXTUREVALUE = ":request.getfixturevalue"
+
+
+def _fixture_value(base: str | None, node: ast.Call) -> str | None:
+    """`request.getfixturevalue("name")` in a test or fixture (`request` its pytest parameter):
+    the same reference as a parameter `name` of that function, so the linker types it by the
+    fixture (`@param:owner:name`)."""
+    if not (base and base.startswith(PARAM_PREFIX) and base.endswith(_GETFIXTUREVALUE) and len(node.args) == 1):
+        return None
+    arg = node.args[0]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.isidentifier():
+        return f"{base[: -len(_GETFIXTUREVALUE)]}:{arg.value}"
+    return None

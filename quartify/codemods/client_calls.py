@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import libcst as cst
 
+from quartify.analysis.file_fields import guess_type
 from quartify.analysis.planners import client_calls as planned
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Finding, Severity, Span
@@ -55,6 +56,7 @@ class RewriteClientCalls(Concern):
         self.dict_data = {span for span, e in requests.items() if e.data == "dict"}
         self.text_data = {span for span, e in requests.items() if e.data == "text"}
         self.file_data = {span for span, e in requests.items() if e.data == "files"}
+        self.proven_fields = {span: e.fields for span, e in requests.items() if e.data == "files" and e.fields}
 
     def _finding(self, span: Span, message: str) -> None:
         self.ctx.findings.append(Finding("QFY130", Severity.WARNING, message, self.ctx.path, span.line, span.col))
@@ -87,6 +89,12 @@ class RewriteClientCalls(Concern):
                     *([args[i].with_changes(keyword=cst.Name("form"), value=form)] if form is not None else []),
                     *([_kw("files", files)] if files is not None else []),
                 ]
+            elif span in self.proven_fields and isinstance(value, cst.Name):
+                form, files = self._split_local(value, self.proven_fields[span])
+                replace[i] = [
+                    *([args[i].with_changes(keyword=cst.Name("form"), value=form)] if form is not None else []),
+                    _kw("files", files),
+                ]
             elif span in self.file_data:
                 self._finding(
                     span,
@@ -107,7 +115,8 @@ class RewriteClientCalls(Concern):
             i = by_name["content_type"]
             content_type = _string_value(args[i].value)
             body_is_form = "files" in by_name or "form" in by_name or (
-                "data" in by_name and (isinstance(args[by_name["data"]].value, cst.Dict) or span in self.dict_data)
+                "data" in by_name and (isinstance(args[by_name["data"]].value, cst.Dict)
+                                       or span in self.dict_data or span in self.proven_fields)
             )
             if content_type is not None and content_type.split(";")[0].strip() in _FORM_TYPES and body_is_form:
                 replace[i] = []  # Quart builds the form body and sets its content type itself
@@ -196,6 +205,8 @@ class RewriteClientCalls(Concern):
                 storage_args = [cst.Arg(parts[0]), _kw("filename", parts[1])]
                 if len(parts) == 3:
                     storage_args.append(_kw("content_type", parts[2]))
+                elif _string_value(parts[1]) is not None:  # the type Flask's client guesses from the name
+                    storage_args.append(_kw("content_type", _str(guess_type(_string_value(parts[1]) or ""))))
                 self.ctx.needed_imports.add(("quart.datastructures", "FileStorage"))
                 files.append(element.with_changes(value=cst.Call(cst.Name("FileStorage"), _commas_args(storage_args))))
             else:
@@ -207,6 +218,28 @@ class RewriteClientCalls(Concern):
         if form_dict is None and files_dict is None:
             form_dict = data
         return form_dict, files_dict
+
+    def _split_local(self, name: cst.Name, fields: tuple[tuple[str, int, str], ...]) -> tuple[cst.Dict | None, cst.Dict]:
+        """`data=payload` whose keys are proven (analysis.file_fields): `form={"k": payload["k"], ...}`
+        and `files={"f": FileStorage(payload["f"][0], filename=payload["f"][1])}`. Each entry names
+        its key, so the reader sees where every field goes; the local itself is left as written
+        (the test may read it again after the call)."""
+        form: list[cst.BaseDictElement] = []
+        files: list[cst.BaseDictElement] = []
+        for key, size, content_type in fields:
+            item = cst.Subscript(name, [cst.SubscriptElement(cst.Index(_str(key)))])
+            if not size:
+                form.append(cst.DictElement(_str(key), item))
+                continue
+            part = [cst.Subscript(item, [cst.SubscriptElement(cst.Index(cst.Integer(str(n))))]) for n in range(size)]
+            storage_args = [cst.Arg(part[0]), _kw("filename", part[1])]
+            if size == 3:
+                storage_args.append(_kw("content_type", part[2]))
+            elif content_type:
+                storage_args.append(_kw("content_type", _str(content_type)))
+            self.ctx.needed_imports.add(("quart.datastructures", "FileStorage"))
+            files.append(cst.DictElement(_str(key), cst.Call(cst.Name("FileStorage"), _commas_args(storage_args))))
+        return (_commas(cst.Dict(form)) if form else None), _commas(cst.Dict(files))
 
     # -- cookies -------------------------------------------------------------------------------
     def _cookie(self, call: cst.Call, span: Span) -> cst.Call:

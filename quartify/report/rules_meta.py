@@ -293,6 +293,13 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "tests",
     ),
+    "QFY132": (
+        "AsyncFixtureByName",
+        "an async test asks for an async fixture with `request.getfixturevalue()`, which pytest-asyncio cannot set up there",
+        "Take the fixture as a parameter of the test instead of asking for it by name.",
+        "warning",
+        "tests",
+    ),
     "QFY133": (
         "UnpinnedGetattr",
         (

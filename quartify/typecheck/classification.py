@@ -5,7 +5,8 @@ each new error into one of three classes:
 
 * `missed-await`: a coroutine used as a value (`unused-coroutine`, an attribute, index or
   argument on a `Coroutine[...]`, a coroutine returned where a value is expected, a plain
-  `for` over an async iterator);
+  `for` over an async iterator, a coroutine or other awaitable as a condition: `truthy-bool`
+  on `if form.validate():`, always true, so the branch never rejects);
 * `quart-api`: an API Quart spells differently (an unexpected keyword for `send_file`, an
   attribute that `quart` or `Quart` does not have, an argument of the wrong type for a name
   imported from quart);
@@ -34,6 +35,10 @@ QUART_API = ErrorClass.QUART_API
 OTHER = ErrorClass.OTHER
 
 _AWAIT_CODES = frozenset({"unused-coroutine", "unused-awaitable"})
+# `truthy-bool` is about any value without __bool__/__len__ (most objects in an old app): only
+# an awaitable among its types makes it a missed await, wherever it stands in a union.
+_TRUTHY = "truthy-bool"
+_AWAITABLE_IN = re.compile(r"\b(?:Coroutine|Awaitable|CoroutineType)\[")
 # A coroutine (or async iterator) as the type of a value: `"Coroutine[...]" has no attribute`,
 # `incompatible type "Coroutine[...]"`, `got "Coroutine[...]"`. Not `"Callable[[], Coroutine[...]]"`:
 # that is an async function where a sync one is expected, about functions, not awaits.
@@ -52,6 +57,8 @@ def classify(code: str, message: str, notes: Iterable[str] = (), quart_names: It
     """
     notes = list(notes)
     if code in _AWAIT_CODES or any('forgot to use "await"' in n for n in notes):
+        return ErrorClass.MISSED_AWAIT
+    if code == _TRUTHY and _AWAITABLE_IN.search(message):
         return ErrorClass.MISSED_AWAIT
     if _AWAIT_TYPES.search(message) and _EXTRA_AWAIT not in message:
         return ErrorClass.MISSED_AWAIT

@@ -23,6 +23,13 @@ OTHER = ErrorClass.OTHER
         ("return-value", 'Incompatible return value type (got "Coroutine[Any, Any, str]", expected "str")', (), (), MISSED_AWAIT),
         ("attr-defined", '"AsyncGenerator[str, None]" has no attribute "__iter__" (not iterable)', (), (), MISSED_AWAIT),
         ("misc", "anything", ('Maybe you forgot to use "await"?',), (), MISSED_AWAIT),
+        # a coroutine as a condition (always true): `if form.validate():`, `if not check():`
+        ("truthy-bool", '"validate" of "LoginForm" returns "Coroutine[Any, Any, bool]" which does not implement '
+         "__bool__ or __len__ so it could always be true in boolean context", (), (), MISSED_AWAIT),
+        ("truthy-bool", 'Member "ok" has type "int | Coroutine[Any, Any, bool]" of which no members implement '
+         "__bool__ or __len__ so it could always be true in boolean context", (), (), MISSED_AWAIT),
+        ("truthy-bool", '"user" has type "User" which does not implement __bool__ or __len__ so it could always be '
+         "true in boolean context", (), (), OTHER),
         # an async function where a sync one is expected, or an await too many: not missed awaits
         ("type-var", 'Value of type variable "T_route" of function cannot be "Callable[[], Coroutine[Any, Any, int]]"', (), (), OTHER),
         ("misc", 'Incompatible types in "await" (actual type "str", expected type "Awaitable[Any]")', (), (), OTHER),

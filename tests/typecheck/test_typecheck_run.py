@@ -100,6 +100,21 @@ def test_missed_await_reported_at_the_migrated_line(tmp_path: Path) -> None:
     assert not {(path, line) for path, line, category in marks if category == ErrorClass.MISSED_AWAIT} & flagged
 
 
+def test_a_branch_on_an_unawaited_coroutine_is_a_missed_await(tmp_path: Path) -> None:
+    """`if call(request.get_json, silent=True):` after migration branches on a coroutine (always
+    true): mypy reports it only with `truthy-bool`, which the pass turns on. The view that
+    branches on the awaited value is not reported."""
+    root = copy_fixture("truthy", tmp_path)
+    checked, files = migrate_and_check(root)
+
+    marks = expected(files, root)
+    assert len(marks) == 2 and {m[2] for m in marks} == {ErrorClass.MISSED_AWAIT}
+    assert {(e.path, e.line, e.category) for e in checked.new_errors} == marks, checked
+    assert {e.code for e in checked.new_errors} == {"truthy-bool"}
+    new = files[root / "app.py"]
+    assert new is not None and "    if await request.get_json(silent=True):\n" in new  # awaited: not reported
+
+
 def test_errors_from_before_migration_are_not_new(tmp_path: Path) -> None:
     root = copy_fixture("preexisting", tmp_path)
     checked, files = migrate_and_check(root)

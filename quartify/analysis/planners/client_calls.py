@@ -19,9 +19,13 @@ from quartify.rules.loader import AwaitKind
 class ClientCall(Edit):
     """A test-client request whose keywords change shape. `data` says what its `data=` variable
     holds when the index knows: "dict" (becomes `form=`), "files" (a dict literal with file tuples:
-    it must be split into `form=` and `files=`), "text" (fine as it is), or None."""
+    it must be split into `form=` and `files=`), "text" (fine as it is), or None. `fields` are a
+    local dict's proven contents (analysis.file_fields): `(key, 0, "")` a form field, `(key, n, type)` an
+    n-item file tuple (with the content type Flask would send); with them a "files" local is split
+    at the call."""
 
     data: str | None = None
+    fields: tuple[tuple[str, int, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,13 @@ def data_kind(ctx: FileContext, func: FunctionInfo, call: Use) -> str | None:
     return None
 
 
+def data_fields(ctx: FileContext, func: FunctionInfo, call: Use) -> tuple[tuple[str, int, str], ...] | None:
+    """The proven keys of the local passed as `data=` (None: not proven, the call keeps its finding)."""
+    proven = dict(ctx.module.data_fields)
+    return next((proven[u.span] for u in func.uses
+                 if u.arg_key == "data" and inside(u.span, call.span) and u.span in proven), None)
+
+
 def response_item(ctx: FileContext, func: FunctionInfo, items: tuple[Span, ...]) -> bool:
     """`with client.get(...) as response:`: Flask's test response is a context manager, Quart's is not."""
     if len(items) != 1:
@@ -86,7 +97,8 @@ def plan_client_calls(ctx: FileContext) -> Iterator[Edit | Finding]:
                 continue
             callee = ctx.resolve(use.ref)
             if callee in client.request_methods:
-                yield ClientCall(use.span, data_kind(ctx, func, use))
+                kind = data_kind(ctx, func, use)
+                yield ClientCall(use.span, kind, data_fields(ctx, func, use) if kind == "files" else None)
             if callee in client.default_path:
                 yield DefaultPath(use.span)
             if callee in client.cookie_methods:

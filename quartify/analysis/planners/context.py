@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from quartify.analysis.graph import hands_coroutine_over, quart_awaitable
-from quartify.analysis.link import Linker
+from quartify.analysis.index import UNION_PREFIX
+from quartify.analysis.link import UNKNOWN, Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
 from quartify.analysis.repo import RepoPlan
 from quartify.core.types import ChainStep, Finding, Safety, Severity, Span
@@ -92,16 +93,26 @@ class FileContext:
             if awaitable.kind in (AwaitKind.CALL, AwaitKind.AIOFILE) and use.kind == "call":
                 return use.text + "()"
             return None
-        linker = repo.linker
-        if use.kind == "call" and resolved in linker.functions and repo.is_async(resolved):
-            if linker.functions[resolved].is_async:
-                return None  # async before the migration: an unawaited call hands its coroutine on
-            if linker.functions[resolved].is_generator or hands_coroutine_over(linker, use):
-                return None  # an async generator is iterated; asyncio.run(...) takes the coroutine
-            if resolved in repo.graph.wrappers.get(resolved, ()):
-                return None  # a `decorator`-package caller: calling it decorates, it returns no coroutine
-            return use.text + "()"
-        return None
+        if use.kind != "call":
+            return None
+        if resolved == UNKNOWN and use.ref.startswith(UNION_PREFIX):
+            # `for cls in (First, Second): cls().get()`: a local bound several ways that do not
+            # agree; awaited only when every way is a function the migration makes async.
+            ways = self.linker.alternatives(use.ref)
+            return use.text + "()" if ways and all(self._call_becomes_async(w, use) for w in ways) else None
+        return use.text + "()" if self._call_becomes_async(resolved, use) else None
+
+    def _call_becomes_async(self, resolved: str, use: Use) -> bool:
+        """A call of the repo function `resolved` gives a coroutine only after the migration."""
+        repo, linker = self.repo, self.repo.linker
+        if resolved not in linker.functions or not repo.is_async(resolved):
+            return False
+        if linker.functions[resolved].is_async:
+            return False  # async before the migration: an unawaited call hands its coroutine on
+        if linker.functions[resolved].is_generator or hands_coroutine_over(linker, use):
+            return False  # an async generator is iterated; asyncio.run(...) takes the coroutine
+        # a `decorator`-package caller: calling it decorates, it returns no coroutine
+        return resolved not in repo.graph.wrappers.get(resolved, ())
 
     def item_kind(self, func: FunctionInfo, item: Span) -> AwaitKind | None:
         """How a `with` item is async in Quart: a call giving a context manager, an awaited call
