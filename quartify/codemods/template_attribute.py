@@ -14,7 +14,7 @@ from quartify.core.types import Span
 class AsyncTemplateModuleLoad(Concern):
     node_types = (cst.Call,)
     handles = (AsyncTemplateModule,)
-    order = 90  # before InsertAwait (110) awaits a direct call of the result
+    order = 95  # before InsertAwait (110) awaits a direct call of the result
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
