@@ -32,7 +32,7 @@ def file_storage(parts: list[cst.BaseExpression]) -> cst.Call:
 class RewriteUploadHelpers(Concern):
     node_types = (cst.Dict, cst.Name)
     handles = (planned.HelperReturn, planned.FormRead)
-    order = 70
+    order = 72  # any free slot: it touches dicts and names no other rewrite edits at these spans
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
