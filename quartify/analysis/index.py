@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quartify.analysis import file_fields, fixture_facts, flask_facts
+from quartify.analysis import file_fields, fixture_facts, flask_facts, upload_helpers
 from quartify.analysis.flask_facts import FlaskFacts
 from quartify.analysis.model import (
     CTX_CLASS,
@@ -37,6 +37,7 @@ from quartify.analysis.model import (
     FunctionInfo,
     ModuleIndex,
     UnpinnedGetattr,
+    UploadHelper,
     Use,
     WithSite,
 )
@@ -170,6 +171,18 @@ class _ModuleIndexer:
             unpinned_getattrs=tuple(self.unpinned_getattrs),
             data_fields=tuple(self.data_fields),
             pytest_plugins=fixture_facts.plugin_modules(tree.body),
+            upload_helpers=self._upload_helpers(tree),
+        )
+
+    def _upload_helpers(self, tree: ast.Module) -> tuple[UploadHelper, ...]:
+        """Upload helpers (analysis.upload_helpers) as spans; module-level ones only in test modules."""
+        name = self.path.rsplit("/", 1)[-1]
+        test_module = name.startswith("test_") or name.endswith("_test.py")  # not conftest: it is imported
+        return tuple(
+            UploadHelper(h.node.name, h.node.lineno, h.node.col_offset, tuple(self.span(d) for d in h.returns),
+                         tuple((self.span(v), self.span(c)) for v, c in h.sites),
+                         tuple(self.span(n) for n in h.form_reads), h.reason)
+            for h in upload_helpers.find(tree, test_module)
         )
 
     # -- statements ----------------------------------------------------------------------------

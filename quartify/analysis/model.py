@@ -25,6 +25,21 @@ UseKind = Literal["call", "attr", "name"]
 
 
 @dataclass(frozen=True)
+class UploadHelper:
+    """A test helper returning form fields and file tuples in one dict (analysis.upload_helpers):
+    its returned dict literals, each `data=` it reaches (the value and the call it is passed to),
+    the locals holding its result read by a form field's key, and why the proof failed ("" if not)."""
+
+    name: str
+    line: int
+    col: int
+    returns: tuple[Span, ...]
+    sites: tuple[tuple[Span, Span], ...]
+    form_reads: tuple[Span, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Use:
     """A call, attribute read or name read inside a function body that may need an `await`."""
 
@@ -149,6 +164,7 @@ class ModuleIndex:
     # `data=name` reads whose dict contents are proven (analysis.file_fields.Fields)
     data_fields: tuple[tuple[Span, tuple[tuple[str, int, str], ...]], ...] = ()
     pytest_plugins: tuple[str, ...] = ()  # `pytest_plugins = [...]`: modules whose fixtures every test sees
+    upload_helpers: tuple[UploadHelper, ...] = ()  # helpers returning a Flask upload dict (analysis.upload_helpers)
 
     def binding_map(self) -> dict[str, str]:
         return dict(self.bindings)

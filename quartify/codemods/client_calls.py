@@ -57,6 +57,7 @@ class RewriteClientCalls(Concern):
         self.text_data = {span for span, e in requests.items() if e.data == "text"}
         self.file_data = {span for span, e in requests.items() if e.data == "files"}
         self.proven_fields = {span: e.fields for span, e in requests.items() if e.data == "files" and e.fields}
+        self.helpers = {span: (e.helper, e.splat) for span, e in requests.items() if e.helper}
 
     def _finding(self, span: Span, message: str) -> None:
         self.ctx.findings.append(Finding("QFY130", Severity.WARNING, message, self.ctx.path, span.line, span.col))
@@ -83,7 +84,18 @@ class RewriteClientCalls(Concern):
         if "data" in by_name:
             i = by_name["data"]
             value = args[i].value
-            if isinstance(value, cst.Dict):
+            if span in self.helpers:
+                helper, splat = self.helpers[span]
+                if splat:  # the helper now returns Quart's keyword arguments (planners.upload_helpers)
+                    replace[i] = [args[i].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**")]
+                else:
+                    self._finding(
+                        span,
+                        f"this `data=` dict comes from `{helper}(...)`, which returns files as well as form fields: "
+                        "Quart's test client takes them apart (`form={...}`, `files={name: FileStorage(...)}`); "
+                        f"not every use of `{helper}` could be followed, so it is left unchanged",
+                    )
+            elif isinstance(value, cst.Dict):
                 form, files = self._split_form(value, span)
                 replace[i] = [
                     *([args[i].with_changes(keyword=cst.Name("form"), value=form)] if form is not None else []),
@@ -116,7 +128,8 @@ class RewriteClientCalls(Concern):
             content_type = _string_value(args[i].value)
             body_is_form = "files" in by_name or "form" in by_name or (
                 "data" in by_name and (isinstance(args[by_name["data"]].value, cst.Dict)
-                                       or span in self.dict_data or span in self.proven_fields)
+                                       or span in self.dict_data or span in self.proven_fields
+                                       or self.helpers.get(span, ("", False))[1])
             )
             if content_type is not None and content_type.split(";")[0].strip() in _FORM_TYPES and body_is_form:
                 replace[i] = []  # Quart builds the form body and sets its content type itself

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from quartify.analysis.edits import Edit
 from quartify.analysis.model import FunctionInfo, Use
-from quartify.analysis.planners import planner
+from quartify.analysis.planners import planner, upload_helpers
 from quartify.analysis.planners.context import FileContext, inside
 from quartify.core.types import Finding, Severity, Span
 from quartify.rules.loader import AwaitKind
@@ -26,6 +26,10 @@ class ClientCall(Edit):
 
     data: str | None = None
     fields: tuple[tuple[str, int, str], ...] | None = None
+    # `data=helper(...)` (or a local holding it) for an upload helper (planners.upload_helpers): its
+    # name, and whether it is proven (then `data=` becomes `**`; else the call keeps a finding)
+    helper: str = ""
+    splat: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,9 @@ def plan_client_calls(ctx: FileContext) -> Iterator[Edit | Finding]:
             callee = ctx.resolve(use.ref)
             if callee in client.request_methods:
                 kind = data_kind(ctx, func, use)
-                yield ClientCall(use.span, kind, data_fields(ctx, func, use) if kind == "files" else None)
+                found = upload_helpers.helper_at(ctx, use.span) if ctx.module.upload_helpers else None
+                yield ClientCall(use.span, kind, data_fields(ctx, func, use) if kind == "files" else None,
+                                 found[0].name if found else "", bool(found and found[1]))
             if callee in client.default_path:
                 yield DefaultPath(use.span)
             if callee in client.cookie_methods:
