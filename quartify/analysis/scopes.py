@@ -473,8 +473,17 @@ class NameResolver:
                 scope.params[extra.arg] = None
         for child in _scope_statements(node.body):
             _collect_local_bindings(child, scope, self.bindings.import_base)
-        scope.reaching = flow.reaching_values(
-            node.body, lambda stmt: self._statement_bindings(qualname, stmt), _isinstance_tests)
+        # One bindings object per statement: a loop is walked until its state stops changing,
+        # and values compare by identity, so a fresh marker on every pass (a `for` target's
+        # _IterMarker) would never settle and the whole function would lose its flow.
+        bound: dict[int, dict[str, list[ast.AST]]] = {}
+
+        def bind(stmt: ast.AST) -> dict[str, list[ast.AST]]:
+            if id(stmt) not in bound:
+                bound[id(stmt)] = self._statement_bindings(qualname, stmt)
+            return bound[id(stmt)]
+
+        scope.reaching = flow.reaching_values(node.body, bind, _isinstance_tests)
         scope.only_iterated = _only_iterated(node.body)
         return scope
 

@@ -133,3 +133,21 @@ def test_a_walrus_bound_name_falls_back_to_every_binding() -> None:
         """
     )
     assert attr_refs(func, "run") == ["?.run"]  # a `:=` binding is unknown: no type, as before
+
+
+def test_a_for_loop_in_the_function_keeps_flow_typing_after_it() -> None:
+    """A loop is walked until its state settles; the loop target's binding must be the same
+    object on every pass, else the walk never settles and the whole function loses its flow
+    (a read after the loop then saw every binding of the name: a rebound response became `?`)."""
+    func = indexed_t(
+        """\
+        from app import client, other
+        def t():
+            rv = other.make()
+            for missing in ("a", "b"):
+                rv = client.put("/x")
+            rv = client.get("/y")
+            rv.get_data()
+        """
+    )
+    assert attr_refs(func, "get_data") == ["app.client.get().get_data"]
