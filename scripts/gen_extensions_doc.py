@@ -24,7 +24,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "extensions.md"
 KIND_TITLES = {
     "extensions": "Flask extensions",
     "plugins": "Test helpers tied to Flask (QFY121)",
-    "imports": "Flask helpers inside other packages (reported on import)",
+    "imports": "Flask helpers inside other packages (found by their import)",
 }
 STRATEGY_MEANING = {
     Strategy.NATIVE: "quartify rewrites the imports (and the API where it differs) to the Quart port and writes "

@@ -2,9 +2,9 @@
 Flask extension's common API and has a Flask test suite; it is migrated with quartify and its
 converted suite must pass under Quart, with the extension unchanged on the patched `flask`.
 
-The extensions come with the test extra (quart-flask-patch, Flask-SQLAlchemy, Flask-Login): a
-test fails, not skips, when the interpreter lacks them. QUARTIFY_EXTENSIONS_PYTHON names
-another interpreter that has them. (Flask-WTF's route is its native port, quart-wtforms:
+The extensions come with the test extra (quart-flask-patch, Flask-SQLAlchemy, Flask-Login, and
+peewee for its playhouse.flask_utils helpers): a test fails, not skips, when the interpreter
+lacks them. QUARTIFY_EXTENSIONS_PYTHON names another interpreter that has them. (Flask-WTF's route is its native port, quart-wtforms:
 tests/test_forms_runtime.py.)
 """
 
@@ -20,7 +20,7 @@ import pytest
 
 APPS = Path(__file__).parent / "fixtures" / "extension_apps"
 PYTHON = os.environ.get("QUARTIFY_EXTENSIONS_PYTHON", sys.executable)
-NEEDS = {"sqlalchemy_notes": "flask_sqlalchemy", "login_members": "flask_login"}
+NEEDS = {"sqlalchemy_notes": "flask_sqlalchemy", "login_members": "flask_login", "peewee_shelf": "peewee"}
 
 
 def has_modules(*modules: str) -> bool:

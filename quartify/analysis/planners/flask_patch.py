@@ -44,7 +44,7 @@ def takes_patch(import_name: str, wanted: Strategy = Strategy.NATIVE) -> bool:
 class PatchRoute:
     """The repo-wide decision: which extensions take the patch and where the compat module lives."""
 
-    extensions: tuple[str, ...]  # top-level import names, sorted
+    extensions: tuple[str, ...]  # the matrix modules imported (`flask_login`, `playhouse.flask_utils`), sorted
     compat: str  # dotted name of the compat module
     compat_path: str  # its path, next to the module that creates the app
     host: str  # that module: the cost is reported there, once
@@ -70,12 +70,20 @@ def _compat_location(host: ModuleIndex) -> tuple[str, str]:
     return dotted, f"{folder}/{COMPAT_NAME}.py" if folder else f"{COMPAT_NAME}.py"
 
 
+def _patched_name(import_name: str) -> str:
+    """The name QFY143 gives an import that takes the patch: its matrix row's module
+    (`flask_sqlalchemy` for `flask_sqlalchemy.model`; `playhouse.flask_utils`, not all of `playhouse`)."""
+    row = matrix.by_module(import_name)
+    modules = row.modules if row is not None else ()
+    return next((m for m in modules if import_name == m or import_name.startswith(m + ".")), import_name.split(".", 1)[0])
+
+
 @lru_cache(maxsize=2)
 def patch_route(linker: Linker, wanted: Strategy = Strategy.NATIVE) -> PatchRoute | None:
     """The patch route for this repo, or None when no imported extension takes it or no module
     builds the app."""
     modules = sorted(linker.modules.values(), key=lambda m: m.path)
-    extensions = sorted({name.split(".", 1)[0] for m in modules for _, _, name, _ in m.extension_imports
+    extensions = sorted({_patched_name(name) for m in modules for _, _, name, _ in m.extension_imports
                          if takes_patch(name, wanted)})
     if not extensions:
         return None
