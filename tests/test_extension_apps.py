@@ -2,9 +2,10 @@
 Flask extension's common API and has a Flask test suite; it is migrated with quartify and its
 converted suite must pass under Quart, with the extension unchanged on the patched `flask`.
 
-The extensions come with the test extra (quart-flask-patch, Flask-SQLAlchemy, Flask-Login, and
-peewee for its playhouse.flask_utils helpers): a test fails, not skips, when the interpreter
-lacks them. QUARTIFY_EXTENSIONS_PYTHON names another interpreter that has them. (Flask-WTF's route is its native port, quart-wtforms:
+The extensions come with the test extra (quart-flask-patch, Flask-SQLAlchemy, Flask-Login,
+Flask-Caching, Flask-Mail, Flask-Migrate, Flask-Moment, Bootstrap-Flask, and peewee for its
+playhouse.flask_utils helpers): a test fails, not skips, when the interpreter lacks them.
+QUARTIFY_EXTENSIONS_PYTHON names another interpreter that has them. (Flask-WTF's route is its native port, quart-wtforms:
 tests/test_forms_runtime.py.)
 """
 
@@ -20,7 +21,16 @@ import pytest
 
 APPS = Path(__file__).parent / "fixtures" / "extension_apps"
 PYTHON = os.environ.get("QUARTIFY_EXTENSIONS_PYTHON", sys.executable)
-NEEDS = {"sqlalchemy_notes": "flask_sqlalchemy", "login_members": "flask_login", "peewee_shelf": "peewee"}
+NEEDS = {
+    "sqlalchemy_notes": "flask_sqlalchemy",
+    "login_members": "flask_login",
+    "caching_quotes": "flask_caching",
+    "mail_invites": "flask_mail",
+    "migrate_tasks": "flask_migrate",
+    "moment_events": "flask_moment",
+    "bootstrap_pages": "flask_bootstrap",
+    "peewee_shelf": "peewee",
+}
 
 
 def has_modules(*modules: str) -> bool:
@@ -58,12 +68,17 @@ def test_migrated_app_passes_under_quart(slug: str, tmp_path: Path) -> None:
     assert " passed" in proc.stdout and "failed" not in proc.stdout
 
 
-def test_flask_login_needs_the_compat_module(tmp_path: Path) -> None:
-    """Under the bare patch `current_user` is None (quart-api.md §4.1): without the compat
-    import the converted Flask-Login suite fails, so the compat module is what makes it pass."""
-    assert has_modules("quart", "quart_flask_patch", "flask_login"), f"{PYTHON} lacks them: pip install -e '.[test]'"
-    migrated = migrate("login_members", tmp_path)
-    app = migrated / "members.py"
+@pytest.mark.parametrize(("slug", "app_module"),
+                         [("login_members", "members"), ("migrate_tasks", "tasks"), ("bootstrap_pages", "pages")])
+def test_the_compat_module_is_what_makes_it_pass(slug: str, app_module: str, tmp_path: Path) -> None:
+    """Without the compat import the converted suite fails: under the bare patch Flask-Login's
+    `current_user` is None (quart-api.md §4.1), and Quart's `with_appcontext` gives each
+    Flask-Migrate command its own app context (the `db` group's `g.directory` is gone in
+    `db init`) and calls asyncio.run() inside the async tests' loop; Bootstrap-Flask's blueprint
+    is a real Flask one, so its static files (CSS, icons) answer 500."""
+    assert has_modules("quart", "quart_flask_patch", NEEDS[slug]), f"{PYTHON} lacks them: pip install -e '.[test]'"
+    migrated = migrate(slug, tmp_path)
+    app = migrated / f"{app_module}.py"
     app.write_text("".join(line for line in app.read_text().splitlines(keepends=True)
                            if not line.startswith("import quart_flask_compat")))
     proc = run_pytest(migrated)

@@ -11,21 +11,33 @@ pgjones/quart-flask-patch#6). This module points those names at Quart's, running
 coroutine functions to completion for the synchronous extension code that calls them, the way
 quart-flask-patch does for `request.form`.
 
+`flask.cli.with_appcontext` is Quart's, which pushes a fresh app context in `asyncio.run` for
+each command: a group's `g` is gone in its subcommand (Flask-Migrate's `db` group sets
+`g.directory`, `db upgrade` reads it: AttributeError) and a command invoked from an async test fails ("asyncio.run()
+cannot be called from a running event loop"). Here it keeps Flask's contract: one app context,
+pushed by the outermost command that needs it and popped when its click context closes, shared
+by the subcommands, on the running loop when there is one.
+
 Import it right after `import quart_flask_patch` and before any Flask extension.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 import importlib
 import inspect
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import quart_flask_patch  # noqa: F401  (first: it installs the patched `flask`)
+import click
 import quart
 import quart.blueprints
+import quart.cli
 import quart.ctx
 import quart.helpers
 import quart.json
@@ -34,7 +46,8 @@ import quart.templating
 import quart.views
 from quart_flask_patch._synchronise import sync_with_context
 
-COMPAT_VERSION = "1"
+COMPAT_VERSION = "2"
+_CLI_CONTEXT = "quart_flask_compat.app_context"
 
 
 def _blocking(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,6 +75,49 @@ def _overlay(name: str, real: types.ModuleType, quart_module: types.ModuleType) 
         module.__dict__[key] = member
     module.__dict__["_QUART_PATCHED"] = True
     return module
+
+
+def _run_in(context: contextvars.Context, coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run `coro` to completion as a task in `context` (so the context variables it sets stay
+    there): on this thread's running loop (quart-flask-patch's re-entrant `sync_wait`), else on
+    a loop of its own."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(loop.create_task(coro, context=context))
+        finally:
+            loop.close()
+
+    async def in_context() -> Any:  # the task is made inside sync_wait, which sets aside the ready queue
+        return await loop.create_task(coro, context=context)
+
+    return loop.sync_wait(in_context())  # type: ignore[attr-defined]
+
+
+def with_appcontext(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Flask's `with_appcontext` on Quart's app context: one context for the whole command line."""
+
+    @click.pass_context
+    def decorator(command: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        if quart.ctx.has_app_context():
+            return command.invoke(fn, *args, **kwargs)
+        context = command.meta.get(_CLI_CONTEXT)
+        if context is None:
+            context = contextvars.copy_context()
+            app_context = command.ensure_object(quart.cli.ScriptInfo).load_app().app_context()
+            _run_in(context, app_context.push())
+            command.meta[_CLI_CONTEXT] = context
+
+            def pop() -> None:
+                del command.meta[_CLI_CONTEXT]
+                _run_in(context, app_context.pop(None))
+
+            command.call_on_close(pop)
+        return context.run(command.invoke, fn, *args, **kwargs)
+
+    return functools.update_wrapper(decorator, fn)
 
 
 def _install() -> None:
@@ -104,6 +160,7 @@ def _install() -> None:
         setattr(helpers, key, names[key])
     for key, module in modules.items():
         setattr(flask, key.rpartition(".")[2], module)
+    sys.modules["flask.cli"].with_appcontext = with_appcontext  # type: ignore[attr-defined]
     flask._QUART_FLASK_COMPAT = True  # type: ignore[attr-defined]
 
 
