@@ -357,7 +357,8 @@ class _ModuleIndexer:
                  if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)),
                 None,
             )
-            return Decorator(self.ref(node.func) or "", True, self.span(node), args, name_kw)
+            keywords = tuple((k.arg or "", ast.unparse(k.value)) for k in node.keywords)
+            return Decorator(self.ref(node.func) or "", True, self.span(node), args, name_kw, keywords)
         return Decorator(self.ref(node) or "", False, self.span(node))
 
     def _visit_class(self, node: ast.ClassDef, prefix: str) -> None:

@@ -92,6 +92,7 @@ class Decorator:
     span: Span
     args: tuple[str, ...] = ()  # refs of positional arguments of a called decorator
     name_kw: str | None = None  # a literal `name="..."` keyword (`@pytest.fixture(name="app")`)
+    keywords: tuple[tuple[str, str], ...] = ()  # a called decorator's keywords: (name, source); "" for `**`
 
 
 @dataclass(frozen=True)

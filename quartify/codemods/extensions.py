@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from quartify.analysis.planners.extensions import CorsCall, FormCreate, MoveExtension
+from quartify.analysis.cross_origin import ECHO
+from quartify.analysis.planners.extensions import CorsCall, CrossOrigin, FormCreate, MoveExtension
 from quartify.codemods.base import Concern, Context, awaited
 from quartify.codemods.imports import _dotted, _dotted_node
 from quartify.core.types import Span
 from quartify.rules import loader
 
-_CORS_NAMES = {"CORS": "cors"}
+_CORS_NAMES = {"CORS": "cors", "cross_origin": "route_cors"}
+_SAME_VALUE = {"origins": "allow_origin", "max_age": "max_age"}
 
 
 class MoveExtensionImports(Concern):
@@ -71,6 +73,38 @@ class RewriteCors(Concern):
         if not all(site.rebind for site in mine):
             return updated.with_changes(body=[stmt.with_changes(value=call)])
         return updated.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(app)], value=call)])
+
+
+class RewriteCrossOrigin(Concern):
+    """`@cross_origin(...)` -> `@route_cors(...)` with the planned keywords (the name the import
+    move gives it; an aliased import keeps its alias)."""
+
+    node_types = (cst.Call,)
+    handles = (CrossOrigin,)
+    order = 170
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.sites = ctx.plan.sites(CrossOrigin)
+
+    def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
+        edit = self.sites.get(span)
+        if edit is None or not isinstance(updated, cst.Call):
+            return updated
+        func = updated.func
+        if isinstance(func, cst.Name) and func.value == "cross_origin":
+            func = cst.Name("route_cors")
+        if edit.needs_re:
+            self.ctx.needed_imports.add(("re", None))
+        # Keep the author's spelling of a value passed on unchanged (`origins=` -> `allow_origin=`).
+        kept = {_SAME_VALUE.get(a.keyword.value): a.value for a in updated.args if a.keyword is not None}
+        args = [cst.Arg(kept[name] if name in kept and value != ECHO else cst.parse_expression(value),
+                        keyword=cst.Name(name),
+                        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+                for name, value in edit.keywords]
+        for arg in args[:-1]:
+            args[args.index(arg)] = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        return updated.with_changes(func=func, args=args)
 
 
 class CreateForms(Concern):

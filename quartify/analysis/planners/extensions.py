@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from quartify.analysis.cross_origin import Mapped, route_cors_keywords
 from quartify.analysis.edits import Edit
 from quartify.analysis.graph import FLASK_FORM
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
@@ -21,6 +22,9 @@ from quartify.rules import loader
 from quartify.rules.extensions import ExtensionRow, Strategy
 
 CORS = "flask_cors.CORS"
+CROSS_ORIGIN = "flask_cors.cross_origin"
+# Route registrations `@route_cors` must sit under (it wraps the view the route registers).
+_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,15 @@ class CorsCall(Edit):
     inside a function `cors(app)`, since rebinding `app` there would make it a local name."""
 
     rebind: bool = True
+
+
+@dataclass(frozen=True)
+class CrossOrigin(Edit):
+    """`@cross_origin(...)` -> `@route_cors(...)` with `keywords` (name, source), each one an exact
+    equivalent (analysis/cross_origin.py); `needs_re` when one is `re.compile(...)`."""
+
+    keywords: tuple[tuple[str, str], ...] = ()
+    needs_re: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,29 @@ def moves_for(wanted: Strategy) -> dict[str, str]:
     return out
 
 
+def _cross_origin_sites(ctx: FileContext) -> tuple[list[CrossOrigin], list[Finding]]:
+    """Every `@cross_origin(...)` of the file as an edit, or a finding saying why it stays."""
+    edits: list[CrossOrigin] = []
+    kept: list[Finding] = []
+    for func in ctx.module.functions:
+        for i, dec in enumerate(func.decorators):
+            if ctx.resolve(dec.ref) != CROSS_ORIGIN:
+                continue
+            above = func.decorators[:i]
+            mapped = route_cors_keywords(dec) if dec.called else Mapped(reason="it is not called")
+            if not mapped.reason and not any(d.called and d.ref.rsplit(".", 1)[-1] in _ROUTE_METHODS for d in above):
+                mapped = Mapped(reason="no route decorator sits above it (`@route_cors` must wrap the view the route registers)")
+            if mapped.reason:
+                kept.append(ctx.finding(
+                    "QFY140", Severity.WARNING,
+                    f"`@cross_origin` of `{func.name}` is left as it is: {mapped.reason}; write `@route_cors(...)` "
+                    "from quart_cors by hand (Flask-CORS echoes the request Origin unless `send_wildcard=True`, "
+                    "Quart-CORS answers `*`)", dec.span.line, dec.span.col))
+            else:
+                edits.append(CrossOrigin(dec.span, mapped.keywords, mapped.needs_re))
+    return edits, kept
+
+
 def _route(row: ExtensionRow, wanted: Strategy) -> str:
     strategy = row.effective(wanted)
     if strategy is Strategy.NATIVE:
@@ -130,7 +166,11 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
     wanted = ctx.repo.options.extensions
     moves = moves_for(wanted)
     cors_uses = [u for u in ctx.all_uses if u.kind in ("call", "name", "attr") and ctx.resolve(u.ref) == CORS]
-    cors_ok = bool(cors_uses) and all(u.kind == "call" and u.statement and u.nargs == 1 for u in cors_uses)
+    cross_edits, cross_kept = _cross_origin_sites(ctx)
+    # A use of `cross_origin` that is no rewritable decorator (`cross_origin()(view)`) keeps the import.
+    stray = [u for u in ctx.all_uses if ctx.resolve(u.ref) == CROSS_ORIGIN and u.span not in {e.span for e in cross_edits}]
+    cors_ok = ((bool(cors_uses) or bool(cross_edits)) and not cross_kept and not stray
+               and all(u.kind == "call" and u.statement and u.nargs == 1 for u in cors_uses))
     moved_cors = False
     for line, col, name, is_from in ctx.module.extension_imports:
         row = matrix.by_module(name)
@@ -156,3 +196,6 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
         at_module_level = {u.span for u in ctx.module.module_uses}
         for use in cors_uses:
             yield CorsCall(use.span, use.span in at_module_level)
+        yield from cross_edits
+    elif "flask_cors" in moves:
+        yield from cross_kept
