@@ -136,6 +136,8 @@ def _cross_origin_sites(ctx: FileContext) -> tuple[list[CrossOrigin], list[Findi
             mapped = route_cors_keywords(dec) if dec.called else Mapped(reason="it is not called")
             if not mapped.reason and not any(d.called and d.ref.rsplit(".", 1)[-1] in _ROUTE_METHODS for d in above):
                 mapped = Mapped(reason="no route decorator sits above it (`@route_cors` must wrap the view the route registers)")
+            if mapped.needs_re and dict(ctx.module.bindings).get("re", "re") != "re":
+                mapped = Mapped(reason="the echoed Origin needs `re.compile`, and this module binds `re` to something else")
             if mapped.reason:
                 kept.append(ctx.finding(
                     "QFY140", Severity.WARNING,

@@ -139,3 +139,25 @@ def test_get_template_attribute_is_reported_when_current_app_names_something_els
     source = MACRO_VIEW.format(binding="from mylib import current_app")
     items = list(template_attribute.plan_template_attribute(context(source)))
     assert kinds(items) == [("QFY153", 8), ("QFY153", 9)]
+
+
+def test_cross_origin_echo_is_kept_when_the_module_binds_re_to_something_else() -> None:
+    """An echoed Origin is written `allow_origin=re.compile(".*")`; with `re` bound to the
+    module's own object that would call the wrong thing, so the decorator stays, reported."""
+    source = """\
+from flask import Flask
+from flask_cors import cross_origin
+{binding}
+app = Flask(__name__)
+
+
+@app.route("/x")
+@cross_origin()
+def x():
+    return "ok"
+"""
+    rewritten = list(extensions.plan_extension_imports(context(source.format(binding=""))))
+    assert "CrossOrigin" in [kind for kind, _ in kinds(rewritten)]
+    kept = list(extensions.plan_extension_imports(context(source.format(binding="from mylib import re"))))
+    assert "CrossOrigin" not in [kind for kind, _ in kinds(kept)]
+    assert any(isinstance(i, Finding) and "binds `re`" in i.message for i in kept)
