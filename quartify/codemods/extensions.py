@@ -81,7 +81,7 @@ class RewriteCrossOrigin(Concern):
 
     node_types = (cst.Call,)
     handles = (CrossOrigin,)
-    order = 170
+    order = 175  # decorator calls only: no other rewrite takes them
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
