@@ -14,7 +14,7 @@ See docs/performance.md.
 import sys
 from pathlib import Path
 
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - the python3 on PATH may be older than quartify needs
     raise SystemExit("benchmarks/throughput.py needs Python 3.11 or newer (as quartify does)")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

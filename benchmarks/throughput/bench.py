@@ -115,7 +115,7 @@ class Bench:
 
         Interleaving keeps the two numbers of every ratio seconds apart, so a change in the
         shared machine's load between them is small; a warm-up precedes each server's first
-        cell on an endpoint, and every cell is followed by a settle (see servers.settle).
+        cell, and every cell is followed by a settle (see servers.settle).
         """
         with ExitStack() as stack:
             live, refused = self._start(targets, stack)
@@ -123,11 +123,13 @@ class Bench:
                 log(f"FAILED {series}: {reason}")
             cells: dict[tuple[str, str], dict[int, loadgen.Measurement]] = {}
             broken: dict[tuple[str, str], str] = {}
+            warmed: set[str] = set()
             for endpoint in endpoints:
-                for index, concurrency in enumerate(self.settings.concurrencies):
+                for concurrency in self.settings.concurrencies:
                     for target in live:
                         if endpoint in target.endpoints and (target.series, endpoint.key) not in broken:
-                            self._cell(target, endpoint, concurrency, index == 0, cells, broken)
+                            self._cell(target, endpoint, concurrency, target.series not in warmed, cells, broken)
+                            warmed.add(target.series)
                     taken = [f"{t.series} {cells[(t.series, endpoint.key)][concurrency].ok_per_second:.0f}"
                              for t in live if concurrency in cells.get((t.series, endpoint.key), {})]
                     log(f"{endpoint.key} c={concurrency} req/s: " + ", ".join(taken))
@@ -138,13 +140,13 @@ class Bench:
                 error = refused.get(target.series) or broken.get(key, "")
                 self.rows.append(report.Row(target.series, target.label, endpoint.key, cells.get(key, {}), error))
 
-    def _cell(self, target: Target, endpoint: report.Endpoint, concurrency: int, first: bool,
+    def _cell(self, target: Target, endpoint: report.Endpoint, concurrency: int, warm_up: bool,
               cells: dict[tuple[str, str], dict[int, loadgen.Measurement]], broken: dict[tuple[str, str], str]) -> None:
         assert target.spec is not None
         key = (target.series, endpoint.key)
         url = target.spec.url(endpoint.path)
         try:
-            if first and self.settings.warmup > 0:
+            if warm_up and self.settings.warmup > 0:
                 loadgen.drive(self.wrk, url, self.load(concurrency, self.settings.warmup))
                 self.settle(target.spec)
             cells.setdefault(key, {})[concurrency] = loadgen.drive(self.wrk, url, self.load(concurrency, self.settings.seconds))

@@ -16,7 +16,17 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import migrate, report, servers
-from .bench import ENDPOINTS, HERE, UPSTREAM_DELAY_MS, Bench, Target, describe_checkout, log, measure_upstream, seed_database
+from .bench import (
+    ENDPOINTS,
+    HERE,
+    UPSTREAM_DELAY_MS,
+    Bench,
+    Target,
+    describe_checkout,
+    log,
+    measure_upstream,
+    seed_database,
+)
 
 GTHREAD_THREADS = 8
 IO = ENDPOINTS[0]
@@ -88,7 +98,7 @@ def run(bench: Bench, started: float) -> int:
     print()
     print(f"machine: {bench.cores} cores, {os.uname().sysname} {os.uname().release}; shared with other work, so compare ratios "
           "within this run only; loopback only")
-    print(f"load: wrk 1 thread, {s.seconds} s per cell after a {s.warmup} s warm-up per server and endpoint; all servers up at once, "
+    print(f"load: wrk 1 thread, {s.seconds} s per cell after a {s.warmup} s warm-up per server; all servers up at once, "
           "each endpoint and concurrency taken across them in turn; each cell followed by a drain of the server's queue")
     print(f"quartify: {describe_checkout(s.quartify_src)}")
     print(upstream_line)

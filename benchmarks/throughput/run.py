@@ -1,9 +1,9 @@
 """Entry of the throughput benchmark: arguments, the virtualenv, the work directory, then the plan.
 
-The order is fixed: the fake upstream alone first (it must not be the bottleneck), then per
-server every endpoint at every concurrency after a short warm-up, Flask sync workers first
-since every ratio is taken against them. Failures are printed where they happen and make
-the run exit 1; nothing is skipped silently.
+The order is fixed: the fake upstream alone first (it must not be the bottleneck), then
+every server at once, each endpoint and concurrency taken across them in turn (see
+bench.Bench.measure_all). Failures are printed where they happen and make the run exit 1;
+nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
     parser.add_argument("--quartify-src", type=Path, default=REPO, help="quartify checkout to install and migrate with (default: this repo)")
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="the benchmark's virtualenv (created or reused)")
     parser.add_argument("--seconds", type=int, default=3, help="measured seconds per cell")
-    parser.add_argument("--warmup", type=int, default=1, help="warm-up seconds per server and endpoint")
+    parser.add_argument("--warmup", type=int, default=1, help="warm-up seconds per server, before its first cell")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[10, 50, 200])
     parser.add_argument("--max-requests", type=int, default=100_000, help="request cap per cell (the time cap is --seconds)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (migrated apps, server logs)")
