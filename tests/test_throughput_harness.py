@@ -10,6 +10,8 @@ answers, and the fingerprint that lets identical migrations share one measuremen
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from throughput import loadgen, migrate, report, upstream
+from throughput import loadgen, migrate, report, servers, upstream
 
 WRK_STDOUT = """\
 Running 3s test @ http://127.0.0.1:41234/io
@@ -95,9 +97,30 @@ def test_the_table_marks_cells_with_errors_and_names_why_a_row_has_no_numbers() 
     ]
     text = report.format_table([IO], rows, [50])
 
-    assert re.search(r"Flask sync\s+58\.0! ", text)
+    assert re.search(r"Flask sync\s+\|\s+58\.0! ", text)
     assert "! Flask sync c=50: 120 requests, 4 errors (0 timeouts)" in text
-    assert re.search(r"quartify --unsafe-fixes\s+FAILED: quartify exited 2: Error: No such option .--unsafe-fixes.\.", text)
+    assert re.search(r"quartify --unsafe-fixes\s+\|\s+FAILED: quartify exited 2: Error: No such option .--unsafe-fixes.\.", text)
+
+
+def test_a_cell_where_nothing_was_served_shows_no_latency_and_cpu_per_response_is_per_success() -> None:
+    starved = dataclasses.replace(cell(0), server_cpu_s=0.4)
+    busy = dataclasses.replace(cell(200, errors=40), server_cpu_s=0.8)
+    rows = [
+        report.Row("flask-sync", "Flask sync", "io-bound", {50: busy}),
+        report.Row("default-asyncio", "quartify default", "io-bound", {50: starved}),
+    ]
+    text = report.format_table([IO], rows, [50])
+
+    assert busy.cpu_ms_per_response == pytest.approx(5.0)
+    assert starved.cpu_ms_per_response is None
+    assert re.search(r"quartify default\s+\|\s+0\.0\s+-\s+-\s+-\s+0\.00$", text, re.MULTILINE)
+
+
+def test_the_cpu_of_a_session_is_read_from_proc() -> None:
+    sum(n * n for n in range(200_000))  # this test's own session has spent some CPU by now
+
+    assert servers.session_cpu_seconds(os.getsid(0)) > 0
+    assert servers.session_cpu_seconds(-1) == 0
 
 
 def test_the_default_mode_table_shows_both_blocking_modes_per_endpoint() -> None:

@@ -7,6 +7,7 @@ says why (and makes the run exit 1) instead of a number.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import subprocess
 import time
@@ -82,6 +83,7 @@ class Bench:
         self.rows: list[report.Row] = []
         self.failed = False
         self.server_env: dict[str, str] = {}
+        self.checkout = describe_checkout(settings.quartify_src)  # once: the checkout may move during the run
 
     def load(self, connections: int, seconds: int) -> loadgen.Load:
         return loadgen.Load(connections, seconds, self.settings.max_requests)
@@ -91,7 +93,7 @@ class Bench:
         if waited > 2:
             log(f"  (waited {waited:.0f} s for {spec.label} to drain its queue)")
 
-    def _start(self, targets: Sequence[Target], stack: ExitStack) -> tuple[list[Target], dict[str, str]]:
+    def _start(self, targets: Sequence[Target], stack: ExitStack) -> tuple[list[tuple[Target, servers.Started]], dict[str, str]]:
         """Launch every server at once, then wait for each; the live ones and why the others are not."""
         launched: list[tuple[Target, servers.Started]] = []
         refused = {t.series: t.error for t in targets if t.spec is None}
@@ -105,7 +107,7 @@ class Bench:
         for target, started in launched:
             try:
                 started.wait_ready(deadline)
-                live.append(target)
+                live.append((target, started))
             except servers.ServerError as error:
                 refused[target.series] = str(error)
         return live, refused
@@ -126,12 +128,12 @@ class Bench:
             warmed: set[str] = set()
             for endpoint in endpoints:
                 for concurrency in self.settings.concurrencies:
-                    for target in live:
+                    for target, started in live:
                         if endpoint in target.endpoints and (target.series, endpoint.key) not in broken:
-                            self._cell(target, endpoint, concurrency, target.series not in warmed, cells, broken)
+                            self._cell(target, started, endpoint, concurrency, target.series not in warmed, cells, broken)
                             warmed.add(target.series)
                     taken = [f"{t.series} {cells[(t.series, endpoint.key)][concurrency].ok_per_second:.0f}"
-                             for t in live if concurrency in cells.get((t.series, endpoint.key), {})]
+                             for t, _ in live if concurrency in cells.get((t.series, endpoint.key), {})]
                     log(f"{endpoint.key} c={concurrency} req/s: " + ", ".join(taken))
         self.failed = self.failed or bool(refused) or bool(broken)
         for target in targets:
@@ -140,7 +142,7 @@ class Bench:
                 error = refused.get(target.series) or broken.get(key, "")
                 self.rows.append(report.Row(target.series, target.label, endpoint.key, cells.get(key, {}), error))
 
-    def _cell(self, target: Target, endpoint: report.Endpoint, concurrency: int, warm_up: bool,
+    def _cell(self, target: Target, started: servers.Started, endpoint: report.Endpoint, concurrency: int, warm_up: bool,
               cells: dict[tuple[str, str], dict[int, loadgen.Measurement]], broken: dict[tuple[str, str], str]) -> None:
         assert target.spec is not None
         key = (target.series, endpoint.key)
@@ -149,7 +151,10 @@ class Bench:
             if warm_up and self.settings.warmup > 0:
                 loadgen.drive(self.wrk, url, self.load(concurrency, self.settings.warmup))
                 self.settle(target.spec)
-            cells.setdefault(key, {})[concurrency] = loadgen.drive(self.wrk, url, self.load(concurrency, self.settings.seconds))
+            cpu_before = started.cpu_seconds()
+            measured = loadgen.drive(self.wrk, url, self.load(concurrency, self.settings.seconds))
+            cpu = started.cpu_seconds() - cpu_before
+            cells.setdefault(key, {})[concurrency] = dataclasses.replace(measured, server_cpu_s=cpu)
             self.settle(target.spec)
         except (loadgen.LoadGenError, OSError, subprocess.SubprocessError) as error:
             broken[key] = str(error)

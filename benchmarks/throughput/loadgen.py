@@ -34,6 +34,15 @@ class Measurement:
     errors: int
     timeouts: int
     capped: bool = False
+    server_cpu_s: float | None = None
+
+    @property
+    def cpu_ms_per_response(self) -> float | None:
+        """Server CPU per successful response (ms), when the server's CPU was taken."""
+        good = self.requests - self.errors
+        if self.server_cpu_s is None or good <= 0:
+            return None
+        return self.server_cpu_s * 1000.0 / good
 
     @property
     def ok_per_second(self) -> float:

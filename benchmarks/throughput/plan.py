@@ -22,7 +22,6 @@ from .bench import (
     UPSTREAM_DELAY_MS,
     Bench,
     Target,
-    describe_checkout,
     log,
     measure_upstream,
     seed_database,
@@ -38,7 +37,7 @@ def alias_of_default(migrations: dict[str, migrate.Migrated], name: str) -> bool
 
 
 def variant_target(bench: Bench, migrated: migrate.Migrated, series: str, label: str, worker_class: str) -> Target:
-    full_label = f"{label}, hypercorn {worker_class} x{bench.cores}"
+    full_label = f"{label}: hypercorn {worker_class} x{bench.cores}"
     if migrated.directory is None:
         return Target(series, full_label, None, ENDPOINTS, migrated.error)
     spec = servers.hypercorn(bench.env.bin, migrated.directory, "partsdesk", worker_class, bench.cores, label, "/cpu", bench.server_env)
@@ -80,7 +79,7 @@ def run(bench: Bench, started: float) -> int:
         flask_dir = migrate.copy_app(work / "app-flask")
         targets = [flask_target(bench, flask_dir, "flask-sync", "sync"), flask_target(bench, flask_dir, "flask-gthread", "gthread")]
         same = [name for name in ("todo", "thread") if alias_of_default(migrations, name)]
-        default_label = "quartify default" + (f" (= --blocking {same[0]})" if same else "")
+        default_label = "quartify default" + (f" (={same[0]})" if same else "")
         targets += [variant_target(bench, migrations["default"], f"default-{wc}", default_label, wc) for wc in ("asyncio", "uvloop")]
         mode_series = {}
         for name in ("todo", "thread"):
@@ -90,8 +89,9 @@ def run(bench: Bench, started: float) -> int:
         targets += [variant_target(bench, migrations["unsafe-fixes"], f"unsafe-{wc}", "quartify --unsafe-fixes", wc)
                     for wc in ("asyncio", "uvloop")]
         reference = servers.hypercorn(bench.env.bin, HERE / "reference", "partsdesk_async", "uvloop", bench.cores,
-                                      "hand-written async (httpx)", "/io", bench.server_env)
+                                      "hand-written httpx", "/io", bench.server_env)
         targets.append(Target("reference-uvloop", reference.label, reference, (IO,)))
+        load_before = os.getloadavg()[0]
         bench.measure_all(targets, ENDPOINTS)
 
     s = bench.settings
@@ -100,9 +100,12 @@ def run(bench: Bench, started: float) -> int:
           "within this run only; loopback only")
     print(f"load: wrk 1 thread, {s.seconds} s per cell after a {s.warmup} s warm-up per server; all servers up at once, "
           "each endpoint and concurrency taken across them in turn; each cell followed by a drain of the server's queue")
-    print(f"quartify: {describe_checkout(s.quartify_src)}")
+    print(f"quartify: {bench.checkout}")
     print(upstream_line)
-    print("req/s counts successful responses; p50/p99 in ms; xsync = req/s / Flask gunicorn sync req/s, same endpoint and concurrency")
+    print(f"load average (1 min): {load_before:.1f} before the first cell, {os.getloadavg()[0]:.1f} after the last")
+    print("req/s: successful responses per second; p50/p99: latency in ms; cpu/r: the server's CPU ms per response "
+          "(master and workers); xsync: req/s over Flask gunicorn sync's, same endpoint and concurrency; "
+          "(=todo): quartify's default output is identical to --blocking todo's, measured once")
     print()
     print(report.format_table(ENDPOINTS, bench.rows, s.concurrencies))
     print()

@@ -55,29 +55,38 @@ def _number(value: float | None, width: int, digits: int) -> str:
     return f"{'-' if value is None else f'{value:.{digits}f}':>{width}}"
 
 
+def _cell_text(cell: Measurement | None, ratio_value: float | None) -> str:
+    if cell is None:
+        return f"{'-':>9} {'-':>7} {'-':>7} {'-':>5} {'-':>5}"
+    served = cell.requests > cell.errors
+    mark = "!" if cell.errors or cell.capped else " "
+    return (f"{cell.ok_per_second:8.1f}{mark} {_number(cell.p50_ms if served else None, 7, 1)} "
+            f"{_number(cell.p99_ms if served else None, 7, 1)} {_number(cell.cpu_ms_per_response, 5, 1)} "
+            f"{_number(ratio_value, 5, 2)}")
+
+
+def _note(row: Row, concurrency: int, cell: Measurement) -> str:
+    what = [f"{cell.errors} errors ({cell.timeouts} timeouts)"] if cell.errors else []
+    if cell.capped:
+        what.append("stopped at the request cap (req/s understated)")
+    return f"  ! {row.label} c={concurrency}: {cell.requests} requests, " + ", ".join(what)
+
+
 def format_block(endpoint: Endpoint, rows: Sequence[Row], concurrencies: Sequence[int], label_width: int) -> list[str]:
-    group = " ".join(f"{'c=' + str(c) + ' req/s':>11} {'p50':>7} {'p99':>7} {'xsync':>6}" for c in concurrencies)
-    lines = [f"{endpoint.title} ({endpoint.path})", f"  {'server':<{label_width}} {group}"]
+    group = " | ".join(f"{'c=' + str(c):<5}{'req/s':>4} {'p50':>7} {'p99':>7} {'cpu/r':>5} {'xsync':>5}" for c in concurrencies)
+    lines = [f"{endpoint.title} ({endpoint.path})", f"  {'server':<{label_width}} | {group}"]
     notes: list[str] = []
     for row in (r for r in rows if r.endpoint == endpoint.key):
         if row.error:
-            lines.append(f"  {row.label:<{label_width}} FAILED: {row.error}")
+            lines.append(f"  {row.label:<{label_width}} | FAILED: {row.error}")
             continue
         parts = []
         for concurrency in concurrencies:
             cell = row.cells.get(concurrency)
-            mark = "!" if cell is not None and (cell.errors or cell.capped) else " "
-            parts.append(
-                _number(cell.ok_per_second if cell else None, 10, 1) + mark
-                + " " + _number(cell.p50_ms if cell else None, 7, 1)
-                + " " + _number(cell.p99_ms if cell else None, 7, 1)
-                + " " + _number(ratio(rows, row.series, row.endpoint, concurrency), 6, 2)
-            )
+            parts.append(_cell_text(cell, ratio(rows, row.series, row.endpoint, concurrency)))
             if cell is not None and (cell.errors or cell.capped):
-                what = f"{cell.errors} errors ({cell.timeouts} timeouts)" if cell.errors else ""
-                capped = "stopped at the request cap (req/s understated)" if cell.capped else ""
-                notes.append(f"  ! {row.label} c={concurrency}: {cell.requests} requests, " + ", ".join(x for x in (what, capped) if x))
-        lines.append(f"  {row.label:<{label_width}} " + " ".join(parts))
+                notes.append(_note(row, concurrency, cell))
+        lines.append(f"  {row.label:<{label_width}} | " + " | ".join(parts))
     return lines + notes
 
 

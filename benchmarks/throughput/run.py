@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import loadgen, plan, servers, venv
-from .bench import HERE, REPO, Bench, Settings, describe_checkout, log
+from .bench import HERE, REPO, Bench, Settings, log
 
 DEFAULT_VENV = HERE.parent / ".venv-throughput"
 
@@ -27,7 +27,7 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
     parser = argparse.ArgumentParser(prog="benchmarks/throughput.py", description="Throughput of a Flask app before and after quartify.")
     parser.add_argument("--quartify-src", type=Path, default=REPO, help="quartify checkout to install and migrate with (default: this repo)")
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="the benchmark's virtualenv (created or reused)")
-    parser.add_argument("--seconds", type=int, default=3, help="measured seconds per cell")
+    parser.add_argument("--seconds", type=int, default=2, help="measured seconds per cell")
     parser.add_argument("--warmup", type=int, default=1, help="warm-up seconds per server, before its first cell")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[10, 50, 200])
     parser.add_argument("--max-requests", type=int, default=100_000, help="request cap per cell (the time cap is --seconds)")
@@ -50,8 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = venv.ensure_env(settings.venv_dir, settings.quartify_src, log)
     cores = os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="quartify-throughput-"))
-    log(f"quartify: {describe_checkout(settings.quartify_src)}; work directory {work}")
     bench = Bench(settings, env, work, wrk, cores)
+    log(f"quartify: {bench.checkout}; work directory {work}")
     try:
         return plan.run(bench, started)
     except servers.ServerError as error:
