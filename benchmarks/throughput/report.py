@@ -57,10 +57,10 @@ def _number(value: float | None, width: int, digits: int) -> str:
 
 def _cell_text(cell: Measurement | None, ratio_value: float | None) -> str:
     if cell is None:
-        return f"{'-':>9} {'-':>7} {'-':>7} {'-':>5} {'-':>5}"
+        return f"{'-':>11} {'-':>7} {'-':>7} {'-':>5} {'-':>5}"
     served = cell.requests > cell.errors
     mark = "!" if cell.errors or cell.capped else " "
-    return (f"{cell.ok_per_second:8.1f}{mark} {_number(cell.p50_ms if served else None, 7, 1)} "
+    return (f"{cell.ok_per_second:10.1f}{mark} {_number(cell.p50_ms if served else None, 7, 1)} "
             f"{_number(cell.p99_ms if served else None, 7, 1)} {_number(cell.cpu_ms_per_response, 5, 1)} "
             f"{_number(ratio_value, 5, 2)}")
 
@@ -73,7 +73,7 @@ def _note(row: Row, concurrency: int, cell: Measurement) -> str:
 
 
 def format_block(endpoint: Endpoint, rows: Sequence[Row], concurrencies: Sequence[int], label_width: int) -> list[str]:
-    group = " | ".join(f"{'c=' + str(c):<5}{'req/s':>4} {'p50':>7} {'p99':>7} {'cpu/r':>5} {'xsync':>5}" for c in concurrencies)
+    group = " | ".join(f"{'c=' + str(c) + ' req/s':>11} {'p50':>7} {'p99':>7} {'cpu/r':>5} {'xsync':>5}" for c in concurrencies)
     lines = [f"{endpoint.title} ({endpoint.path})", f"  {'server':<{label_width}} | {group}"]
     notes: list[str] = []
     for row in (r for r in rows if r.endpoint == endpoint.key):

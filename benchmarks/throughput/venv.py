@@ -2,7 +2,8 @@
 
 Nothing is installed into the interpreter that runs the benchmark. The venv holds the
 pinned servers and clients of ``requirements.txt`` and quartify installed (editable) from the
-checkout named by ``--quartify-src``; a stamp file records both, so a second run with the
+checkout named by ``--quartify-src``; a stamp file records both (and the checkout's
+pyproject.toml, whose dependencies an editable install does not follow), so a second run with the
 same inputs starts at once and a run against another checkout reinstalls only quartify.
 """
 
@@ -60,9 +61,11 @@ def ensure_env(root: Path, quartify_src: Path, log: Callable[[str], None]) -> Be
         log(f"installing {REQUIREMENTS.name} into {root}")
         _pip(env, "-r", str(REQUIREMENTS))
         stamp = {"requirements": wanted_reqs}
-    if stamp.get("quartify_src") != str(quartify_src):
+    project = quartify_src / "pyproject.toml"
+    wanted_src = f"{quartify_src} {hashlib.sha256(project.read_bytes()).hexdigest() if project.exists() else '-'}"
+    if stamp.get("quartify_src") != wanted_src:
         log(f"installing quartify from {quartify_src} (editable)")
         _pip(env, "-e", str(quartify_src))
-        stamp["quartify_src"] = str(quartify_src)
+        stamp["quartify_src"] = wanted_src
     stamp_path.write_text(json.dumps(stamp, indent=1))
     return env
