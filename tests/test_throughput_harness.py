@@ -184,3 +184,25 @@ def test_identical_migrations_share_a_fingerprint(tmp_path: Path) -> None:
 
     (second / "partsdesk.py").write_text((second / "partsdesk.py").read_text() + "\n# changed\n")
     assert migrate.fingerprint(first) != migrate.fingerprint(second)
+
+
+def test_the_table_is_written_between_the_doc_markers_and_replaced_on_the_next_run(tmp_path: Path) -> None:
+    doc = tmp_path / "performance.md"
+    doc.write_text(f"# Title\n\nbefore\n\n{report.DOC_BEGIN}\n{report.DOC_END}\n\nafter\n")
+
+    report.write_into_doc(doc, "first table", "2026-12-01 23:00 UTC")
+    report.write_into_doc(doc, "second table", "2026-12-02 00:00 UTC")
+    text = doc.read_text()
+
+    assert text.startswith("# Title\n\nbefore\n\n") and text.endswith("\n\nafter\n")
+    assert "```text\nsecond table\n```" in text and "first table" not in text
+    assert text.count(report.DOC_BEGIN) == 1 and "on 2026-12-02 00:00 UTC" in text
+
+
+def test_a_doc_without_the_markers_is_refused(tmp_path: Path) -> None:
+    doc = tmp_path / "performance.md"
+    doc.write_text("# no markers\n")
+
+    with pytest.raises(SystemExit, match="no <!-- throughput:begin -->"):
+        report.write_into_doc(doc, "table", "now")
+    assert doc.read_text() == "# no markers\n"

@@ -38,6 +38,7 @@ class Settings:
     concurrencies: tuple[int, ...]
     max_requests: int
     keep: bool
+    doc: Path | None = None
 
 
 def log(message: str) -> None:

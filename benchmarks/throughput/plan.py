@@ -95,25 +95,32 @@ def run(bench: Bench, started: float) -> int:
         bench.measure_all(targets, ENDPOINTS)
 
     s = bench.settings
-    print()
-    print(f"machine: {bench.cores} cores, {os.uname().sysname} {os.uname().release}; shared with other work, so compare ratios "
-          "within this run only; loopback only")
-    print(f"load: wrk 1 thread, {s.seconds} s per cell after a {s.warmup} s warm-up per server; all servers up at once, "
-          "each endpoint and concurrency taken across them in turn; each cell followed by a drain of the server's queue")
-    print(f"quartify: {bench.checkout}")
-    print(upstream_line)
-    print(f"load average (1 min): {load_before:.1f} before the first cell, {os.getloadavg()[0]:.1f} after the last")
-    print("req/s: successful responses per second; p50/p99: latency in ms; cpu/r: the server's CPU ms per response "
-          "(master and workers); xsync: req/s over Flask gunicorn sync's, same endpoint and concurrency; "
-          "(=todo): quartify's default output is identical to --blocking todo's, measured once")
-    print()
-    print(report.format_table(ENDPOINTS, bench.rows, s.concurrencies))
-    print()
-    print(report.format_default_mode(ENDPOINTS, bench.rows, mode_series["todo"], mode_series["thread"], 50))
-    print(f"run took {time.monotonic() - started:.0f} s")
     unsafe = migrations["unsafe-fixes"]
     unsafe_reason = unsafe.error or next((r.error for r in bench.rows if r.series == "unsafe-uvloop" and r.error), "")
-    print(report.last_line(report.ratio(bench.rows, "default-uvloop", IO.key, 50),
-                           report.ratio(bench.rows, "unsafe-uvloop", IO.key, 50), unsafe_reason))
+    lines = [
+        (f"machine: {bench.cores} cores, {os.uname().sysname} {os.uname().release}; shared with other work, so compare ratios "
+         "within this run only; loopback only"),
+        (f"load: wrk 1 thread, {s.seconds} s per cell after a {s.warmup} s warm-up per server; all servers up at once, "
+         "each endpoint and concurrency taken across them in turn; each cell followed by a drain of the server's queue"),
+        f"quartify: {bench.checkout}",
+        upstream_line,
+        f"load average (1 min): {load_before:.1f} before the first cell, {os.getloadavg()[0]:.1f} after the last",
+        ("req/s: successful responses per second; p50/p99: latency in ms; cpu/r: the server's CPU ms per response "
+         "(master and workers); xsync: req/s over Flask gunicorn sync's, same endpoint and concurrency; "
+         "(=todo): quartify's default output is identical to --blocking todo's, measured once"),
+        "",
+        report.format_table(ENDPOINTS, bench.rows, s.concurrencies),
+        "",
+        report.format_default_mode(ENDPOINTS, bench.rows, mode_series["todo"], mode_series["thread"], 50),
+        f"run took {time.monotonic() - started:.0f} s",
+        report.last_line(report.ratio(bench.rows, "default-uvloop", IO.key, 50),
+                         report.ratio(bench.rows, "unsafe-uvloop", IO.key, 50), unsafe_reason),
+    ]
+    text = "\n".join(lines)
+    if s.doc is not None:
+        report.write_into_doc(s.doc, text, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+        log(f"wrote the table into {s.doc}")
+    print()
+    print(text)
     sys.stdout.flush()
     return 1 if bench.failed else 0

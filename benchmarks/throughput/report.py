@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .loadgen import Measurement
 
@@ -117,3 +118,18 @@ def last_line(default: float | None, unsafe: float | None, unsafe_reason: str = 
     def shown(value: float | None, reason: str) -> str:
         return f"{value:.2f}" if value is not None else f"FAILED ({reason or 'not measured'})"
     return f"{LAST_LINE_PREFIX}: default {shown(default, '')}, unsafe-fixes {shown(unsafe, unsafe_reason)}"
+
+
+DOC_BEGIN = "<!-- throughput:begin -->"
+DOC_END = "<!-- throughput:end -->"
+
+
+def write_into_doc(doc: Path, text: str, when: str) -> None:
+    """Replace what lies between the markers of doc with this run's printout, as a code block."""
+    content = doc.read_text()
+    if DOC_BEGIN not in content or DOC_END not in content:
+        raise SystemExit(f"{doc} has no {DOC_BEGIN} ... {DOC_END} block to write the table into")
+    head, rest = content.split(DOC_BEGIN, 1)
+    _, tail = rest.split(DOC_END, 1)
+    block = f"{DOC_BEGIN}\nWritten by `benchmarks/throughput.py --doc` on {when}:\n\n```text\n{text}\n```\n{DOC_END}"
+    doc.write_text(head + block + tail)

@@ -32,11 +32,13 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[10, 50, 200])
     parser.add_argument("--max-requests", type=int, default=100_000, help="request cap per cell (the time cap is --seconds)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (migrated apps, server logs)")
+    parser.add_argument("--doc", type=Path, help="also write the table between the throughput markers of this file (docs/performance.md)")
     args = parser.parse_args(argv)
     if 50 not in args.concurrency:
         parser.error("--concurrency must include 50 (the last line's ratio is taken there)")
     return Settings(args.quartify_src.resolve(), args.venv.resolve(), args.seconds, args.warmup,
-                    tuple(sorted(set(args.concurrency))), args.max_requests, args.keep)
+                    tuple(sorted(set(args.concurrency))), args.max_requests, args.keep,
+                    args.doc.resolve() if args.doc else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
