@@ -70,10 +70,13 @@ def clean_env() -> dict[str, str]:
 
 def migrate(quartify: str, variant: Variant, destination: Path) -> Migrated:
     directory = copy_app(destination)
-    completed = subprocess.run(
-        [quartify, "migrate", "-q", *variant.options, str(directory)],
-        capture_output=True, text=True, env=clean_env(), timeout=300, check=False,
-    )
+    try:
+        completed = subprocess.run(
+            [quartify, "migrate", "-q", *variant.options, str(directory)],
+            capture_output=True, text=True, env=clean_env(), timeout=300, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return Migrated(variant, None, "", f"quartify did not run to the end: {error}")
     if completed.returncode != 0:
         said = [line.strip() for line in (completed.stderr or completed.stdout).splitlines() if line.strip()]
         errors = [line for line in said if line.startswith("Error")] or said[-2:]
