@@ -114,6 +114,15 @@ def test_a_cell_where_nothing_was_served_shows_no_latency_and_cpu_per_response_i
     assert busy.cpu_ms_per_response == pytest.approx(5.0)
     assert starved.cpu_ms_per_response is None
     assert re.search(r"quartify default\s+\|\s+0\.0\s+-\s+-\s+-\s+0\.00$", text, re.MULTILINE)
+    assert re.search(r"Flask sync\s+\|\s+80\.0!\s+50\.0\s+90\.0\s+5\.0\s+1\.00$", text, re.MULTILINE)
+
+
+def test_cpu_per_response_is_not_shown_when_fewer_responses_than_connections_came_back() -> None:
+    few = dataclasses.replace(cell(30), server_cpu_s=3.0)
+    rows = [report.Row("flask-sync", "Flask sync", "io-bound", {50: few})]
+
+    assert few.cpu_ms_per_response == pytest.approx(100.0)
+    assert re.search(r"Flask sync\s+\|\s+15\.0\s+50\.0\s+90\.0\s+-\s+1\.00$", report.format_table([IO], rows, [50]), re.MULTILINE)
 
 
 def test_the_cpu_of_a_session_is_read_from_proc() -> None:

@@ -106,7 +106,7 @@ def run(bench: Bench, started: float) -> int:
         upstream_line,
         f"load average (1 min): {load_before:.1f} before the first cell, {os.getloadavg()[0]:.1f} after the last",
         ("req/s: successful responses per second; p50/p99: latency in ms; cpu/r: the server's CPU ms per response "
-         "(master and workers); xsync: req/s over Flask gunicorn sync's, same endpoint and concurrency; "
+         "(master and workers; shown when a cell served at least as many responses as it had connections); xsync: req/s over Flask gunicorn sync's, same endpoint and concurrency; "
          "(=todo): quartify's default output is identical to --blocking todo's, measured once"),
         "",
         report.format_table(ENDPOINTS, bench.rows, s.concurrencies),

@@ -56,13 +56,20 @@ def _number(value: float | None, width: int, digits: int) -> str:
     return f"{'-' if value is None else f'{value:.{digits}f}':>{width}}"
 
 
-def _cell_text(cell: Measurement | None, ratio_value: float | None) -> str:
+def _cell_text(cell: Measurement | None, ratio_value: float | None, concurrency: int) -> str:
+    """req/s, p50, p99, cpu/r, xsync of one cell.
+
+    cpu/r is left out when the cell served fewer responses than it had connections: the CPU
+    then went mostly to requests still in flight when the cell ended, and the quotient says
+    nothing about the cost of a response.
+    """
     if cell is None:
         return f"{'-':>11} {'-':>7} {'-':>7} {'-':>5} {'-':>5}"
     served = cell.requests > cell.errors
+    cpu = cell.cpu_ms_per_response if cell.requests - cell.errors >= concurrency else None
     mark = "!" if cell.errors or cell.capped else " "
     return (f"{cell.ok_per_second:10.1f}{mark} {_number(cell.p50_ms if served else None, 7, 1)} "
-            f"{_number(cell.p99_ms if served else None, 7, 1)} {_number(cell.cpu_ms_per_response, 5, 1)} "
+            f"{_number(cell.p99_ms if served else None, 7, 1)} {_number(cpu, 5, 1)} "
             f"{_number(ratio_value, 5, 2)}")
 
 
@@ -84,7 +91,7 @@ def format_block(endpoint: Endpoint, rows: Sequence[Row], concurrencies: Sequenc
         parts = []
         for concurrency in concurrencies:
             cell = row.cells.get(concurrency)
-            parts.append(_cell_text(cell, ratio(rows, row.series, row.endpoint, concurrency)))
+            parts.append(_cell_text(cell, ratio(rows, row.series, row.endpoint, concurrency), concurrency))
             if cell is not None and (cell.errors or cell.capped):
                 notes.append(_note(row, concurrency, cell))
         lines.append(f"  {row.label:<{label_width}} | " + " | ".join(parts))
