@@ -8,6 +8,7 @@ see these types.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,10 @@ class Finding:
     fix: str | None = None
     safety: Safety = Safety.DISPLAY
     chain: tuple[ChainStep, ...] = ()
+    # The root cause this finding shares with others (`sqlite3`, the receiver a helper returns,
+    # an extension): findings with the same code and group are one decision (report/groups.py).
+    # Empty: the code alone groups it.
+    group: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.col, self.code, self.message)
@@ -116,7 +121,21 @@ class RunResult:
         return tuple(f for f in self.files if f.status is Status.FAILED)
 
     def all_findings(self) -> tuple[Finding, ...]:
+        """Every finding, sorted, one per fact: a second finding with the same code at the same
+        place (path, line, column) says nothing new and is dropped."""
         found = list(self.findings)
         for f in self.files:
             found.extend(f.findings)
-        return tuple(sorted(found, key=Finding.sort_key))
+        return dedupe(found)
+
+
+def dedupe(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """`findings` sorted, keeping the first of each (code, path, line, column)."""
+    seen: set[tuple[str, str, int, int]] = set()
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.code, finding.path, finding.line, finding.col)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return tuple(kept)

@@ -1,6 +1,7 @@
 """Blocking calls in functions that run on the event loop: a finding with the chain from the view,
 and the fix the options allow — `time.sleep` -> `await asyncio.sleep` (safe), a thread offload
-under `--blocking=thread`, or a `# TODO(quartify)` comment above the statement."""
+under `--blocking=thread`, or a `# TODO(quartify)` comment: one per function per root cause (`--todo`), above the first
+site, naming the group and how many sites it stands for."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from dataclasses import dataclass
 
 from quartify.analysis.blocking import blocking_rule
 from quartify.analysis.edits import Edit
-from quartify.analysis.model import CTX_OK
+from quartify.analysis.model import CTX_OK, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.offload import Offload
 from quartify.analysis.repo import short
-from quartify.core.config import BlockingMode
+from quartify.core.config import BlockingMode, TodoPolicy
 from quartify.core.types import ChainStep, Finding, Safety, Severity
 from quartify.rules import blocking as blocking_rules
+from quartify.rules.blocking import BlockingRule
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,42 @@ _OFFLOAD_REFUSED = (
 )
 
 
-def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | Finding]:
-    repo, func = ctx.repo, facts.func
-    options = repo.options
+def _sites(ctx: FileContext, facts: FunctionFacts) -> list[tuple[Use, BlockingRule]]:
+    """The blocking calls of one function, one per site: a chain on one receiver
+    (`get_db().execute(...).fetchall()`) starts where its first call starts and is one site,
+    reported at its innermost blocking call (`get_db().execute()`)."""
+    repo, options = ctx.repo, ctx.repo.options
     tables = blocking_rules.tables(options.extra_rules)
     silenced = {line: set(codes) for line, codes in ctx.module.suppressions}
-    for use in func.uses:
+    best: dict[tuple[str, int, int], tuple[Use, BlockingRule]] = {}
+    for use in facts.func.uses:
         rule = blocking_rule(repo.linker, tables, use)
         if rule is None or not options.wants(rule.code) or rule.code in silenced.get(use.span.line, ()):
             continue
+        key = (rule.code, use.span.line, use.span.col)
+        kept = best.get(key)
+        if kept is None or (use.span.end_line, use.span.end_col) < (kept[0].span.end_line, kept[0].span.end_col):
+            best[key] = (use, rule)
+    return sorted(best.values(), key=lambda site: site[0].span)
+
+
+def resource(linker_resolved: str) -> str:
+    """The root cause a blocking call shares with its siblings: the library its callee
+    resolves into (`sqlite3.Connection().execute` -> `sqlite3`)."""
+    return linker_resolved.split(".", 1)[0].split("(", 1)[0]
+
+
+def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | Finding]:
+    repo, func = ctx.repo, facts.func
+    options = repo.options
+    sites = _sites(ctx, facts)
+    todo_groups: dict[tuple[str, str], int] = {}  # (code, group) -> sites in this function
+    for use, rule in sites:
+        group = resource(repo.linker.resolve(use.ref))
+        todo_groups[(rule.code, group)] = todo_groups.get((rule.code, group), 0) + 1
+    todo_written: set[tuple[str, str]] = set()
+    for use, rule in sites:
+        group = resource(repo.linker.resolve(use.ref))
         where_ok = facts.body_async and use.ctx == CTX_OK
         fix: str | None = None
         refusal = ""
@@ -87,13 +116,19 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             fix=rule.replacement.call,
             safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes else Safety.DISPLAY,
             chain=chain,
+            group=group,
         )
         if fix == "sleep":
             yield SleepCall(use.span, use.parens)
         elif fix == "thread":
             yield Offload(use.span, use.parens)
-        elif options.blocking == BlockingMode.TODO and rule.severity != "info":
+        elif (options.blocking == BlockingMode.TODO and options.todo == TodoPolicy.FUNCTION
+              and rule.severity != "info" and (rule.code, group) not in todo_written):
+            todo_written.add((rule.code, group))  # one per function per group: the first site
+            count = todo_groups[(rule.code, group)]
+            more = f" (and {count - 1} more {group} call{'s' if count > 2 else ''} in this function)" if count > 1 else ""
             yield TodoComment(
                 use.span,
-                f"TODO(quartify): {rule.code} {use.text}() blocks the event loop; use {rule.replacement.call}",
+                f"TODO(quartify): {rule.code} [{group}] {use.text}(){more} blocks the event loop; "
+                f"use {rule.replacement.call}",
             )
