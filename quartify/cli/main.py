@@ -170,6 +170,7 @@ def _report(
     findings = result.all_findings()
     if verbose:
         render_findings(err, result, verbose)
+    err.print(f"{len(result.files)} files, {result.excluded} excluded", highlight=False)
     render_summary(err, result, dry_run)
     if statistics:
         render_statistics(err, findings)

@@ -300,6 +300,19 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "tests",
     ),
+    "QFY134": (
+        "UnresolvedTestClientCall",
+        (
+            "a request method called on a test client (`x.test_client()`, often returned by a helper) whose "
+            "app quartify cannot resolve: a coroutine under Quart, left without `await`"
+        ),
+        (
+            "Add `await` to the calls (and make the tests async); the group names the helper or expression "
+            "the client comes from, so one change there (an app quartify can resolve) may settle every site."
+        ),
+        "error",
+        "tests",
+    ),
     "QFY133": (
         "UnpinnedGetattr",
         (

@@ -22,6 +22,8 @@ from quartify.typecheck import TypecheckResult
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 MAX_GROUP_LINES = 12  # default view: more groups than this are counted, not listed
 MAX_NEXT_STEPS = 5
+MAX_SITES_INLINE = 3  # a group with this few sites names them: on its line, or below it for an error
+MAX_SITE_LINES = 6  # default view: at most this many site lines in all
 
 
 def render_findings(console: Console, result: RunResult, verbose: bool) -> None:
@@ -50,8 +52,14 @@ def render_groups(console: Console, groups: tuple[FindingGroup, ...], verbose: b
         return
     console.print(f"findings, by root cause ({len(shown)} groups):", highlight=False)
     limit = len(shown) if verbose else MAX_GROUP_LINES
+    site_lines = 0 if verbose else MAX_SITE_LINES  # -v prints every site above already
     for group in shown[:limit]:
         console.print(f"  {_group_line(group)}", highlight=False, soft_wrap=True)
+        if group.severity is Severity.ERROR and len(group.sites) <= MAX_SITES_INLINE <= site_lines:
+            site_lines -= len(group.sites)
+            for site in group.sites:  # a rare error: its own message says what went wrong
+                console.print(f"      {escape(site.path)}:{site.line}:{site.col + 1}: {escape(site.message)}",
+                              highlight=False, soft_wrap=True)
     if len(shown) > limit:
         console.print(f"  ... and {len(shown) - limit} more groups (-v lists them all)", highlight=False)
     steps = [g for g in shown if g.severity is not Severity.INFO][:MAX_NEXT_STEPS]
@@ -72,7 +80,10 @@ def _group_line(group: FindingGroup) -> str:
         where += f" in {len(group.functions)} function{'s' if len(group.functions) != 1 else ''}"
     files = len(group.files)
     where += f", {files} file{'s' if files != 1 else ''}"
-    return f"[{style}]{group.severity.value:<7}[/{style}] {group.id} ({where}): {escape(group.title)}"
+    at = ""
+    if sites <= MAX_SITES_INLINE and group.severity is not Severity.ERROR:
+        at = " at " + ", ".join(f"{f.path}:{f.line}:{f.col + 1}" for f in group.sites)
+    return f"[{style}]{group.severity.value:<7}[/{style}] {group.id} ({where}): {escape(group.title)}{escape(at)}"
 
 
 def render_statistics(console: Console, findings: tuple[Finding, ...]) -> None:
@@ -94,7 +105,6 @@ def render_summary(console: Console, result: RunResult, dry_run: bool) -> None:
     table = Table(title="quartify summary", show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
-    table.add_row("files scanned / excluded", f"{len(result.files)} / {result.excluded}")
     table.add_row("files that would change" if dry_run else "files changed", str(len(result.changed)))
     table.add_row("files failed", str(len(result.failed)))
     table.add_row("functions made async", str(sum(f.functions_made_async for f in result.files)))

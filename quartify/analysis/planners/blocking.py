@@ -126,9 +126,6 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
               and rule.severity != "info" and (rule.code, group) not in todo_written):
             todo_written.add((rule.code, group))  # one per function per group: the first site
             count = todo_groups[(rule.code, group)]
-            more = f" (and {count - 1} more {group} call{'s' if count > 2 else ''} in this function)" if count > 1 else ""
-            yield TodoComment(
-                use.span,
-                f"TODO(quartify): {rule.code} [{group}] {use.text}(){more} blocks the event loop; "
-                f"use {rule.replacement.call}",
-            )
+            what = (f"{use.text}() and {count - 1} more {group} call{'s' if count > 2 else ''} in this function block"
+                    if count > 1 else f"{use.text}() blocks")
+            yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; use {rule.replacement.call}")
