@@ -129,13 +129,20 @@ class RunResult:
         return dedupe(found)
 
 
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
 def dedupe(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """`findings` sorted, keeping the first of each (code, path, line, column)."""
-    seen: set[tuple[str, str, int, int]] = set()
-    kept: list[Finding] = []
-    for finding in sorted(findings, key=Finding.sort_key):
+    """`findings` sorted, one per (code, path, line, column): the most severe, then the one with
+    the shortest message (of a chain's findings, the one about its first call)."""
+    best: dict[tuple[str, str, int, int], Finding] = {}
+    for finding in findings:
         key = (finding.code, finding.path, finding.line, finding.col)
-        if key not in seen:
-            seen.add(key)
-            kept.append(finding)
-    return tuple(kept)
+        kept = best.get(key)
+        if kept is None or _preference(finding) < _preference(kept):
+            best[key] = finding
+    return tuple(sorted(best.values(), key=Finding.sort_key))
+
+
+def _preference(finding: Finding) -> tuple[int, int, str]:
+    return (_RANK[finding.severity], len(finding.message), finding.message)

@@ -31,7 +31,7 @@ class FindingGroup:
     code: str
     cause: str  # the root cause, `Finding.group`; empty when the code alone groups
     severity: Severity  # the most severe site's
-    title: str  # one line: the code's summary and the cause
+    title: str  # one line: what the code means (the cause is in `id`)
     decision: str  # what the reviewer decides, once for every site
     fixes: tuple[str, ...]  # the distinct fixes the sites name
     sites: tuple[Finding, ...]
@@ -65,10 +65,9 @@ def build_groups(findings: Iterable[Finding]) -> tuple[FindingGroup, ...]:
         info = rule_info(first.code, first)
         severity = max((s.severity for s in sites), key=lambda s: _RANK[s])
         cause = first.group
-        title = f"{info.summary} [{cause}]" if cause and cause not in info.summary else info.summary
         fixes = tuple(dict.fromkeys(s.fix for s in sites if s.fix))
         groups.append(FindingGroup(
-            id=gid, code=first.code, cause=cause, severity=severity, title=title, decision=info.help,
+            id=gid, code=first.code, cause=cause, severity=severity, title=info.summary, decision=info.help,
             fixes=fixes, sites=tuple(sites), functions=_functions(sites),
         ))
     return tuple(sorted(groups, key=lambda g: g.rank))

@@ -95,7 +95,7 @@ def render_statistics(console: Console, findings: tuple[Finding, ...]) -> None:
     examples = {f.code: f for f in reversed(findings)}
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         info = rule_info(code, examples[code])
-        console.print(f"{count:>6}\t{code}\t{groups[code]:>3} group{'s' if groups[code] != 1 else ' '}\t"
+        console.print(f"{count:>6}  {code:<8} {groups[code]:>3} group{'s' if groups[code] != 1 else ' '}  "
                       f"{escape(info.summary)}", highlight=False, soft_wrap=True)
 
 
