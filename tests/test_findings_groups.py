@@ -236,3 +236,18 @@ def test_calls_on_a_helpers_test_client_are_one_group(shelves: RunResult) -> Non
     assert [(g.id, len(g.sites), g.severity) for g in groups] == [
         ("QFY134:app.test_client() in tests.helpers.signed_in", 4, Severity.ERROR)
     ]
+
+
+def test_flask_sqlalchemy_advice_follows_the_route_taken(tmp_path: Path) -> None:
+    from quartify.rules.extensions import Strategy
+
+    app = tmp_path / "notes"
+    shutil.copytree(REPO / "tests" / "fixtures" / "extension_apps" / "sqlalchemy_notes", app)
+    patched = migrate_paths([app], Options(jobs=1))
+    sites = [f for f in patched.all_findings() if f.code == "QFY272"]
+    assert sites and all("quart-flask-patch" in f.message and "select(User)" not in (f.fix or "") for f in sites)
+    (group,) = [g for g in build_groups(patched.all_findings()) if g.code == "QFY272"]
+    assert group.decision.startswith("Keep flask_sqlalchemy under quart-flask-patch")
+    reported = migrate_paths([app], Options(jobs=1, extensions=Strategy.REPORT))
+    sites = [f for f in reported.all_findings() if f.code == "QFY272"]
+    assert sites and all("quart-flask-patch" not in f.message and "select(User)" in (f.fix or "") for f in sites)

@@ -65,6 +65,9 @@ class Finding:
     # an extension): findings with the same code and group are one decision (report/groups.py).
     # Empty: the code alone groups it.
     group: str = ""
+    # The group's decision when the planner knows better than the code's default help (a
+    # Flask-SQLAlchemy call under quart-flask-patch: keep it or offload, not "use select(User)").
+    decision: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.col, self.code, self.message)

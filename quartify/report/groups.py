@@ -67,7 +67,7 @@ def build_groups(findings: Iterable[Finding]) -> tuple[FindingGroup, ...]:
         cause = first.group
         fixes = tuple(dict.fromkeys(s.fix for s in sites if s.fix))
         groups.append(FindingGroup(
-            id=gid, code=first.code, cause=cause, severity=severity, title=info.summary, decision=info.help,
+            id=gid, code=first.code, cause=cause, severity=severity, title=info.summary, decision=next((s.decision for s in sites if s.decision), info.help),
             fixes=fixes, sites=tuple(sites), functions=_functions(sites),
         ))
     return tuple(sorted(groups, key=lambda g: g.rank))

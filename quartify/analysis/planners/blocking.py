@@ -13,6 +13,7 @@ from quartify.analysis.edits import Edit
 from quartify.analysis.model import CTX_OK, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts
+from quartify.analysis.planners.flask_patch import patch_route
 from quartify.analysis.planners.offload import Offload
 from quartify.analysis.repo import short
 from quartify.core.config import BlockingMode, TodoPolicy
@@ -42,6 +43,7 @@ def plan_blocking(ctx: FileContext) -> Iterator[Edit | Finding]:
             yield from _blocking_calls(ctx, facts)
 
 
+_PATCH_OFFLOAD = "await asyncio.to_thread(unit_of_work)"
 _OFFLOAD_REFUSED = (
     " Not offloaded: this library's connections are tied to the thread that made them, so "
     "calls cannot move to a worker thread one by one; offload the whole unit of work "
@@ -83,6 +85,8 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
         group = resource(repo.linker.resolve(use.ref))
         todo_groups[(rule.code, group)] = todo_groups.get((rule.code, group), 0) + 1
     todo_written: set[tuple[str, str]] = set()
+    route = patch_route(repo.linker, options.extensions)
+    patched = set(route.extensions) if route is not None else set()
     for use, rule in sites:
         group = resource(repo.linker.resolve(use.ref))
         where_ok = facts.body_async and use.ctx == CTX_OK
@@ -104,7 +108,14 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
         )
         version = f" >= {rule.replacement.min_version}" if rule.replacement.min_version else ""
         replacement = f"{rule.replacement.call} ({rule.replacement.package}{version})"
-        message = f"`{use.text}()`: {rule.summary}; use {replacement}.{refusal}"
+        advice, fix_text, decision = f"use {replacement}", rule.replacement.call, ""
+        if group in patched:  # the extension stays, sync, under quart-flask-patch: advise that route
+            advice = (f"it runs under quart-flask-patch (QFY143), which keeps it sync: keep it, or free the loop "
+                      f"by offloading the whole unit of work with {_PATCH_OFFLOAD}; the native route is {replacement}")
+            fix_text = _PATCH_OFFLOAD
+            decision = (f"Keep {group} under quart-flask-patch (the calls work and hold the loop), or offload "
+                        f"whole units of work with {_PATCH_OFFLOAD}; the native route is {replacement}.")
+        message = f"`{use.text}()`: {rule.summary}; {advice}.{refusal}"
         if fix is not None:
             message += f" Fixed: {'await asyncio.sleep' if fix == 'sleep' else 'await asyncio.to_thread'}."
         yield ctx.finding(
@@ -113,10 +124,11 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             message,
             use.span.line,
             use.span.col,
-            fix=rule.replacement.call,
+            fix=fix_text,
             safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes else Safety.DISPLAY,
             chain=chain,
             group=group,
+            decision=decision,
         )
         if fix == "sleep":
             yield SleepCall(use.span, use.parens)
@@ -128,4 +140,5 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             count = todo_groups[(rule.code, group)]
             what = (f"{use.text}() and {count - 1} more {group} call{'s' if count > 2 else ''} in this function block"
                     if count > 1 else f"{use.text}() blocks")
-            yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; use {rule.replacement.call}")
+            yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; "
+                                        f"{'offload' if group in patched else 'use'} {fix_text}")

@@ -145,5 +145,7 @@ class FileContext:
         fix: str | None = None,
         safety: Safety = Safety.DISPLAY,
         group: str = "",
+        decision: str = "",
     ) -> Finding:
-        return Finding(code, severity, message, self.path, line, col, fix=fix, safety=safety, chain=chain, group=group)
+        return Finding(code, severity, message, self.path, line, col, fix=fix, safety=safety, chain=chain, group=group,
+                       decision=decision)
