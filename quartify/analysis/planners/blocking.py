@@ -140,5 +140,5 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             count = todo_groups[(rule.code, group)]
             what = (f"{use.text}() and {count - 1} more {group} call{'s' if count > 2 else ''} in this function block"
                     if count > 1 else f"{use.text}() blocks")
-            yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; "
-                                        f"{'offload' if group in patched else 'use'} {fix_text}")
+            how = f"kept sync by quart-flask-patch: keep it, or use {fix_text}" if group in patched else f"use {fix_text}"
+            yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; {how}")
