@@ -23,7 +23,9 @@ _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blu
 MAX_GROUP_LINES = 12  # default view: more groups than this are counted, not listed
 MAX_NEXT_STEPS = 5
 MAX_SITES_INLINE = 3  # a group with this few sites names them: on its line, or below it for an error
-MAX_SITE_LINES = 6  # default view: at most this many site lines in all
+MAX_SITE_LINES = 6  # default view: at most this many site lines for rare errors
+MAX_FILE_SITES = 10  # default view: files that could not be read, written or were skipped, per group
+_FILE_CATEGORIES = frozenset({"input", "verify"})
 
 
 def render_findings(console: Console, result: RunResult, verbose: bool) -> None:
@@ -55,11 +57,20 @@ def render_groups(console: Console, groups: tuple[FindingGroup, ...], verbose: b
     site_lines = 0 if verbose else MAX_SITE_LINES  # -v prints every site above already
     for group in shown[:limit]:
         console.print(f"  {_group_line(group)}", highlight=False, soft_wrap=True)
-        if group.severity is Severity.ERROR and len(group.sites) <= MAX_SITES_INLINE <= site_lines:
+        if verbose:
+            continue
+        sites: tuple[Finding, ...] = ()
+        if _about_files(group):  # which file could not be read, written or was skipped: always said
+            sites = group.sites[:MAX_FILE_SITES]
+        elif group.severity is Severity.ERROR and len(group.sites) <= MAX_SITES_INLINE <= site_lines:
             site_lines -= len(group.sites)
-            for site in group.sites:  # a rare error: its own message says what went wrong
-                console.print(f"      {escape(site.path)}:{site.line}:{site.col + 1}: {escape(site.message)}",
-                              highlight=False, soft_wrap=True)
+            sites = group.sites  # a rare error: its own message says what went wrong
+        for site in sites:
+            style = _STYLE[site.severity]
+            console.print(f"      {escape(site.path)}:{site.line}:{site.col + 1}: [{style}]{site.code}[/{style}] "
+                          f"{escape(site.message)}", highlight=False, soft_wrap=True)
+        if len(sites) < len(group.sites) and _about_files(group):
+            console.print(f"      ... and {len(group.sites) - len(sites)} more", highlight=False)
     if len(shown) > limit:
         console.print(f"  ... and {len(shown) - limit} more groups (-v lists them all)", highlight=False)
     steps = [g for g in shown if g.severity is not Severity.INFO][:MAX_NEXT_STEPS]
@@ -72,6 +83,13 @@ def render_groups(console: Console, groups: tuple[FindingGroup, ...], verbose: b
         console.print("run with -v for every site and its reason chain", highlight=False, style="dim")
 
 
+def _about_files(group: FindingGroup) -> bool:
+    """A group about the files themselves (unreadable, unwritable, skipped, kept unchanged)."""
+    from quartify.report.rules_meta import rule_info
+
+    return rule_info(group.code, group.sites[0]).category in _FILE_CATEGORIES
+
+
 def _group_line(group: FindingGroup) -> str:
     style = _STYLE[group.severity]
     sites = len(group.sites)
@@ -81,7 +99,7 @@ def _group_line(group: FindingGroup) -> str:
     files = len(group.files)
     where += f", {files} file{'s' if files != 1 else ''}"
     at = ""
-    if sites <= MAX_SITES_INLINE and group.severity is not Severity.ERROR:
+    if sites <= MAX_SITES_INLINE and group.severity is not Severity.ERROR and not _about_files(group):
         at = " at " + ", ".join(f"{f.path}:{f.line}:{f.col + 1}" for f in group.sites)
     return f"[{style}]{group.severity.value:<7}[/{style}] {group.id} ({where}): {escape(group.title)}{escape(at)}"
 
@@ -109,10 +127,8 @@ def render_summary(console: Console, result: RunResult, dry_run: bool) -> None:
     table.add_row("files failed", str(len(result.failed)))
     table.add_row("functions made async", str(sum(f.functions_made_async for f in result.files)))
     table.add_row("awaits added", str(sum(f.awaits_added for f in result.files)))
-    table.add_row(
-        "findings: error / warning / info",
-        f"{severities[Severity.ERROR]} / {severities[Severity.WARNING]} / {severities[Severity.INFO]}",
-    )
+    for severity in Severity:
+        table.add_row(f"findings: {severity.value}s", str(severities[severity]))
     console.print(table)
 
 
