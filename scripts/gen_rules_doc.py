@@ -63,8 +63,8 @@ Fixes: `sleep` is the only fix applied by default. `thread` (offload with `async
 but applied only on request. Thread-affine rules never offer it, because their objects must stay on the thread
 that made them: offload the whole unit of work (connect, use, close) instead.
 
-Severity: **error** for network, database, sleep, running or waiting on processes, and Celery result waits;
-**warning** for files, paths, process creation, locks, queues and task publishing; **info** for CPU-heavy calls.
+Severity: **warning** for every blocking call: the code works but holds the event loop (docs/guide.md,
+Severity); **info** for CPU-heavy calls. A call quartify fixed is reported as **info**.
 Suppress a line with `# quartify: ignore[QFYnnn]`.
 """
 

@@ -182,7 +182,7 @@ def test_boundary_finding_has_a_chain(marker, boundary_findings):
 
 def test_boundary_findings_on_the_console(tmp_path):
     work = copy_input("boundaries", tmp_path / "boundaries")
-    proc = migrate(work, "--check")
+    proc = migrate(work, "--check", "-v")  # -v: every site; the default prints the groups
     assert proc.returncode == 1, "--check must report that files would change"
     for marker in expected_findings("boundaries"):
         pattern = rf"^{re.escape(marker.path)}:{marker.line}:\d+: {marker.code} "

@@ -70,6 +70,9 @@ def literal_ref(node: ast.AST) -> str | None:
     return None
 
 
+_G_REFS = frozenset({"flask.g", "flask.globals.g", "quart.g", "quart.globals.g"})  # the app-context namespace
+
+
 @dataclass
 class Scope:
     """One scope's local names; `local_values` holds every expression bound to each name."""
@@ -260,7 +263,7 @@ class NameResolver:
                 owner = self.method_class()
                 if owner is not None and self.name_ref("super") == "builtins.super":
                     return f"{SUPER_PREFIX}{owner}()"
-            dynamic = self._getattr_ref(node)
+            dynamic = self._getattr_ref(node) or self._g_value_ref(node)
             if dynamic is not None:
                 return dynamic
             base = self.ref(node.func)
@@ -377,6 +380,24 @@ class NameResolver:
         if not base or not names or base.startswith(UNION_PREFIX) and len(names) > 1:
             return None
         return union(f"{base}.{name}" for name in names)
+
+    def _g_value_ref(self, node: ast.Call) -> str | None:
+        """What `g.pop("db", None)`, `g.get("db")` or `getattr(g, "db", None)` reads: `flask.g.db`,
+        so the value `get_db()` stored in `g.db` keeps its type where a teardown hook takes it
+        back (the default, usually None, has no methods to call)."""
+        if node.keywords or not 1 <= len(node.args) <= 3:
+            return None
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("pop", "get") and len(node.args) <= 2:
+            holder, key = node.func.value, node.args[0]
+        elif (isinstance(node.func, ast.Name) and len(node.args) == 3
+              and self.name_ref(node.func.id, node.func) == "builtins.getattr"):
+            holder, key = node.args[0], node.args[1]
+        else:
+            return None
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier()):
+            return None
+        base = self.ref(holder)
+        return f"{base}.{key.value}" if base in _G_REFS else None
 
     def _strings(self, node: ast.AST) -> set[str] | None:
         """The literal strings an expression can be (a constant, or a local bound to them)."""

@@ -19,7 +19,7 @@ from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
 from quartify.cli import verify as verify_mod
 from quartify.cli.options import load_options
-from quartify.core.config import BlockingMode, Options
+from quartify.core.config import BlockingMode, Options, TodoPolicy
 from quartify.core.discover import common_root
 from quartify.core.finish import Finished, finish
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
@@ -28,7 +28,14 @@ from quartify.core.write import write_changes
 from quartify.deps import is_dependency_file
 from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
 from quartify.report.diff import colourise, unified_diff
-from quartify.report.terminal import render_findings, render_summary, render_typecheck
+from quartify.report.groups import build_groups
+from quartify.report.terminal import (
+    render_findings,
+    render_groups,
+    render_statistics,
+    render_summary,
+    render_typecheck,
+)
 from quartify.rules.extensions import Strategy
 from quartify.typecheck import ENGINES, Engine, TypecheckResult
 
@@ -52,6 +59,9 @@ def main() -> None:
 @click.option("--extensions", type=click.Choice([s.value for s in Strategy]), default=None,
               help="Flask extensions (docs/extensions.md): native ports where measured, else the patch, else a "
                    "finding (default: native); 'patch' skips the ports; 'report' only reports.")
+@click.option("--todo", type=click.Choice([p.value for p in TodoPolicy]), default=None,
+              help="TODO(quartify) comments for blocking calls: one per function per root cause "
+                   "(default), or none (the report is the list).")
 @click.option("--select", "select", multiple=True, help="Only these finding codes (prefixes, repeatable).")
 @click.option("--ignore", "ignore", multiple=True, help="Drop these finding codes (prefixes, repeatable).")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
@@ -66,7 +76,8 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")
 @click.option("--quiet", "-q", is_flag=True, help="Only errors.")
-@click.option("--verbose", "-v", is_flag=True, help="Also informational findings.")
+@click.option("--verbose", "-v", is_flag=True, help="Every finding site with its reason chain, infos included.")
+@click.option("--statistics", is_flag=True, help="Count findings per code (like ruff) instead of listing groups.")
 def migrate_cmd(
     paths: tuple[Path, ...],
     show_diff: bool,
@@ -76,6 +87,7 @@ def migrate_cmd(
     exclude: tuple[str, ...],
     blocking: str | None,
     extensions: str | None,
+    todo: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     reports: tuple[str, ...],
@@ -86,10 +98,11 @@ def migrate_cmd(
     fail_on: str,
     quiet: bool,
     verbose: bool,
+    statistics: bool,
 ) -> None:
     """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
     err = Console(stderr=True, quiet=quiet)
-    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions)
+    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, todo)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:
@@ -114,7 +127,7 @@ def migrate_cmd(
         _print_diffs(result)
     if not dry_run:
         result = write_changes(result, root)
-    _report(err, result, done, root, dry_run, verbose, format_code, report_specs)
+    _report(err, result, done, root, dry_run, verbose, format_code, report_specs, statistics)
     code = exit_code(result, dry_run)
     if code == 0 and fails_on(result, fail_on, done.typecheck):
         code = 1
@@ -152,10 +165,17 @@ def _report(
     verbose: bool,
     format_code: bool,
     specs: list[tuple[str, Path]],
+    statistics: bool = False,
 ) -> None:
-    render_findings(err, result, verbose)
+    findings = result.all_findings()
+    if verbose:
+        render_findings(err, result, verbose)
     err.print(f"{len(result.files)} files, {result.excluded} excluded", highlight=False)
     render_summary(err, result, dry_run)
+    if statistics:
+        render_statistics(err, findings)
+    else:
+        render_groups(err, build_groups(findings), verbose)
     if done.black_configured:
         err.print("the project configures black ([tool.black])" + (": --format-code used its settings" if format_code
                   else "; --format-code would format changed files with it"), highlight=False)

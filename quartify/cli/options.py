@@ -27,6 +27,7 @@ def load_options(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extensions: str | None = None,
+    todo: str | None = None,
 ) -> Options:
     """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
     anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
@@ -39,5 +40,6 @@ def load_options(
     except (ConfigError, RuleError) as exc:
         raise click.UsageError(f"configuration: {exc}") from exc
     return merge_options(
-        settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore, extensions=extensions
+        settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore, extensions=extensions,
+        todo=todo,
     )

@@ -40,6 +40,15 @@ class BlockingMode(StrEnum):
     """Only report it."""
 
 
+class TodoPolicy(StrEnum):
+    """How many `# TODO(quartify)` comments a run writes (`--todo`, `todo = ...`)."""
+
+    FUNCTION = "function"
+    """One per function per root cause (`[sqlite3]`), above its first site, with the count."""
+    NONE = "none"
+    """None: the report is the only list of work left."""
+
+
 @dataclass(frozen=True)
 class Options:
     jobs: int = 0  # 0: pick from the machine and the number of files
@@ -52,6 +61,7 @@ class Options:
     # How far Flask extensions are migrated (`--extensions`): native rows of the matrix get their
     # port, patch rows the patch, the rest a finding; `patch` and `report` stop earlier.
     extensions: Strategy = Strategy.NATIVE
+    todo: TodoPolicy = TodoPolicy.FUNCTION
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -80,12 +90,14 @@ class ProjectSettings:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extra_rules: tuple[tuple[str, str], ...] = ()
+    todo: TodoPolicy | None = None
 
 
 _SETTINGS = table(
     {"blocking": member_of(BlockingMode), "extensions": member_of(Strategy), "exclude": strings,
-     "select": strings, "ignore": strings, "rules": array_of(parse_rule), "jobs": integer(0)},
-    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs"},
+     "select": strings, "ignore": strings, "rules": array_of(parse_rule), "jobs": integer(0),
+     "todo": member_of(TodoPolicy)},
+    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs", "todo"},
 )
 
 
@@ -120,6 +132,7 @@ def project_settings(pyproject: Path | None) -> ProjectSettings:
         ignore=settings.get("ignore", ()),
         # Kept as TOML text: Options must pickle and hash (the blocking tables are cached by it).
         extra_rules=((str(pyproject), tomlkit.dumps({"rule": rules})),) if rules else (),
+        todo=settings.get("todo"),
     )
 
 
@@ -132,6 +145,7 @@ def merge_options(
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
     extensions: str | None = None,
+    todo: str | None = None,
 ) -> Options:
     """Command-line options over the project's settings: CLI values win, lists add up."""
     return Options(
@@ -142,4 +156,5 @@ def merge_options(
         select=select or settings.select or (),
         ignore=(*settings.ignore, *ignore),
         extra_rules=settings.extra_rules,
+        todo=TodoPolicy(todo) if todo else settings.todo or TodoPolicy.FUNCTION,
     )

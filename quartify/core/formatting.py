@@ -44,7 +44,7 @@ def format_changed(result: RunResult, settings: dict[str, object] | None) -> Run
         try:
             formatted = black.format_str(item.new_source, mode=mode)
         except Exception as exc:  # black's own errors vary by version
-            note = Finding("QFY003", Severity.WARNING, f"black could not format the output: {exc}", str(item.path), 1)
+            note = Finding("QFY003", Severity.INFO, f"black could not format the output: {exc}", str(item.path), 1)
             files.append(dataclasses.replace(item, findings=(*item.findings, note)))
             continue
         files.append(dataclasses.replace(item, new_source=formatted))

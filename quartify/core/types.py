@@ -8,6 +8,7 @@ see these types.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,13 @@ class Finding:
     fix: str | None = None
     safety: Safety = Safety.DISPLAY
     chain: tuple[ChainStep, ...] = ()
+    # The root cause this finding shares with others (`sqlite3`, the receiver a helper returns,
+    # an extension): findings with the same code and group are one decision (report/groups.py).
+    # Empty: the code alone groups it.
+    group: str = ""
+    # The group's decision when the planner knows better than the code's default help (a
+    # Flask-SQLAlchemy call under quart-flask-patch: keep it or offload, not "use select(User)").
+    decision: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.col, self.code, self.message)
@@ -116,7 +124,28 @@ class RunResult:
         return tuple(f for f in self.files if f.status is Status.FAILED)
 
     def all_findings(self) -> tuple[Finding, ...]:
+        """Every finding, sorted, one per fact: a second finding with the same code at the same
+        place (path, line, column) says nothing new and is dropped."""
         found = list(self.findings)
         for f in self.files:
             found.extend(f.findings)
-        return tuple(sorted(found, key=Finding.sort_key))
+        return dedupe(found)
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def dedupe(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """`findings` sorted, one per (code, path, line, column): the most severe, then the one with
+    the shortest message (of a chain's findings, the one about its first call)."""
+    best: dict[tuple[str, str, int, int], Finding] = {}
+    for finding in findings:
+        key = (finding.code, finding.path, finding.line, finding.col)
+        kept = best.get(key)
+        if kept is None or _preference(finding) < _preference(kept):
+            best[key] = finding
+    return tuple(sorted(best.values(), key=Finding.sort_key))
+
+
+def _preference(finding: Finding) -> tuple[int, int, str]:
+    return (_RANK[finding.severity], len(finding.message), finding.message)

@@ -1,6 +1,9 @@
-"""`--report html:PATH`: one self-contained HTML page (inline CSS, no script, no network).
+"""`--report html:PATH`: one self-contained HTML page (inline CSS, no script, no network), a
+review tool for the migration pull request.
 
-Top: summary, manual-work checklist, type check, timings, file index. Then one
+Top: summary, manual-work checklist (one item per finding group), a filter by severity, code
+and file (radio buttons and CSS `:has()` rules, no script), the finding groups (decision,
+fixes, every site with its chain), type check, timings, file index. Then one
 `<section class="file" data-path="...">` per file that changed, failed, or has findings:
 its diff with syntax colour, each finding in a row right under the line it concerns (line
 numbers of findings and chains refer to the original source), and each function made async
@@ -140,12 +143,13 @@ def _chain(steps: tuple[ChainStep, ...], links: _Links) -> str:
     return f'<ol class="chain">{items}</ol>'
 
 
-def _finding(f: Finding, number: int, links: _Links) -> str:
+def _finding(f: Finding, number: int, links: _Links, filters: _Filters) -> str:
     severity = _e(f.severity.value)
     parts = [
         (
             f'<div class="finding sev-{severity}" id="finding-{number}" data-code="{_e(f.code)}" '
-            f'data-path="{_e(f.path)}" data-line="{f.line}" data-severity="{severity}">'
+            f'data-path="{_e(f.path)}" data-line="{f.line}" data-severity="{severity}" '
+            f'data-ci="{filters.codes[f.code]}" data-fi="{filters.files.get(f.path, 0)}">'
         ),
         (
             f'<div class="finding-head"><span class="badge sev-{severity}">{severity}</span> '
@@ -182,7 +186,7 @@ def _typecheck_note(e: TypecheckError) -> str:
     )
 
 
-def _section(layout: _Layout, numbers: dict[int, int], links: _Links) -> str:
+def _section(layout: _Layout, numbers: dict[int, int], links: _Links, filters: _Filters) -> str:
     report = layout.report
     status = report.status.value if report is not None else "not scanned"
     stats = []
@@ -198,7 +202,7 @@ def _section(layout: _Layout, numbers: dict[int, int], links: _Links) -> str:
     anchored: dict[int, list[str]] = {}
     loose: list[str] = []
     for f in layout.findings:
-        html = _finding(f, numbers[id(f)], links)
+        html = _finding(f, numbers[id(f)], links, filters)
         at = layout.by_old.get(f.line)
         if at is None:
             loose.append(html)
@@ -278,9 +282,9 @@ def _summary(data: ReportData) -> str:
 
 def _manual(data: ReportData, numbers: dict[int, int], links: _Links) -> str:
     items = [
-        f'<li class="sev-{_e(f.severity.value)}"><a href="#finding-{numbers[id(f)]}">{_e(f.code)} '
-        f'{_e(f"{f.path}:{f.line}")}</a> {_message(f.message)}</li>'
-        for f in data.manual_work()
+        f'<li class="sev-{_e(g.severity.value)}"><a href="#{_group_anchor(i)}">{_e(g.id)}</a> '
+        f'({len(g.sites)} site{"s" if len(g.sites) != 1 else ""}) {_message(g.title)}</li>'
+        for i, g in enumerate(data.groups, start=1) if g in data.manual_groups()
     ]
     if data.typecheck is not None:
         items += [
@@ -290,6 +294,76 @@ def _manual(data: ReportData, numbers: dict[int, int], links: _Links) -> str:
         ]
     body = f'<ul class="checklist">{"".join(items)}</ul>' if items else "<p>Nothing left to do by hand.</p>"
     return f'<section id="manual"><h2>Manual work</h2>{body}</section>'
+
+
+def _group_anchor(index: int) -> str:
+    return f"group-{index}"
+
+
+def _groups(data: ReportData, numbers: dict[int, int], links: _Links, filters: _Filters) -> str:
+    """Every group: its decision and fixes, then its sites, each with its chain and a link to
+    the finding beside its line in the file's diff."""
+    if not data.groups:
+        return ""
+    out = ['<section id="groups"><h2>Findings by root cause</h2>']
+    for i, g in enumerate(data.groups, start=1):
+        severity = _e(g.severity.value)
+        fis = " ".join(sorted({str(filters.files.get(f.path, 0)) for f in g.sites}))
+        out.append(
+            f'<details class="group sev-{severity}" id="{_group_anchor(i)}" data-code="{_e(g.code)}" '
+            f'data-severity="{severity}" data-ci="{filters.codes[g.code]}" data-fis=" {fis} ">'
+            f'<summary><span class="badge sev-{severity}">{severity}</span> <strong class="code">{_e(g.id)}</strong> '
+            f'({len(g.sites)} site{"s" if len(g.sites) != 1 else ""}, {len(g.functions)} functions, '
+            f'{len(g.files)} files): {_message(g.title)}</summary>'
+            f'<p class="decision">decide: {_message(g.decision)}</p>'
+        )
+        if g.fixes:
+            out.append('<p class="fix">fixes: ' + ", ".join(f"<code>{_e(x)}</code>" for x in g.fixes) + "</p>")
+        sites = "".join(
+            f'<li><a href="#finding-{numbers[id(f)]}">{_e(f"{f.path}:{f.line}:{f.col + 1}")}</a> {_message(f.message)}'
+            + (_chain(f.chain, links) if f.chain else "") + "</li>"
+            for f in g.sites if id(f) in numbers
+        )
+        out.append(f'<ol class="sites">{sites}</ol></details>')
+    out.append("</section>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """The report's filter (code, severity, file): radio buttons and CSS `:has()` rules, so
+    the page filters itself with no script."""
+
+    codes: dict[str, int]  # code -> index
+    files: dict[str, int]  # path -> its section's index (the anchor `file-N`)
+
+    @classmethod
+    def of(cls, data: ReportData, layouts: list[_Layout]) -> _Filters:
+        codes = sorted({f.code for f in data.findings})
+        return cls({c: i for i, c in enumerate(codes, start=1)}, {lay.path: lay.index for lay in layouts})
+
+    def controls(self) -> str:
+        def radios(name: str, label: str, options: list[tuple[str, str]]) -> str:
+            buttons = [f'<input type="radio" name="{name}" id="{name}-0" checked/><label for="{name}-0">all</label>']
+            buttons += [f'<input type="radio" name="{name}" id="{name}-{_e(key)}"/><label for="{name}-{_e(key)}">{_e(text)}</label>'
+                        for key, text in options]
+            return f'<fieldset><legend>{_e(label)}</legend>{"".join(buttons)}</fieldset>'
+
+        severities = [(s, s) for s in ("error", "warning", "info")]
+        codes = [(str(i), c) for c, i in self.codes.items()]
+        files = [(str(i), p) for p, i in sorted(self.files.items(), key=lambda item: item[1])]
+        return ('<section id="filter"><h2>Filter</h2>' + radios("fs", "severity", severities)
+                + radios("fc", "code", codes) + radios("ff", "file", files) + "</section>")
+
+    def css(self) -> str:
+        rules = [f'body:has(#fs-{s}:checked) :is(.finding,.group):not([data-severity="{s}"]){{display:none}}'
+                 for s in ("error", "warning", "info")]
+        rules += [f'body:has(#fc-{i}:checked) :is(.finding,.group):not([data-ci="{i}"]){{display:none}}'
+                  for i in self.codes.values()]
+        rules += [f'body:has(#ff-{i}:checked) section.file:not(#file-{i}){{display:none}}'
+                  f'body:has(#ff-{i}:checked) .group:not([data-fis~="{i}"]){{display:none}}'
+                  for i in self.files.values()]
+        return "\n".join(rules)
 
 
 def _typecheck(data: ReportData, links: _Links) -> str:
@@ -347,6 +421,7 @@ def render(data: ReportData) -> str:
     layouts = [_layout(i, path, data, grouped.get(path, ())) for i, path in enumerate(data.sections(), start=1)]
     links = _Links(layouts)
     numbers = {id(f): n for n, f in enumerate(data.findings, start=1)}
+    filters = _Filters.of(data, layouts)
     title = "quartify migration report"
     parts = [
         "<!DOCTYPE html>",
@@ -355,17 +430,19 @@ def render(data: ReportData) -> str:
         '<meta charset="utf-8"/>',
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
         f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_CSS}{filters.css()}</style>",
         "</head>",
         "<body>",
         f"<header><h1>{_e(title)}</h1><p class=\"muted\">Flask to Quart, by quartify {_e(data.tool_version)}</p></header>",
         "<main>",
         _summary(data),
         _manual(data, numbers, links),
+        filters.controls(),
+        _groups(data, numbers, links, filters),
         _typecheck(data, links),
         _timings(data),
         _index(layouts),
-        *(_section(layout, numbers, links) for layout in layouts),
+        *(_section(layout, numbers, links, filters) for layout in layouts),
         "</main>",
         "</body>",
         "</html>",
@@ -404,5 +481,10 @@ border-left:3px solid var(--info);padding:2px 8px;margin:4px 0}
 .badge{font-size:11px;text-transform:uppercase;font-weight:600}.loc{font-family:ui-monospace,monospace;color:var(--muted)}
 .async-fn{border-color:var(--a)}.hint{white-space:pre-wrap;color:var(--muted);margin:2px 0}ol.chain{margin:2px 0;padding-left:24px}
 .t-k{color:var(--k)}.t-a{color:var(--a);font-weight:600}.t-s{color:var(--s)}.t-c{color:var(--c);font-style:italic}
+#filter fieldset{display:inline-block;border:1px solid var(--line);margin:0 8px 8px 0;max-width:100%}
+#filter label{margin:0 8px 0 2px;font-family:ui-monospace,monospace;font-size:12px}
+details.group{border-left:3px solid var(--info);padding:2px 8px;margin:6px 0}
+details.group.sev-error{border-color:var(--err)}details.group.sev-warning{border-color:var(--warn)}
+details.group summary{color:var(--fg)}ol.sites{font-size:13px}
 .t-n{color:var(--n)}.t-b{color:var(--b)}.t-f{color:var(--f)}.t-d{color:var(--d)}
 """

@@ -1,7 +1,8 @@
 """`--report json:PATH`: the run as JSON, documented by docs/report-schema.json.
 
 The schema is versioned by the top-level `version` (an integer, bumped on any incompatible
-change). Lines are 1-based and columns 1-based here (unlike `Finding.col`), as editors show them.
+change; version 2 added `groups`, the findings under their root causes, and each finding's
+`group`, the id of its group). Lines are 1-based and columns 1-based here (unlike `Finding.col`), as editors show them.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ import json
 from typing import Any
 
 from quartify.core.types import ChainStep, Finding
+from quartify.report.groups import FindingGroup
 from quartify.report.model import ReportData
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `groups`, and each finding's `group`
 
 
 def _chain(steps: tuple[ChainStep, ...]) -> list[dict[str, Any]]:
     return [{"path": s.path, "line": s.line, "what": s.what} for s in steps]
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def _finding(f: Finding, group: str | None) -> dict[str, Any]:
     return {
+        "group": group,
         "code": f.code,
         "severity": f.severity.value,
         "message": f.message,
@@ -31,8 +34,24 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
 
 
+def _group(g: FindingGroup, index: dict[Finding, int]) -> dict[str, Any]:
+    return {
+        "id": g.id,
+        "code": g.code,
+        "cause": g.cause,
+        "severity": g.severity.value,
+        "title": g.title,
+        "decision": g.decision,
+        "fixes": list(g.fixes),
+        "functions": list(g.functions),
+        "files": list(g.files),
+        "sites": [index[f] for f in g.sites],
+    }
+
+
 def to_dict(data: ReportData) -> dict[str, Any]:
     s = data.summary()
+    index = {f: i for i, f in enumerate(data.findings)}
     typecheck: dict[str, Any] | None = None
     if data.typecheck is not None:
         typecheck = {
@@ -88,7 +107,8 @@ def to_dict(data: ReportData) -> dict[str, Any]:
             }
             for f in data.files
         ],
-        "findings": [_finding(f) for f in data.findings],
+        "findings": [_finding(f, (g.id if (g := data.group_of(f)) else None)) for f in data.findings],
+        "groups": [_group(g, index) for g in data.groups],
         "async_functions": [
             {"path": c.path, "line": c.line, "qualname": c.qualname, "chain": _chain(c.chain)}
             for c in data.async_chains

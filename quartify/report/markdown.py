@@ -1,6 +1,7 @@
 """`--report md:PATH`: a Markdown report to paste into the migration pull request.
 
-Sections: summary table, manual-work checklist, findings by file (with fixes and reason
+Sections: summary table, manual-work checklist (one box per finding group: one root cause,
+one decision), findings by file (with fixes and reason
 chains), changed files, functions made async (when chains were recorded), type check, timings.
 Written for GitHub-flavoured Markdown; code spans in messages are kept, everything else that
 Markdown would interpret is escaped.
@@ -11,11 +12,13 @@ from __future__ import annotations
 import re
 
 from quartify.core.types import ChainStep, Finding, Status
+from quartify.report.groups import FindingGroup
 from quartify.report.model import TYPECHECK_CATEGORIES, ReportData
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # what can start inline markup mid-line
 _SPACE = re.compile(r"\s+")
 _ICON = {"error": "🔴", "warning": "🟡", "info": "🔵"}
+_SITES_SHOWN = 5  # a group's checklist box lists this many sites; the per-file list has them all
 
 
 def escape(text: str) -> str:
@@ -68,6 +71,22 @@ def _finding_item(f: Finding, checkbox: bool) -> list[str]:
     return lines
 
 
+def _group_item(g: FindingGroup) -> list[str]:
+    """One checklist box per group: the decision once, then where it applies."""
+    sites = len(g.sites)
+    where = f"{sites} site{'s' if sites != 1 else ''}"
+    if g.functions:
+        where += f" in {len(g.functions)} function{'s' if len(g.functions) != 1 else ''}"
+    lines = [f"- [ ] {_ICON.get(g.severity.value, '')} **{escape(g.id)}** ({where}): {inline(g.title)}",
+             f"  - decide: {inline(g.decision)}"]
+    if g.fixes:
+        lines.append("  - fix: " + ", ".join(code(fix) for fix in g.fixes[:3]) + (" ..." if len(g.fixes) > 3 else ""))
+    shown = g.sites[:_SITES_SHOWN]
+    lines.append("  - at: " + ", ".join(_loc(f.path, f.line, f.col) for f in shown)
+                 + (f" and {sites - len(shown)} more (see Findings by file)" if sites > len(shown) else ""))
+    return lines
+
+
 def render(data: ReportData) -> str:
     s = data.summary()
     changed = "files that would change" if data.dry_run else "files changed"
@@ -101,8 +120,8 @@ def render(data: ReportData) -> str:
     tc_errors = data.typecheck.new_errors if data.typecheck is not None else ()
     if not manual and not tc_errors:
         out.append("Nothing left to do by hand.")
-    for f in manual:
-        out += _finding_item(f, checkbox=True)
+    for group in data.manual_groups():
+        out += _group_item(group)
     for e in tc_errors:
         tail = f" {code(e.code)}" if e.code else ""
         out.append(f"- [ ] type check ({escape(e.category)}) {_loc(e.path, e.line, e.col)}: {escape(e.message)}{tail}")

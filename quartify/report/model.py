@@ -1,7 +1,7 @@
 """The one findings model every report format renders: built once from a run, then frozen.
 
 `ReportData.from_run` gathers what the renderers need (display paths, per-file edit counts,
-findings grouped by file, the optional type-check result, timings and the chain behind each
+findings grouped by file and by root cause (report/groups.py), the optional type-check result, timings and the chain behind each
 function made async) so that `json`, `sarif`, `md` and `html` all describe the same run the
 same way. Renderers never look at anything else.
 """
@@ -19,6 +19,7 @@ from typing import Protocol
 from quartify import __version__
 from quartify.core.types import (
     ChainStep,
+    dedupe,
     FileResult,
     Finding,
     RunResult,
@@ -26,6 +27,8 @@ from quartify.core.types import (
     Severity,
     Status,
 )
+
+from quartify.report.groups import FindingGroup, build_groups
 
 TYPECHECK_CATEGORIES = ("missed-await", "quart-api", "other")
 
@@ -180,10 +183,15 @@ class ReportData:
     async_chains: tuple[AsyncChain, ...] = ()
     root: str | None = None  # absolute directory the display paths are relative to, when known
     dry_run: bool = False
+    groups: tuple[FindingGroup, ...] = ()  # `findings` under their root causes (report/groups.py)
     _by_path: dict[str, FileReport] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _group_of: dict[Finding, FindingGroup] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_path.update((f.path, f) for f in self.files)
+        if self.findings and not self.groups:
+            object.__setattr__(self, "groups", build_groups(self.findings))
+        self._group_of.update((site, g) for g in self.groups for site in g.sites)
 
     @classmethod
     def from_run(
@@ -244,6 +252,14 @@ class ReportData:
         paths.update(c.path for c in self.async_chains)
         return tuple(sorted(paths))
 
+    def manual_groups(self) -> tuple[FindingGroup, ...]:
+        """The groups that ask for a human (see `manual_work`), most impact first."""
+        wanted = set(self.manual_work())
+        return tuple(g for g in self.groups if any(site in wanted for site in g.sites))
+
+    def group_of(self, finding: Finding) -> FindingGroup | None:
+        return self._group_of.get(finding)
+
     def manual_work(self) -> tuple[Finding, ...]:
         """Findings that ask for a human: errors and warnings, and anything whose fix is not
         `safe` (safe fixes are already applied)."""
@@ -285,7 +301,7 @@ def _file_report(result: FileResult, root: Path | None) -> FileReport:
         status=result.status,
         old_source=result.old_source,
         new_source=result.new_source,
-        findings=tuple(sorted(result.findings, key=Finding.sort_key)),
+        findings=dedupe(result.findings),
         functions_made_async=result.functions_made_async,
         awaits_added=result.awaits_added,
         lines_added=added,

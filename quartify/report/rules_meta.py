@@ -40,7 +40,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "FormatterFailed",
         "--format-code: black could not format the rewritten file",
         "quartify's output is kept as it is; format the file by hand.",
-        "warning",
+        "info",
         "format",
     ),
     "QFY004": (
@@ -226,7 +226,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "MissingQuartApi",
         "a Flask API Quart does not have",
         "Use the Quart equivalent named in the message.",
-        "warning",
+        "error",
         "api",
     ),
     "QFY151": (
@@ -276,7 +276,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "GreenGunicornWorker",
         "a gunicorn config with eventlet/gevent workers",
         "A Quart app is ASGI: serve it with Hypercorn (`hypercorn module:app`, `-k uvloop`).",
-        "warning",
+        "error",
         "serving",
     ),
     "QFY130": (
@@ -290,7 +290,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "TestClientMethodMissing",
         "a test-client method Quart does not have",
         "Rewrite the test without this method (e.g. read cookies from the cookie jar).",
-        "warning",
+        "error",
         "tests",
     ),
     "QFY132": (
@@ -298,6 +298,19 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "an async test asks for an async fixture with `request.getfixturevalue()`, which pytest-asyncio cannot set up there",
         "Take the fixture as a parameter of the test instead of asking for it by name.",
         "warning",
+        "tests",
+    ),
+    "QFY134": (
+        "UnresolvedTestClientCall",
+        (
+            "a request method called on a test client (`x.test_client()`, often returned by a helper) whose "
+            "app quartify cannot resolve: a coroutine under Quart, left without `await`"
+        ),
+        (
+            "Add `await` to the calls (and make the tests async); the group names the helper or expression "
+            "the client comes from, so one change there (an app quartify can resolve) may settle every site."
+        ),
+        "error",
         "tests",
     ),
     "QFY133": (

@@ -3,7 +3,9 @@
 One run; one rule (reportingDescriptor) per code that occurs, with its description and default
 level; one result per finding. A finding's reason chain appears twice, as SARIF suggests:
 as `relatedLocations` (each hop, with what happens there) and as a `codeFlows` thread flow
-(the hops in order), so viewers can step through it. Type-check errors the migration
+(the hops in order), so viewers can step through it. The results of one finding group (one root
+cause, report/groups.py) share a `correlationGuid` and name the group in `properties.group`;
+the run's `properties.groups` lists the groups, with their decision and site counts. Type-check errors the migration
 introduced are results too, under the `typecheck/<category>` rules.
 
 Artifact URIs are the run's display paths (relative, `/`-separated) against the
@@ -14,15 +16,18 @@ Columns are 1-based Unicode code points (`columnKind`).
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 from urllib.parse import quote
 
 from quartify.core.types import ChainStep, Finding, Severity
+from quartify.report.groups import FindingGroup
 from quartify.report.model import ReportData, TypecheckError
 from quartify.report.rules_meta import TYPECHECK_RULES, RuleInfo, rule_info
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+_GROUP_NAMESPACE = uuid.UUID("5b0e8f1e-6a43-4c8e-9a53-2f7c1d0a9e21")  # quartify finding groups
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _LEVEL_BY_NAME = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -75,7 +80,12 @@ def _chain_parts(chain: tuple[ChainStep, ...]) -> dict[str, Any]:
     return {"relatedLocations": related, "codeFlows": [flow]}
 
 
-def _result(f: Finding, index: int) -> dict[str, Any]:
+def _correlation(group_id: str) -> str:
+    """One GUID per finding group: SARIF's `correlationGuid` ties the results of one root cause."""
+    return str(uuid.uuid5(_GROUP_NAMESPACE, group_id))
+
+
+def _result(f: Finding, index: int, group: FindingGroup | None = None) -> dict[str, Any]:
     text = f.message
     if f.fix is not None and f.fix not in text:
         text += f" Suggested fix: {f.fix}"
@@ -88,6 +98,9 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         **_chain_parts(f.chain),
         "properties": {"severity": f.severity.value, "safety": f.safety.value, "fix": f.fix},
     }
+    if group is not None:
+        result["correlationGuid"] = _correlation(group.id)
+        result["properties"]["group"] = group.id
     return result
 
 
@@ -110,7 +123,7 @@ def to_dict(data: ReportData) -> dict[str, Any]:
     if data.typecheck is not None:
         infos.extend(TYPECHECK_RULES[c] for c in sorted({e.category for e in data.typecheck.new_errors}))
     index = {info.code: i for i, info in enumerate(infos)}
-    results = [_result(f, index[f.code]) for f in data.findings]
+    results = [_result(f, index[f.code], data.group_of(f)) for f in data.findings]
     if data.typecheck is not None:
         results.extend(_typecheck_result(e, index[TYPECHECK_RULES[e.category].code]) for e in data.typecheck.new_errors)
 
@@ -156,6 +169,14 @@ def to_dict(data: ReportData) -> dict[str, Any]:
                 "functionsMadeAsync": s.functions_made_async,
                 "awaitsAdded": s.awaits_added,
             },
+            "groups": [
+                {
+                    "id": g.id, "correlationGuid": _correlation(g.id), "code": g.code, "cause": g.cause,
+                    "severity": g.severity.value, "title": g.title, "decision": g.decision,
+                    "sites": len(g.sites), "functions": list(g.functions), "files": list(g.files),
+                }
+                for g in data.groups
+            ],
         },
     }
     if data.root is not None:

@@ -113,7 +113,7 @@ def test_a_registration_kind_outside_the_vocabulary_is_an_error() -> None:
 
 
 def test_a_bad_blocking_rule_names_its_key_and_line() -> None:
-    text = SHIPPED["blocking/stdlib.toml"].replace('severity = "error"', 'severity = "fatal"', 1)
+    text = SHIPPED["blocking/stdlib.toml"].replace('severity = "warning"', 'severity = "fatal"', 1)
     with pytest.raises(blocking.RuleError) as caught:
         blocking._build([Document.parse("stdlib.toml", text, blocking.RuleError)])
     assert str(caught.value).startswith(f"stdlib.toml:{_line(text, 'fatal')}: rule[")

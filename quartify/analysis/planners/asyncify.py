@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from quartify.analysis.edits import Edit
-from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.client_calls import response_item
@@ -16,6 +15,7 @@ from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.extensions import is_form_construction
 from quartify.analysis.planners.factory_bridge import is_factory_bridge
 from quartify.analysis.planners.offload import is_runner_offload
+from quartify.analysis.planners.unresolved import unresolved_call
 from quartify.analysis.planners.unittest_cases import renamed_target
 from quartify.analysis.repo import short
 from quartify.core.types import ChainStep, Finding, Severity, Span
@@ -79,15 +79,7 @@ def _await_use(ctx: FileContext, facts: FunctionFacts, use: Use) -> Iterator[Edi
     repo, func = ctx.repo, facts.func
     awaited_what = ctx.need_await(use, func)
     if awaited_what is None and use.kind == "call" and not use.awaited:
-        maybe = _unresolved_async_method(ctx, use)
-        if maybe is not None and renamed_target(ctx, facts, use) is None:  # else: awaited as asyncSetUp
-            yield ctx.finding(
-                "QFY104", Severity.WARNING,
-                f"`{use.text}()` calls something quartify cannot resolve; `{short(maybe)}` has that "
-                "name and became async: if this is it, add `await` (and make the caller async)",
-                use.span.line, use.span.col,
-                chain=(ChainStep(ctx.path, use.span.line, f"{short(func.qualname)} calls {use.text}()"),
-                       *repo.chain_steps(maybe)))
+        yield from unresolved_call(ctx, facts, use)
     if awaited_what is None or use.awaited:
         return
     if facts.body_async and use.ctx == CTX_OK:
@@ -142,33 +134,6 @@ def _with_items_text(func: FunctionInfo, items: tuple[Span, ...]) -> str:
     return ", ".join(texts) or "a context manager"
 
 
-def _unresolved_async_method(ctx: FileContext, use: Use) -> str | None:
-    """An async repo method whose name an unresolvable `x.name()` call shares, if any."""
-    repo, linker = ctx.repo, ctx.linker
-    resolved = linker.resolve(use.ref)
-    if resolved in linker.functions:
-        return None
-    root = resolved.split(".", 1)[0]
-    if not (root == "?" or resolved.startswith(PARAM_PREFIX) or root in linker.top_packages):
-        return None  # resolved outside the repo (a library call): not ours to guess
-    name = use.ref.rsplit(".", 1)[-1]
-    if "." not in use.ref or not name.isidentifier():
-        return None
-    if name in _CONTAINER_METHODS:
-        return None  # `payload.get(...)` on an unknown value is far likelier a dict than our method
-    for qualname in sorted(repo.methods_named(name)):
-        kind = repo.graph.kinds.get(qualname)
-        if kind is not None and kind.kind in ("view", "hook"):
-            continue  # Flask calls view and hook methods; user code does not
-        method = linker.functions[qualname]
-        if repo.is_async(qualname) and not method.is_generator and not method.is_async:
-            return qualname
-    return None
-
-
-_CONTAINER_METHODS = frozenset(
-    name for t in (dict, list, str, bytes, set) for name in dir(t) if not name.startswith("_")
-)
 
 
 def _in_uncertain_family(ctx: FileContext, func: FunctionInfo) -> bool:

@@ -1,6 +1,7 @@
 """Blocking calls in functions that run on the event loop: a finding with the chain from the view,
 and the fix the options allow — `time.sleep` -> `await asyncio.sleep` (safe), a thread offload
-under `--blocking=thread`, or a `# TODO(quartify)` comment above the statement."""
+under `--blocking=thread`, or a `# TODO(quartify)` comment: one per function per root cause (`--todo`), above the first
+site, naming the group and how many sites it stands for."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from dataclasses import dataclass
 
 from quartify.analysis.blocking import blocking_rule
 from quartify.analysis.edits import Edit
-from quartify.analysis.model import CTX_OK
+from quartify.analysis.model import CTX_OK, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts
+from quartify.analysis.planners.flask_patch import patch_route
 from quartify.analysis.planners.offload import Offload
 from quartify.analysis.repo import short
-from quartify.core.config import BlockingMode
+from quartify.core.config import BlockingMode, TodoPolicy
 from quartify.core.types import ChainStep, Finding, Safety, Severity
 from quartify.rules import blocking as blocking_rules
+from quartify.rules.blocking import BlockingRule
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ def plan_blocking(ctx: FileContext) -> Iterator[Edit | Finding]:
             yield from _blocking_calls(ctx, facts)
 
 
+_PATCH_OFFLOAD = "await asyncio.to_thread(unit_of_work)"
 _OFFLOAD_REFUSED = (
     " Not offloaded: this library's connections are tied to the thread that made them, so "
     "calls cannot move to a worker thread one by one; offload the whole unit of work "
@@ -47,15 +51,44 @@ _OFFLOAD_REFUSED = (
 )
 
 
-def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | Finding]:
-    repo, func = ctx.repo, facts.func
-    options = repo.options
+def _sites(ctx: FileContext, facts: FunctionFacts) -> list[tuple[Use, BlockingRule]]:
+    """The blocking calls of one function, one per site: a chain on one receiver
+    (`get_db().execute(...).fetchall()`) starts where its first call starts and is one site,
+    reported at its innermost blocking call (`get_db().execute()`)."""
+    repo, options = ctx.repo, ctx.repo.options
     tables = blocking_rules.tables(options.extra_rules)
     silenced = {line: set(codes) for line, codes in ctx.module.suppressions}
-    for use in func.uses:
+    best: dict[tuple[str, int, int], tuple[Use, BlockingRule]] = {}
+    for use in facts.func.uses:
         rule = blocking_rule(repo.linker, tables, use)
         if rule is None or not options.wants(rule.code) or rule.code in silenced.get(use.span.line, ()):
             continue
+        key = (rule.code, use.span.line, use.span.col)
+        kept = best.get(key)
+        if kept is None or (use.span.end_line, use.span.end_col) < (kept[0].span.end_line, kept[0].span.end_col):
+            best[key] = (use, rule)
+    return sorted(best.values(), key=lambda site: site[0].span)
+
+
+def resource(linker_resolved: str) -> str:
+    """The root cause a blocking call shares with its siblings: the library its callee
+    resolves into (`sqlite3.Connection().execute` -> `sqlite3`)."""
+    return linker_resolved.split(".", 1)[0].split("(", 1)[0]
+
+
+def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | Finding]:
+    repo, func = ctx.repo, facts.func
+    options = repo.options
+    sites = _sites(ctx, facts)
+    todo_groups: dict[tuple[str, str], int] = {}  # (code, group) -> sites in this function
+    for use, rule in sites:
+        group = resource(repo.linker.resolve(use.ref))
+        todo_groups[(rule.code, group)] = todo_groups.get((rule.code, group), 0) + 1
+    todo_written: set[tuple[str, str]] = set()
+    route = patch_route(repo.linker, options.extensions)
+    patched = set(route.extensions) if route is not None else set()
+    for use, rule in sites:
+        group = resource(repo.linker.resolve(use.ref))
         where_ok = facts.body_async and use.ctx == CTX_OK
         fix: str | None = None
         refusal = ""
@@ -75,7 +108,14 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
         )
         version = f" >= {rule.replacement.min_version}" if rule.replacement.min_version else ""
         replacement = f"{rule.replacement.call} ({rule.replacement.package}{version})"
-        message = f"`{use.text}()`: {rule.summary}; use {replacement}.{refusal}"
+        advice, fix_text, decision = f"use {replacement}", rule.replacement.call, ""
+        if group in patched:  # the extension stays, sync, under quart-flask-patch: advise that route
+            advice = (f"it runs under quart-flask-patch (QFY143), which keeps it sync: keep it, or free the loop "
+                      f"by offloading the whole unit of work with {_PATCH_OFFLOAD}; the native route is {replacement}")
+            fix_text = _PATCH_OFFLOAD
+            decision = (f"Keep {group} under quart-flask-patch (the calls work and hold the loop), or offload "
+                        f"whole units of work with {_PATCH_OFFLOAD}; the native route is {replacement}.")
+        message = f"`{use.text}()`: {rule.summary}; {advice}.{refusal}"
         if fix is not None:
             message += f" Fixed: {'await asyncio.sleep' if fix == 'sleep' else 'await asyncio.to_thread'}."
         yield ctx.finding(
@@ -84,16 +124,21 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             message,
             use.span.line,
             use.span.col,
-            fix=rule.replacement.call,
+            fix=fix_text,
             safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes else Safety.DISPLAY,
             chain=chain,
+            group=group,
+            decision=decision,
         )
         if fix == "sleep":
             yield SleepCall(use.span, use.parens)
         elif fix == "thread":
             yield Offload(use.span, use.parens)
-        elif options.blocking == BlockingMode.TODO and rule.severity != "info":
-            yield TodoComment(
-                use.span,
-                f"TODO(quartify): {rule.code} {use.text}() blocks the event loop; use {rule.replacement.call}",
-            )
+        elif (options.blocking == BlockingMode.TODO and options.todo == TodoPolicy.FUNCTION
+              and rule.severity != "info" and (rule.code, group) not in todo_written):
+            todo_written.add((rule.code, group))  # one per function per group: the first site
+            count = todo_groups[(rule.code, group)]
+            what = (f"{use.text}() and {count - 1} more {group} call{'s' if count > 2 else ''} in this function block"
+                    if count > 1 else f"{use.text}() blocks")
+            how = f"kept sync by quart-flask-patch: keep it, or use {fix_text}" if group in patched else f"use {fix_text}"
+            yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; {how}")

@@ -110,7 +110,7 @@ def plan_client_calls(ctx: FileContext) -> Iterator[Edit | Finding]:
             if callee in client.cookie_methods:
                 yield CookieCall(use.span)
             elif callee in client.missing:
-                yield ctx.finding("QFY131", Severity.WARNING, client.missing[callee], use.span.line, use.span.col)
+                yield ctx.finding("QFY131", Severity.ERROR, client.missing[callee], use.span.line, use.span.col)
         for site in func.withs:
             if facts.body_async and not site.is_async and response_item(ctx, func, site.items):
                 yield ResponseWith(site.span)

@@ -144,5 +144,8 @@ class FileContext:
         chain: tuple[ChainStep, ...] = (),
         fix: str | None = None,
         safety: Safety = Safety.DISPLAY,
+        group: str = "",
+        decision: str = "",
     ) -> Finding:
-        return Finding(code, severity, message, self.path, line, col, fix=fix, safety=safety, chain=chain)
+        return Finding(code, severity, message, self.path, line, col, fix=fix, safety=safety, chain=chain, group=group,
+                       decision=decision)

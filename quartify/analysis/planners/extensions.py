@@ -143,7 +143,7 @@ def _cross_origin_sites(ctx: FileContext) -> tuple[list[CrossOrigin], list[Findi
                     "QFY140", Severity.WARNING,
                     f"`@cross_origin` of `{func.name}` is left as it is: {mapped.reason}; write `@route_cors(...)` "
                     "from quart_cors by hand (Flask-CORS echoes the request Origin unless `send_wildcard=True`, "
-                    "Quart-CORS answers `*`)", dec.span.line, dec.span.col))
+                    "Quart-CORS answers `*`)", dec.span.line, dec.span.col, group="Flask-CORS"))
             else:
                 edits.append(CrossOrigin(dec.span, mapped.keywords, mapped.needs_re))
     return edits, kept
@@ -184,7 +184,7 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
                 "QFY140", Severity.WARNING,
                 f"`import {name}` ({row.name}) is left as it is: quartify moves only `from {name} import ...` "
                 f"to the Quart port; write `{target}` here by hand and list `{row.requirement}` in the dependencies. "
-                + row.advice, line, col)
+                + row.advice, line, col, group=row.name)
             continue
         if target is not None and (name != "flask_cors" or cors_ok):
             moved_cors = moved_cors or name == "flask_cors"
@@ -193,7 +193,8 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
             yield ctx.finding("QFY141", Severity.INFO, message, line, col)
             continue
         yield ctx.finding(
-            "QFY140", Severity.WARNING, f"`{name}` is a Flask extension ({row.name}); {_route(row, wanted)}", line, col)
+            "QFY140", Severity.WARNING, f"`{name}` is a Flask extension ({row.name}); {_route(row, wanted)}", line, col,
+            group=row.name)
     if moved_cors:
         at_module_level = {u.span for u in ctx.module.module_uses}
         for use in cors_uses:

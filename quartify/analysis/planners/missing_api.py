@@ -26,5 +26,5 @@ def plan_missing_apis(ctx: FileContext) -> Iterator[Finding]:
             if advice is not None:
                 if (use.span.line, advice) not in seen:
                     seen.add((use.span.line, advice))
-                    yield ctx.finding("QFY150", Severity.WARNING, f"`{use.text}`: {advice}", use.span.line, use.span.col)
+                    yield ctx.finding("QFY150", Severity.ERROR, f"`{use.text}`: {advice}", use.span.line, use.span.col)
                 break

@@ -57,6 +57,6 @@ def plan_serving(ctx: FileContext) -> Iterator[Edit | Finding]:
     if module.worker_class is not None and module.worker_class[1] in serving.green_workers:
         line, worker = module.worker_class
         yield ctx.finding(
-            "QFY163", Severity.WARNING,
+            "QFY163", Severity.ERROR,
             f"gunicorn worker_class {worker!r} serves WSGI apps on green threads; a Quart app is ASGI: "
             f"`{serving.hypercorn.format(module='<module>')}` (`-k uvloop` for the uvloop worker)", line)
