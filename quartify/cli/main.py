@@ -18,7 +18,7 @@ from quartify import __version__
 from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
 from quartify.cli import verify as verify_mod
-from quartify.cli.options import load_options
+from quartify.cli.options import load_options, unsafe_fixes_option
 from quartify.core.config import BlockingMode, Options
 from quartify.core.discover import common_root
 from quartify.core.finish import Finished, finish
@@ -52,6 +52,7 @@ def main() -> None:
 @click.option("--extensions", type=click.Choice([s.value for s in Strategy]), default=None,
               help="Flask extensions (docs/extensions.md): native ports where measured, else the patch, else a "
                    "finding (default: native); 'patch' skips the ports; 'report' only reports.")
+@unsafe_fixes_option
 @click.option("--select", "select", multiple=True, help="Only these finding codes (prefixes, repeatable).")
 @click.option("--ignore", "ignore", multiple=True, help="Drop these finding codes (prefixes, repeatable).")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
@@ -76,6 +77,7 @@ def migrate_cmd(
     exclude: tuple[str, ...],
     blocking: str | None,
     extensions: str | None,
+    unsafe_fixes: bool | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     reports: tuple[str, ...],
@@ -89,7 +91,7 @@ def migrate_cmd(
 ) -> None:
     """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
     err = Console(stderr=True, quiet=quiet)
-    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions)
+    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, unsafe_fixes)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:

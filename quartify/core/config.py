@@ -22,6 +22,7 @@ from quartify.rules.schema import (
     Document,
     TableError,
     array_of,
+    boolean,
     integer,
     member_of,
     strings,
@@ -52,6 +53,9 @@ class Options:
     # How far Flask extensions are migrated (`--extensions`): native rows of the matrix get their
     # port, patch rows the patch, the rest a finding; `patch` and `report` stop earlier.
     extensions: Strategy = Strategy.NATIVE
+    # `--unsafe-fixes`: fixes that change which library does the I/O (requests -> httpx,
+    # sqlite3 -> aiosqlite); off by default, like ruff's unsafe fixes (docs/rules.md lists them).
+    unsafe_fixes: bool = False
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -80,12 +84,14 @@ class ProjectSettings:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extra_rules: tuple[tuple[str, str], ...] = ()
+    unsafe_fixes: bool | None = None
 
 
 _SETTINGS = table(
     {"blocking": member_of(BlockingMode), "extensions": member_of(Strategy), "exclude": strings,
-     "select": strings, "ignore": strings, "rules": array_of(parse_rule), "jobs": integer(0)},
-    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs"},
+     "select": strings, "ignore": strings, "rules": array_of(parse_rule), "jobs": integer(0),
+     "unsafe-fixes": boolean},
+    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs", "unsafe-fixes"},
 )
 
 
@@ -120,6 +126,7 @@ def project_settings(pyproject: Path | None) -> ProjectSettings:
         ignore=settings.get("ignore", ()),
         # Kept as TOML text: Options must pickle and hash (the blocking tables are cached by it).
         extra_rules=((str(pyproject), tomlkit.dumps({"rule": rules})),) if rules else (),
+        unsafe_fixes=settings.get("unsafe-fixes"),
     )
 
 
@@ -132,6 +139,7 @@ def merge_options(
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
     extensions: str | None = None,
+    unsafe_fixes: bool | None = None,
 ) -> Options:
     """Command-line options over the project's settings: CLI values win, lists add up."""
     return Options(
@@ -142,4 +150,5 @@ def merge_options(
         select=select or settings.select or (),
         ignore=(*settings.ignore, *ignore),
         extra_rules=settings.extra_rules,
+        unsafe_fixes=unsafe_fixes if unsafe_fixes is not None else bool(settings.unsafe_fixes),
     )
