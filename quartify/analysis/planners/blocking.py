@@ -13,6 +13,7 @@ from quartify.analysis.model import CTX_OK
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.offload import Offload
+from quartify.analysis.planners.unsafe_swap import FIXED, unsafe_swap
 from quartify.analysis.repo import short
 from quartify.core.config import BlockingMode
 from quartify.core.types import ChainStep, Finding, Safety, Severity
@@ -59,7 +60,10 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
         where_ok = facts.body_async and use.ctx == CTX_OK
         fix: str | None = None
         refusal = ""
-        if "sleep" in rule.fixes and where_ok and options.blocking != BlockingMode.REPORT:
+        swap = unsafe_swap(ctx, rule, use)
+        if swap is not None:
+            fix = swap
+        elif "sleep" in rule.fixes and where_ok and options.blocking != BlockingMode.REPORT:
             fix = "sleep"
         elif options.blocking == BlockingMode.THREAD:
             if rule.thread_affinity:
@@ -77,7 +81,7 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
         replacement = f"{rule.replacement.call} ({rule.replacement.package}{version})"
         message = f"`{use.text}()`: {rule.summary}; use {replacement}.{refusal}"
         if fix is not None:
-            message += f" Fixed: {'await asyncio.sleep' if fix == 'sleep' else 'await asyncio.to_thread'}."
+            message += f" Fixed: {FIXED[fix]}."
         yield ctx.finding(
             rule.code,
             Severity(rule.severity) if fix is None else Severity.INFO,
@@ -85,14 +89,14 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             use.span.line,
             use.span.col,
             fix=rule.replacement.call,
-            safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes else Safety.DISPLAY,
+            safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes or swap else Safety.DISPLAY,
             chain=chain,
         )
         if fix == "sleep":
             yield SleepCall(use.span, use.parens)
         elif fix == "thread":
             yield Offload(use.span, use.parens)
-        elif options.blocking == BlockingMode.TODO and rule.severity != "info":
+        elif fix is None and options.blocking == BlockingMode.TODO and rule.severity != "info":
             yield TodoComment(
                 use.span,
                 f"TODO(quartify): {rule.code} {use.text}() blocks the event loop; use {rule.replacement.call}",
