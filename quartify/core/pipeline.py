@@ -174,7 +174,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
     linker = Linker([i.index for i in good], inactive_modules(options.extensions))
-    unsafe_fixes.enable(linker, options)
+    unsafe_fixes.enable(linker, options, {i.index.path: i.text for i in good})
     route = patch_route(linker, options.extensions)
     base_graph = graph_mod.build(linker)
     first_solution: frozenset[str] | None = None
@@ -237,6 +237,12 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     )
     results.extend(migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
                                             ((PATCH_REQUIREMENT,) if route else ()) + swapped))
+    changed_plans = [(i.path, i.index, done[i.display][0]) for i in good
+                     if i.display in results_by and results_by[i.display].status is Status.CHANGED]
+    taken = {i.path for i in good}
+    for target, text in unsafe_fixes.helper_files(changed_plans, __version__):
+        if not target.exists() and target not in taken:
+            results.append(FileResult(target, Status.CHANGED, "", text))
     compat = _compat_file(route, good)
     if compat is not None:
         results.append(compat)
