@@ -237,8 +237,9 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     )
     results.extend(migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
                                             ((PATCH_REQUIREMENT,) if route else ()) + swapped))
-    changed_plans = [(i.path, i.index, done[i.display][0]) for i in good
-                     if i.display in results_by and results_by[i.display].status is Status.CHANGED]
+    on_disk = {f.display for f in everything if f.data is None}  # stdin and in-memory runs write no helper
+    changed_plans = [(i.path, i.index, done[i.display][0]) for i in good if i.display in on_disk
+                     and i.display in results_by and results_by[i.display].status is Status.CHANGED]
     taken = {i.path for i in good}
     for target, text in unsafe_fixes.helper_files(changed_plans, __version__):
         if not target.exists() and target not in taken:
