@@ -10,13 +10,16 @@ and the tests, so a single shape it cannot follow keeps sqlite3 everywhere (a re
 where it stands). Shapes it refuses: a connect at module level (nothing can be awaited there),
 `with conn:` (an aiosqlite `async with` closes the connection instead of committing), a cursor
 used as a value (iterated, passed on, returned), a connection handed to code outside the repo,
-and a connection or cursor member aiosqlite does not offer as sqlite3 does.
+a connection or cursor member aiosqlite does not offer as sqlite3 does, a test expecting
+sqlite3's ProgrammingError (what a closed connection raises; aiosqlite raises a ValueError), and
+a test keeping the request context with `with client:` (no teardown closes the connection then).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quartify.analysis.graph import quart_awaitable
 from quartify.analysis.link import Linker
 from quartify.analysis.model import Use
 from quartify.rules.loader import Awaitable, AwaitKind
@@ -29,6 +32,12 @@ CURSOR_METHODS = ("execute", "executemany", "executescript", "fetchone", "fetchm
 # Plain attributes aiosqlite passes through unchanged.
 CONNECTION_ATTRS = ("row_factory", "text_factory", "total_changes", "in_transaction", "isolation_level")
 CURSOR_ATTRS = ("lastrowid", "rowcount", "description", "arraysize", "row_factory")
+# sqlite3's exceptions, also readable off a connection (`except db.IntegrityError:`); aiosqlite's
+# connection does not carry them, so they are read off the sqlite3 module instead.
+ERRORS = ("Warning", "Error", "InterfaceError", "DatabaseError", "DataError", "OperationalError",
+          "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError")
+# What sqlite3 raises on a closed connection; aiosqlite raises ValueError("no active connection").
+CLOSED_ERRORS = frozenset({"sqlite3.ProgrammingError", "sqlite3.dbapi2.ProgrammingError"})
 # `conn = g.pop("db", None); conn.close()`: the teardown reads the connection back off `g`.
 G_READS = ("flask.g.pop", "flask.g.get")
 
@@ -63,15 +72,27 @@ def _member(resolved: str) -> tuple[str, str] | None:
 def _why_not(linker: Linker, use: Use, resolved: str, g_attrs: frozenset[str]) -> str | None:
     """Why this use of a sqlite3 object cannot follow the swap, or None when it can."""
     member = _member(resolved)
+    awaitable = quart_awaitable(linker, use.ref) if use.with_item else None
+    if awaitable is not None and awaitable.kind == AwaitKind.CONTEXT_VALUE:
+        # Quart's test client pops a kept request context without its app context, so
+        # teardown_appcontext cannot reach `g` there and the connection is never closed.
+        return (f"`with {use.text}:` keeps the request context; Quart's test client then cannot run the "
+                "teardown that closes the connection (aiosqlite warns, sqlite3 leaked it silently)")
     if use.with_item and (resolved in (CONNECTION, CURSOR) or resolved in CONNECT):
         return (f"`with {use.text}:` is a sqlite3 transaction; aiosqlite's `async with` closes the "
                 "connection instead")
     if member is not None:
         owner, name = member
         methods, attrs = (CONNECTION_METHODS, CONNECTION_ATTRS) if owner == CONNECTION else (CURSOR_METHODS, CURSOR_ATTRS)
+        if owner == CONNECTION and name in ERRORS and use.kind == "attr":
+            return None
         if (use.kind == "call" and name not in methods) or (use.kind != "call" and name not in (*methods, *attrs)):
             return f"`{use.text}` has no aiosqlite counterpart quartify checked"
         return None
+    if (resolved in CLOSED_ERRORS or resolved == f"{CONNECTION}.ProgrammingError") and use.arg_of \
+            and linker.resolve(use.arg_of) == "pytest.raises":
+        return ("a test expects sqlite3's ProgrammingError (a closed connection?); aiosqlite raises "
+                "ValueError('no active connection') instead, with another message")
     if resolved == CURSOR and use.kind in ("name", "attr"):
         return f"the cursor `{use.text}` is used as a value (iterated, passed on or returned)"
     if resolved == CONNECTION and use.arg_of and use.arg_of != "?":

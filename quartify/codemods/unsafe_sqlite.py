@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from quartify.analysis.planners.unsafe_sqlite import SqliteClosedError, SqliteConnect, SqliteExecute
+from quartify.analysis.planners.unsafe_sqlite import (
+    SqliteClosedError,
+    SqliteConnect,
+    SqliteConnectionError,
+    SqliteExecute,
+)
 from quartify.codemods.base import Concern, Context
 from quartify.core.types import Span
 
@@ -18,7 +23,7 @@ class AioSqlite(Concern):
     `for r in conn.execute_fetchall(q)` (awaited by InsertAwait, 110, like every swapped call)."""
 
     node_types = (cst.Call, cst.For, cst.CompFor, cst.Attribute, cst.Name)
-    handles = (SqliteConnect, SqliteExecute, SqliteClosedError)
+    handles = (SqliteConnect, SqliteExecute, SqliteClosedError, SqliteConnectionError)
     order = 77  # before InsertAwait (110) wraps the call
 
     def __init__(self, ctx: Context) -> None:
@@ -26,6 +31,7 @@ class AioSqlite(Concern):
         self.connects = set(ctx.plan.sites(SqliteConnect))
         self.executes = set(ctx.plan.sites(SqliteExecute))
         self.closed = set(ctx.plan.sites(SqliteClosedError))
+        self.errors = ctx.plan.sites(SqliteConnectionError)
         self.execute_nodes: set[int] = set()  # ids of the original `execute(...)` calls
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
@@ -35,6 +41,14 @@ class AioSqlite(Concern):
         if isinstance(updated, cst.Call) and span in self.executes:
             self.execute_nodes.add(id(original))
             return updated
+        if isinstance(updated, cst.Attribute) and span in self.errors:
+            self.ctx.needed_imports.add(("sqlite3", None))
+            name = self.errors[span].name
+            updated = cst.Attribute(value=cst.Name("sqlite3"), attr=cst.Name(name), lpar=updated.lpar, rpar=updated.rpar)
+            if name != "ProgrammingError":
+                return updated
+            return cst.Tuple([cst.Element(updated.with_changes(lpar=[], rpar=[]), comma=_comma()),
+                              cst.Element(cst.Name("ValueError"))])
         if isinstance(updated, (cst.Attribute, cst.Name)) and span in self.closed:
             return cst.Tuple(
                 [cst.Element(updated.with_changes(lpar=[], rpar=[]), comma=_comma()), cst.Element(cst.Name("ValueError"))]

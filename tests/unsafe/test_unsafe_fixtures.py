@@ -118,3 +118,54 @@ def test_rules_lists_the_unsafe_fixes() -> None:
     assert fixes["QFY210"]["httpx"].startswith("unsafe") and fixes["QFY212"]["httpx"].startswith("unsafe")
     assert fixes["QFY260"]["aiosqlite"].startswith("unsafe")
     assert fixes["QFY251"]["sleep"].startswith("safe")
+
+
+GET_DB = """import sqlite3
+from flask import Flask, g
+app = Flask(__name__)
+
+def get_db():
+    if "db" not in g:
+        g.db = sqlite3.connect("app.db")
+    return g.db
+
+@app.teardown_appcontext
+def close_db(exc):
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+"""
+
+
+def test_an_exception_read_off_the_connection_is_read_off_sqlite3() -> None:
+    source = GET_DB + """
+@app.post("/")
+def add():
+    db = get_db()
+    try:
+        db.execute("INSERT INTO t VALUES (1)")
+    except db.IntegrityError:
+        return "dup", 409
+    return "ok"
+"""
+    out = output_of(run(source, "errors.py"))
+    assert "await db.execute(" in out and "except sqlite3.IntegrityError:" in out
+
+
+def test_a_test_expecting_sqlite3s_closed_connection_error_keeps_sqlite3() -> None:
+    source = GET_DB + """
+@app.route("/")
+def index():
+    return str(get_db().execute("SELECT 1").fetchone()[0])
+
+
+def test_closed():
+    import pytest
+    with app.app_context():
+        db = get_db()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        db.execute("SELECT 1")
+"""
+    result = run(source, "closed.py")
+    assert any(f.code == "QFY170" and "ProgrammingError" in f.message for f in result.findings)
+    assert "aiosqlite.connect(" not in output_of(result).replace("use async with aiosqlite.connect(path)", "")

@@ -4,8 +4,9 @@ the edits the awaits alone do not make, and the refusals where the swap was give
 The awaits themselves come from the colouring (the swapped calls are awaitables on the linker).
 What is left: `sqlite3.connect` -> `aiosqlite.connect`; iterating a connection's `execute(...)`
 -> `await conn.execute_fetchall(...)` (an aiosqlite cursor is only async-iterable); and
-`sqlite3.ProgrammingError` in an `except` or `pytest.raises(...)`, which also catches the
-`ValueError` aiosqlite raises for a closed connection.
+`sqlite3.ProgrammingError` in an `except` (a test expecting it is refused), which also catches the
+`ValueError` aiosqlite raises for a closed connection; and an exception read off a connection
+(`except db.IntegrityError:`) read off the sqlite3 module instead.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from dataclasses import dataclass
 from quartify.analysis.edits import Edit
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
-from quartify.analysis.unsafe_sqlite import CONNECT, CONNECTION
+from quartify.analysis.unsafe_sqlite import CLOSED_ERRORS, CONNECT, CONNECTION, ERRORS
 from quartify.core.types import Finding, Severity
 
 REFUSED = "QFY170"
-CLOSED_ERRORS = frozenset({"sqlite3.ProgrammingError", "sqlite3.dbapi2.ProgrammingError"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,13 @@ class SqliteConnect(Edit):
 @dataclass(frozen=True)
 class SqliteExecute(Edit):
     """A connection's `execute(...)` call: iterated, it becomes `execute_fetchall(...)`."""
+
+
+@dataclass(frozen=True)
+class SqliteConnectionError(Edit):
+    """`db.IntegrityError` (an exception read off a connection) -> `sqlite3.IntegrityError`."""
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -56,5 +63,7 @@ def plan_unsafe_sqlite(ctx: FileContext) -> Iterator[Edit | Finding]:
             yield SqliteConnect(use.span)
         elif use.kind == "call" and resolved == f"{CONNECTION}.execute":
             yield SqliteExecute(use.span)
-        elif use.kind == "attr" and resolved in CLOSED_ERRORS and (use.arg_of is None or use.arg_key == "#0"):
+        elif use.kind == "attr" and resolved.startswith(CONNECTION + ".") and resolved[len(CONNECTION) + 1:] in ERRORS:
+            yield SqliteConnectionError(use.span, resolved[len(CONNECTION) + 1:])
+        elif use.kind == "attr" and resolved in CLOSED_ERRORS and use.arg_of is None:
             yield SqliteClosedError(use.span)
