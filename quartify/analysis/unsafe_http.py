@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from quartify.analysis.link import Linker
-from quartify.analysis.model import Use
+from quartify.analysis.model import CTX_OK, Use
 from quartify.analysis.unsafe_sqlite import Refusal
 from quartify.rules.loader import Awaitable, AwaitKind
 
@@ -142,6 +142,8 @@ def http_swap(linker: Linker, sources: Mapping[str, str]) -> HttpSwap:
                     if calls is None:
                         calls = _calls_by_position(sources.get(mod.path, ""))
                     why = call_problem(calls.get((use.span.line, use.span.col)), resolved)
+                    if use.ctx != CTX_OK:
+                        why = f"it sits in a {use.ctx}, where it cannot be awaited"
                     if why is not None:
                         refusals.append(Refusal(mod.path, use.span.line, f"`{use.text}()`: {why}"))
                     continue

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from quartify.analysis.graph import quart_awaitable
 from quartify.analysis.link import Linker
-from quartify.analysis.model import Use
+from quartify.analysis.model import CTX_OK, Use
 from quartify.rules.loader import Awaitable, AwaitKind
 
 CONNECT = ("sqlite3.connect", "sqlite3.dbapi2.connect")
@@ -81,6 +81,8 @@ def _why_not(linker: Linker, use: Use, resolved: str, g_attrs: frozenset[str]) -
     if use.with_item and (resolved in (CONNECTION, CURSOR) or resolved in CONNECT):
         return (f"`with {use.text}:` is a sqlite3 transaction; aiosqlite's `async with` closes the "
                 "connection instead")
+    if use.kind == "call" and use.ctx != CTX_OK and (resolved in CONNECT or member is not None):
+        return f"`{use.text}()` sits in a {use.ctx}, where it cannot be awaited"
     if member is not None:
         owner, name = member
         methods, attrs = (CONNECTION_METHODS, CONNECTION_ATTRS) if owner == CONNECTION else (CURSOR_METHODS, CURSOR_ATTRS)

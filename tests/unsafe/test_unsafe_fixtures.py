@@ -169,3 +169,15 @@ def test_closed():
     result = run(source, "closed.py")
     assert any(f.code == "QFY170" and "ProgrammingError" in f.message for f in result.findings)
     assert "aiosqlite.connect(" not in output_of(result).replace("use async with aiosqlite.connect(path)", "")
+
+
+def test_a_call_in_a_lambda_keeps_the_library() -> None:
+    source = GET_DB + """
+@app.route("/")
+def index():
+    rows = [1, 2]
+    return str(sorted(rows, key=lambda r: get_db().execute("SELECT ?", (r,)).fetchone()[0]))
+"""
+    result = run(source, "lambdas.py")
+    assert any(f.code == "QFY170" and "lambda" in f.message for f in result.findings), result.findings
+    assert "await aiosqlite" not in output_of(result)
