@@ -39,6 +39,8 @@ CATEGORY_TITLES = {
 FIX_LABELS = {
     "sleep": "`sleep`: safe, applied by default (`await asyncio.sleep(...)`)",
     "thread": "`thread`: opt-in (`await asyncio.to_thread(...)`)",
+    "httpx": "`httpx`: unsafe, `--unsafe-fixes` (one app-wide `httpx.AsyncClient`, calls awaited)",
+    "aiosqlite": "`aiosqlite`: unsafe, `--unsafe-fixes` (`await aiosqlite.connect(...)`, every call awaited)",
 }
 
 HEADER = """\
@@ -61,7 +63,11 @@ How a call matches a rule:
 
 Fixes: `sleep` is the only fix applied by default. `thread` (offload with `asyncio.to_thread`) is offered
 but applied only on request. Thread-affine rules never offer it, because their objects must stay on the thread
-that made them: offload the whole unit of work (connect, use, close) instead.
+that made them: offload the whole unit of work (connect, use, close) instead. `httpx` and `aiosqlite` are
+**unsafe** fixes, applied only with `--unsafe-fixes` (or `unsafe-fixes = true` in `[tool.quartify]`): they swap
+the library doing the I/O for its async twin, which changes behaviour at the edges (httpx's exceptions and
+defaults, aiosqlite's thread per connection), so read the diff. A shape they cannot carry keeps the default
+treatment (TODO comment or thread offload) and gets a finding saying why.
 
 Severity: **warning** for every blocking call: the code works but holds the event loop (docs/guide.md,
 Severity); **info** for CPU-heavy calls. A call quartify fixed is reported as **info**.

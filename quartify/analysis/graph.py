@@ -397,7 +397,8 @@ def quart_awaitable(linker: Linker, ref: str) -> loader.Awaitable | None:
     """The Quart awaitable `ref` stands for (quart_api.toml); for a local bound several ways
     (`for method in (client.get, client.post)`), the one kind every way agrees on."""
     api = loader.quart_api()
-    found = {api.awaitables.get(alt) for alt in linker.alternatives(ref) if linker.applies(alt)}
+    found = {api.awaitables.get(alt) or linker.extra_awaitables.get(alt)
+             for alt in linker.alternatives(ref) if linker.applies(alt)}
     if len(found) > 1 and None not in found and len({a.kind for a in found if a is not None}) == 1:
         return min(found, key=lambda a: str(a))
     return found.pop() if len(found) == 1 else None

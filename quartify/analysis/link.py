@@ -84,6 +84,11 @@ class Linker:
                 self.fixture_cls_attributes.setdefault(name, set()).add(ref)
         self._cache: dict[str, str] = {}
         self._args_cache: dict[str, list[tuple[str, str]]] | None = None
+        # Calls an unsafe fix makes awaitable (`--unsafe-fixes`, analysis/unsafe.py), read with
+        # the Quart awaitables: resolved name -> how it is awaited.
+        self.extra_awaitables: dict[str, loader.Awaitable] = {}
+        # Swaps `--unsafe-fixes` tried and gave up on: fix name -> (path, line, why) per shape.
+        self.unsafe_refusals: dict[str, tuple[tuple[str, int, str], ...]] = {}
 
     # -- public --------------------------------------------------------------------------------
     def applies(self, ref: str) -> bool:

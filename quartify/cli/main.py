@@ -18,7 +18,7 @@ from quartify import __version__
 from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
 from quartify.cli import verify as verify_mod
-from quartify.cli.options import load_options
+from quartify.cli.options import load_options, unsafe_fixes_option
 from quartify.core.config import BlockingMode, Options, TodoPolicy
 from quartify.core.discover import common_root
 from quartify.core.finish import Finished, finish
@@ -62,6 +62,7 @@ def main() -> None:
 @click.option("--todo", type=click.Choice([p.value for p in TodoPolicy]), default=None,
               help="TODO(quartify) comments for blocking calls: one per function per root cause "
                    "(default), or none (the report is the list).")
+@unsafe_fixes_option
 @click.option("--select", "select", multiple=True, help="Only these finding codes (prefixes, repeatable).")
 @click.option("--ignore", "ignore", multiple=True, help="Drop these finding codes (prefixes, repeatable).")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
@@ -88,6 +89,7 @@ def migrate_cmd(
     blocking: str | None,
     extensions: str | None,
     todo: str | None,
+    unsafe_fixes: bool | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     reports: tuple[str, ...],
@@ -102,7 +104,8 @@ def migrate_cmd(
 ) -> None:
     """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
     err = Console(stderr=True, quiet=quiet)
-    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, todo)
+    options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, todo,
+                           unsafe_fixes)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:

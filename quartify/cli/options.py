@@ -3,7 +3,9 @@ Shared by `quartify migrate` and `quartify verify`, so both migrate a project th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -18,6 +20,19 @@ from quartify.rules.blocking import RuleError
 from quartify.rules.blocking import tables as blocking_tables
 
 
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def unsafe_fixes_option(fn: F) -> F:
+    """`--unsafe-fixes / --no-unsafe-fixes`, the same on `migrate` and `verify`."""
+    return click.option(
+        "--unsafe-fixes/--no-unsafe-fixes", "unsafe_fixes", default=None,
+        help="Also apply the unsafe fixes (`quartify rules` lists them): requests -> httpx.AsyncClient, "
+             "sqlite3 -> aiosqlite. They change which library does the I/O; read the diff. "
+             "Default: `unsafe-fixes` of [tool.quartify], else off.",
+    )(fn)
+
+
 def load_options(
     paths: tuple[Path, ...],
     stdin_filename: str | None,
@@ -28,6 +43,7 @@ def load_options(
     ignore: tuple[str, ...],
     extensions: str | None = None,
     todo: str | None = None,
+    unsafe_fixes: bool | None = None,
 ) -> Options:
     """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
     anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
@@ -42,4 +58,5 @@ def load_options(
     return merge_options(
         settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore, extensions=extensions,
         todo=todo,
+        unsafe_fixes=unsafe_fixes,
     )

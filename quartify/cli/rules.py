@@ -10,7 +10,12 @@ from rich.table import Table
 
 from quartify.rules.blocking import BlockingRule, tables
 
-FIX_SAFETY = {"sleep": "safe (applied)", "thread": "opt-in (--blocking=thread)"}
+FIX_SAFETY = {
+    "sleep": "safe (applied)",
+    "thread": "opt-in (--blocking=thread)",
+    "httpx": "unsafe (--unsafe-fixes): requests -> httpx.AsyncClient",
+    "aiosqlite": "unsafe (--unsafe-fixes): sqlite3 -> aiosqlite",
+}
 
 
 def rule_record(rule: BlockingRule) -> dict[str, object]:

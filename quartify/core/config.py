@@ -22,6 +22,7 @@ from quartify.rules.schema import (
     Document,
     TableError,
     array_of,
+    boolean,
     integer,
     member_of,
     strings,
@@ -62,6 +63,9 @@ class Options:
     # port, patch rows the patch, the rest a finding; `patch` and `report` stop earlier.
     extensions: Strategy = Strategy.NATIVE
     todo: TodoPolicy = TodoPolicy.FUNCTION
+    # `--unsafe-fixes`: fixes that change which library does the I/O (requests -> httpx,
+    # sqlite3 -> aiosqlite); off by default, like ruff's unsafe fixes (docs/rules.md lists them).
+    unsafe_fixes: bool = False
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -91,13 +95,14 @@ class ProjectSettings:
     ignore: tuple[str, ...] = ()
     extra_rules: tuple[tuple[str, str], ...] = ()
     todo: TodoPolicy | None = None
+    unsafe_fixes: bool | None = None
 
 
 _SETTINGS = table(
     {"blocking": member_of(BlockingMode), "extensions": member_of(Strategy), "exclude": strings,
      "select": strings, "ignore": strings, "rules": array_of(parse_rule), "jobs": integer(0),
-     "todo": member_of(TodoPolicy)},
-    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs", "todo"},
+     "todo": member_of(TodoPolicy), "unsafe-fixes": boolean},
+    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs", "todo", "unsafe-fixes"},
 )
 
 
@@ -133,6 +138,7 @@ def project_settings(pyproject: Path | None) -> ProjectSettings:
         # Kept as TOML text: Options must pickle and hash (the blocking tables are cached by it).
         extra_rules=((str(pyproject), tomlkit.dumps({"rule": rules})),) if rules else (),
         todo=settings.get("todo"),
+        unsafe_fixes=settings.get("unsafe-fixes"),
     )
 
 
@@ -146,6 +152,7 @@ def merge_options(
     ignore: tuple[str, ...] = (),
     extensions: str | None = None,
     todo: str | None = None,
+    unsafe_fixes: bool | None = None,
 ) -> Options:
     """Command-line options over the project's settings: CLI values win, lists add up."""
     return Options(
@@ -157,4 +164,5 @@ def merge_options(
         ignore=(*settings.ignore, *ignore),
         extra_rules=settings.extra_rules,
         todo=TodoPolicy(todo) if todo else settings.todo or TodoPolicy.FUNCTION,
+        unsafe_fixes=unsafe_fixes if unsafe_fixes is not None else bool(settings.unsafe_fixes),
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from quartify.analysis import graph as graph_mod
+from quartify.analysis import unsafe_fixes
 from quartify.analysis.graph import is_test_module
 from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.link import Linker
@@ -173,6 +174,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
     linker = Linker([i.index for i in good], inactive_modules(options.extensions))
+    unsafe_fixes.enable(linker, options, {i.index.path: i.text for i in good})
     route = patch_route(linker, options.extensions)
     base_graph = graph_mod.build(linker)
     first_solution: frozenset[str] | None = None
@@ -230,8 +232,18 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         edit.dist for display, result in results_by.items() if result.status is Status.CHANGED
         for edit in done[display][0].of(MoveExtension)
     )
+    swapped = unsafe_fixes.requirements(
+        done[display][0] for display, result in results_by.items() if result.status is Status.CHANGED
+    )
     results.extend(migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
-                                            (PATCH_REQUIREMENT,) if route else ()))
+                                            ((PATCH_REQUIREMENT,) if route else ()) + swapped))
+    on_disk = {f.display for f in everything if f.data is None}  # stdin and in-memory runs write no helper
+    changed_plans = [(i.path, i.index, done[i.display][0]) for i in good if i.display in on_disk
+                     and i.display in results_by and results_by[i.display].status is Status.CHANGED]
+    taken = {i.path for i in good}
+    for target, text in unsafe_fixes.helper_files(changed_plans, __version__):
+        if not target.exists() and target not in taken:
+            results.append(FileResult(target, Status.CHANGED, "", text))
     compat = _compat_file(route, good)
     if compat is not None:
         results.append(compat)
@@ -297,6 +309,7 @@ def migrate_dependency_files(files: Sequence[InputFile], ported_dists: frozenset
 
 def plan_repo(indexes: Sequence[ModuleIndex], options: Options | None = None) -> RepoPlan:
     linker = Linker(indexes, inactive_modules((options or Options()).extensions))
+    unsafe_fixes.enable(linker, options or Options())
     repo_graph = graph_mod.build(linker)
     return RepoPlan(linker, repo_graph, solve(repo_graph.graph), options or Options())
 

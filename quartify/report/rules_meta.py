@@ -279,6 +279,21 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "error",
         "serving",
     ),
+    "QFY170": (
+        "UnsafeFixRefusedSqlite",
+        "--unsafe-fixes kept sqlite3: one shape the aiosqlite swap cannot follow keeps it everywhere",
+        "Change the shape the message names (e.g. fetch the connection in an async method instead of `__init__`), "
+        "or move the sqlite work off the loop by hand; then run quartify again.",
+        "warning",
+        "unsafe-fixes",
+    ),
+    "QFY171": (
+        "UnsafeFixRefusedHttp",
+        "--unsafe-fixes kept a requests call: the httpx swap cannot carry one of its arguments or uses",
+        "Rewrite the call with httpx.AsyncClient by hand (see httpx's compatibility notes), or leave it offloaded.",
+        "warning",
+        "unsafe-fixes",
+    ),
     "QFY130": (
         "TestClientArgument",
         "a test-client argument Quart takes differently and quartify cannot reshape",

@@ -25,7 +25,9 @@ CATEGORIES = frozenset(
      "sync-primitive", "cpu", "net", "input"}
 )
 SEVERITIES = frozenset({"error", "warning", "info"})
-FIXES = frozenset({"sleep", "thread"})  # sleep: await asyncio.sleep (safe); thread: asyncio.to_thread (opt-in)
+# sleep: await asyncio.sleep (safe); thread: asyncio.to_thread (opt-in, --blocking=thread);
+# httpx / aiosqlite: the library swaps of `--unsafe-fixes` (planners/unsafe_http.py, unsafe_sqlite.py).
+FIXES = frozenset({"sleep", "thread", "httpx", "aiosqlite"})
 _RULE_KEYS = frozenset(
     {"code", "category", "calls", "receiver_types", "methods", "severity", "summary", "replacement",
      "thread_affinity", "fixes", "equivalent", "note"}

@@ -15,6 +15,7 @@ from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.flask_patch import patch_route
 from quartify.analysis.planners.offload import Offload
+from quartify.analysis.planners.unsafe_swap import FIXED, unsafe_swap
 from quartify.analysis.repo import short
 from quartify.core.config import BlockingMode, TodoPolicy
 from quartify.core.types import ChainStep, Finding, Safety, Severity
@@ -92,7 +93,10 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
         where_ok = facts.body_async and use.ctx == CTX_OK
         fix: str | None = None
         refusal = ""
-        if "sleep" in rule.fixes and where_ok and options.blocking != BlockingMode.REPORT:
+        swap = unsafe_swap(ctx, rule, use)
+        if swap is not None:
+            fix = swap
+        elif "sleep" in rule.fixes and where_ok and options.blocking != BlockingMode.REPORT:
             fix = "sleep"
         elif options.blocking == BlockingMode.THREAD:
             if rule.thread_affinity:
@@ -117,7 +121,7 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
                         f"whole units of work with {_PATCH_OFFLOAD}; the native route is {replacement}.")
         message = f"`{use.text}()`: {rule.summary}; {advice}.{refusal}"
         if fix is not None:
-            message += f" Fixed: {'await asyncio.sleep' if fix == 'sleep' else 'await asyncio.to_thread'}."
+            message += f" Fixed: {FIXED[fix]}."
         yield ctx.finding(
             rule.code,
             Severity(rule.severity) if fix is None else Severity.INFO,
@@ -125,7 +129,7 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             use.span.line,
             use.span.col,
             fix=fix_text,
-            safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes else Safety.DISPLAY,
+            safety=Safety.SAFE if fix == "sleep" else Safety.UNSAFE if "thread" in rule.fixes or swap else Safety.DISPLAY,
             chain=chain,
             group=group,
             decision=decision,
@@ -134,7 +138,7 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             yield SleepCall(use.span, use.parens)
         elif fix == "thread":
             yield Offload(use.span, use.parens)
-        elif (options.blocking == BlockingMode.TODO and options.todo == TodoPolicy.FUNCTION
+        elif (fix is None and options.blocking == BlockingMode.TODO and options.todo == TodoPolicy.FUNCTION
               and rule.severity != "info" and (rule.code, group) not in todo_written):
             todo_written.add((rule.code, group))  # one per function per group: the first site
             count = todo_groups[(rule.code, group)]
