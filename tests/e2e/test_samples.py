@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from quartify.cli.options import load_options
+from quartify.core.finish import finish
+from quartify.core.pipeline import migrate_paths
 from tests.e2e.imports_provided import unprovided_imports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +49,12 @@ def test_converted_suite_passes_under_quart(name: str, tmp_path: Path) -> None:
     # pytest-asyncio is installed here; a Flask suite with filterwarnings=error needs it off.
     flask_passed, flask_failed, flask_log = run_suite(app_dir, "-p", "no:asyncio")
     assert flask_failed == 0 and flask_passed >= MIN_TESTS, f"{name}: the Flask suite must pass first\n{flask_log}"
+
+    # quartify's own check (QFY127): every module its edits import is installed by the migrated
+    # dependency files. A dry run of the same migration the console script makes below.
+    dry = finish(migrate_paths([app_dir], load_options((app_dir,), None, 0, (), None, (), ())), app_dir.resolve(),
+                 format_code=False, run_typecheck=False, python_executable=None)
+    assert "quart" in dry.imports.written and dry.imports.all_provided, dry.imports
 
     migrate = subprocess.run([sys.executable, "-m", "quartify", "migrate", str(app_dir)], capture_output=True, text=True)
     assert migrate.returncode == 0, migrate.stderr
