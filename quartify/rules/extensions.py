@@ -10,7 +10,9 @@ which test proves it (`proof`), so a claim without a measurement is visible in t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -140,8 +142,39 @@ def load() -> tuple[ExtensionRow, ...]:
 
 
 @cache
-def _modules() -> Mapping[str, ExtensionRow]:
-    return {module: row for row in load() for module in row.modules}
+def _modules() -> Mapping[str, tuple[ExtensionRow, ...]]:
+    """Module -> its rows, the most downloaded first (two distributions can install one module:
+    Bootstrap-Flask and Flask-Bootstrap both install `flask_bootstrap`)."""
+    out: dict[str, list[ExtensionRow]] = {}
+    for row in load():
+        for module in row.modules:
+            out.setdefault(module, []).append(row)
+    return {m: tuple(sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.dist))) for m, rows in out.items()}
+
+
+# The distributions the project being migrated names in its dependency files (PEP 503 names):
+# they decide between the rows of a shared module. Set for one run by `project_dists()`.
+_DECLARED: ContextVar[frozenset[str] | None] = ContextVar("declared_dists", default=None)
+
+
+@contextmanager
+def project_dists(names: Iterable[str]) -> Iterator[None]:
+    """Within the block, a module two rows share is the row whose distribution `names` holds."""
+    token = _DECLARED.set(frozenset(_normalise(n) for n in names))
+    try:
+        yield
+    finally:
+        _DECLARED.reset(token)
+
+
+def _rows_of(import_name: str) -> tuple[ExtensionRow, ...]:
+    modules = _modules()
+    parts = import_name.split(".")
+    for end in range(len(parts), 0, -1):
+        rows = modules.get(".".join(parts[:end]))
+        if rows:
+            return rows
+    return ()
 
 
 @cache
@@ -150,14 +183,27 @@ def _dists() -> Mapping[str, ExtensionRow]:
 
 
 def by_module(import_name: str) -> ExtensionRow | None:
-    """The row of an import (`flask_cors`, `flask_cors.extension`, `webargs.flaskparser`)."""
-    modules = _modules()
-    parts = import_name.split(".")
-    for end in range(len(parts), 0, -1):
-        row = modules.get(".".join(parts[:end]))
-        if row is not None:
-            return row
-    return None
+    """The row of an import (`flask_cors`, `flask_cors.extension`, `webargs.flaskparser`). When
+    two distributions install the module, the one the project's dependency files name (see
+    `project_dists`), else the most downloaded (`shared_module_note` says so)."""
+    rows = _rows_of(import_name)
+    if len(rows) > 1:
+        declared = _DECLARED.get() or frozenset()
+        return next((r for r in rows if r.dist in declared), rows[0])
+    return rows[0] if rows else None
+
+
+def shared_module_note(import_name: str) -> str:
+    """For a module two rows share and the project's dependency files do not decide between: the
+    sentence saying which row quartify took and why ("" otherwise)."""
+    rows = _rows_of(import_name)
+    declared = _DECLARED.get() or frozenset()
+    if len(rows) < 2 or any(r.dist in declared for r in rows):
+        return ""
+    others = ", ".join(r.name for r in rows[1:])
+    return (f" (`{import_name.split('.')[0]}` is installed by {rows[0].name} and by {others}; the dependency files "
+            f"name neither, so quartify took {rows[0].name}, the more downloaded: if the project uses {others}, "
+            f"list it in the dependency files and run quartify again)")
 
 
 def by_dist(name: str) -> ExtensionRow | None:
