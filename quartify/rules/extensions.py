@@ -3,8 +3,9 @@
 Every part of quartify that deals with an extension reads this table: the import planner
 (rename only where the row is native under `--extensions`), the dependency rewrite (a native
 row's `requirement` replaces the extension's line), the findings (the row's `advice`), and
-docs/extensions.md, which is generated from it. A row says what was measured (`evidence`) and
-which test proves it (`proof`), so a claim without a measurement is visible in the data.
+docs/extensions.md, which is generated from it and from the outcomes of the tests each row names
+(`proofs`, pytest node ids). A row says what was measured (`evidence`) and which tests prove it, so
+a claim without a passing test is visible in the data.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class ExtensionRow:
     rank: int | None = None
     quart_package: str | None = None
     requirement: str | None = None
-    proof: str | None = None
+    proofs: tuple[str, ...] = ()  # pytest node ids of the tests that prove the strategy
     kind: str = "extensions"  # the TOML table: extensions, plugins (test helpers) or imports
 
     def effective(self, wanted: Strategy) -> Strategy:
@@ -83,8 +84,8 @@ def _row_check(doc: Document, path: KeyPath, value: object) -> dict[str, Any]:
         raise doc.error((*path, "quart_package"), "only native rows name a Quart package")
     if strategy is Strategy.REPORT and "requirement" in row:
         raise doc.error((*path, "requirement"), "a report row writes no requirement")
-    if "proof" not in row and "pending" not in row["evidence"].lower():
-        raise doc.error(path, "a row without proof must say in its evidence that its proof is pending")
+    if not row.get("proofs"):
+        raise doc.error(path, "a row names the tests that prove it (proofs = [\"tests/...py::test_x\"])")
     return row
 
 
@@ -98,9 +99,9 @@ _ROW = table(
         "requirement": text,
         "advice": text,
         "evidence": text,
-        "proof": text,
+        "proofs": strings,
     },
-    optional={"modules", "rank", "quart_package", "requirement", "proof"},
+    optional={"modules", "rank", "quart_package", "requirement", "proofs"},
 )
 KINDS = ("extensions", "plugins", "imports")
 EXTENSIONS: Check[dict[str, Any]] = table({kind: map_of(_row_check) for kind in KINDS}, optional=KINDS[1:])
@@ -129,7 +130,7 @@ def parse(source: str, text_: str) -> tuple[ExtensionRow, ...]:
                 rank=row.get("rank"),
                 quart_package=row.get("quart_package"),
                 requirement=row.get("requirement"),
-                proof=row.get("proof"),
+                proofs=tuple(row.get("proofs", ())),
                 kind=kind,
             ))
     return tuple(rows)
