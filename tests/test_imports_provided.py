@@ -11,8 +11,8 @@ import pytest
 from quartify.core.config import Options
 from quartify.core.finish import Finished, finish
 from quartify.core.pipeline import migrate_paths
-from quartify.deps.declared import declared_names
 from quartify.core.types import FileResult, Status
+from quartify.deps.declared import declared_names
 from quartify.deps.provided import added_imports, check_imports, wanted
 from quartify.rules.extensions import Strategy
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from quartify.core.discover import module_name
 from quartify.core.types import FileResult, Finding, RunResult, Severity, Status
-from quartify.deps import dependency_file_kind, FileKind
+from quartify.deps import FileKind, dependency_file_kind
 from quartify.deps._common import QUART, QUART_FLOOR, normalise
 from quartify.deps.declared import declared_names
 from quartify.rules import extensions as matrix

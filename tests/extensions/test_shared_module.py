@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from quartify.rules.extensions import by_dist, by_module, project_dists, shared_module_note
+from quartify.rules.extensions import (
+    by_dist,
+    by_module,
+    project_dists,
+    shared_module_note,
+)
 from tests.extensions.harness import migrate_files
 
 APP = """\
