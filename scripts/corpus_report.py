@@ -78,6 +78,14 @@ class AppRow:
     passed_after: int
     broken: int
     causes: tuple[tuple[Cause, int], ...]  # of the broken tests, most tests first
+    unprovided: tuple[str, ...] | None = None  # modules the edits import that no dependency file installs; None: not checked
+
+
+def imports_cell(row: AppRow) -> str:
+    """Whether the app's migrated dependency files install every module quartify's edits import."""
+    if row.unprovided is None:
+        return "–"
+    return "yes" if not row.unprovided else "**no**: " + ", ".join(f"`{m}`" for m in row.unprovided) + " (QFY127)"
 
 
 def app_rows(results: dict[str, Any], causes: tuple[Cause, ...]) -> tuple[AppRow, ...]:
@@ -93,8 +101,14 @@ def app_rows(results: dict[str, Any], causes: tuple[Cause, ...]) -> tuple[AppRow
             name=name, repo=app["repo"], commit=app["commit"], subdir=app.get("subdir", ""),
             style=app.get("style", ""), extensions=tuple(app.get("extensions", ())), error=app.get("error"),
             passed_before=summary.get("passed_before", 0), passed_after=summary.get("passed_after", 0),
-            broken=summary.get("broken", 0), causes=ordered))
+            broken=summary.get("broken", 0), causes=ordered, unprovided=_unprovided(app.get("imports"))))
     return tuple(rows)
+
+
+def _unprovided(imports: object) -> tuple[str, ...] | None:
+    if not isinstance(imports, dict) or "unprovided" not in imports:
+        return None
+    return tuple(imports["unprovided"])
 
 
 def render(results: dict[str, Any], causes: tuple[Cause, ...]) -> str:
@@ -116,18 +130,20 @@ def render(results: dict[str, Any], causes: tuple[Cause, ...]) -> str:
         f"`quartify migrate`{share}. {len(clean)} of {len(measured)} apps pass with no hand work.**"
         + (f" {len(rows) - len(measured)} app(s) could not be measured (see the table)." if len(measured) < len(rows) else ""),
         "",
-        "| App | Repo @ commit | Tests | Flask | Quart | Broken | Causes left (class: tests) |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        *_imports_lines(rows, results),
+        "| App | Repo @ commit | Tests | Flask | Quart | Broken | Imports provided | Causes left (class: tests) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         where = f"`{r.repo}@{r.commit[:7]}`" + (f" `{r.subdir}`" if r.subdir else "")
         kind = r.style + (f"; {', '.join(r.extensions)}" if r.extensions else "")
         if r.error is not None:
-            lines.append(f"| {r.name} | {where} | {kind} | – | – | – | not measured: {_cell(r.error)} |")
+            lines.append(f"| {r.name} | {where} | {kind} | – | – | – | {imports_cell(r)} | not measured: {_cell(r.error)} |")
             continue
         left = "; ".join(f"{_cell(c.text)} ({c.klass}: {n})" for c, n in r.causes) or "none"
         mark = " ✅" if r in clean else ""
-        lines.append(f"| {r.name}{mark} | {where} | {kind} | {r.passed_before} | {r.passed_after} | {r.broken} | {left} |")
+        lines.append(f"| {r.name}{mark} | {where} | {kind} | {r.passed_before} | {r.passed_after} | {r.broken} | "
+                     f"{imports_cell(r)} | {left} |")
     lines += ["", "Broken tests by class of cause:", "", "| Class | Tests | Apps | Meaning |", "| --- | --- | --- | --- |"]
     by_class: Counter[str] = Counter()
     apps_by_class: dict[str, set[str]] = {}
@@ -147,6 +163,19 @@ def render(results: dict[str, Any], causes: tuple[Cause, ...]) -> str:
         lines.append(f"| {_cell(cause.text)} | {cause.klass} | {n} | {', '.join(sorted(apps_by_cause[cause]))} |")
     lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+def _imports_lines(rows: tuple[AppRow, ...], results: dict[str, Any]) -> list[str]:
+    """The import check's total (QFY127): in how many apps the migrated dependency files install
+    every module the edits import."""
+    checked = [r for r in rows if r.unprovided is not None]
+    if not checked:
+        return []
+    provided = sum(1 for r in checked if not r.unprovided)
+    when = (f" (checked with quartify `{results['imports_quartify']}` by `run_corpus.py --imports-only`, no suites run)"
+            if results.get("imports_quartify") else "")
+    return [(f"**Imports: in {provided} of {len(checked)} apps the migrated dependency files install every module "
+             f"quartify's edits import**{when}; the others get QFY127 naming what to add."), ""]
 
 
 def splice(document: str, section: str) -> str:

@@ -13,6 +13,14 @@ Usage:
     python scripts/run_corpus.py --only httpbin  # one app (merged into results.json)
     python scripts/run_corpus.py --report-only   # only regenerate the doc
     python scripts/run_corpus.py --merge /tmp/other-results.json  # fold in a run made elsewhere
+    python scripts/run_corpus.py --imports-only  # no suites: migrate each app and record only
+                                                 # whether its dependency files provide every
+                                                 # module the edits import (QFY127), in seconds
+
+Each app's entry records `imports` (quartify.deps.provided): the top-level modules the migration's
+edits import, which of them the migrated dependency files do not install, and the files read. A
+full run takes it from `quartify verify --report`; --imports-only computes it alone and keeps the
+suite results already in results.json (`imports_quartify` then names the commit it was made at).
 """
 
 from __future__ import annotations
@@ -54,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="apps verified at once (default 1)")
     parser.add_argument("--timeout", type=float, default=300, help="per pytest run, seconds (default 300)")
     parser.add_argument("--report-only", action="store_true", help="do not run; regenerate the doc from results.json")
+    parser.add_argument("--imports-only", action="store_true",
+                        help="run no suites: migrate each app and record only its import check (merged into results.json)")
     parser.add_argument("--merge", type=Path, action="append", default=[], metavar="RESULTS",
                         help="fold the apps of another results file (a run split over processes) into --results")
     args = parser.parse_args(argv)
@@ -61,6 +71,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.merge:
         merge(args.results, args.merge, args.corpus)
         args.report_only = True  # merging never runs apps
+
+    if args.imports_only and not args.report_only:
+        apps = tomllib.loads(args.corpus.read_text(encoding="utf-8"))["app"]
+        results = _load(args.results)
+        for app in apps:
+            if args.only and app["name"] not in args.only:
+                continue
+            entry = results["apps"].setdefault(app["name"], {k: app[k] for k in ("repo", "commit")})
+            entry["imports"] = imports_check(app, args.mirrors, args.work)
+            said = entry["imports"]
+            print(f"{app['name']:28} {'provided' if said.get('all_provided') else 'NOT provided: '}"
+                  f"{', '.join(said.get('unprovided', [])) or said.get('error', '')}", flush=True)
+        results["imports_quartify"] = _quartify_commit()
+        args.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        args.report_only = True
 
     if not args.report_only:
         apps = tomllib.loads(args.corpus.read_text(encoding="utf-8"))["app"]
@@ -75,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         order = [a["name"] for a in apps]
         merged = {**results.get("apps", {}), **{a["name"]: r for a, r in zip(chosen, done)}}
         results["apps"] = {name: merged[name] for name in order if name in merged}
-        results["quartify"] = _git(ROOT, "log", "-1", "--format=%h", "--", "quartify") + ("+dirty" if _git(ROOT, "status", "--porcelain", "--", "quartify") else "")
+        results["quartify"] = _quartify_commit()
+        if not args.only:
+            results.pop("imports_quartify", None)  # the imports come from this run's verify reports
         results["generated"] = datetime.date.today().isoformat()
         if not args.only:
             results["duration_s"] = round(time.monotonic() - started)
@@ -136,6 +163,8 @@ def run_app(app: dict[str, Any], mirrors: Path, work_root: Path, timeout: float)
         data = json.loads(report.read_text(encoding="utf-8"))
         messages = failure_messages(work / "verify" / "quart.xml")
         entry["summary"] = data["summary"]
+        if "imports" in data:
+            entry["imports"] = data["imports"]
         entry["tests"] = [{**t, **({"message": messages.get(t["nodeid"], "")} if t["verdict"] == "broken" else {})}
                           for t in data["tests"]]
     except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
@@ -143,6 +172,32 @@ def run_app(app: dict[str, Any], mirrors: Path, work_root: Path, timeout: float)
     entry["duration_s"] = round(time.monotonic() - started)
     print(f"[{name}] done in {entry['duration_s']} s", flush=True)
     return entry
+
+
+def imports_check(app: dict[str, Any], mirrors: Path, work_root: Path) -> dict[str, Any]:
+    """Extract and prepare one app, migrate it in place (as verify migrates its copy) and return
+    the import check of the run, without installing anything or running a suite."""
+    sys.path.insert(0, str(ROOT))
+    from quartify.cli.options import load_options
+    from quartify.core.finish import finish
+    from quartify.core.pipeline import migrate_paths
+
+    work = work_root / app["name"]
+    try:
+        project = extract(app, mirrors, work)
+        if app.get("prepare"):
+            _shell(app["prepare"], project, work / "prepare.log")
+        options = load_options((project,), None, 0, (), None, (), ())
+        done = finish(migrate_paths([project], options), project.resolve(), format_code=False,
+                      run_typecheck=False, python_executable=None)
+        return done.imports.to_json()
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        return {"error": str(exc)[:300]}
+
+
+def _quartify_commit() -> str:
+    return _git(ROOT, "log", "-1", "--format=%h", "--", "quartify") + (
+        "+dirty" if _git(ROOT, "status", "--porcelain", "--", "quartify") else "")
 
 
 def extract(app: dict[str, Any], mirrors: Path, work: Path) -> Path:

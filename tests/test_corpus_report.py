@@ -42,6 +42,7 @@ RESULTS: dict[str, Any] = {
             "summary": {"passed_before": 2, "passed_after": 2, "broken": 0, "fixed": 0, "failing_before": 0,
                         "not_compared": 0},
             "tests": [_test("tests/test_a.py::test_1", "passed_both"), _test("tests/test_a.py::test_2", "passed_both")],
+            "imports": {"all_provided": True, "written": ["quart"], "unprovided": [], "dependency_files": ["setup.py"]},
         },
         "messy": {
             "repo": "o/messy", "commit": "2" * 40, "style": "unittest", "extensions": ["Flask-SQLAlchemy"],
@@ -53,6 +54,8 @@ RESULTS: dict[str, Any] = {
                 _test("tests/test_env.py::test_environ", "broken", "AttributeError: 'Request' object has no attribute 'environ'"),
                 _test("tests/test_ok.py::test_ok", "passed_both"),
             ],
+            "imports": {"all_provided": False, "written": ["quart", "quart_flask_patch"],
+                        "unprovided": ["quart", "quart_flask_patch"], "dependency_files": []},
         },
         "broken-install": {"repo": "o/b", "commit": "3" * 40, "error": "install under Flask failed (exit 1)"},
     },
@@ -97,10 +100,13 @@ def test_the_summary_leads_with_totals_and_has_one_row_per_app() -> None:
     assert "**Totals: 3 apps, 6 tests pass under Flask, 3 pass under Quart after `quartify migrate` (50%). " \
            "1 of 2 apps pass with no hand work.** 1 app(s) could not be measured" in text
     assert "quartify `abc1234`" in text and "2 min 5 s" in text
-    assert "| clean ✅ | `o/clean@1111111` `examples/x` | pytest | 2 | 2 | 0 | none |" in text
+    assert "| clean ✅ | `o/clean@1111111` `examples/x` | pytest | 2 | 2 | 0 | yes | none |" in text
     assert ("| messy | `o/messy@2222222` | unittest; Flask-SQLAlchemy | 4 | 1 | 3 | "
+            "**no**: `quart`, `quart_flask_patch` (QFY127) | "
             "Flask-SQLAlchemy needs Flask's app context (extension: 2); unclassified (unclassified: 1) |") in text
-    assert "| broken-install | `o/b@3333333` |  | – | – | – | not measured: install under Flask failed (exit 1) |" in text
+    assert "| broken-install | `o/b@3333333` |  | – | – | – | – | not measured: install under Flask failed (exit 1) |" in text
+    assert "**Imports: in 1 of 2 apps the migrated dependency files install every module quartify's edits import**" \
+           in text
     assert "| extension | 2 | 1 |" in text and "| unclassified | 1 | 1 |" in text
 
 

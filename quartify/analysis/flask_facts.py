@@ -92,7 +92,10 @@ class FlaskFacts:
         if isinstance(stmt, ast.Import):
             modules = [alias.name for alias in stmt.names]
         else:
-            modules = [self.resolver.bindings.import_base(stmt)]
+            base = self.resolver.bindings.import_base(stmt)
+            # `from playhouse import flask_utils`: the extension is a submodule the statement names.
+            subs = [f"{base}.{alias.name}" for alias in stmt.names] if matrix.by_module(base) is None else []
+            modules = [base, *(m for m in subs if matrix.by_module(m) is not None)]
         if any(is_flask_module(m) for m in modules):
             self.imports_flask = True
             self.flask_import_lines.append(stmt.lineno)

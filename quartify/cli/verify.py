@@ -82,9 +82,15 @@ def verify(
     if result.files_failed:
         err.print(f"verify: the migration left {result.files_failed} file(s) unconverted (run quartify migrate "
                   "on a copy to see why)", style="yellow")
+    if result.imports is not None and result.imports.unprovided:
+        err.print(f"verify: the migrated code imports {', '.join(result.imports.unprovided)}, which the project's "
+                  "dependency files do not install (QFY127)", style="yellow", markup=False)
     render(Console(highlight=False, width=_width(result.comparison)), result.comparison, verbose)
     if report_path is not None:
-        report_path.write_text(json.dumps(result.comparison.to_json(), indent=2) + "\n", encoding="utf-8")
+        data = result.comparison.to_json()
+        if result.imports is not None:
+            data["imports"] = result.imports.to_json()
+        report_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         err.print(f"wrote {report_path}", markup=False)
     if result.work_dir is not None:
         err.print(f"work directory kept: {result.work_dir}", markup=False)

@@ -1,4 +1,5 @@
-"""After the transform, before anything is written: optional black formatting and the mypy
+"""After the transform, before anything is written: the check that every import the edits wrote
+is installed by the migrated dependency files (QFY127), optional black formatting and the mypy
 pass. Kept apart from the CLI so every front end (CLI, LSP, tests) finishes a run the same way."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pathlib import Path
 from quartify.core.config import find_pyproject
 from quartify.core.formatting import black_settings, format_changed
 from quartify.core.types import RunResult
+from quartify.deps.provided import ImportCheck, with_import_check
 from quartify.typecheck import Engine, TypecheckResult, typecheck
 
 
@@ -17,6 +19,7 @@ class Finished:
     result: RunResult
     typecheck: TypecheckResult | None
     black_configured: bool
+    imports: ImportCheck
 
 
 def finish(
@@ -28,6 +31,7 @@ def finish(
     python_executable: str | None,
     typecheck_engine: Engine = "mypy",
 ) -> Finished:
+    result, imports = with_import_check(result, root)
     black_config = black_settings(find_pyproject(root))
     if format_code:
         result = format_changed(result, black_config)
@@ -35,4 +39,4 @@ def finish(
     if run_typecheck:  # the baseline is read from the untouched tree: run this before writing
         sources = {f.path: f.new_source for f in result.files if f.path.suffix == ".py"}
         checked = typecheck(root, sources, python_executable=python_executable, engine=typecheck_engine)
-    return Finished(result, checked, black_config is not None)
+    return Finished(result, checked, black_config is not None, imports)

@@ -53,7 +53,8 @@ from quartify.core.types import (
     Status,
 )
 from quartify.deps import rewrite_dependency_file
-from quartify.rules.extensions import inactive_modules
+from quartify.deps.declared import declared_names
+from quartify.rules.extensions import inactive_modules, project_dists
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -151,6 +152,23 @@ def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Pat
 
 
 def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
+    everything = sorted(inputs, key=lambda f: f.display)
+    # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
+    with project_dists(_declared_dists([f for f in everything if f.dependency_file])):
+        return _migrate(everything, options, progress)
+
+
+def _declared_dists(files: Sequence[InputFile]) -> set[str]:
+    texts: dict[str, str] = {}
+    for f in files:
+        try:
+            texts[f.display] = (decode(f.data) if f.data is not None else read(f.path)).text
+        except SourceError:
+            continue  # reported by the dependency step
+    return declared_names(sorted(texts), texts.get)
+
+
+def _migrate(everything: list[InputFile], options: Options, progress: Progress | None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -159,7 +177,6 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         timings[stage] = timings.get(stage, 0.0) + now - clock[0]
         clock[0] = now
 
-    everything = sorted(inputs, key=lambda f: f.display)
     files = [f for f in everything if not f.dependency_file]
     _dedupe_modules(files)
     workers = options.workers(len(files))

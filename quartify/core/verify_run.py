@@ -26,6 +26,7 @@ from quartify.core.pipeline import migrate_paths
 from quartify.core.verify import Comparison, JUnitError, Outcome, compare, parse_junit
 from quartify.core.verify_install import InstallPlan, plan_install
 from quartify.core.write import write_changes
+from quartify.deps.provided import ImportCheck
 
 MARKER = ".quartify-verify"  # marks a work directory as ours, so a rerun may clear it
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".nox", ".pytest_cache", ".mypy_cache"}
@@ -52,6 +53,7 @@ class VerifyResult:
     files_changed: int
     files_failed: int  # files the migration could not convert (left as they were)
     work_dir: Path | None  # set when the work directory was kept
+    imports: ImportCheck | None = None  # whether the migrated dependency files install what the edits import
 
 
 class VerifyError(Exception):
@@ -83,7 +85,7 @@ def verify_project(config: VerifyConfig, say: Callable[[str], None] = lambda _: 
                                   add=("pytest-asyncio",) if migrated.async_tests else ())
         after = _side("Quart", after_dir, work, after_plan, config, say)
         return VerifyResult(compare(before, after), len(migrated.changed), len(migrated.failed),
-                            work if kept else None)
+                            work if kept else None, done.imports)
     finally:
         if not kept:
             shutil.rmtree(work, ignore_errors=True)

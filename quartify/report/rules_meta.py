@@ -188,6 +188,14 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "info",
         "dependencies",
     ),
+    "QFY127": (
+        "ImportNotProvided",
+        "the migrated code imports a module that none of the project's dependency files installs",
+        "Add the requirement the message names to the file where the project lists its requirements, "
+        "or install it with the migrated code.",
+        "warning",
+        "dependencies",
+    ),
     "QFY140": (
         "FlaskExtension",
         "a Flask extension import, with its Quart replacement",

@@ -3,14 +3,17 @@
 Every part of quartify that deals with an extension reads this table: the import planner
 (rename only where the row is native under `--extensions`), the dependency rewrite (a native
 row's `requirement` replaces the extension's line), the findings (the row's `advice`), and
-docs/extensions.md, which is generated from it. A row says what was measured (`evidence`) and
-which test proves it (`proof`), so a claim without a measurement is visible in the data.
+docs/extensions.md, which is generated from it and from the outcomes of the tests each row names
+(`proofs`, pytest node ids). A row says what was measured (`evidence`) and which tests prove it, so
+a claim without a passing test is visible in the data.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -63,7 +66,7 @@ class ExtensionRow:
     rank: int | None = None
     quart_package: str | None = None
     requirement: str | None = None
-    proof: str | None = None
+    proofs: tuple[str, ...] = ()  # pytest node ids of the tests that prove the strategy
     kind: str = "extensions"  # the TOML table: extensions, plugins (test helpers) or imports
 
     def effective(self, wanted: Strategy) -> Strategy:
@@ -81,8 +84,8 @@ def _row_check(doc: Document, path: KeyPath, value: object) -> dict[str, Any]:
         raise doc.error((*path, "quart_package"), "only native rows name a Quart package")
     if strategy is Strategy.REPORT and "requirement" in row:
         raise doc.error((*path, "requirement"), "a report row writes no requirement")
-    if "proof" not in row and "pending" not in row["evidence"].lower():
-        raise doc.error(path, "a row without proof must say in its evidence that its proof is pending")
+    if not row.get("proofs"):
+        raise doc.error(path, "a row names the tests that prove it (proofs = [\"tests/...py::test_x\"])")
     return row
 
 
@@ -96,9 +99,9 @@ _ROW = table(
         "requirement": text,
         "advice": text,
         "evidence": text,
-        "proof": text,
+        "proofs": strings,
     },
-    optional={"modules", "rank", "quart_package", "requirement", "proof"},
+    optional={"modules", "rank", "quart_package", "requirement", "proofs"},
 )
 KINDS = ("extensions", "plugins", "imports")
 EXTENSIONS: Check[dict[str, Any]] = table({kind: map_of(_row_check) for kind in KINDS}, optional=KINDS[1:])
@@ -127,7 +130,7 @@ def parse(source: str, text_: str) -> tuple[ExtensionRow, ...]:
                 rank=row.get("rank"),
                 quart_package=row.get("quart_package"),
                 requirement=row.get("requirement"),
-                proof=row.get("proof"),
+                proofs=tuple(row.get("proofs", ())),
                 kind=kind,
             ))
     return tuple(rows)
@@ -140,8 +143,39 @@ def load() -> tuple[ExtensionRow, ...]:
 
 
 @cache
-def _modules() -> Mapping[str, ExtensionRow]:
-    return {module: row for row in load() for module in row.modules}
+def _modules() -> Mapping[str, tuple[ExtensionRow, ...]]:
+    """Module -> its rows, the most downloaded first (two distributions can install one module:
+    Bootstrap-Flask and Flask-Bootstrap both install `flask_bootstrap`)."""
+    out: dict[str, list[ExtensionRow]] = {}
+    for row in load():
+        for module in row.modules:
+            out.setdefault(module, []).append(row)
+    return {m: tuple(sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.dist))) for m, rows in out.items()}
+
+
+# The distributions the project being migrated names in its dependency files (PEP 503 names):
+# they decide between the rows of a shared module. Set for one run by `project_dists()`.
+_DECLARED: ContextVar[frozenset[str] | None] = ContextVar("declared_dists", default=None)
+
+
+@contextmanager
+def project_dists(names: Iterable[str]) -> Iterator[None]:
+    """Within the block, a module two rows share is the row whose distribution `names` holds."""
+    token = _DECLARED.set(frozenset(_normalise(n) for n in names))
+    try:
+        yield
+    finally:
+        _DECLARED.reset(token)
+
+
+def _rows_of(import_name: str) -> tuple[ExtensionRow, ...]:
+    modules = _modules()
+    parts = import_name.split(".")
+    for end in range(len(parts), 0, -1):
+        rows = modules.get(".".join(parts[:end]))
+        if rows:
+            return rows
+    return ()
 
 
 @cache
@@ -150,14 +184,27 @@ def _dists() -> Mapping[str, ExtensionRow]:
 
 
 def by_module(import_name: str) -> ExtensionRow | None:
-    """The row of an import (`flask_cors`, `flask_cors.extension`, `webargs.flaskparser`)."""
-    modules = _modules()
-    parts = import_name.split(".")
-    for end in range(len(parts), 0, -1):
-        row = modules.get(".".join(parts[:end]))
-        if row is not None:
-            return row
-    return None
+    """The row of an import (`flask_cors`, `flask_cors.extension`, `webargs.flaskparser`). When
+    two distributions install the module, the one the project's dependency files name (see
+    `project_dists`), else the most downloaded (`shared_module_note` says so)."""
+    rows = _rows_of(import_name)
+    if len(rows) > 1:
+        declared = _DECLARED.get() or frozenset()
+        return next((r for r in rows if r.dist in declared), rows[0])
+    return rows[0] if rows else None
+
+
+def shared_module_note(import_name: str) -> str:
+    """For a module two rows share and the project's dependency files do not decide between: the
+    sentence saying which row quartify took and why ("" otherwise)."""
+    rows = _rows_of(import_name)
+    declared = _DECLARED.get() or frozenset()
+    if len(rows) < 2 or any(r.dist in declared for r in rows):
+        return ""
+    others = ", ".join(r.name for r in rows[1:])
+    return (f" (`{import_name.split('.')[0]}` is installed by {rows[0].name} and by {others}; the dependency files "
+            f"name neither, so quartify took {rows[0].name}, the more downloaded: if the project uses {others}, "
+            f"list it in the dependency files and run quartify again)")
 
 
 def by_dist(name: str) -> ExtensionRow | None:

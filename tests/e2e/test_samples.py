@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from quartify.cli.options import load_options
+from quartify.core.finish import finish
+from quartify.core.pipeline import migrate_paths
 from tests.e2e.imports_provided import unprovided_imports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +65,13 @@ def check_sample(name: str, source: Path, tmp_path: Path, *flags: str) -> None:
     flask_passed, flask_failed, flask_log = run_suite(app_dir, "-p", "no:asyncio")
     minimum = MIN_TESTS_OF.get(name, MIN_TESTS)
     assert flask_failed == 0 and flask_passed >= minimum, f"{name}: the Flask suite must pass first\n{flask_log}"
+
+    # quartify's own check (QFY127): every module its edits import is installed by the migrated
+    # dependency files. A dry run of the same migration the console script makes below.
+    options = load_options((app_dir,), None, 0, (), None, (), (), unsafe_fixes="--unsafe-fixes" in flags)
+    dry = finish(migrate_paths([app_dir], options), app_dir.resolve(),
+                 format_code=False, run_typecheck=False, python_executable=None)
+    assert "quart" in dry.imports.written and dry.imports.all_provided, dry.imports
 
     migrate = subprocess.run([sys.executable, "-m", "quartify", "migrate", *flags, str(app_dir)],
                              capture_output=True, text=True)

@@ -1,5 +1,6 @@
-"""The matrix (quartify/rules/extensions.toml) holds together: docs/extensions.md is generated
-from it, every proof it names exists, and quartify only renames an import to a native row's port."""
+"""The matrix (quartify/rules/extensions.toml) holds together: every row names existing tests as
+its proof, each of them passed, docs/extensions.md is what the generator makes of the table and
+those outcomes, and quartify only renames an import to a native row's port."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from quartify.rules.extensions import (
     parse,
 )
 from quartify.rules.schema import TableError
+from tests.extensions.proof_session import MARKER, session_outcomes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,13 +37,33 @@ def _generator() -> ModuleType:
     return module
 
 
-def test_the_docs_page_is_generated_from_the_table() -> None:
+def _proof_outcomes() -> dict[str, str]:
+    """Each proof's outcome: from this session when it ran here (a full run, CI), else from one
+    pytest run of the missing ones."""
+    wanted = _generator().proof_ids(load())
+    seen = session_outcomes()
+    missing = [p for p in wanted if p not in seen]
+    return {**seen, **(_generator().run_proofs(missing) if missing else {})}
+
+
+@pytest.mark.after_proofs
+def test_every_proof_passed_and_the_page_shows_those_outcomes() -> None:
+    outcomes = _proof_outcomes()
+    not_passed = {p: _generator().outcome_of(p, outcomes) for p in _generator().proof_ids(load())
+                  if _generator().outcome_of(p, outcomes) != "passed"}
+    assert not_passed == {}, "proof tests that did not pass (missing: the node id names no test)"
     page = (ROOT / "docs" / "extensions.md").read_text(encoding="utf-8")
-    assert _generator().render(load()) in page, "run: python scripts/gen_extensions_doc.py"
+    assert _generator().render(load(), outcomes) in page, "run: python scripts/gen_extensions_doc.py"
+
+
+def test_the_outcome_check_runs_after_every_proof(request: pytest.FixtureRequest) -> None:
+    items = request.session.items
+    marked = [i for i, item in enumerate(items) if item.get_closest_marker(MARKER)]
+    assert all(i >= len(items) - len(marked) for i in marked)
 
 
 def test_the_page_leads_with_the_counts_per_strategy() -> None:
-    section = _generator().render(load())
+    section = _generator().render(load(), {})
     counts = {s: sum(1 for r in load() if r.strategy is s) for s in Strategy}
     assert f"{len(load())} rows: **{counts[Strategy.NATIVE]} native**, **{counts[Strategy.PATCH]} patch**, " \
            f"**{counts[Strategy.REPORT]} report**." in section.splitlines()[2]
@@ -52,14 +74,32 @@ def test_the_matrix_covers_at_least_thirty_extensions() -> None:
 
 
 @pytest.mark.parametrize("row", load(), ids=lambda r: r.dist)
-def test_every_named_proof_exists(row: ExtensionRow) -> None:
-    if row.proof is None:
-        assert row.strategy is Strategy.PATCH and "pending" in row.evidence.lower()
-        return
-    path, _, test = row.proof.partition("::")
-    assert (ROOT / path).exists(), row.proof
-    if test:
-        assert f"def {test}(" in (ROOT / path).read_text(encoding="utf-8"), row.proof
+def test_every_row_names_tests_that_exist(row: ExtensionRow) -> None:
+    assert row.proofs, f"{row.dist} names no test"
+    for nodeid in row.proofs:
+        path, _, test = nodeid.partition("::")
+        function = test.partition("[")[0].rpartition("::")[2]
+        assert (ROOT / path).is_file() and function, nodeid
+        assert f"def {function}(" in (ROOT / path).read_text(encoding="utf-8"), nodeid
+
+
+def test_a_proof_that_failed_or_names_no_test_shows_on_the_page() -> None:
+    row = load()[0]
+    section = _generator().render([row], {row.proofs[0]: "failed"})
+    assert f"failed: `{row.proofs[0]}`" in section
+    assert f"Proofs: **0 of {len(row.proofs)}**" in section
+    assert "not run: `" in _generator().render([row], {})
+
+
+def test_outcomes_are_read_from_a_junit_file() -> None:
+    junit = (
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.test_x" name="test_a[p]" file="tests/test_x.py"/>'
+        '<testcase classname="tests.test_x" name="test_b" file="tests/test_x.py"><failure message="no"/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    assert _generator().read_outcomes(junit) == {"tests/test_x.py::test_a[p]": "passed",
+                                                 "tests/test_x.py::test_b": "failed"}
 
 
 def test_native_and_patch_rows_write_a_requirement_on_their_own_package() -> None:
@@ -86,9 +126,9 @@ def test_rows_are_found_by_any_spelling_and_by_submodule() -> None:
     ("row", "error"),
     [
         ('strategy = "native"\nrequirement = "quart-x>=1"', "a native row needs quart_package and requirement"),
-        ('strategy = "report"\nrequirement = "quart-x>=1"\nproof = "t"', "a report row writes no requirement"),
-        ('strategy = "report"', "a row without proof must say in its evidence that its proof is pending"),
-        ('strategy = "ported"\nproof = "t"', "'ported' is not one of 'native', 'patch', 'report'"),
+        ('strategy = "report"\nrequirement = "quart-x>=1"\nproofs = ["t"]', "a report row writes no requirement"),
+        ('strategy = "report"', "a row names the tests that prove it"),
+        ('strategy = "ported"\nproofs = ["t"]', "'ported' is not one of 'native', 'patch', 'report'"),
     ],
 )
 def test_a_malformed_row_is_an_error_naming_its_line(row: str, error: str) -> None:

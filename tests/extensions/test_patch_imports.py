@@ -61,3 +61,25 @@ def test_report_keeps_the_finding_and_adds_no_patch(tmp_path: Path) -> None:
     [finding] = [f for f in app.findings if f.code == "QFY140"]
     assert "--extensions patch" in finding.message
     assert "quart_flask_compat.py" not in out
+
+
+MODULE_ATTRIBUTE_APP = APP.replace("from playhouse.flask_utils import FlaskDB, get_object_or_404",
+                                   "from playhouse import flask_utils").replace(
+    "FlaskDB(app)", "flask_utils.FlaskDB(app)").replace("get_object_or_404(Book", "flask_utils.get_object_or_404(Book")
+
+
+def test_the_helper_imported_as_a_package_attribute_takes_the_patch_too(tmp_path: Path) -> None:
+    # `from playhouse import flask_utils` names the helper module as an attribute of its package.
+    out = migrate_files(tmp_path, {"app.py": MODULE_ATTRIBUTE_APP, "requirements.txt": "flask>=3\npeewee>=3.17\n"})
+    app = out["app.py"]
+    assert app.text.splitlines()[:2] == PATCH_LINES
+    assert "from playhouse import flask_utils" in app.text
+    [cost] = [f for f in app.findings if f.code == "QFY143"]
+    assert cost.message.startswith("playhouse.flask_utils run unchanged under quart-flask-patch")
+    assert out["requirements.txt"].text.splitlines() == ["quart>=0.22", PATCH_REQUIREMENT, "peewee>=3.17"]
+
+
+def test_another_playhouse_module_imported_from_the_package_takes_no_patch(tmp_path: Path) -> None:
+    app = APP.replace("from playhouse.flask_utils import FlaskDB, get_object_or_404", "from playhouse import shortcuts")
+    out = migrate_files(tmp_path, {"app.py": app.replace("FlaskDB(app)", "None"), "requirements.txt": "flask\n"})
+    assert "quart_flask_patch" not in out["app.py"].text and "QFY143" not in out["app.py"].codes()

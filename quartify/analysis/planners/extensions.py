@@ -193,8 +193,9 @@ def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
             yield ctx.finding("QFY141", Severity.INFO, message, line, col)
             continue
         yield ctx.finding(
-            "QFY140", Severity.WARNING, f"`{name}` is a Flask extension ({row.name}); {_route(row, wanted)}", line, col,
-            group=row.name)
+            "QFY140", Severity.WARNING,
+            f"`{name}` is a Flask extension ({row.name}){matrix.shared_module_note(name)}; {_route(row, wanted)}",
+            line, col, group=row.name)
     if moved_cors:
         at_module_level = {u.span for u in ctx.module.module_uses}
         for use in cors_uses:

@@ -125,7 +125,7 @@ def plan_flask_patch(ctx: FileContext) -> Iterator[Edit | Finding]:
         f"and {PATCH_REQUIREMENT} is added to the dependencies. Cost: the extensions' code is synchronous and "
         "runs on the event loop (a slow query or SMTP call stalls every request), and the patch forces "
         "asyncio's pure-Python tasks. The native route is a Quart port or async library per extension "
-        "(docs/extensions.md)", 1, 0)
+        "(docs/extensions.md)" + "".join(matrix.shared_module_note(name) for name in route.extensions), 1, 0)
 
 
 def compat_source(version: str) -> str:
