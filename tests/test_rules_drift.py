@@ -51,7 +51,7 @@ def _returns_the_awaitable(entry: loader.Awaitable) -> bool:
 
 AWAITABLES = sorted(loader.quart_api().awaitables.values(), key=lambda a: a.flask)
 # Entries for Quart itself; ports of extensions (quart_wtf) are checked where installable below.
-QUART_AWAITABLES = [a for a in AWAITABLES if a.quart.startswith(("quart.", "aiofiles."))]
+QUART_AWAITABLES = [a for a in AWAITABLES if a.quart.startswith(("quart.", "aiofiles.", "jinja2."))]
 
 
 @pytest.mark.parametrize("entry", QUART_AWAITABLES, ids=lambda a: a.flask)

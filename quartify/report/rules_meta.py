@@ -251,6 +251,20 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "error",
         "api",
     ),
+    "QFY154": (
+        "JinjaTemplateRenderedSync",
+        "a template of Quart's async Jinja environment rendered with a sync render(), generate() or stream() that quartify could not make async",
+        "In an async function use `await template.render_async(...)`, or iterate `template.generate_async(...)`.",
+        "error",
+        "api",
+    ),
+    "QFY155": (
+        "MaybeJinjaTemplateRenderedSync",
+        "render(), generate() or stream() of a template loaded from a value quartify cannot type: if it is Quart's Jinja environment, the sync call raises in the running loop",
+        "If the environment is the app's (or an overlay of it), use `await template.render_async(...)`.",
+        "warning",
+        "api",
+    ),
     "QFY160": (
         "GreenThreadPatching",
         "gevent/eventlet monkey-patching, which a Quart app does not need",
