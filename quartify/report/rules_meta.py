@@ -265,6 +265,13 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "api",
     ),
+    "QFY156": (
+        "ViewCalledFromRegistryUnawaited",
+        "a view called through app.view_functions that quartify could not await (endpoint not a literal, view already async, or a caller that stays sync)",
+        "Await the call in an async function once the view it reaches is async.",
+        "warning",
+        "async",
+    ),
     "QFY160": (
         "GreenThreadPatching",
         "gevent/eventlet monkey-patching, which a Quart app does not need",
