@@ -69,8 +69,9 @@ def _untyped_here(linker: Linker, resolved: str) -> bool:
     return resolved.split(".", 1)[0] in linker.top_packages
 
 
-def attribute_definers(linker: Linker) -> dict[str, set[str]]:
-    """Attribute name -> the repo classes defining it as a property or a `self.x = ...`."""
+def jinja_attributes(linker: Linker) -> dict[str, str]:
+    """Attribute name -> the one repo class defining it (as a property or a `self.x = ...`), for
+    names whose value there is a Quart Jinja kind; a name two classes define is left out."""
     found: dict[str, set[str]] = {}
     for klass in linker.classes.values():
         for method in klass.methods:
@@ -79,4 +80,5 @@ def attribute_definers(linker: Linker) -> dict[str, set[str]]:
         for name, ref in klass.attributes:
             if ref:
                 found.setdefault(name, set()).add(klass.qualname)
-    return found
+    single = {name: next(iter(owners)) for name, owners in found.items() if len(owners) == 1}
+    return {name: owner for name, owner in single.items() if is_jinja(linker.resolve(f"{owner}().{name}"))}

@@ -85,8 +85,9 @@ class Linker:
                 self.fixture_cls_attributes.setdefault(name, set()).add(ref)
         self._cache: dict[str, str] = {}
         self._args_cache: dict[str, list[tuple[str, str]]] | None = None
-        # Attribute name -> repo classes defining it (analysis/jinja_kinds.py), built with the arguments.
-        self._definers: dict[str, set[str]] = {}
+        # Attribute name -> the one repo class defining it with a Quart Jinja value
+        # (analysis/jinja_kinds.py), built with the arguments.
+        self._definers: dict[str, str] = {}
 
     # -- public --------------------------------------------------------------------------------
     def applies(self, ref: str) -> bool:
@@ -124,12 +125,9 @@ class Linker:
         one repo class defines that attribute (analysis/jinja_kinds.py)."""
         toks = tokens(ref)
         for i in range(len(toks) - 1, 0, -1):
-            owners = self._definers.get(toks[i])
-            if owners is None or len(owners) != 1:
+            owner = self._definers.get(toks[i])
+            if owner is None or not jinja_kinds.untyped(self, self.resolve(join(toks[:i]))):
                 continue
-            if not jinja_kinds.untyped(self, self.resolve(join(toks[:i]))):
-                continue
-            (owner,) = owners
             found = self._members(owner, ["()", *toks[i:]], 1)
             if jinja_kinds.is_jinja(found):
                 return found
@@ -268,7 +266,7 @@ class Linker:
                                 table.setdefault(callee, []).append((use.arg_key, use.ref))
             self._args_cache = table
             self._cache.clear()
-        self._definers = jinja_kinds.attribute_definers(self)
+        self._definers = jinja_kinds.jinja_attributes(self)
         self._cache.clear()
 
     def fixture(self, user: str, name: str) -> str | None:
