@@ -11,6 +11,7 @@ attribute holding the app's environment, and the property returning a template."
 from __future__ import annotations
 
 import gc
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,21 @@ async def _pages(module: object) -> tuple[tuple[int, str], tuple[int, str]]:
     panel = await client.get("/panel/news")
     return ((hello.status_code, await hello.get_data(as_text=True)),
             (panel.status_code, await panel.get_data(as_text=True)))
+
+
+def test_the_flask_original_gives_the_same_pages() -> None:
+    client = load_text_from(REWRITES / "jinja_render.in.py").app.test_client()  # type: ignore[attr-defined]
+    assert client.get("/hello?who=ann").get_data(as_text=True) == "[HELLO ANN]"
+    assert client.get("/panel/news").get_data(as_text=True) == "[&lt;news:4&gt;]card(news)"
+    assert client.get("/lines").get_data(as_text=True) == "012True"
+
+
+def load_text_from(path: Path) -> object:
+    spec = importlib.util.spec_from_file_location("flask_jinja_render", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 async def test_every_hand_render_produces_its_page() -> None:
