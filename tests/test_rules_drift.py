@@ -51,7 +51,7 @@ def _returns_the_awaitable(entry: loader.Awaitable) -> bool:
 
 AWAITABLES = sorted(loader.quart_api().awaitables.values(), key=lambda a: a.flask)
 # Entries for Quart itself; ports of extensions (quart_wtf) are checked where installable below.
-QUART_AWAITABLES = [a for a in AWAITABLES if a.quart.startswith(("quart.", "aiofiles."))]
+QUART_AWAITABLES = [a for a in AWAITABLES if a.quart.startswith(("quart.", "aiofiles.", "jinja2."))]
 
 
 @pytest.mark.parametrize("entry", QUART_AWAITABLES, ids=lambda a: a.flask)
@@ -155,3 +155,15 @@ def test_extension_ports_quartify_rewrites_to_have_the_api_it_writes() -> None:
     assert hasattr(quart_bcrypt, "Bcrypt")
     for name in ("generate_password_hash", "check_password_hash"):
         assert not inspect.iscoroutinefunction(getattr(quart_bcrypt.Bcrypt, name))  # the import swap keeps sync calls
+
+
+def test_the_jinja_kinds_are_async_in_quart_and_sync_in_flask() -> None:
+    """`[returns]` types `app.jinja_env` and its overlays as Quart's async environment
+    (planners/jinja_render.py awaits their templates' render_async): true of Quart, not of Flask."""
+    import flask
+    import quart
+
+    quart_env = quart.Quart("drift_probe").jinja_env
+    assert quart_env.is_async and quart_env.overlay().is_async
+    assert quart_env.from_string("x").environment.is_async
+    assert not flask.Flask("drift_probe").jinja_env.is_async

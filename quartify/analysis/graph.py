@@ -16,6 +16,7 @@ from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.analysis.unittest_facts import sync_fixture_why
+from quartify.analysis.view_registry import registry_call
 from quartify.core.types import Span
 from quartify.rules import loader
 from quartify.rules.loader import AwaitKind, RegisteredKind
@@ -264,6 +265,7 @@ def build(linker: Linker) -> RepoGraph:
 
     barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses)
     seeds.extend(_use_seeds(linker))
+    seeds.extend(_registry_call_seeds(linker, kinds))
     edges = _call_edges(linker, wrappers)
 
     groups: list[frozenset[str]] = []
@@ -337,6 +339,21 @@ def _use_seeds(linker: Linker) -> list[Seed]:
             elif awaitable is not None and _needs_async(awaitable.kind, use):
                 text = use.text or resolved
                 seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
+    return seeds
+
+
+def _registry_call_seeds(linker: Linker, kinds: dict[str, Classified]) -> list[Seed]:
+    """A function calling a view out of `app.view_functions` gets a coroutine once views are
+    async: it must become async to await it (analysis/view_registry.py decides when it can)."""
+    seeds: list[Seed] = []
+    is_view = lambda q: q in kinds and kinds[q].kind == "view"  # noqa: E731
+    for qualname in sorted(linker.functions):
+        func = linker.functions[qualname]
+        for use in func.uses:
+            found = registry_call(linker, func, use, is_view)
+            if found is not None and not found.reason:
+                seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
+                                  "from app.view_functions (a coroutine function in Quart)"))
     return seeds
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from quartify.analysis import jinja_kinds
 from quartify.analysis.index import PARAM_PREFIX, SUPER_PREFIX, UNION_PREFIX
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
 from quartify.rules import blocking, loader
@@ -89,6 +90,9 @@ class Linker:
         self.extra_awaitables: dict[str, loader.Awaitable] = {}
         # Swaps `--unsafe-fixes` tried and gave up on: fix name -> (path, line, why) per shape.
         self.unsafe_refusals: dict[str, tuple[tuple[str, int, str], ...]] = {}
+        # Attribute name -> the one repo class defining it with a Quart Jinja value
+        # (analysis/jinja_kinds.py), built with the arguments.
+        self._definers: dict[str, str] = {}
 
     # -- public --------------------------------------------------------------------------------
     def applies(self, ref: str) -> bool:
@@ -116,8 +120,23 @@ class Linker:
             result = self._resolve_super(ref[len(SUPER_PREFIX) :])
         else:
             result = self._resolve(tokens(ref), 0)
+        if self._definers and not jinja_kinds.is_jinja(result):
+            result = self._by_definer(ref) or result
         self._cache[ref] = result
         return result
+
+    def _by_definer(self, ref: str) -> str | None:
+        """A Quart Jinja value read by attribute name off a value quartify cannot type, when exactly
+        one repo class defines that attribute (analysis/jinja_kinds.py)."""
+        toks = tokens(ref)
+        for i in range(len(toks) - 1, 0, -1):
+            owner = self._definers.get(toks[i])
+            if owner is None or not jinja_kinds.untyped(self, self.resolve(join(toks[:i]))):
+                continue
+            found = self._members(owner, ["()", *toks[i:]], 1)
+            if jinja_kinds.is_jinja(found):
+                return found
+        return None
 
     def alternatives(self, ref: str) -> tuple[str, ...]:
         """Everything `ref` may stand for: itself resolved, or for a local bound several ways
@@ -252,6 +271,8 @@ class Linker:
                                 table.setdefault(callee, []).append((use.arg_key, use.ref))
             self._args_cache = table
             self._cache.clear()
+        self._definers = jinja_kinds.jinja_attributes(self)
+        self._cache.clear()
 
     def fixture(self, user: str, name: str) -> str | None:
         """The pytest fixture `name` visible from function `user`, looked up as pytest does: the
@@ -390,6 +411,9 @@ class Linker:
                 found = self._lookup_method(current, part, instance, rest[i + 1 :], depth)
                 return found
             if current in self.functions:
+                through = self._through_property(current, rest[i:], depth) if part != "()" else None
+                if through is not None:
+                    return through
                 if part == "()":
                     value = self._single(self.functions[current].return_refs)
                     if value:
@@ -410,7 +434,9 @@ class Linker:
             if info is not None and name in info.methods:
                 method = f"{klass}.{name}"
                 if method in self.functions:
-                    return self._members(method, rest, depth + 1) if rest else method
+                    if rest:
+                        return self._members(method, rest, depth + 1)
+                    return self._through_property(method, [], depth) or method
         for klass in mro:  # `cls.ctx` in a classmethod reads what `cls.ctx = ...` set
             info = self.classes.get(klass)
             attrs = dict(info.attributes) if info is not None else {}
@@ -426,6 +452,17 @@ class Linker:
             prefix = [*tokens(klass), "()"] if instance else tokens(klass)
             return self._resolve([*prefix, name, *rest], depth + 1)
         return UNKNOWN
+
+    def _through_property(self, qualname: str, rest: list[str], depth: int) -> str | None:
+        """`obj.prop...` where `prop` is a property getter returning a Quart Jinja value: that
+        value (other properties keep resolving to the getter, as before)."""
+        if not jinja_kinds.is_property(self, qualname):
+            return None
+        value = self._single(self.functions[qualname].return_refs)
+        if not value:
+            return None
+        found = self._resolve([*tokens(value), *rest], depth + 1)
+        return found if jinja_kinds.is_jinja(found) else None
 
     def _external(self, parts: list[str], depth: int) -> str:
         ref = join(parts)

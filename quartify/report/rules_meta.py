@@ -259,6 +259,27 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "error",
         "api",
     ),
+    "QFY154": (
+        "JinjaTemplateRenderedSync",
+        "a template of Quart's async Jinja environment rendered with a sync render(), generate() or stream() that quartify could not make async",
+        "In an async function use `await template.render_async(...)`, or iterate `template.generate_async(...)`.",
+        "error",
+        "api",
+    ),
+    "QFY155": (
+        "MaybeJinjaTemplateRenderedSync",
+        "render(), generate() or stream() of a template loaded from a value quartify cannot type: if it is Quart's Jinja environment, the sync call raises in the running loop",
+        "If the environment is the app's (or an overlay of it), use `await template.render_async(...)`.",
+        "warning",
+        "api",
+    ),
+    "QFY156": (
+        "ViewCalledFromRegistryUnawaited",
+        "a view called through app.view_functions that quartify could not await (endpoint not a literal, view already async, or a caller that stays sync)",
+        "Await the call in an async function once the view it reaches is async.",
+        "warning",
+        "async",
+    ),
     "QFY160": (
         "GreenThreadPatching",
         "gevent/eventlet monkey-patching, which a Quart app does not need",

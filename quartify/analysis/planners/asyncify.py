@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from quartify.analysis.edits import Edit
+from quartify.analysis.jinja_kinds import is_template_render
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.client_calls import response_item
@@ -63,8 +64,8 @@ def plan_awaits(ctx: FileContext) -> Iterator[Edit | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
             if (is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use) or use.augmented
-                    or is_factory_bridge(ctx, facts, use)):
-                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge)
+                    or is_factory_bridge(ctx, facts, use) or is_template_render(ctx.linker, use)):
+                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge, jinja_render)
             yield from _await_use(ctx, facts, use)
     for use in ctx.module.module_uses:
         what = ctx.need_await(use, None)
