@@ -40,6 +40,9 @@ class BlockingMode(StrEnum):
     """Only report it."""
 
 
+DEFAULT_MAX_FILE_SIZE = 2_000_000  # bytes
+
+
 @dataclass(frozen=True)
 class Options:
     jobs: int = 0  # 0: pick from the machine and the number of files
@@ -52,6 +55,9 @@ class Options:
     # How far Flask extensions are migrated (`--extensions`): native rows of the matrix get their
     # port, patch rows the patch, the rest a finding; `patch` and `report` stop earlier.
     extensions: Strategy = Strategy.NATIVE
+    # Larger Python files are left alone with a QFY006 finding (`--max-file-size`; 0: no limit):
+    # a generated multi-megabyte module would cost minutes and gigabytes in LibCST.
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):

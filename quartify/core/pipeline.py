@@ -165,7 +165,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     if progress:
         progress("index", 0, len(files))
     indexed: list[Indexed | IndexFailed] = _map(
-        index_file, [(f.path, f.display, f.module, f.is_package, f.data) for f in files], workers
+        index_file, [(f.path, f.display, f.module, f.is_package, f.data, options.max_file_size) for f in files], workers
     )
     if progress:
         progress("index", len(files), len(files))
@@ -219,7 +219,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         _note_pins(results_by, pins, linker, repo, first_solution or frozenset())
 
     results: list[FileResult] = [
-        FileResult(item.path, Status.FAILED, findings=(item.error,)) if isinstance(item, IndexFailed)
+        FileResult(item.path, item.status, findings=(item.error,)) if isinstance(item, IndexFailed)
         else results_by[item.display]
         for item in indexed
     ]
