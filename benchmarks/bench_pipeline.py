@@ -637,10 +637,13 @@ def main(argv: list[str] | None = None) -> int:
 def run(root: Path, jobs: int, runs: int, time_transform: bool) -> list[tuple[str, str]]:
     times: list[float] = []
     result: RunResult | None = None
+    stages: tuple[tuple[str, float], ...] = ()
     for _ in range(runs):
         start = time.perf_counter()
         result = migrate_paths([root], Options(jobs=jobs))
         times.append(time.perf_counter() - start)
+        if times[-1] == min(times):
+            stages = result.timings
     assert result is not None
     rss_self, rss_children = max_rss_mib(resource.RUSAGE_SELF), max_rss_mib(resource.RUSAGE_CHILDREN)
 
@@ -663,6 +666,7 @@ def run(root: Path, jobs: int, runs: int, time_transform: bool) -> list[tuple[st
         ("", ""),
         *((f"pipeline run {i + 1}", f"{t:.3f}s") for i, t in enumerate(times)),
         ("pipeline best", f"{best:.3f}s"),
+        *((f"  stage {name}", f"{t:.3f}s") for name, t in stages),
         ("files/s", f"{len(paths) / best:.0f}"),
         ("kLOC/s", f"{lines / 1000 / best:.1f}"),
         ("peak rss self", f"{rss_self:.0f} MiB"),
