@@ -25,6 +25,8 @@ import mimetypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from quartify.analysis.walk import children, walk
+
 _TYPES = mimetypes.MimeTypes(filenames=())
 _DEFERRED = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -131,7 +133,7 @@ def _own_nodes(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _DEFERRED))
+        stack.extend(c for c in children(node) if not isinstance(c, _DEFERRED))
 
 
 def _names(body: Sequence[ast.stmt], name: str) -> Iterator[tuple[ast.Name, bool]]:
@@ -142,7 +144,7 @@ def _names(body: Sequence[ast.stmt], name: str) -> Iterator[tuple[ast.Name, bool
         if isinstance(node, ast.Name) and node.id == name:
             yield node, deferred
         inner = deferred or isinstance(node, _DEFERRED)
-        stack.extend((c, inner) for c in ast.iter_child_nodes(node))
+        stack.extend((c, inner) for c in children(node))
 
 
 def _binds(stmt: ast.stmt, name: str, value: ast.AST) -> bool:
@@ -186,8 +188,8 @@ def _is_key_read(node: ast.Name, func: ast.AST) -> bool:
 
 
 def _parent(root: ast.AST, child: ast.AST) -> ast.AST | None:
-    for node in ast.walk(root):
-        if any(c is child for c in ast.iter_child_nodes(node)):
+    for node in walk(root):
+        if any(c is child for c in children(node)):
             return node
     return None
 

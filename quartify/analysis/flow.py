@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
+from quartify.analysis.walk import children
+
 # name -> the values that may be bound to it here (identity matters, not equality)
 State: TypeAlias = dict[str, tuple[ast.AST, ...]]
 Bind: TypeAlias = Callable[[ast.AST], dict[str, list[ast.AST]]]
@@ -70,7 +72,7 @@ def _own_nodes(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _DEFERRED))
+        stack.extend(c for c in children(node) if not isinstance(c, _DEFERRED))
 
 
 def _merge(*states: State | None) -> State | None:
@@ -171,7 +173,7 @@ class _Flow:
             jumps = self.loops[-1].breaks if isinstance(stmt, ast.Break) else self.loops[-1].continues
             jumps.append(state)
             return None
-        self.read(ast.iter_child_nodes(stmt), state)
+        self.read(children(stmt), state)
         if isinstance(stmt, (ast.Return, ast.Raise)):
             return None
         return self.assign(stmt, state)

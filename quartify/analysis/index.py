@@ -57,6 +57,7 @@ from quartify.analysis.scopes import (
     resolve_relative,
 )
 from quartify.analysis.unpinned import unpinned_getattr
+from quartify.analysis.walk import children, children_cached
 from quartify.core.types import Span
 
 __all__ = [
@@ -91,7 +92,8 @@ def index_source(source: str, path: str, module: str, is_package: bool) -> Modul
     except (ValueError, MemoryError, RecursionError) as exc:
         raise UnindexableSource(f"cannot parse: {exc}", 1) from exc
     digest = hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return _ModuleIndexer(source, path, module, is_package, digest).run(tree)
+    with children_cached(tree):
+        return _ModuleIndexer(source, path, module, is_package, digest).run(tree)
 
 
 @dataclass
@@ -222,7 +224,7 @@ class _ModuleIndexer:
 
     def _visit_misc(self, node: ast.AST, prefix: str, class_qualname: str | None) -> None:
         """The statements and expressions inside `node` (and its excepthandlers, match_cases, ...)."""
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             if isinstance(child, ast.stmt):
                 self._visit_stmt(child, prefix, class_qualname)
             elif isinstance(child, ast.expr):
@@ -429,7 +431,7 @@ class _ModuleIndexer:
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             self._visit_name(node, site)
         else:
-            for child in ast.iter_child_nodes(node):
+            for child in children(node):
                 if isinstance(child, ast.expr):
                     self._visit_expr(child, parent=node)
                 elif isinstance(child, ast.keyword):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from quartify.analysis import flow
+from quartify.analysis.walk import children, walk
 
 # Reference-string prefixes (the linker reads them back).
 PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
@@ -624,12 +625,12 @@ def _only_iterated(body: list[ast.stmt]) -> frozenset[str]:
     """Names whose every read in `body` (nested scopes included) is the iterable of a `for` or a
     comprehension: no method call, subscript or argument passing can change their value."""
     iterables: set[int] = set()
-    for node in (n for stmt in body for n in ast.walk(stmt)):
+    for node in (n for stmt in body for n in walk(stmt)):
         if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.iter, ast.Name):
             iterables.add(id(node.iter))
     iterated: set[str] = set()
     other: set[str] = set()
-    for node in (n for stmt in body for n in ast.walk(stmt)):
+    for node in (n for stmt in body for n in walk(stmt)):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             (iterated if id(node) in iterables else other).add(node.id)
     return frozenset(iterated - other)
@@ -651,7 +652,7 @@ def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             if isinstance(child, (*_SCOPES, *COMPREHENSIONS)):
                 if isinstance(child, _FUNC + (ast.ClassDef,)):
                     yield child  # its name is bound here
@@ -719,7 +720,7 @@ def _collect_local_imports(
 
 
 def _has_nested_def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(child, _FUNC) for stmt in node.body for child in ast.walk(stmt))
+    return any(isinstance(child, _FUNC) for stmt in node.body for child in walk(stmt))
 
 
 _GETFIXTUREVALUE = ":request.getfixturevalue"

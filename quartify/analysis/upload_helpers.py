@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from quartify.analysis.file_fields import file_tuple_size
+from quartify.analysis.walk import children, walk
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -47,15 +48,15 @@ class Helper:
 
 def find(tree: ast.Module, test_module: bool) -> list[Helper]:
     """Every upload helper in the module that reaches a `data=` keyword, proven or not."""
-    parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+    parents = {id(c): p for p in walk(tree) for c in children(p)}
     rebinds_str = any(isinstance(n, ast.Name) and n.id == "str" and not isinstance(n.ctx, ast.Load)
-                      for n in ast.walk(tree))
+                      for n in walk(tree))
     out: list[Helper] = []
     scopes: list[tuple[ast.Module | _Func, list[_Func]]] = [(tree, [])] if test_module else []
     stack: list[tuple[ast.AST, list[_Func]]] = [(tree, [])]
     while stack:  # every function, with the functions enclosing it
         node, chain = stack.pop()
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 scopes.append((child, [*chain, child]))
                 stack.append((child, [*chain, child]))
@@ -161,7 +162,7 @@ def _own(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, _SCOPES):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(children(node))
 
 
 # -- the helper's uses --------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def _follow(helper: Helper, scope: ast.Module | _Func, parents: dict[int, ast.AS
     name = helper.node.name
     keys = form_keys(helper)
     locals_seen: set[tuple[int, str]] = set()
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
         call = parents.get(id(node))
@@ -216,11 +217,11 @@ def _follow_local(helper: Helper, func: _Func, local: str, keys: set[str], paren
     if not values or not all(isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == name
                              and _enclosing_function(v, parents) is func for v in values):
         return f"`{local}` holds `{name}(...)` and other values"
-    inner = [n for n in ast.walk(func) if n is not func and isinstance(n, (*_SCOPES, *_COMPREHENSIONS))]
-    nested = {id(n) for scope in inner for n in ast.walk(scope)}
+    inner = [n for n in walk(func) if n is not func and isinstance(n, (*_SCOPES, *_COMPREHENSIONS))]
+    nested = {id(n) for scope in inner for n in walk(scope)}
     sites: list[tuple[ast.expr, ast.Call]] = []
     reads: list[ast.Name] = []
-    for node in ast.walk(func):
+    for node in walk(func):
         if not (isinstance(node, ast.Name) and node.id == local) or not isinstance(node.ctx, ast.Load):
             continue
         if id(node) in nested:
@@ -255,7 +256,7 @@ def _form_key(sub: ast.Subscript, func: _Func, keys: set[str], parents: dict[int
     loops = [n for n in _own(func.body) if isinstance(n, (ast.For, ast.AsyncFor))
              and isinstance(n.target, ast.Name) and n.target.id == key.id]
     values = _binds(func, key.id)
-    if len(loops) != 1 or values != [None] or not any(n is sub for n in ast.walk(loops[0])):
+    if len(loops) != 1 or values != [None] or not any(n is sub for n in walk(loops[0])):
         return False  # bound only by one loop, the subscript inside it
     items = loops[0].iter
     return isinstance(items, (ast.Tuple, ast.List)) and bool(items.elts) and all(

@@ -7,6 +7,7 @@ failed; 2 usage or internal error.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from quartify.cli import explain as explain_mod
 from quartify.cli import rules as rules_mod
 from quartify.cli import verify as verify_mod
 from quartify.cli.options import load_options, unsafe_fixes_option
-from quartify.core.config import BlockingMode, Options, TodoPolicy
+from quartify.core.config import DEFAULT_MAX_FILE_SIZE, BlockingMode, Options, TodoPolicy
 from quartify.core.discover import common_root
 from quartify.core.finish import Finished, finish
 from quartify.core.pipeline import InputFile, migrate, migrate_paths
@@ -53,6 +54,9 @@ def main() -> None:
 @click.option("--stdin-filename", type=str, default=None, help="The path of the file read from stdin ('-').")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
 @click.option("--exclude", multiple=True, help="Gitignore-style pattern to skip (repeatable).")
+@click.option("--max-file-size", type=click.IntRange(min=0), default=None, metavar="BYTES",
+              help=f"Leave Python files larger than this unchanged, with a QFY006 finding "
+                   f"(default {DEFAULT_MAX_FILE_SIZE:,}; 0: no limit).")
 @click.option("--blocking", type=click.Choice([mode.value for mode in BlockingMode]), default=None,
               help="Blocking calls on the event loop: TODO comments; also offload with asyncio.to_thread "
                    "where safe; or only report.")
@@ -86,6 +90,7 @@ def migrate_cmd(
     stdin_filename: str | None,
     jobs: int,
     exclude: tuple[str, ...],
+    max_file_size: int | None,
     blocking: str | None,
     extensions: str | None,
     todo: str | None,
@@ -106,6 +111,8 @@ def migrate_cmd(
     err = Console(stderr=True, quiet=quiet)
     options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, todo,
                            unsafe_fixes)
+    if max_file_size is not None:
+        options = dataclasses.replace(options, max_file_size=max_file_size)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:

@@ -2,7 +2,9 @@
 
 Concerns run in their declared `order` on each node: renames and keyword edits see a call before
 `InsertAwait` wraps it, and `MakeAsync`/`BridgeCliCommand` see a def after its body was edited.
-Only statements holding a planned edit are visited (the lines come from the plan's edits).
+Only statements holding a planned edit are visited (the lines come from the plan's edits), and
+only the top-level statements near an edit line get positions (`spans.Spans`): a top-level
+statement holding no edit line is skipped whole, and no concern sees it.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from quartify.analysis import planners
 from quartify.analysis.edits import FilePlan, declared_kinds
 from quartify.codemods.base import Concern, Context, registered, to_span
+from quartify.codemods.spans import Spans
 from quartify.core.types import Finding
 
 
@@ -31,7 +33,7 @@ def load_all() -> tuple[type[Concern], ...]:
         import quartify.codemods as package
 
         for info in pkgutil.iter_modules(package.__path__):
-            if info.name not in ("apply", "base"):
+            if info.name not in ("apply", "base", "spans"):
                 importlib.import_module(f"{package.__name__}.{info.name}")
         orphans = unhandled_kinds()
         if orphans:
@@ -62,10 +64,9 @@ class _Dispatcher(cst.CSTTransformer):
     """Runs each concern on the node types it names, and skips whole statements that hold
     no planned edit (LibCST rebuilds every node it visits; most statements need nothing)."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, concerns: list[Concern], edit_lines: list[int]) -> None:
+    def __init__(self, concerns: list[Concern], edit_lines: list[int], spans: Spans) -> None:
         super().__init__()
+        self.spans = spans
         self.by_type: dict[type[cst.CSTNode], list[Concern]] = {}
         for concern in concerns:
             for node_type in concern.node_types:
@@ -74,12 +75,16 @@ class _Dispatcher(cst.CSTTransformer):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
-            rng = self.get_metadata(PositionProvider, node)
+            rng = self.spans.get(node)
+            if rng is None:  # a top-level statement far from every edit
+                return False
             start = rng.start.line
             # A def's or class's range starts at `def`/`class`: its decorators sit above it, and an
             # edit there (`@click.group(cls=FlaskGroup)`) must still be reached.
             if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.decorators:
-                start = self.get_metadata(PositionProvider, node.decorators[0]).start.line
+                first = self.spans.get(node.decorators[0])
+                assert first is not None  # generated with its statement
+                start = first.start.line
             i = bisect.bisect_left(self.edit_lines, start)
             if i == len(self.edit_lines) or self.edit_lines[i] > rng.end.line:
                 return False
@@ -92,7 +97,10 @@ class _Dispatcher(cst.CSTTransformer):
         concerns = self.by_type.get(type(node))
         if not concerns:
             return node
-        span = to_span(self.get_metadata(PositionProvider, original_node))
+        rng = self.spans.get(original_node)
+        if rng is None:  # a skipped top-level statement: it holds no edit
+            return node
+        span = to_span(rng)
         for concern in concerns:
             if isinstance(node, concern.node_types):
                 node = concern.leave(original_node, node, span)
@@ -102,8 +110,8 @@ class _Dispatcher(cst.CSTTransformer):
 def apply_plan(source: str, plan: FilePlan) -> Applied:
     ctx = Context(plan=plan, path=plan.path)
     module = cst.parse_module(source)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    new = wrapper.visit(_Dispatcher([c(ctx) for c in load_all()], plan.edit_lines()))
+    edit_lines = plan.edit_lines()
+    new = module.visit(_Dispatcher([c(ctx) for c in load_all()], edit_lines, Spans(module, source, edit_lines)))
     if ctx.needed_imports:
         codemod_ctx = CodemodContext()
         for mod, name in sorted(ctx.needed_imports, key=lambda t: (t[0], t[1] or "")):

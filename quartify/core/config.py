@@ -50,6 +50,9 @@ class TodoPolicy(StrEnum):
     """None: the report is the only list of work left."""
 
 
+DEFAULT_MAX_FILE_SIZE = 2_000_000  # bytes
+
+
 @dataclass(frozen=True)
 class Options:
     jobs: int = 0  # 0: pick from the machine and the number of files
@@ -66,6 +69,11 @@ class Options:
     # `--unsafe-fixes`: fixes that change which library does the I/O (requests -> httpx,
     # sqlite3 -> aiosqlite); off by default, like ruff's unsafe fixes (docs/rules.md lists them).
     unsafe_fixes: bool = False
+
+
+    # Larger Python files are left alone with a QFY006 finding (`--max-file-size`; 0: no limit):
+    # a generated multi-megabyte module would cost minutes and gigabytes in LibCST.
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     def wants(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):

@@ -72,12 +72,27 @@ class InputFile:
     dependency_file: bool = False  # requirements/pyproject/setup.cfg/...: not Python to index
 
 
-def _map(fn: Callable[..., R], args: Sequence[tuple[object, ...]], workers: int) -> list[R]:
-    if workers <= 1 or len(args) < 2:
-        return [fn(*a) for a in args]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(fn, *a) for a in args]
-        return [f.result() for f in futures]
+class _Workers:
+    """One process pool for the whole run (the index and transform stages share its start-up),
+    fed in chunks: a task per file spent more on its round trip than small files take."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[..., R], args: Sequence[tuple[object, ...]], workers: int | None = None) -> list[R]:
+        wanted = self.workers if workers is None else workers
+        if wanted <= 1 or len(args) < 2:
+            return [fn(*a) for a in args]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        chunk = max(1, len(args) // (self.workers * 4))
+        return list(self.pool.map(fn, *zip(*args, strict=True), chunksize=chunk))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
 
 def _display(path: Path, root: Path) -> str:
@@ -179,11 +194,19 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 
     files = [f for f in everything if not f.dependency_file]
     _dedupe_modules(files)
-    workers = options.workers(len(files))
+    workers = _Workers(options.workers(len(files)))
+    try:
+        return _migrate(everything, files, options, workers, progress, lap, timings)
+    finally:
+        workers.close()
+
+
+def _migrate(everything: list[InputFile], files: list[InputFile], options: Options, workers: _Workers,
+             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float]) -> RunResult:
     if progress:
         progress("index", 0, len(files))
-    indexed: list[Indexed | IndexFailed] = _map(
-        index_file, [(f.path, f.display, f.module, f.is_package, f.data) for f in files], workers
+    indexed: list[Indexed | IndexFailed] = workers.map(
+        index_file, [(f.path, f.display, f.module, f.is_package, f.data, options.max_file_size) for f in files]
     )
     if progress:
         progress("index", len(files), len(files))
@@ -209,13 +232,14 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
         lap("solve and plan")
         todo = [i for i in good if i.display in plans and plans[i.display].has_edits
                 and (i.display not in done or done[i.display][0] != plans[i.display])]
-        transformed: list[Transformed | TransformFailed] = _map(
-            transform_file, [(i.text, plans[i.display]) for i in todo], workers if len(todo) >= 8 else 1
+        transformed: list[Transformed | TransformFailed] = workers.map(
+            transform_file, [(i.text, plans[i.display]) for i in todo], None if len(todo) >= 8 else 1
         )
         for t in transformed:
             done[t.display] = (plans[t.display], t)
         if progress:
             progress("transform", len(todo), len(todo))
+        lap("transform")
         results_by: dict[str, FileResult] = {}
         for item in good:
             if item.display in pins:
@@ -228,7 +252,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
             with deep_enough():  # the output is as deep as the input the stages handled
                 results_by[item.display] = _verify(repo, item, plan, done[item.display][1])
         newly_failed = {d: r for d, r in results_by.items() if r.status is Status.FAILED and d not in pins}
-        lap("transform and verify")
+        lap("verify")
         if not newly_failed:
             break
         for display, failed in newly_failed.items():
@@ -238,7 +262,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
         _note_pins(results_by, pins, linker, repo, first_solution or frozenset())
 
     results: list[FileResult] = [
-        FileResult(item.path, Status.FAILED, findings=(item.error,)) if isinstance(item, IndexFailed)
+        FileResult(item.path, item.status, findings=(item.error,)) if isinstance(item, IndexFailed)
         else results_by[item.display]
         for item in indexed
     ]

@@ -18,7 +18,7 @@ from quartify.codemods.apply import apply_plan
 from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
 from quartify.core.syntax_hints import newer_python_hint
-from quartify.core.types import Finding, Severity
+from quartify.core.types import Finding, Severity, Status
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,21 @@ class Indexed:
 
 @dataclass(frozen=True)
 class IndexFailed:
-    """A file that could not be read or indexed, and why (a QFY001 finding)."""
+    """A file that could not be read or indexed, and why (a QFY001 finding), or one left alone
+    for its size (QFY006, status UNCHANGED)."""
 
     path: Path
     display: str
     error: Finding
+    status: Status = Status.FAILED
 
 
 def index_file(
-    path: Path, display: str, module: str, is_package: bool, data: bytes | None = None
+    path: Path, display: str, module: str, is_package: bool, data: bytes | None = None, max_size: int = 0
 ) -> Indexed | IndexFailed:
+    too_large = _too_large(path, display, data, max_size)
+    if too_large is not None:
+        return too_large
     try:
         src = decode(data) if data is not None else read(path)
         with deep_enough():
@@ -61,6 +66,20 @@ def index_file(
     except RecursionError:
         return IndexFailed(path, display, _failure(display, TOO_DEEP, 1))
     return Indexed(path, display, idx, src.text, src.encoding)
+
+
+def _too_large(path: Path, display: str, data: bytes | None, max_size: int) -> IndexFailed | None:
+    if max_size <= 0:
+        return None
+    try:
+        size = len(data) if data is not None else path.stat().st_size
+    except OSError:
+        return None  # reading it will say what is wrong
+    if size <= max_size:
+        return None
+    message = (f"{display} is {size:,} bytes, over the {max_size:,}-byte limit: left unchanged "
+               "(raise it with --max-file-size, 0 for no limit)")
+    return IndexFailed(path, display, Finding("QFY006", Severity.WARNING, message, display, 1), Status.UNCHANGED)
 
 
 def _failure(display: str, message: str, line: int, col: int = 0) -> Finding:

@@ -62,6 +62,16 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "verify",
     ),
+    "QFY006": (
+        "FileTooLarge",
+        "a Python file over the size limit (2,000,000 bytes by default) was left unchanged",
+        (
+            "Usually generated code that needs no migration; otherwise raise the limit with --max-file-size "
+            "(0: no limit)."
+        ),
+        "warning",
+        "input",
+    ),
     "QFY101": (
         "AwaitImpossibleHere",
         (
