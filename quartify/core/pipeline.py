@@ -196,13 +196,13 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     _dedupe_modules(files)
     workers = _Workers(options.workers(len(files)))
     try:
-        return _migrate(everything, files, options, workers, progress, lap, timings)
+        return _stages(everything, files, options, workers, progress, lap, timings)
     finally:
         workers.close()
 
 
-def _migrate(everything: list[InputFile], files: list[InputFile], options: Options, workers: _Workers,
-             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float]) -> RunResult:
+def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: _Workers,
+            progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float]) -> RunResult:
     if progress:
         progress("index", 0, len(files))
     indexed: list[Indexed | IndexFailed] = workers.map(
