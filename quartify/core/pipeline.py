@@ -27,7 +27,13 @@ from quartify.analysis.pins import pin
 from quartify import __version__
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.planners.extensions import MoveExtension
-from quartify.analysis.planners.flask_patch import PATCH_REQUIREMENT, PatchRoute, compat_source, patch_route
+from quartify.analysis.planners.flask_patch import (
+    PATCH_REQUIREMENT,
+    PatchImports,
+    PatchRoute,
+    compat_source,
+    patch_route,
+)
 from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
 from quartify.core.cached_index import IndexArgs, index_cached
@@ -201,8 +207,8 @@ def migrate(
     in it (compared after `os.path.realpath`) are transformed and reported; the rest only
     inform the solution, and those the solution would change are listed in
     `RunResult.also_needs`. Dependency files outside the focus are never changed (named in
-    `also_needs` when they would change); the quart-flask-patch compat module is added when a
-    focus file changes and the module is missing (see `core.subset`). A language server passes
+    `also_needs` when they would change); the quart-flask-patch compat module is added when it
+    is missing and a focus file's new text imports it (see `core.subset`). A language server passes
     every file of the project (from `discovered_inputs([root], options)`, with the open
     buffer's bytes as `data`) and `focus={that file}`.
     `cache`: answer the index stage from an `IndexCache` where it can (same result).
@@ -303,7 +309,8 @@ def migrate(
         elsewhere.extend(OtherFile(shown.get(d.path, d.path.as_posix()), "dependency file")
                          for d in dependencies if d.status is Status.CHANGED and _real(d.path) not in focus)
     compat = _compat_file(route, good)
-    if compat is not None and (focus is None or any(r.status is Status.CHANGED for r in results)):
+    imports_compat = any(done[d][0].of(PatchImports) for d, r in results_by.items() if r.status is Status.CHANGED)
+    if compat is not None and (focus is None or imports_compat):
         results.append(compat)
     results.sort(key=lambda r: r.path.as_posix())
     changed = {r.path for r in results if r.status is Status.CHANGED}

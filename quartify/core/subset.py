@@ -9,13 +9,14 @@ the given files. The other files the change would touch are named, not changed
 (`RunResult.also_needs`).
 
 What a subset run does to files it was not given:
-- other Python files: never changed; named in `also_needs` when the solution makes them change
-  (a caller of a function of a given file that became async, or one that becomes async itself);
+- other Python files: never changed; named in `also_needs` when the given files' colouring
+  makes them change (a caller of a function of a given file that became async, or a function a
+  given file calls that must become async: the given file's new text awaits it);
 - dependency files (requirements, pyproject.toml, ...): changed only when given, else named
   when they would change. A hook run on staged Python files must not edit a file nobody staged;
 - generated files (the quart-flask-patch compat module, pytest.ini): the compat module is
-  written when a given file changes and the module is missing, since the new text of that file
-  may import it (it is quartify's own file, never a user's); pytest.ini is only named.
+  written when it is missing and the new text of a given file imports it (it is quartify's own
+  file, never a user's, and without it that file would not import); pytest.ini is only named.
 """
 
 from __future__ import annotations
@@ -50,31 +51,50 @@ def project_root(paths: Sequence[Path]) -> Path | None:
 
 def also_needs(repo: RepoPlan, good: Iterable[Indexed], focus: frozenset[str]) -> list[OtherFile]:
     """The Python files outside `focus` (display paths) the focus files' colouring reaches and
-    that must change for it: callers of an async function of a focus file, and, through every
-    caller that itself becomes async, their callers in turn. A candidate is named only if its
-    plan under this solution has edits (a caller that already awaits needs nothing). Changes
-    the focus does not cause (another unmigrated file) are not named: this is what *this*
-    change touches, and it stays cheap on a large repository."""
+    that must change for it. Upwards: callers of an async function of a focus file, and, through
+    every caller that itself becomes async, their callers in turn. Downwards: a function a focus
+    file calls that becomes async (the focus file's new text awaits it), and the ones it calls
+    that do. A candidate is named only if its plan under this solution has edits (a caller that
+    already awaits needs nothing). Changes the focus does not cause (another unmigrated file) are
+    not named: this is what *this* change touches, and it stays cheap on a large repository."""
     module_of = repo.linker.module_of
     functions = repo.linker.functions
+
+    def turning(q: str) -> bool:
+        return repo.is_async(q) and q in functions and not functions[q].is_async
+
     callers: dict[str, list[str]] = {}
+    callees: dict[str, list[str]] = {}
     for edge in repo.graph.graph.edges:
         callers.setdefault(edge.callee, []).append(edge.caller)
-    frontier = sorted(q for q in repo.solution.async_nodes if q in module_of and module_of[q].path in focus)
-    seen = set(frontier)
+        callees.setdefault(edge.caller, []).append(edge.callee)
+    mine = sorted(q for q in module_of if module_of[q].path in focus)
     why: dict[str, str] = {}
-    while frontier:
-        callee = frontier.pop(0)
+    up = [q for q in mine if repo.is_async(q)]
+    seen = set(up)
+    while up:
+        callee = up.pop(0)
         for caller in sorted(set(callers.get(callee, ()))):
-            if caller not in module_of or not repo.is_async(callee):
+            if caller not in module_of:
                 continue
             where = module_of[caller].path
             if where not in focus and where != module_of[callee].path:
                 why.setdefault(where, f"caller of {short(_local(repo, callee))}")
-            turning = repo.is_async(caller) and caller in functions and not functions[caller].is_async
-            if turning and caller not in seen:
+            if turning(caller) and caller not in seen:
                 seen.add(caller)
-                frontier.append(caller)
+                up.append(caller)
+    down = list(mine)
+    seen = set(down)
+    while down:
+        caller = down.pop(0)
+        for callee in sorted(set(callees.get(caller, ()))):
+            if callee in seen or callee not in module_of or not turning(callee):
+                continue
+            seen.add(callee)
+            down.append(callee)
+            where = module_of[callee].path
+            if where not in focus:
+                why.setdefault(where, f"{short(_local(repo, callee))} becomes async")
     by_display = {i.display: i for i in good}
     found = []
     for display in sorted(why):
