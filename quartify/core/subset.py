@@ -10,7 +10,7 @@ the given files. The other files the change would touch are named, not changed
 
 What a subset run does to files it was not given:
 - other Python files: never changed; named in `also_needs` when the given files' colouring
-  makes them change (a caller of a function of a given file that became async, or a function a
+  makes them change (a caller of a function of a given file that becomes async, or a function a
   given file calls that must become async: the given file's new text awaits it);
 - dependency files (requirements, pyproject.toml, ...): changed only when given, else named
   when they would change. A hook run on staged Python files must not edit a file nobody staged;
@@ -51,7 +51,7 @@ def project_root(paths: Sequence[Path]) -> Path | None:
 
 def also_needs(repo: RepoPlan, good: Iterable[Indexed], focus: frozenset[str]) -> list[OtherFile]:
     """The Python files outside `focus` (display paths) the focus files' colouring reaches and
-    that must change for it. Upwards: callers of an async function of a focus file, and, through
+    that must change for it. Upwards: callers of a function of a focus file that becomes async, and, through
     every caller that itself becomes async, their callers in turn. Downwards: a function a focus
     file calls that becomes async (the focus file's new text awaits it), and the ones it calls
     that do. A candidate is named only if its plan under this solution has edits (a caller that
@@ -70,7 +70,7 @@ def also_needs(repo: RepoPlan, good: Iterable[Indexed], focus: frozenset[str]) -
         callees.setdefault(edge.caller, []).append(edge.callee)
     mine = sorted(q for q in module_of if module_of[q].path in focus)
     why: dict[str, str] = {}
-    up = [q for q in mine if repo.is_async(q)]
+    up = [q for q in mine if turning(q)]  # an `async def` already: its callers are as they were
     seen = set(up)
     while up:
         callee = up.pop(0)
