@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     from tests.extensions.proof_session import record
 
     record(report)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _index_cache_outside_the_trees(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI keeps its index cache in the project by default; tests that snapshot a tree after
+    a run must see only what quartify migrated, so every CLI run of the suite shares one cache
+    directory elsewhere (as QUARTIFY_CACHE_DIR, like RUFF_CACHE_DIR). The cache never changes a
+    result (tests/core/test_index_cache.py), so this only makes the suite's runs warmer."""
+    old = os.environ.get("QUARTIFY_CACHE_DIR")
+    os.environ["QUARTIFY_CACHE_DIR"] = str(tmp_path_factory.mktemp("quartify-cache"))
+    yield
+    if old is None:
+        os.environ.pop("QUARTIFY_CACHE_DIR", None)
+    else:
+        os.environ["QUARTIFY_CACHE_DIR"] = old

@@ -3,45 +3,55 @@ nothing else lives here.
 
 Exit codes: 0 nothing to do or everything applied; 1 changes needed (--check/--diff) or a file
 failed; 2 usage or internal error.
+
+Start-up time matters (a pre-commit hook, an editor): module level imports only what the
+options need; the pipeline, rich, the reports and the other subcommands load when used
+(`python -X importtime -m quartify --version` shows what is left).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import Progress, TaskID
 
 from quartify import __version__
-from quartify.cli import explain as explain_mod
-from quartify.cli import rules as rules_mod
-from quartify.cli import verify as verify_mod
 from quartify.cli.options import load_options, unsafe_fixes_option
 from quartify.core.config import DEFAULT_MAX_FILE_SIZE, BlockingMode, Options, TodoPolicy
-from quartify.core.discover import common_root
-from quartify.core.finish import Finished, finish
-from quartify.core.pipeline import InputFile, migrate, migrate_paths
-from quartify.core.types import FileResult, RunResult, Severity, Status
-from quartify.core.write import write_changes
-from quartify.deps import is_dependency_file
-from quartify.report import AsyncChain, ReportData, parse_spec, write_reports
-from quartify.report.diff import colourise, unified_diff
-from quartify.report.groups import build_groups
-from quartify.report.terminal import (
-    render_findings,
-    render_groups,
-    render_statistics,
-    render_summary,
-    render_typecheck,
-)
+from quartify.core.types import RunResult, Severity, Status
 from quartify.rules.extensions import Strategy
-from quartify.typecheck import ENGINES, Engine, TypecheckResult
+from quartify.typecheck import ENGINES, Engine
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quartify.core.finish import Finished
+    from quartify.typecheck import TypecheckResult
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Subcommands defined in other modules are imported when they are run (or listed)."""
+
+    lazy = {"explain": "quartify.cli.explain:explain", "rules": "quartify.cli.rules:rules",
+            "verify": "quartify.cli.verify:verify"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, name = self.lazy[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), name)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="quartify")
 def main() -> None:
     """Migrate a Flask application, tests included, to Quart."""
@@ -80,6 +90,10 @@ def main() -> None:
 @click.option("--format-code", is_flag=True, help="Run black on the files quartify changes.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")
+@click.option("--no-cache", is_flag=True, help="Index every file afresh; neither read nor write the index cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="QUARTIFY_CACHE_DIR", show_envvar=True,
+              help="Where the index cache lives (default: .quartify_cache in the project root).")
 @click.option("--quiet", "-q", is_flag=True, help="Only errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Every finding site with its reason chain, infos included.")
 @click.option("--statistics", is_flag=True, help="Count findings per code (like ruff) instead of listing groups.")
@@ -103,11 +117,23 @@ def migrate_cmd(
     typecheck_engine: Engine | None,
     format_code: bool,
     fail_on: str,
+    no_cache: bool,
+    cache_dir: Path | None,
     quiet: bool,
     verbose: bool,
     statistics: bool,
 ) -> None:
-    """Rewrite PATHS (files or directories) from Flask to Quart, in place."""
+    """Rewrite PATHS (files or directories) from Flask to Quart, in place.
+
+    Files given inside a project (pyproject.toml, setup.cfg or .git above them) are migrated
+    with the whole project in view: the other files are read (through the index cache) so the
+    colouring is right, and only the given files are changed."""
+    from rich.console import Console
+
+    from quartify.core.finish import finish
+    from quartify.core.pipeline import run_root
+    from quartify.core.write import write_changes
+
     err = Console(stderr=True, quiet=quiet)
     options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, todo,
                            unsafe_fixes)
@@ -124,12 +150,12 @@ def migrate_cmd(
         raise click.UsageError(f"no such file or directory: {missing[0]}")
 
     try:
-        report_specs: list[tuple[str, Path]] = [parse_spec(spec) for spec in reports]
+        report_specs: list[tuple[str, Path]] = [_parse_spec(spec) for spec in reports]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     dry_run = show_diff or check
-    result = _run(list(paths), options, err, quiet)
-    root = common_root(list(paths))
+    result = _run(list(paths), options, err, quiet, cache_dir, not no_cache)
+    root = run_root(list(paths), whole_project=True)
     done = finish(result, root, format_code=format_code, run_typecheck=typecheck or typecheck_engine is not None,
                   python_executable=python_executable, typecheck_engine=typecheck_engine or "mypy")
     result = done.result
@@ -144,10 +170,15 @@ def migrate_cmd(
     sys.exit(code)
 
 
-def _run(paths: list[Path], options: Options, err: Console, quiet: bool) -> RunResult:
+def _run(paths: list[Path], options: Options, err: Console, quiet: bool, cache_dir: Path | None,
+         use_cache: bool) -> RunResult:
     """The pipeline, with a progress bar when stderr is a terminal."""
+    from quartify.core.pipeline import migrate_paths
+
     if not err.is_terminal or quiet:
-        return migrate_paths(paths, options)
+        return migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
+    from rich.progress import Progress, TaskID  # only with a terminal: it costs start-up time
+
     with Progress(transient=True, console=err) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -156,10 +187,18 @@ def _run(paths: list[Path], options: Options, err: Console, quiet: bool) -> RunR
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        return migrate_paths(paths, options, progress)
+        return migrate_paths(paths, options, progress, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
+
+
+def _parse_spec(spec: str) -> tuple[str, Path]:
+    from quartify.report import parse_spec
+
+    return parse_spec(spec)
 
 
 def _print_diffs(result: RunResult) -> None:
+    from quartify.report.diff import colourise, unified_diff
+
     colour = sys.stdout.isatty()
     for item in result.changed:
         diff = unified_diff(item, _display(item.path))
@@ -177,9 +216,21 @@ def _report(
     specs: list[tuple[str, Path]],
     statistics: bool = False,
 ) -> None:
+    from quartify.report.groups import build_groups
+    from quartify.report.terminal import (
+        render_findings,
+        render_groups,
+        render_statistics,
+        render_summary,
+        render_typecheck,
+    )
+
     findings = result.all_findings()
     if verbose:
         render_findings(err, result, verbose)
+    if result.also_needs:
+        named = ", ".join(f"{o.path} ({o.why})" for o in result.also_needs)
+        err.print(f"also needs changes: {named}", highlight=False, soft_wrap=True)
     err.print(f"{len(result.files)} files, {result.excluded} excluded", highlight=False)
     render_summary(err, result, dry_run)
     if statistics:
@@ -192,6 +243,8 @@ def _report(
     if done.typecheck is not None:
         render_typecheck(err, done.typecheck)
     if specs:
+        from quartify.report import AsyncChain, ReportData, write_reports
+
         data = ReportData.from_run(
             result, root=root, typecheck=done.typecheck, timings=dict(result.timings), dry_run=dry_run,
             async_chains=[AsyncChain(a.path, a.line, a.qualname, a.chain) for a in result.async_functions],
@@ -234,13 +287,18 @@ def _display(path: Path) -> str:
 def _stdin(
     options: Options, filename: str | None, show_diff: bool, check: bool, err: Console, verbose: bool
 ) -> int:
+    from quartify.core.pipeline import InputFile, migrate
+    from quartify.deps import is_dependency_file
+    from quartify.report.diff import unified_diff
+    from quartify.report.terminal import render_findings
+
     data = sys.stdin.buffer.read()
     path = Path(filename or "<stdin>.py")
     module = path.with_suffix("").name if path.name != "__init__.py" else path.parent.name
     dependency = is_dependency_file(path)
     item = InputFile(path, path.as_posix(), module or "stdin", path.name == "__init__.py", data, dependency)
     result = migrate([item], options)
-    file: FileResult = result.files[0]
+    file = result.files[0]
     render_findings(err, result, verbose)
     out = sys.stdout
     if show_diff:
@@ -253,7 +311,3 @@ def _stdin(
             sys.stdout.buffer.write(text.encode(file.encoding))
     return exit_code(result, show_diff or check)
 
-
-main.add_command(explain_mod.explain)
-main.add_command(rules_mod.rules)
-main.add_command(verify_mod.verify)

@@ -14,8 +14,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from quartify.rules.blocking import parse_rule
 from quartify.rules.extensions import Strategy
 from quartify.rules.schema import (
@@ -136,6 +134,9 @@ def project_settings(pyproject: Path | None) -> ProjectSettings:
     raw: Any = tool.get("quartify", {}) if isinstance(tool, dict) else {}
     settings = _SETTINGS(doc, ("tool", "quartify"), raw)
     rules = raw.get("rules")
+    if rules:
+        import tomlkit  # only a project with its own rules pays for it
+
     return ProjectSettings(
         jobs=settings.get("jobs"),
         exclude=settings.get("exclude", ()),

@@ -27,7 +27,7 @@ from quartify.deps import is_dependency_file
 
 DEFAULT_EXCLUDES = (
     ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "site-packages", ".git",
-    "__pycache__", ".mypy_cache", ".pytest_cache", ".eggs",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".eggs", ".quartify_cache",
 )
 
 

@@ -1,13 +1,16 @@
 """The pipeline: discover -> index (parallel) -> solve (whole repo) -> transform (parallel,
 only files with edits) -> verify -> (the caller writes) -> report.
 
-`migrate` is the one core entry point: the CLI, stdin mode, `quartify verify` and tests all
-call it with `InputFile`s (a path, optionally the bytes); `migrate_paths` adds discovery.
-Nothing here writes files or prints: results are data.
+`migrate` is the one core entry point: the CLI, stdin mode, `quartify verify`, the language
+server and tests all call it with `InputFile`s (a path, optionally the bytes); `migrate_paths`
+adds discovery, the index cache and subset runs (a few files of a project, solved with the
+whole project: see `core.subset`). Nothing here writes files or prints: results are data
+(the index cache, when asked for, writes its own directory).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,15 +28,24 @@ from quartify.analysis.pins import pin
 from quartify import __version__
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.planners.extensions import MoveExtension
-from quartify.analysis.planners.flask_patch import PATCH_REQUIREMENT, PatchRoute, compat_source, patch_route
+from quartify.analysis.planners.flask_patch import (
+    PATCH_REQUIREMENT,
+    PatchImports,
+    PatchRoute,
+    compat_source,
+    patch_route,
+)
 from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
+from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
-from quartify.core.discover import Discovered, discover, module_name
+from quartify.core.discover import Discovered, common_root, discover, module_name
 from quartify.core.free_names import newly_unbound
+from quartify.core.index_cache import CACHE_DIR_NAME, IndexCache
 from quartify.core.modnames import distinct_names
 from quartify.core.nesting import deep_enough
 from quartify.core.source import Source, SourceError, decode, read
+from quartify.core.subset import also_needs, project_root
 from quartify.core.stages import (
     Indexed,
     IndexFailed,
@@ -48,6 +60,7 @@ from quartify.core.types import (
     ChainStep,
     FileResult,
     Finding,
+    OtherFile,
     RunResult,
     Severity,
     Status,
@@ -119,19 +132,50 @@ def discovered_inputs(paths: list[Path], options: Options) -> tuple[list[InputFi
     return inputs, found
 
 
-def migrate_paths(paths: list[Path], options: Options, progress: Progress | None = None) -> RunResult:
+def run_root(paths: list[Path], whole_project: bool) -> Path:
+    """The directory a run's paths are shown relative to (and its cache lives in): the project
+    root for a subset run, else the common directory of the paths."""
+    root = project_root(paths) if whole_project else None
+    return root if root is not None else common_root(paths)
+
+
+def migrate_paths(
+    paths: list[Path],
+    options: Options,
+    progress: Progress | None = None,
+    *,
+    whole_project: bool = False,
+    cache_dir: Path | None = None,
+    use_cache: bool = False,
+) -> RunResult:
+    """Discover `paths` and migrate them.
+
+    `whole_project`: when every path is a file inside a project (`core.subset.project_root`),
+    index and solve the whole project and transform and report only those files (a subset run;
+    other files that would change are in `RunResult.also_needs`). `use_cache`: keep file
+    indexes in `cache_dir` (default `<run root>/.quartify_cache`) between runs; the result is
+    the same with or without it.
+    """
     started = time.perf_counter()
-    inputs, found = discovered_inputs(paths, options)
+    root = project_root(paths) if whole_project else None
+    inputs, found = discovered_inputs([root, *paths] if root is not None else paths, options)
+    focus = frozenset(Path(os.path.realpath(p)) for p in paths) if root is not None else None
     excluded, _root = found.excluded, found.root
+    cache = IndexCache(cache_dir or _root / CACHE_DIR_NAME) if use_cache else None
     discovered = time.perf_counter()
-    result = migrate(inputs, options, progress)
+    result = migrate(inputs, options, progress, focus=focus, cache=cache)
     timings = (("discover", discovered - started), *result.timings)
     files = result.files
+    elsewhere = result.also_needs
     config = _pytest_config_for(result, inputs, _root)
-    if config is not None:
+    if config is not None and focus is not None:
+        elsewhere = (*elsewhere, OtherFile("pytest.ini", "the tests became async: asyncio_mode = auto"))
+    elif config is not None:
         files = tuple(sorted((*files, config), key=lambda r: r.path.as_posix()))
+    if focus is not None:
+        excluded = 0  # the files a subset run leaves out are not "excluded"
     return RunResult(files, excluded, (*found.findings, *result.findings), result.async_functions, timings,
-                     result.async_tests, found.leftovers)
+                     result.async_tests, found.leftovers, elsewhere)
 
 
 PYTEST_INI = """[pytest]
@@ -166,11 +210,30 @@ def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Pat
     return FileResult(target, Status.CHANGED, "", PYTEST_INI, (note,))
 
 
-def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
+def migrate(
+    inputs: Iterable[InputFile],
+    options: Options,
+    progress: Progress | None = None,
+    *,
+    focus: frozenset[Path] | None = None,
+    cache: IndexCache | None = None,
+) -> RunResult:
+    """Migrate `inputs` together: every Python input is indexed, the whole set is solved.
+
+    `focus`: None transforms and reports every input. Otherwise only the inputs whose path is
+    in it (compared after `os.path.realpath`) are transformed and reported; the rest only
+    inform the solution, and those the solution would change are listed in
+    `RunResult.also_needs`. Dependency files outside the focus are never changed (named in
+    `also_needs` when they would change); the quart-flask-patch compat module is added when it
+    is missing and a focus file's new text imports it (see `core.subset`). A language server passes
+    every file of the project (from `discovered_inputs([root], options)`, with the open
+    buffer's bytes as `data`) and `focus={that file}`.
+    `cache`: answer the index stage from an `IndexCache` where it can (same result).
+    """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
     with project_dists(_declared_dists([f for f in everything if f.dependency_file])):
-        return _migrate(everything, options, progress)
+        return _migrate(everything, options, progress, focus, cache)
 
 
 def _declared_dists(files: Sequence[InputFile]) -> set[str]:
@@ -183,7 +246,8 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
     return declared_names(sorted(texts), texts.get)
 
 
-def _migrate(everything: list[InputFile], options: Options, progress: Progress | None) -> RunResult:
+def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
+             focus: frozenset[Path] | None, cache: IndexCache | None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -194,20 +258,26 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 
     files = [f for f in everything if not f.dependency_file]
     _dedupe_modules(files)
+    focus = frozenset(_real(p) for p in focus) if focus is not None else None
+    focused = _focused(files, focus)
     workers = _Workers(options.workers(len(files)))
     try:
-        return _stages(everything, files, options, workers, progress, lap, timings)
+        return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache)
     finally:
         workers.close()
 
 
 def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: _Workers,
-            progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float]) -> RunResult:
+            progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
+            focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None) -> RunResult:
     if progress:
         progress("index", 0, len(files))
-    indexed: list[Indexed | IndexFailed] = workers.map(
-        index_file, [(f.path, f.display, f.module, f.is_package, f.data, options.max_file_size) for f in files]
-    )
+
+    def index_all(args: list[IndexArgs]) -> list[Indexed | IndexFailed]:
+        return workers.map(index_file, [(*a, options.max_file_size) for a in args])
+
+    indexed = index_cached([(f.path, f.display, f.module, f.is_package, f.data) for f in files], cache, index_all,
+                           options.max_file_size)
     if progress:
         progress("index", len(files), len(files))
 
@@ -228,7 +298,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         repo = RepoPlan(linker, repo_graph, solve(repo_graph.graph), options)
         if first_solution is None:
             first_solution = repo.solution.async_nodes
-        plans = {i.display: plan_file(repo, i.index) for i in good if i.display not in pins}
+        plans = {i.display: plan_file(repo, i.index) for i in good if i.display not in pins and i.display in focused}
         lap("solve and plan")
         todo = [i for i in good if i.display in plans and plans[i.display].has_edits
                 and (i.display not in done or done[i.display][0] != plans[i.display])]
@@ -242,6 +312,8 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         lap("transform")
         results_by: dict[str, FileResult] = {}
         for item in good:
+            if item.display not in focused:
+                continue
             if item.display in pins:
                 results_by[item.display] = kept[item.display]
                 continue
@@ -264,7 +336,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     results: list[FileResult] = [
         FileResult(item.path, item.status, findings=(item.error,)) if isinstance(item, IndexFailed)
         else results_by[item.display]
-        for item in indexed
+        for item in indexed if item.display in focused
     ]
     # Dependencies follow imports: an extension moved to its Quart port in any changed file
     # gets the port's requirement in the dependency files of the same run; the patch route
@@ -276,8 +348,9 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     swapped = unsafe_fixes.requirements(
         done[display][0] for display, result in results_by.items() if result.status is Status.CHANGED
     )
-    results.extend(migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
-                                            ((PATCH_REQUIREMENT,) if route else ()) + swapped))
+    dependencies = migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
+                                            ((PATCH_REQUIREMENT,) if route else ()) + swapped)
+    results.extend(d for d in dependencies if focus is None or _real(d.path) in focus)
     on_disk = {f.display for f in everything if f.data is None}  # stdin and in-memory runs write no helper
     changed_plans = [(i.path, i.index, done[i.display][0]) for i in good if i.display in on_disk
                      and i.display in results_by and results_by[i.display].status is Status.CHANGED]
@@ -285,8 +358,15 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     for target, text in unsafe_fixes.helper_files(changed_plans, __version__):
         if not target.exists() and target not in taken:
             results.append(FileResult(target, Status.CHANGED, "", text))
+    elsewhere: list[OtherFile] = []
+    if focus is not None:
+        elsewhere = also_needs(repo, good, focused)
+        shown = {f.path: f.display for f in everything}
+        elsewhere.extend(OtherFile(shown.get(d.path, d.path.as_posix()), "dependency file")
+                         for d in dependencies if d.status is Status.CHANGED and _real(d.path) not in focus)
     compat = _compat_file(route, good)
-    if compat is not None:
+    imports_compat = any(done[d][0].of(PatchImports) for d, r in results_by.items() if r.status is Status.CHANGED)
+    if compat is not None and (focus is None or imports_compat):
         results.append(compat)
     results.sort(key=lambda r: r.path.as_posix())
     changed = {r.path for r in results if r.status is Status.CHANGED}
@@ -300,7 +380,19 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
         for i in good
     )
-    return RunResult(tuple(results), 0, (), made_async, tuple(timings.items()), async_tests)
+    return RunResult(tuple(results), 0, (), made_async, tuple(timings.items()), async_tests,
+                     also_needs=tuple(elsewhere))
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _focused(files: Sequence[InputFile], focus: frozenset[Path] | None) -> frozenset[str]:
+    """The display names of the Python inputs a run transforms and reports."""
+    if focus is None:
+        return frozenset(f.display for f in files)
+    return frozenset(f.display for f in files if _real(f.path) in focus)
 
 
 _PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}

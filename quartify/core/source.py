@@ -55,6 +55,11 @@ def os_error(exc: OSError) -> str:
 
 
 def read(path: Path) -> Source:
+    return decode(read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes; SourceError when it cannot be read or is not a regular file."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -68,7 +73,7 @@ def read(path: Path) -> Source:
         raise SourceError(f"cannot read: {os_error(exc)}") from exc
     finally:
         os.close(fd)
-    return decode(data)
+    return data
 
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:

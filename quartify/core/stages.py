@@ -14,7 +14,6 @@ from pathlib import Path
 from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan
-from quartify.codemods.apply import apply_plan
 from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
 from quartify.core.syntax_hints import newer_python_hint
@@ -106,6 +105,10 @@ class TransformFailed:
 
 
 def transform_file(text: str, plan: FilePlan) -> Transformed | TransformFailed:
+    # LibCST and the codemods load here, not at import: a run with nothing to rewrite (a
+    # pre-commit check of migrated code) never pays for them.
+    from quartify.codemods.apply import apply_plan
+
     try:
         with deep_enough():
             applied = apply_plan(text, plan)

@@ -104,6 +104,15 @@ class AsyncFunction:
 
 
 @dataclass(frozen=True)
+class OtherFile:
+    """A file outside a subset run's focus that the run's changes would also touch, and why
+    (`caller of helper_a`): the run reports it but leaves it alone."""
+
+    path: str
+    why: str
+
+
+@dataclass(frozen=True)
 class RunResult:
     """The outcome of one pipeline run over a set of files."""
 
@@ -114,6 +123,7 @@ class RunResult:
     timings: tuple[tuple[str, float], ...] = ()  # stage -> seconds
     async_tests: bool = False  # some test module has async tests after the run (pytest-asyncio needed)
     leftovers: tuple[Path, ...] = ()  # temp files of killed runs, for the write step to remove
+    also_needs: tuple[OtherFile, ...] = ()  # subset runs: other files the changes would touch
 
     @property
     def changed(self) -> tuple[FileResult, ...]:

@@ -35,7 +35,6 @@ from quartify.deps._common import (
     tables,
 )
 from quartify.deps._lines import rewrite_ini, rewrite_requirements
-from quartify.deps._setuppy import rewrite_setup_py
 from quartify.deps._toml import rewrite_pyproject, rewrite_pytest_toml
 from quartify.rules.extensions import ExtensionRow
 
@@ -119,6 +118,8 @@ def _rewrite(kind: FileKind, path: str, text: str, elsewhere: bool) -> tuple[str
         case FileKind.PYTEST_TOML:
             return rewrite_pytest_toml(path, text)
         case FileKind.SETUP_PY:
+            from quartify.deps._setuppy import rewrite_setup_py  # LibCST: loaded only for a setup.py
+
             return rewrite_setup_py(path, text)
         case FileKind.SETUP_CFG:
             return rewrite_ini(path, text, _SETUP_CFG_LISTS, "tool:pytest", semi=True)

@@ -1,0 +1,210 @@
+"""The index cache: what `index_file` found in a file, kept between runs, keyed by its content.
+
+Colouring is a whole-repo fact, so a run given one file (pre-commit, an editor) still needs the
+index of every other file of the project; this cache makes that cheap, the way black's and
+ruff's caches make their re-runs cheap. It sits at the stage boundary (what `index_file`
+returns), never inside the indexer, so the indexer can change freely:
+
+- An entry's key is a hash of the quartify version, a fingerprint of quartify's own code (so a
+  changed indexer, even at an unchanged version, never reads an old entry) and of the Python
+  running it, the display path,
+  module name and package flag the index records, and the file's bytes. Indexing takes no
+  option (Options only matter from linking on), so no option is part of the key.
+- Entries live in `<project>/.quartify_cache/` (or `--cache-dir`), which gets a `.gitignore`
+  holding `*`, like ruff's. Each is written to a temp file and renamed into place, so two runs at
+  once can only ever see an entry whole or not at all; the same key always holds the same value,
+  so a race between two writers is harmless.
+- An entry is read only if its header (magic, version, key, length, checksum) matches; anything
+  else (truncated, corrupt, another version's) is a miss, and the file is indexed again. A
+  cache can therefore make a run faster but never change its result.
+- Entries are pickles read by an unpickler that only builds the frozen dataclasses and enums of
+  `analysis.model` and `core.types`: a crafted cache file cannot run code.
+- The directory is bounded: past `limit_bytes`, the oldest entries are removed.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, is_dataclass
+from enum import Enum
+from functools import cache
+from pathlib import Path
+
+from quartify import __version__
+from quartify.analysis.model import ModuleIndex
+from quartify.core.types import Finding
+
+CACHE_DIR_NAME = ".quartify_cache"
+MAGIC = b"quartify-index-cache 1\n"
+DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024
+_SUFFIX = ".idx"
+_ALLOWED_MODULES = frozenset({"quartify.analysis.model", "quartify.core.types"})
+
+Entry = ModuleIndex | Finding  # an index, or the QFY001 finding of a file that cannot be indexed
+
+
+@cache
+def code_fingerprint() -> str:
+    """The Python version (its `ast` is what the indexer reads) and the size and modification
+    time of every source file of the quartify package: a development checkout that edits the
+    indexer gets new keys without a version bump."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
+    for directory, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith((".py", ".toml")):
+                info = os.stat(os.path.join(directory, name))
+                digest.update(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def entry_key(data: bytes, display: str, module: str, is_package: bool) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (code_fingerprint(), display, module, "package" if is_package else "module"):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Builds only quartify's own frozen dataclasses and enums; any other global is refused."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module in _ALLOWED_MODULES:
+            found = getattr(__import__(module, fromlist=[name]), name, None)
+            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+                return found
+        raise pickle.UnpicklingError(f"refused global {module}.{name}")
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Unpickling builds many small objects; the cyclic collector would walk them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True)
+class IndexCache:
+    """One cache directory. `get` and `put` never raise for a broken or unwritable cache."""
+
+    directory: Path
+    limit_bytes: int = DEFAULT_LIMIT_BYTES
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}{_SUFFIX}"
+
+    def get(self, key: str) -> Entry | None:
+        try:
+            blob = self._path(key).read_bytes()
+        except OSError:
+            return None
+        return _decode(blob, key)
+
+    def get_many(self, keys: list[str]) -> dict[str, Entry]:
+        found: dict[str, Entry] = {}
+        with _no_gc():
+            for key in keys:
+                entry = self.get(key)
+                if entry is not None:
+                    found[key] = entry
+        return found
+
+    def put(self, key: str, entry: Entry) -> bool:
+        """Store an entry atomically; False when the cache cannot be written (the run goes on)."""
+        try:
+            self._prepare()
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=self.directory)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_encode(key, entry))
+                os.replace(tmp, self._path(key))
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError):
+            return False
+        return True
+
+    def _prepare(self) -> None:
+        if (self.directory / ".gitignore").is_file():
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        ignore = self.directory / ".gitignore"
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("# Written by quartify: its index cache, never to commit.\n*\n")
+        os.replace(tmp, ignore)
+
+    def evict(self) -> int:
+        """Remove the oldest entries (and stale temp files) until the cache fits `limit_bytes`
+        again, down to 3/4 of it so the next runs do not evict at once; how many were removed."""
+        try:
+            scanned = list(os.scandir(self.directory))
+        except OSError:
+            return 0
+        entries: list[tuple[float, int, str]] = []
+        for item in scanned:
+            if not item.name.endswith(_SUFFIX):
+                continue
+            try:
+                info = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            entries.append((info.st_mtime, info.st_size, item.path))
+        total = sum(size for _, size, _ in entries)
+        if total <= self.limit_bytes:
+            return 0
+        removed = 0
+        for _mtime, size, path in sorted(entries):
+            if total <= self.limit_bytes * 3 // 4:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue  # another run removed it first
+            total -= size
+            removed += 1
+        return removed
+
+
+def _encode(key: str, entry: Entry) -> bytes:
+    payload = pickle.dumps(entry, protocol=5)
+    check = hashlib.blake2b(payload, digest_size=16).hexdigest()
+    header = f"{__version__}\n{key}\n{len(payload)}\n{check}\n".encode()
+    return MAGIC + header + payload
+
+
+def _decode(blob: bytes, key: str) -> Entry | None:
+    """The entry in `blob`, or None when anything about it is off."""
+    if not blob.startswith(MAGIC):
+        return None
+    stream = io.BytesIO(blob)
+    stream.seek(len(MAGIC))
+    try:
+        version, stored_key, length, check = (stream.readline().decode("ascii").rstrip("\n") for _ in range(4))
+        payload = stream.read()
+        if version != __version__ or stored_key != key or len(payload) != int(length):
+            return None
+        if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
+            return None
+        entry = _SafeUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # a broken entry of any kind is a miss, never a failed run
+        return None
+    return entry if isinstance(entry, (ModuleIndex, Finding)) else None

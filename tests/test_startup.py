@@ -1,0 +1,48 @@
+"""Start-up cost: a pre-commit hook or an editor runs quartify on every save or commit, so the
+console script imports only what the command needs (see quartify/cli/main.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("libcst", "mypy", "black", "rich", "tomlkit", "quartify.core.pipeline", "quartify.codemods")
+
+PROBE = """
+import json, sys
+from quartify.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = {heavy!r}
+print(json.dumps(sorted({{m.split(".")[0] if not m.startswith("quartify") else m for m in sys.modules
+                         if any(m == h or m.startswith(h + ".") for h in heavy)}})))
+"""
+
+
+def loaded_after(*args: str, cwd: Path = REPO) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_version_loads_none_of_the_heavy_modules() -> None:
+    assert loaded_after("--version") == []
+
+
+def test_checking_a_file_with_nothing_to_rewrite_never_loads_libcst(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n"
+                                             "asyncio_default_fixture_loop_scope = \"function\"\n", encoding="utf-8")
+    (tmp_path / "views.py").write_text(
+        "from quart import Quart\n\napp = Quart(__name__)\n\n\n@app.route('/')\nasync def index():\n    return 'hi'\n",
+        encoding="utf-8",
+    )
+    loaded = loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
+    assert "libcst" not in loaded and "quartify.codemods" not in loaded and "mypy" not in loaded
