@@ -16,6 +16,7 @@ from rich.progress import Progress, TaskID
 
 from quartify import __version__
 from quartify.cli import explain as explain_mod
+from quartify.cli import lsp as lsp_mod
 from quartify.cli import rules as rules_mod
 from quartify.cli import verify as verify_mod
 from quartify.cli.options import load_options
@@ -227,3 +228,4 @@ def _stdin(
 main.add_command(explain_mod.explain)
 main.add_command(rules_mod.rules)
 main.add_command(verify_mod.verify)
+main.add_command(lsp_mod.lsp)

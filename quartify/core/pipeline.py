@@ -58,6 +58,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Progress = Callable[[str, int, int], None]
+# The Python inputs -> their index results, one per input in order (`migrate`'s `indexer`).
+Indexer = Callable[[Sequence["InputFile"]], list[Indexed | IndexFailed]]
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,23 @@ def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Pat
     return FileResult(target, Status.CHANGED, "", PYTEST_INI, (note,))
 
 
-def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | None = None) -> RunResult:
+def migrate(
+    inputs: Iterable[InputFile],
+    options: Options,
+    progress: Progress | None = None,
+    *,
+    focus: frozenset[Path] | None = None,
+    indexer: Indexer | None = None,
+) -> RunResult:
+    """Solve the whole repo given by `inputs`; plan, transform, verify and report `focus`.
+
+    `focus` (paths as the `InputFile`s name them; None = every file): only these files are
+    planned, transformed, verified and returned, while the colouring is still solved over every
+    input, so a focused file sees what the rest of the repo implies. Dependency files outside the
+    focus are left alone, and the quart-flask-patch compat module is written only by a run
+    without focus. `indexer` replaces the parallel `index_file` over the Python inputs (a warm
+    in-memory or on-disk index); it must return one result per input, in order.
+    """
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -164,8 +182,9 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
     workers = options.workers(len(files))
     if progress:
         progress("index", 0, len(files))
-    indexed: list[Indexed | IndexFailed] = _map(
-        index_file, [(f.path, f.display, f.module, f.is_package, f.data) for f in files], workers
+    indexed: list[Indexed | IndexFailed] = (
+        indexer(files) if indexer is not None
+        else _map(index_file, [(f.path, f.display, f.module, f.is_package, f.data) for f in files], workers)
     )
     if progress:
         progress("index", len(files), len(files))
@@ -186,7 +205,8 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         repo = RepoPlan(linker, repo_graph, solve(repo_graph.graph), options)
         if first_solution is None:
             first_solution = repo.solution.async_nodes
-        plans = {i.display: plan_file(repo, i.index) for i in good if i.display not in pins}
+        plans = {i.display: plan_file(repo, i.index) for i in good
+                 if i.display not in pins and (focus is None or i.path in focus)}
         lap("solve and plan")
         todo = [i for i in good if i.display in plans and plans[i.display].has_edits
                 and (i.display not in done or done[i.display][0] != plans[i.display])]
@@ -202,6 +222,8 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
             if item.display in pins:
                 results_by[item.display] = kept[item.display]
                 continue
+            if item.display not in plans:
+                continue  # outside the focus
             plan = plans[item.display]
             if not plan.has_edits:
                 results_by[item.display] = FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings)
@@ -222,6 +244,7 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         FileResult(item.path, Status.FAILED, findings=(item.error,)) if isinstance(item, IndexFailed)
         else results_by[item.display]
         for item in indexed
+        if focus is None or item.path in focus
     ]
     # Dependencies follow imports: an extension moved to its Quart port in any changed file
     # gets the port's requirement in the dependency files of the same run; the patch route
@@ -230,9 +253,10 @@ def migrate(inputs: Iterable[InputFile], options: Options, progress: Progress | 
         edit.dist for display, result in results_by.items() if result.status is Status.CHANGED
         for edit in done[display][0].of(MoveExtension)
     )
-    results.extend(migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
-                                            (PATCH_REQUIREMENT,) if route else ()))
-    compat = _compat_file(route, good)
+    results.extend(migrate_dependency_files(
+        [f for f in everything if f.dependency_file and (focus is None or f.path in focus)], ported_dists,
+        (PATCH_REQUIREMENT,) if route else ()))
+    compat = _compat_file(route, good) if focus is None else None
     if compat is not None:
         results.append(compat)
     results.sort(key=lambda r: r.path.as_posix())
