@@ -38,6 +38,15 @@ async def client(lsp_client: LanguageClient, project: Path, request: pytest.Fixt
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=SERVER)
+async def neovim(lsp_client: LanguageClient, project: Path) -> AsyncIterator[None]:
+    """One editor is enough where the editors' capabilities change nothing."""
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("neovim"), root_uri=project.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
 async def actions_at(client: LanguageClient, uri: str, line: int,
                      diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
     found = await client.text_document_code_action_async(lsp.CodeActionParams(
@@ -94,3 +103,51 @@ async def test_a_helper_that_starts_awaiting_quart_offers_the_await_in_its_calle
     assert "    return await current_name()\n" in apply(views.read_text(), edits[views.as_uri()])
     after = await change_file(client, helpers.as_uri(), new_helpers, 3)
     assert [d for d in after if d.code == "pending"] == []
+
+
+async def test_a_finding_is_silenced_by_the_ignore_comment_its_action_writes(
+    neovim: LanguageClient, project: Path
+) -> None:
+    helpers = project / "helpers.py"
+    shown = await open_file(neovim, helpers)
+    blocking = next(d for d in shown if d.code == "QFY210")
+    assert blocking.severity == lsp.DiagnosticSeverity.Error and "requests.get()" in blocking.message
+    silence = next(a for a in await actions_at(neovim, helpers.as_uri(), blocking.range.start.line, [blocking])
+                   if a.title.startswith("quartify: silence QFY210"))
+    text = apply(helpers.read_text(), edits_by_uri(await resolved(neovim, silence))[helpers.as_uri()])
+    assert '.status_code  # quartify: ignore[QFY210]\n' in text
+    after = await change_file(neovim, helpers.as_uri(), text, 2)
+    assert "QFY210" not in [d.code for d in after]
+
+
+async def test_hover_on_a_view_or_a_call_shows_the_reason_chain(neovim: LanguageClient, project: Path) -> None:
+    views, helpers = project / "views.py", project / "helpers.py"
+    await open_file(neovim, helpers)
+    edited = helpers.read_text().replace('    return "guest"', '    return request.get_json()["name"]')
+    await change_file(neovim, helpers.as_uri(), edited, 2)
+    await open_file(neovim, views)
+    lines = views.read_text().splitlines()
+    call = lines.index("    return current_name()")
+    shown = await neovim.text_document_hover_async(lsp.HoverParams(
+        lsp.TextDocumentIdentifier(views.as_uri()), lsp.Position(call, lines[call].index("current_name") + 2)))
+    assert shown is not None and isinstance(shown.contents, lsp.MarkupContent)
+    assert "helpers.py:5: current_name becomes async def" in shown.contents.value
+    assert "uses request.get_json()" in shown.contents.value  # the unsaved buffer is what was solved
+    plain = lines.index("app = Flask(__name__)")
+    assert await neovim.text_document_hover_async(lsp.HoverParams(
+        lsp.TextDocumentIdentifier(views.as_uri()), lsp.Position(plain, 0))) is None
+
+
+async def test_migrate_the_workspace_edits_every_file_that_would_change(neovim: LanguageClient, project: Path) -> None:
+    views = project / "views.py"
+    await open_file(neovim, views)
+    found = await neovim.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(views.as_uri()), range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
+        context=lsp.CodeActionContext(diagnostics=[], only=["source.quartify.migrateWorkspace"])))
+    assert found is not None and [a.title for a in found if isinstance(a, lsp.CodeAction)] == [
+        "quartify: migrate the workspace to Quart"]
+    action = found[0]
+    assert isinstance(action, lsp.CodeAction)
+    edits = edits_by_uri(await resolved(neovim, action))
+    assert set(edits) == {views.as_uri(), (project / "helpers.py").as_uri()}
+    assert "# TODO(quartify): QFY210" in apply((project / "helpers.py").read_text(), edits[(project / "helpers.py").as_uri()])
