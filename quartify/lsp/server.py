@@ -150,7 +150,7 @@ class QuartifyServer(LanguageServer):
         versions = {d.uri: d.version for d in self.workspace.text_documents.values()}
         edit = actions.workspace_edit(found, versions, document_changes, creates,
                                       actions.ToClient(self.workspace.position_codec))
-        self._edits = {key: edit}
+        self._edits = {k: v for k, v in self._edits.items() if k[2] == key[2]} | {key: edit}  # this generation's
         return edit
 
     def can_resolve(self) -> bool:
