@@ -60,7 +60,8 @@ class Workspace:
     def __init__(self, root: Path, options: Options | None = None) -> None:
         self.root = root.resolve()
         self.options = options or Options()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the buffers and inputs (editor events vs a run)
+        self._run = threading.Lock()  # one run at a time: runs share the index cache
         self._buffers: dict[Path, Buffer] = {}
         self._cache: dict[Path, tuple[_Key, Indexed | IndexFailed]] = {}
         self._inputs: dict[Path, InputFile] = {}
@@ -100,6 +101,10 @@ class Workspace:
 
     def analyse(self, focus: Iterable[Path] | None = None) -> Analysis:
         """Solve the whole workspace; plan, transform and verify only `focus` (None: every file)."""
+        with self._run:
+            return self._analyse(focus)
+
+    def _analyse(self, focus: Iterable[Path] | None) -> Analysis:
         with self._lock:
             generation = self._generation
             buffers = dict(self._buffers)
@@ -126,12 +131,13 @@ class Workspace:
 
     def repo(self, analysis: Analysis) -> RepoPlan:
         """The solved repo of an analysis (for reason chains and callers), computed once."""
-        cached = self._repo
-        if cached is not None and cached[0] == analysis.generation:
-            return cached[1]
-        repo = plan_repo([i.index for i in analysis.indexed.values()], self.options)
-        self._repo = (analysis.generation, repo)
-        return repo
+        with self._run:
+            cached = self._repo
+            if cached is not None and cached[0] == analysis.generation:
+                return cached[1]
+            repo = plan_repo([i.index for i in analysis.indexed.values()], self.options)
+            self._repo = (analysis.generation, repo)
+            return repo
 
     def _outside_input(self, path: Path) -> InputFile:
         """An open file discovery did not list (new, excluded, or outside the root)."""
