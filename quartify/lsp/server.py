@@ -180,7 +180,9 @@ server = QuartifyServer()
 
 @server.feature(lsp.INITIALIZED)
 def initialized(ls: QuartifyServer, params: lsp.InitializedParams) -> None:
-    root = Path(ls.workspace.root_path or ".").resolve()
+    folders = [f.uri for f in ls.workspace.folders.values()]
+    root = Path(ls.workspace.root_path) if ls.workspace.root_path else path_of(folders[0]) if folders else Path.cwd()
+    root = root.resolve()
     ls.state = Workspace(root, _load_options(root))
     ls.schedule()  # index the workspace now, so the first open file is answered warm
 
