@@ -16,6 +16,7 @@ from tests.lsp.editing import (
     SERVER,
     apply,
     change_file,
+    diagnostics_for,
     edits_by_uri,
     open_file,
     write_project,
@@ -151,3 +152,16 @@ async def test_migrate_the_workspace_edits_every_file_that_would_change(neovim: 
     edits = edits_by_uri(await resolved(neovim, action))
     assert set(edits) == {views.as_uri(), (project / "helpers.py").as_uri()}
     assert "# TODO(quartify): QFY210" in apply((project / "helpers.py").read_text(), edits[(project / "helpers.py").as_uri()])
+
+
+async def test_a_half_typed_line_is_one_error_until_it_parses_again(neovim: LanguageClient, project: Path) -> None:
+    views = project / "views.py"
+    await open_file(neovim, views)
+    broken = views.read_text().replace("    return current_name()", "    return current_name(")
+    shown = await change_file(neovim, views.as_uri(), broken, 2)
+    assert [(d.code, d.severity) for d in shown] == [("QFY001", lsp.DiagnosticSeverity.Error)]
+    fixed = await change_file(neovim, views.as_uri(), views.read_text(), 3)
+    assert "QFY001" not in [d.code for d in fixed] and any(d.code == "pending" for d in fixed)
+    neovim.diagnostics.pop(views.as_uri(), None)
+    neovim.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(views.as_uri())))
+    assert list(await diagnostics_for(neovim, views.as_uri())) == []
