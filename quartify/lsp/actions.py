@@ -10,7 +10,7 @@ appears; the edit is then the pipeline's own output for exactly those files (`mi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -63,16 +63,17 @@ def workspace_edit(
     document_changes: bool,
     creates: bool,
     to_client: ToClient,
+    uri_of: Callable[[Path], str] = Path.as_uri,
 ) -> lsp.WorkspaceEdit:
     """The edit for the changed files: versioned document changes where the client takes them
     (a stale buffer is then refused, not corrupted), else plain per-URI changes."""
     if not document_changes:
         return lsp.WorkspaceEdit(changes={
-            c.path.as_uri(): to_client(c.old, text_edits(c.old, c.new)) for c in found if not c.created
+            uri_of(c.path): to_client(c.old, text_edits(c.old, c.new)) for c in found if not c.created
         })
     ops: list[lsp.TextDocumentEdit | lsp.CreateFile | lsp.RenameFile | lsp.DeleteFile] = []
     for c in found:
-        uri = c.path.as_uri()
+        uri = uri_of(c.path)
         if c.created:
             if not creates:
                 continue

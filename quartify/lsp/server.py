@@ -58,6 +58,7 @@ class QuartifyServer(LanguageServer):
         super().__init__("quartify", __version__)
         self.state: Workspace | None = None
         self.published: dict[str, Published] = {}
+        self.uris: dict[Path, str] = {}  # resolved path -> the URI the editor opened it by
         self.last: Analysis | None = None
         self._dirty = False
         self._runner: asyncio.Task[None] | None = None
@@ -93,7 +94,7 @@ class QuartifyServer(LanguageServer):
         root = self.state.root
         open_uris = set(self.workspace.text_documents)
         for path, version in analysis.versions.items():
-            uri = path.as_uri()
+            uri = self.uri_of(path)
             if uri not in open_uris:
                 continue  # closed while the run was going
             result = analysis.file(path)
@@ -113,6 +114,10 @@ class QuartifyServer(LanguageServer):
             self.published[uri] = Published(analysis, tuple(diagnostics), tuple(spans))
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+
+    def uri_of(self, path: Path) -> str:
+        """The editor's own URI for an open file (it may name it through a symlink)."""
+        return self.uris.get(path) or path.as_uri()
 
     def _to_client(self, lines: list[str], d: lsp.Diagnostic) -> lsp.Diagnostic:
         d.range = self.workspace.position_codec.range_to_client_units(lines, d.range)
@@ -149,7 +154,7 @@ class QuartifyServer(LanguageServer):
                        and lsp.ResourceOperationKind.Create in edit_caps.resource_operations)
         versions = {d.uri: d.version for d in self.workspace.text_documents.values()}
         edit = actions.workspace_edit(found, versions, document_changes, creates,
-                                      actions.ToClient(self.workspace.position_codec))
+                                      actions.ToClient(self.workspace.position_codec), self.uri_of)
         self._edits = {k: v for k, v in self._edits.items() if k[2] == key[2]} | {key: edit}  # this generation's
         return edit
 
@@ -192,6 +197,7 @@ def did_open(ls: QuartifyServer, params: lsp.DidOpenTextDocumentParams) -> None:
     doc = params.text_document
     if ls.state is None or not _is_python(doc):
         return
+    ls.uris[path_of(doc.uri)] = doc.uri
     ls.state.set_buffer(path_of(doc.uri), doc.text, doc.version)
     ls.schedule()
 
@@ -226,6 +232,7 @@ def did_close(ls: QuartifyServer, params: lsp.DidCloseTextDocumentParams) -> Non
     if ls.state is None or path_of(uri) not in ls.state.buffers():
         return
     ls.state.drop_buffer(path_of(uri))
+    ls.uris.pop(path_of(uri), None)
     ls.published.pop(uri, None)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     ls.schedule()

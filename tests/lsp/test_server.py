@@ -39,6 +39,23 @@ async def client(lsp_client: LanguageClient, project: Path, request: pytest.Fixt
     await lsp_client.shutdown_session()
 
 
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """The project opened through a symbolic link (macOS's /tmp is one)."""
+    (tmp_path / "real").mkdir()
+    write_project(tmp_path / "real")
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    return tmp_path / "link"
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def through_link(lsp_client: LanguageClient, linked: Path) -> AsyncIterator[None]:
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("neovim"), root_uri=linked.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
 @pytest_lsp.fixture(config=SERVER)
 async def neovim(lsp_client: LanguageClient, project: Path) -> AsyncIterator[None]:
     """One editor is enough where the editors' capabilities change nothing."""
@@ -165,3 +182,14 @@ async def test_a_half_typed_line_is_one_error_until_it_parses_again(neovim: Lang
     neovim.diagnostics.pop(views.as_uri(), None)
     neovim.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(views.as_uri())))
     assert list(await diagnostics_for(neovim, views.as_uri())) == []
+
+
+async def test_a_project_opened_through_a_symlink_gets_diagnostics_and_edits_under_its_own_uris(
+    through_link: LanguageClient, linked: Path
+) -> None:
+    views = linked / "views.py"
+    shown = await open_file(through_link, views)
+    index = next(d for d in shown if "`index`" in d.message)
+    fix = next(a for a in await actions_at(through_link, views.as_uri(), index.range.start.line, [index])
+               if a.is_preferred)
+    assert set(edits_by_uri(await resolved(through_link, fix))) == {views.as_uri()}
