@@ -11,16 +11,18 @@ Nothing here analyses code: the pipeline decides, this module only remembers.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quartify.analysis.model import FunctionInfo
 from quartify.analysis.repo import RepoPlan
 from quartify.core.config import Options
 from quartify.core.discover import module_name
-from quartify.core.pipeline import InputFile, _map, discovered_inputs, migrate, plan_repo
+from quartify.core.pipeline import InputFile, discovered_inputs, migrate, plan_repo
 from quartify.core.stages import Indexed, IndexFailed, index_file
 from quartify.core.types import FileResult, RunResult
 
@@ -126,7 +128,9 @@ class Workspace:
             indexed.update((i.path.resolve(), i) for i in out if isinstance(i, Indexed))
             return out
 
-        result = migrate(items, self.options, focus=wanted, indexer=indexer)
+        # jobs=1: the pipeline's own pool forks, and forking a process that runs threads (a
+        # language server) can deadlock the child on a lock another thread held; `_index` spawns.
+        result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer)
         return Analysis(generation, result, indexed, {p: b.version for p, b in buffers.items()})
 
     def repo(self, analysis: Analysis) -> RepoPlan:
@@ -150,8 +154,13 @@ class Workspace:
         """Index results from the warm cache; only files whose content changed are indexed."""
         keys = [(f.display, f.module, f.is_package, _content_key(f)) for f in files]
         misses = [(f, key) for f, key in zip(files, keys) if (hit := self._cache.get(f.path)) is None or hit[0] != key]
-        fresh = _map(index_file, [(f.path, f.display, f.module, f.is_package, f.data) for f, _ in misses],
-                     self.options.workers(len(misses)) if len(misses) >= _PARALLEL_FROM else 1)
+        args = [(f.path, f.display, f.module, f.is_package, f.data) for f, _ in misses]
+        workers = self.options.workers(len(misses)) if len(misses) >= _PARALLEL_FROM else 1
+        if workers > 1:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                fresh = list(pool.map(index_file, *zip(*args), chunksize=8))
+        else:
+            fresh = [index_file(*a) for a in args]
         for (f, key), item in zip(misses, fresh):
             self._cache[f.path] = (key, item)
         self.indexed_last = len(misses)
