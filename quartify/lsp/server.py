@@ -135,18 +135,22 @@ class QuartifyServer(LanguageServer):
         key = (kind, uri, state.generation)
         if key in self._edits:
             return self._edits[key]
+        targets: set[Path] | None = None  # None: every file the run changes
         if kind == "workspace":
             result = state.analyse(None).result
         else:
             path = path_of(uri)
-            base = state.analyse([path])
+            last = self.last
+            fresh = last is not None and last.generation == state.generation and last.file(path) is not None
+            base = last if fresh and last is not None else state.analyse([path])  # the published run, if current
             item = base.indexed.get(path)
             if item is None:
                 return lsp.WorkspaceEdit()
             files = actions.closure(state.repo(base), [item.display])
             by_display = {i.display: p for p, i in base.indexed.items()}
-            result = state.analyse([by_display[d] for d in files]).result if len(files) > 1 else base.result
-        found = actions.changes(result)
+            targets = {by_display[d] for d in files}
+            result = state.analyse(targets).result if len(files) > 1 else base.result
+        found = [c for c in actions.changes(result) if targets is None or c.path in targets]
         caps = self.client_capabilities.workspace
         edit_caps = caps.workspace_edit if caps is not None else None
         document_changes = bool(edit_caps and edit_caps.document_changes)

@@ -91,6 +91,7 @@ async def test_open_flask_view_shows_the_pending_change_and_its_fix_clears_it(
         (8, "quartify would change `index`: it becomes async def"),
         (13, "quartify would change `status`: it becomes async def"),
     ]
+    await open_file(client, project / "helpers.py")  # open too, with changes of its own
     index = next(d for d in pending if "`index`" in d.message)
     fixes = [a for a in await actions_at(client, views.as_uri(), index.range.start.line, [index])
              if a.kind == lsp.CodeActionKind.QuickFix]
