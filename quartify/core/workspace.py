@@ -157,7 +157,10 @@ class Workspace:
         args = [(f.path, f.display, f.module, f.is_package, f.data) for f, _ in misses]
         workers = self.options.workers(len(misses)) if len(misses) >= _PARALLEL_FROM else 1
         if workers > 1:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            # Spawned, not forked, once other threads run (the language server's worker thread):
+            # a forked child can deadlock on a lock another thread held at the fork.
+            context = multiprocessing.get_context("spawn" if threading.active_count() > 1 else None)
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 fresh = list(pool.map(index_file, *zip(*args), chunksize=8))
         else:
             fresh = [index_file(*a) for a in args]
