@@ -37,7 +37,7 @@ class _LazyGroup(click.Group):
     """Subcommands defined in other modules are imported when they are run (or listed)."""
 
     lazy = {"explain": "quartify.cli.explain:explain", "rules": "quartify.cli.rules:rules",
-            "verify": "quartify.cli.verify:verify"}
+            "verify": "quartify.cli.verify:verify", "lsp": "quartify.cli.lsp:lsp"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from quartify.analysis.model import FunctionInfo
+from quartify.analysis.repo import RepoPlan
 from quartify.core.config import Options
 from quartify.core.pipeline import inputs_for, plan_repo
 from quartify.core.stages import Indexed, index_file
@@ -23,7 +25,13 @@ def explain_function(root: Path, path: Path, qualname: str, options: Options) ->
                 target = func
     if target is None:
         return f"{path}::{qualname}: no such function in the index", False
+    return explain_in(repo, target), True
+
+
+def explain_in(repo: RepoPlan, target: FunctionInfo) -> str:
+    """The chain for one indexed function of a solved repo (also the LSP's hover text)."""
     mod = repo.linker.module_of[target.qualname]
+    qualname = target.qualname[len(mod.module) + 1 :].replace(".<locals>", "")
     where = f"{mod.path}:{target.span.line}"
     kind = repo.graph.kinds[target.qualname]
     lines = []
@@ -43,4 +51,4 @@ def explain_function(root: Path, path: Path, qualname: str, options: Options) ->
         else:
             detail = f" ({kind.detail})" if kind.detail else ""
             lines.append(f"{where}: {qualname} stays sync: it reaches no Quart awaitable{detail}")
-    return "\n".join(lines), True
+    return "\n".join(lines)

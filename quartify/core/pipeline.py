@@ -73,6 +73,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Progress = Callable[[str, int, int], None]
+# The Python inputs -> their index results, one per input in order (`migrate`'s `indexer`).
+Indexer = Callable[[Sequence["InputFile"]], list[Indexed | IndexFailed]]
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ def migrate(
     *,
     focus: frozenset[Path] | None = None,
     cache: IndexCache | None = None,
+    indexer: Indexer | None = None,
 ) -> RunResult:
     """Migrate `inputs` together: every Python input is indexed, the whole set is solved.
 
@@ -229,11 +232,13 @@ def migrate(
     every file of the project (from `discovered_inputs([root], options)`, with the open
     buffer's bytes as `data`) and `focus={that file}`.
     `cache`: answer the index stage from an `IndexCache` where it can (same result).
+    `indexer`: replaces the index stage over the Python inputs (the language server's warm
+    in-memory index, `core/workspace.py`); one result per input, in order.
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
     with project_dists(_declared_dists([f for f in everything if f.dependency_file])):
-        return _migrate(everything, options, progress, focus, cache)
+        return _migrate(everything, options, progress, focus, cache, indexer)
 
 
 def _declared_dists(files: Sequence[InputFile]) -> set[str]:
@@ -247,7 +252,7 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
 
 
 def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
-             focus: frozenset[Path] | None, cache: IndexCache | None) -> RunResult:
+             focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -262,22 +267,23 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     focused = _focused(files, focus)
     workers = _Workers(options.workers(len(files)))
     try:
-        return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache)
+        return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer)
     finally:
         workers.close()
 
 
 def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: _Workers,
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
-            focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None) -> RunResult:
+            focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
+            indexer: Indexer | None) -> RunResult:
     if progress:
         progress("index", 0, len(files))
 
     def index_all(args: list[IndexArgs]) -> list[Indexed | IndexFailed]:
         return workers.map(index_file, [(*a, options.max_file_size) for a in args])
 
-    indexed = index_cached([(f.path, f.display, f.module, f.is_package, f.data) for f in files], cache, index_all,
-                           options.max_file_size)
+    indexed = indexer(files) if indexer is not None else index_cached(
+        [(f.path, f.display, f.module, f.is_package, f.data) for f in files], cache, index_all, options.max_file_size)
     if progress:
         progress("index", len(files), len(files))
 

@@ -1,0 +1,1 @@
+"""`quartify lsp`: quartify as a language server (pygls, stdio) for editors."""

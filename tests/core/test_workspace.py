@@ -1,0 +1,59 @@
+"""The warm workspace behind `quartify lsp`: a focused run reports exactly what a full run reports
+for its files, an edit re-indexes only the edited file, and an unsaved buffer overrides the disk."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quartify.core.config import Options
+from quartify.core.pipeline import migrate_paths
+from quartify.core.workspace import Workspace
+from tests.conftest import FIXTURES
+
+REPO = Path(__file__).resolve().parents[2]
+APPS = [FIXTURES / "samples" / name for name in ("guestbook", "notesapi", "taskboard")] + [REPO / "examples" / "bookshelf"]
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda p: p.name)
+def test_a_focused_run_reports_what_the_full_run_reports_for_those_files(app: Path, tmp_path: Path) -> None:
+    root = tmp_path / app.name
+    shutil.copytree(app, root)
+    full = {f.path.resolve(): f for f in migrate_paths([root], Options()).files}
+    python = sorted(p for p in full if p.suffix == ".py" and p.exists())  # not the compat module it creates
+    ws = Workspace(root)
+    for focus in [python, *([p] for p in python[:2])]:  # all of them, then single files
+        focused = ws.analyse(focus).result.files
+        assert [f.path for f in focused] == focus
+        for mine in focused:
+            theirs = full[mine.path]
+            assert (mine.status, mine.new_source, mine.findings) == (theirs.status, theirs.new_source, theirs.findings)
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.write_text(text)
+    return path
+
+
+def test_an_edit_reindexes_only_the_edited_file_and_the_buffer_overrides_the_disk(tmp_path: Path) -> None:
+    helpers = write(tmp_path, "helpers.py", "from flask import request\n\n\ndef name():\n    return 'guest'\n")
+    views = write(tmp_path, "views.py", "from flask import Flask\nfrom helpers import name\n\napp = Flask(__name__)\n\n\n"
+                  "@app.route('/')\nasync def index():\n    return name()\n")
+    write(tmp_path, "other.py", "def unrelated():\n    return 1\n")
+    ws = Workspace(tmp_path)
+    first = ws.analyse([views])
+    assert ws.indexed_last == 3
+    assert "return name()" in (first.file(views.resolve()) or pytest.fail("no result")).old_source
+    ws.set_buffer(helpers, "from flask import request\n\n\ndef name():\n    return request.get_json()['name']\n", 2)
+    again = ws.analyse([views])
+    assert ws.indexed_last == 1  # only the buffer: the others come from the warm index
+    result = again.file(views.resolve())
+    assert result is not None and result.new_source is not None
+    assert "return await name()" in result.new_source  # the unsaved helper decided it
+    assert helpers.read_text().endswith("return 'guest'\n")  # nothing written
+    ws.drop_buffer(helpers)
+    back = ws.analyse([views]).file(views.resolve())
+    assert back is not None and "await name()" not in (back.new_source or "")
