@@ -130,7 +130,7 @@ async def test_a_finding_is_silenced_by_the_ignore_comment_its_action_writes(
     helpers = project / "helpers.py"
     shown = await open_file(neovim, helpers)
     blocking = next(d for d in shown if d.code == "QFY210")
-    assert blocking.severity == lsp.DiagnosticSeverity.Error and "requests.get()" in blocking.message
+    assert blocking.severity == lsp.DiagnosticSeverity.Warning and "requests.get()" in blocking.message
     silence = next(a for a in await actions_at(neovim, helpers.as_uri(), blocking.range.start.line, [blocking])
                    if a.title.startswith("quartify: silence QFY210"))
     text = apply(helpers.read_text(), edits_by_uri(await resolved(neovim, silence))[helpers.as_uri()])
