@@ -203,42 +203,9 @@ def _finding(module: str, path: str, line: int, files: int, dependency_files: Se
                    path, line)
 
 
-CODE_WRITTEN = "QFY128"
-REQUIREMENTS_TXT = "requirements.txt"
-
-
-def _requirements_file(check: ImportCheck, root: Path) -> FileResult | None:
-    """A project with no dependency file at all gets a requirements.txt naming what the edits
-    import (as a project with no pytest configuration gets a pytest.ini): otherwise the migrated
-    code needs a package nothing in the tree installs. Never over an existing file."""
-    target = root / REQUIREMENTS_TXT
-    if check.dependency_files or not check.unprovided or _lists_requirements(root):
-        return None
-    lines = sorted({wanted(m).requirement for m in check.unprovided})
-    text = ("# Written by quartify: the migrated code imports these, and the project listed no requirements.\n"
-            + "".join(f"{line}\n" for line in lines))
-    note = Finding(CODE_WRITTEN, Severity.INFO,
-                   f"the project has no dependency file: wrote {REQUIREMENTS_TXT} with {', '.join(lines)}, "
-                   f"which the migrated code imports", REQUIREMENTS_TXT, 1)
-    return FileResult(target, Status.CHANGED, "", text, (note,))
-
-
-def _lists_requirements(root: Path) -> bool:
-    """Whether the tree already has a file that can hold requirements (a run on some files only
-    does not read it, and must not add a second one)."""
-    named = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
-    return any((root / name).exists() for name in named) or any(root.glob("requirements*.txt"))
-
-
 def with_import_check(result: RunResult, root: Path) -> tuple[RunResult, ImportCheck]:
-    """`result` with the QFY127 findings of its import check added to the run's findings; a
-    project with no dependency file gets a requirements.txt instead (QFY128)."""
+    """`result` with the QFY127 findings of its import check added to the run's findings."""
     check = check_imports(result.files, root)
-    written = _requirements_file(check, root)
-    if written is not None:
-        files = tuple(sorted((*result.files, written), key=lambda r: r.path.as_posix()))
-        result = replace(result, files=files)
-        check = check_imports(result.files, root)
     if not check.findings:
         return result, check
     return replace(result, findings=(*result.findings, *check.findings)), check
