@@ -40,6 +40,7 @@ def fifty(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fifty")
     head = "import os\nimport sqlite3\nimport subprocess\n\nimport requests\nfrom flask import Flask\n\napp = Flask(__name__)\n"
     (root / "app.py").write_text(head + "".join(_VIEW.format(n=n) for n in range(10)), encoding="utf-8")
+    (root / "requirements.txt").write_text("flask\nrequests\n", encoding="utf-8")  # else QFY127 joins in
     return root
 
 
