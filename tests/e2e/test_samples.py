@@ -54,7 +54,21 @@ MIN_TESTS_OF = {"linkshelf": 14}
 
 @pytest.mark.parametrize("name", sorted(UNSAFE_SAMPLES))
 def test_converted_suite_passes_with_unsafe_fixes(name: str, tmp_path: Path) -> None:
-    check_sample(name, UNSAFE_SAMPLES[name], tmp_path, "--unsafe-fixes")
+    source = UNSAFE_SAMPLES[name]
+    if name in SAMPLES and _same_output(source, tmp_path):
+        return  # --unsafe-fixes swaps nothing here: the default case above runs this very output
+    check_sample(name, source, tmp_path, "--unsafe-fixes")
+
+
+def _same_output(source: Path, tmp_path: Path) -> bool:
+    """Whether `--unsafe-fixes` writes exactly what the default migration writes (CI time: the
+    suites then prove nothing new)."""
+    copy = tmp_path / "compare"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "instance"))
+    runs = [migrate_paths([copy], load_options((copy,), None, 0, (), None, (), (), unsafe_fixes=unsafe))
+            for unsafe in (False, True)]
+    texts = [{f.path: f.new_source for f in run.files} for run in runs]
+    return texts[0] == texts[1]
 
 
 def check_sample(name: str, source: Path, tmp_path: Path, *flags: str) -> None:
