@@ -189,7 +189,7 @@ def imports_check(app: dict[str, Any], mirrors: Path, work_root: Path) -> dict[s
             _shell(app["prepare"], project, work / "prepare.log")
         options = load_options((project,), None, 0, (), None, (), ())
         done = finish(migrate_paths([project], options), project.resolve(), format_code=False,
-                      run_typecheck=False, python_executable=None)
+                      run_typecheck=False, python_executable=None, whole_tree=True)
         return done.imports.to_json()
     except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
         return {"error": str(exc)[:300]}

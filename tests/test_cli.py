@@ -26,7 +26,9 @@ def test_migrate_writes_in_place_and_exits_0(project: Path, quartify_cmd: list[s
     proc = run(quartify_cmd, "migrate", str(project))
     assert proc.returncode == 0, proc.stderr
     assert (project / "app.py").read_text(encoding="utf-8") == MIGRATED
-    assert b"2 files, 0 excluded" in proc.stderr
+    # app.py, util.py, and the requirements.txt the run wrote: the project listed none (QFY128).
+    assert b"3 files, 0 excluded" in proc.stderr
+    assert "quart>=0.22" in (project / "requirements.txt").read_text(encoding="utf-8")
 
 
 def test_second_run_has_nothing_to_do(project: Path, quartify_cmd: list[str]) -> None:
@@ -102,7 +104,7 @@ def test_default_excludes_and_gitignore(project: Path, quartify_cmd: list[str]) 
     (project / ".gitignore").write_text("generated/\n", encoding="utf-8")
     proc = run(quartify_cmd, "migrate", str(project), "--exclude", "util.py")
     assert proc.returncode == 0, proc.stderr
-    assert b"1 files, 5 excluded" in proc.stderr
+    assert b"2 files, 5 excluded" in proc.stderr  # util.py excluded; app.py and the requirements.txt written
     assert (project / "build" / "mod.py").read_text(encoding="utf-8") == VIEW
     assert (project / "generated" / "mod.py").read_text(encoding="utf-8") == VIEW
 
@@ -140,7 +142,7 @@ def test_reports_and_typecheck_leave_the_tree_untouched_in_check_mode(
     assert tree_hash() == before
     report = json.loads((out / "r.json").read_text(encoding="utf-8"))
     assert report["version"] == 2 and report["typecheck"] is not None
-    assert [f["path"] for f in report["files"] if f["status"] == "changed"] == ["app.py"]
+    assert [f["path"] for f in report["files"] if f["status"] == "changed"] == ["app.py", "requirements.txt"]
     assert (out / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert b"type check:" in proc.stderr
 

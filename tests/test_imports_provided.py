@@ -3,6 +3,7 @@ run, or a QFY127 finding says which requirement is missing (quartify.deps.provid
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from textwrap import dedent
 
@@ -62,7 +63,8 @@ def run(tmp_path: Path, files: dict[str, str], extensions: Strategy = Strategy.N
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(dedent(text), encoding="utf-8")
     result = migrate_paths([tmp_path], Options(extensions=extensions))
-    return finish(result, tmp_path.resolve(), format_code=False, run_typecheck=False, python_executable=None)
+    return finish(result, tmp_path.resolve(), format_code=False, run_typecheck=False, python_executable=None,
+                  whole_tree=True)
 
 
 def qfy127(done: Finished) -> list[str]:
@@ -75,9 +77,35 @@ def test_a_requirements_file_that_gets_quart_provides_every_import(tmp_path: Pat
     assert done.imports.all_provided and qfy127(done) == []
 
 
-def test_a_project_without_dependency_files_is_told_what_to_install(tmp_path: Path) -> None:
+def test_a_project_without_dependency_files_gets_a_requirements_file_naming_what_it_imports(tmp_path: Path) -> None:
     done = run(tmp_path, {"app.py": APP})
+    [written] = [f for f in done.result.files if f.path.name == "requirements.txt"]
+    assert written.status is Status.CHANGED and "quart>=0.22\n" in (written.new_source or "")
+    assert done.imports.all_provided and qfy127(done) == []
+    assert [f.code for f in done.result.all_findings() if f.code == "QFY128"] == ["QFY128"]
+
+
+def test_a_project_whose_tests_became_async_gets_pytest_asyncio_in_the_written_file(tmp_path: Path) -> None:
+    test = "from app import app\n\n\ndef test_home():\n    assert app.test_client().get('/').status_code == 200\n"
+    done = run(tmp_path, {"app.py": APP, "test_app.py": test})
+    [written] = [f for f in done.result.files if f.path.name == "requirements.txt"]
+    assert (written.new_source or "").splitlines()[1:] == ["pytest-asyncio>=0.24", "quart>=0.22"]
+
+
+def test_a_run_on_some_files_of_a_project_never_adds_a_dependency_file(tmp_path: Path, quartify_cmd: list[str]) -> None:
+    (tmp_path / ".git").mkdir()  # a project: the app file is passed alone, as pre-commit does
+    (tmp_path / "app.py").write_text(dedent(APP), encoding="utf-8")
+    (tmp_path / "util.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    proc = subprocess.run([*quartify_cmd, "migrate", "app.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert not (tmp_path / "requirements.txt").exists()
+    assert "warning QFY127" in proc.stderr
+
+
+def test_a_project_whose_only_dependency_file_quartify_cannot_edit_is_told_what_to_install(tmp_path: Path) -> None:
+    done = run(tmp_path, {"app.py": APP, "Pipfile": "[packages]\nflask = '*'\n"})
     assert done.imports.unprovided == ("quart",)
+    assert not any(f.path.name == "requirements.txt" for f in done.result.files)
     [message] = qfy127(done)
     assert "no dependency file quartify can edit" in message and "`quart>=0.22`" in message
     [finding] = [f for f in done.result.all_findings() if f.code == "QFY127"]
@@ -110,7 +138,7 @@ def test_an_import_a_file_already_had_is_not_the_runs_to_provide(tmp_path: Path)
 
 
 def test_one_finding_per_module_names_how_many_files_import_it(tmp_path: Path) -> None:
-    done = run(tmp_path, {"app.py": APP, "other.py": APP.replace("index", "other")})
+    done = run(tmp_path, {"app.py": APP, "other.py": APP.replace("index", "other"), "Pipfile": "[packages]\n"})
     [message] = qfy127(done)
     assert "`quart` (and 1 more file)" in message
 

@@ -132,6 +132,7 @@ def migrate_cmd(
 
     from quartify.core.finish import finish
     from quartify.core.pipeline import run_root
+    from quartify.core.subset import project_root
     from quartify.core.write import write_changes
 
     err = Console(stderr=True, quiet=quiet)
@@ -157,7 +158,8 @@ def migrate_cmd(
     result = _run(list(paths), options, err, quiet, cache_dir, not no_cache)
     root = run_root(list(paths), whole_project=True)
     done = finish(result, root, format_code=format_code, run_typecheck=typecheck or typecheck_engine is not None,
-                  python_executable=python_executable, typecheck_engine=typecheck_engine or "mypy")
+                  python_executable=python_executable, typecheck_engine=typecheck_engine or "mypy",
+                  whole_tree=project_root(list(paths)) is None)
     result = done.result
     if show_diff:
         _print_diffs(result)

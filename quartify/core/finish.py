@@ -30,8 +30,12 @@ def finish(
     run_typecheck: bool,
     python_executable: str | None,
     typecheck_engine: Engine = "mypy",
+    whole_tree: bool = False,
 ) -> Finished:
-    result, imports = with_import_check(result, root)
+    """`whole_tree`: the run migrates everything it was given (not some files of a larger
+    project, as pre-commit and editors do), so a project with no dependency file may get one
+    (QFY128); a subset run never adds one."""
+    result, imports = with_import_check(result, root, whole_tree=whole_tree)
     black_config = black_settings(find_pyproject(root))
     if format_code:
         result = format_changed(result, black_config)

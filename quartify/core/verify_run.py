@@ -74,7 +74,7 @@ def verify_project(config: VerifyConfig, say: Callable[[str], None] = lambda _: 
 
         say("migrating the copy")
         done = finish(migrate_paths([after_dir], config.options), after_dir,
-                      format_code=False, run_typecheck=False, python_executable=None)
+                      format_code=False, run_typecheck=False, python_executable=None, whole_tree=True)
         migrated = write_changes(done.result, after_dir)
 
         before_plan = plan_install(before_dir, extra=config.extra, system_site=config.system_site_packages,

@@ -22,7 +22,7 @@ from pathlib import Path
 from quartify.core.discover import module_name
 from quartify.core.types import FileResult, Finding, RunResult, Severity, Status
 from quartify.deps import FileKind, dependency_file_kind
-from quartify.deps._common import QUART, QUART_FLOOR, normalise
+from quartify.deps._common import PYTEST_ASYNCIO_REQUIREMENT, QUART, QUART_FLOOR, normalise
 from quartify.deps.declared import declared_names
 from quartify.rules import extensions as matrix
 from quartify.rules import loader
@@ -203,9 +203,47 @@ def _finding(module: str, path: str, line: int, files: int, dependency_files: Se
                    path, line)
 
 
-def with_import_check(result: RunResult, root: Path) -> tuple[RunResult, ImportCheck]:
-    """`result` with the QFY127 findings of its import check added to the run's findings."""
+CODE_WRITTEN = "QFY128"
+REQUIREMENTS_TXT = "requirements.txt"
+
+
+def _requirements_file(check: ImportCheck, root: Path, async_tests: bool) -> FileResult | None:
+    """A project with no dependency file at all gets a requirements.txt naming what the edits
+    import (as a project with no pytest configuration gets a pytest.ini): otherwise the migrated
+    code needs a package nothing in the tree installs. Never over an existing file. When the
+    tests became async, pytest-asyncio (which runs them) is listed too."""
+    target = root / REQUIREMENTS_TXT
+    if check.dependency_files or not check.unprovided or _lists_requirements(root):
+        return None
+    lines = sorted({wanted(m).requirement for m in check.unprovided} | ({PYTEST_ASYNCIO_REQUIREMENT} if async_tests else set()))
+    text = ("# Written by quartify: the migrated code imports these, and the project listed no requirements.\n"
+            + "".join(f"{line}\n" for line in lines))
+    note = Finding(CODE_WRITTEN, Severity.INFO,
+                   f"the project has no dependency file: wrote {REQUIREMENTS_TXT} with {', '.join(lines)}, "
+                   f"which the migrated code imports", REQUIREMENTS_TXT, 1)
+    return FileResult(target, Status.CHANGED, "", text, (note,))
+
+
+def _lists_requirements(root: Path) -> bool:
+    """Whether the tree already has a file that can hold requirements (a run on some files only
+    does not read it, and must not add a second one)."""
+    named = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
+    return any((root / name).exists() for name in named) or any(root.glob("requirements*.txt"))
+
+
+def with_import_check(result: RunResult, root: Path, *, whole_tree: bool = False) -> tuple[RunResult, ImportCheck]:
+    """`result` with the QFY127 findings of its import check added to the run's findings.
+
+    `whole_tree`: the run migrated everything it was given, with `root` their common directory;
+    if that has no dependency file at all it gets a requirements.txt instead (QFY128), as a
+    project with no pytest configuration gets a pytest.ini. A subset run (some files of a
+    project, as pre-commit and editors pass them) never adds a file: QFY127 says what to install."""
     check = check_imports(result.files, root)
+    written = _requirements_file(check, root, bool(result.async_tests)) if whole_tree else None
+    if written is not None:
+        files = tuple(sorted((*result.files, written), key=lambda r: r.path.as_posix()))
+        result = replace(result, files=files)
+        check = check_imports(result.files, root)
     if not check.findings:
         return result, check
     return replace(result, findings=(*result.findings, *check.findings)), check

@@ -206,6 +206,13 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "dependencies",
     ),
+    "QFY128": (
+        "RequirementsWritten",
+        "the project had no dependency file, so quartify wrote requirements.txt with what the migrated code imports",
+        "Move the requirements into your usual packaging file if you prefer.",
+        "info",
+        "dependencies",
+    ),
     "QFY140": (
         "FlaskExtension",
         "a Flask extension import, with its Quart replacement",

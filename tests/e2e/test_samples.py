@@ -84,7 +84,7 @@ def check_sample(name: str, source: Path, tmp_path: Path, *flags: str) -> None:
     # dependency files. A dry run of the same migration the console script makes below.
     options = load_options((app_dir,), None, 0, (), None, (), (), unsafe_fixes="--unsafe-fixes" in flags)
     dry = finish(migrate_paths([app_dir], options), app_dir.resolve(),
-                 format_code=False, run_typecheck=False, python_executable=None)
+                 format_code=False, run_typecheck=False, python_executable=None, whole_tree=True)
     assert "quart" in dry.imports.written and dry.imports.all_provided, dry.imports
 
     migrate = subprocess.run([sys.executable, "-m", "quartify", "migrate", *flags, str(app_dir)],
