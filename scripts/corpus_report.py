@@ -174,8 +174,9 @@ def _imports_lines(rows: tuple[AppRow, ...], results: dict[str, Any]) -> list[st
     provided = sum(1 for r in checked if not r.unprovided)
     when = (f" (checked with quartify `{results['imports_quartify']}` by `run_corpus.py --imports-only`, no suites run)"
             if results.get("imports_quartify") else "")
+    others = "; the others get QFY127 naming what to add" if provided < len(checked) else ""
     return [(f"**Imports: in {provided} of {len(checked)} apps the migrated dependency files install every module "
-             f"quartify's edits import**{when}; the others get QFY127 naming what to add."), ""]
+             f"quartify's edits import**{when}{others}."), ""]
 
 
 def splice(document: str, section: str) -> str:
