@@ -11,7 +11,6 @@ options need; the pipeline, rich, the reports and the other subcommands load whe
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import sys
 from pathlib import Path
@@ -20,8 +19,8 @@ from typing import TYPE_CHECKING
 import click
 
 from quartify import __version__
-from quartify.cli.options import load_options, unsafe_fixes_option
-from quartify.core.config import DEFAULT_MAX_FILE_SIZE, BlockingMode, Options, TodoPolicy
+from quartify.cli.options import load_options, max_file_size_option, unsafe_fixes_option
+from quartify.core.config import BlockingMode, Options, TodoPolicy
 from quartify.core.types import RunResult, Severity, Status
 from quartify.rules.extensions import Strategy
 from quartify.typecheck import ENGINES, Engine
@@ -64,9 +63,7 @@ def main() -> None:
 @click.option("--stdin-filename", type=str, default=None, help="The path of the file read from stdin ('-').")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
 @click.option("--exclude", multiple=True, help="Gitignore-style pattern to skip (repeatable).")
-@click.option("--max-file-size", type=click.IntRange(min=0), default=None, metavar="BYTES",
-              help=f"Leave Python files larger than this unchanged, with a QFY006 finding "
-                   f"(default {DEFAULT_MAX_FILE_SIZE:,}; 0: no limit).")
+@max_file_size_option
 @click.option("--blocking", type=click.Choice([mode.value for mode in BlockingMode]), default=None,
               help="Blocking calls on the event loop: TODO comments; also offload with asyncio.to_thread "
                    "where safe; or only report.")
@@ -137,9 +134,7 @@ def migrate_cmd(
 
     err = Console(stderr=True, quiet=quiet)
     options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, todo,
-                           unsafe_fixes)
-    if max_file_size is not None:
-        options = dataclasses.replace(options, max_file_size=max_file_size)
+                           unsafe_fixes, max_file_size)
     if not paths:
         raise click.UsageError("give at least one path, or '-' to read stdin")
     if Path("-") in paths:

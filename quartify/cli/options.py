@@ -10,6 +10,7 @@ from typing import TypeVar
 import click
 
 from quartify.core.config import (
+    DEFAULT_MAX_FILE_SIZE,
     ConfigError,
     Options,
     find_pyproject,
@@ -33,6 +34,16 @@ def unsafe_fixes_option(fn: F) -> F:
     )(fn)
 
 
+def max_file_size_option(fn: F) -> F:
+    """`--max-file-size BYTES`, the same on `migrate` and `verify` (a generated module too big to
+    migrate must be skipped the same way when verify migrates its copy)."""
+    return click.option(
+        "--max-file-size", type=click.IntRange(min=0), default=None, metavar="BYTES",
+        help=f"Leave Python files larger than this unchanged, with a QFY006 finding (default: `max-file-size` "
+             f"of [tool.quartify], else {DEFAULT_MAX_FILE_SIZE:,}; 0: no limit).",
+    )(fn)
+
+
 def load_options(
     paths: tuple[Path, ...],
     stdin_filename: str | None,
@@ -44,6 +55,7 @@ def load_options(
     extensions: str | None = None,
     todo: str | None = None,
     unsafe_fixes: bool | None = None,
+    max_file_size: int | None = None,
 ) -> Options:
     """Command-line options over `[tool.quartify]` of the project's pyproject.toml."""
     anchor = Path(stdin_filename) if stdin_filename else (paths[0] if paths and str(paths[0]) != "-" else Path.cwd())
@@ -59,4 +71,5 @@ def load_options(
         settings, jobs=jobs, exclude=exclude, blocking=blocking, select=select, ignore=ignore, extensions=extensions,
         todo=todo,
         unsafe_fixes=unsafe_fixes,
+        max_file_size=max_file_size,
     )

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from quartify.cli.options import load_options, unsafe_fixes_option
+from quartify.cli.options import load_options, max_file_size_option, unsafe_fixes_option
 from quartify.core.verify import Comparison, Verdict
 from quartify.core.verify_run import VerifyConfig, VerifyError, verify_project
 
@@ -44,6 +44,7 @@ _STYLE = {Verdict.BROKEN: "bold red", Verdict.FIXED: "green", Verdict.FAILING_BE
 @click.option("--report", "report", metavar="json:PATH", default=None, help="Also write the table as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="List every test that passed both, too.")
 @unsafe_fixes_option
+@max_file_size_option
 def verify(
     project: Path,
     install_before: str | None,
@@ -57,6 +58,7 @@ def verify(
     report: str | None,
     verbose: bool,
     unsafe_fixes: bool | None,
+    max_file_size: int | None,
 ) -> None:
     """Run PROJECT's tests under Flask, migrate a copy, run them under Quart, and compare."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -67,7 +69,8 @@ def verify(
         raise click.UsageError(f"--pytest-args: {exc}") from exc
     config = VerifyConfig(
         project=project.resolve(),
-        options=load_options((project,), None, 0, (), None, (), (), unsafe_fixes=unsafe_fixes),
+        options=load_options((project,), None, 0, (), None, (), (), unsafe_fixes=unsafe_fixes,
+                             max_file_size=max_file_size),
         extra=extra, install_before=install_before, install_after=install_after, pytest_args=args,
         system_site_packages=system_site_packages, work_dir=work_dir, keep=keep, timeout=timeout,
     )

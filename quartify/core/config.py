@@ -102,13 +102,15 @@ class ProjectSettings:
     extra_rules: tuple[tuple[str, str], ...] = ()
     todo: TodoPolicy | None = None
     unsafe_fixes: bool | None = None
+    max_file_size: int | None = None
 
 
 _SETTINGS = table(
     {"blocking": member_of(BlockingMode), "extensions": member_of(Strategy), "exclude": strings,
      "select": strings, "ignore": strings, "rules": array_of(parse_rule), "jobs": integer(0),
-     "todo": member_of(TodoPolicy), "unsafe-fixes": boolean},
-    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs", "todo", "unsafe-fixes"},
+     "todo": member_of(TodoPolicy), "unsafe-fixes": boolean, "max-file-size": integer(0)},
+    optional={"blocking", "extensions", "exclude", "select", "ignore", "rules", "jobs", "todo", "unsafe-fixes",
+              "max-file-size"},
 )
 
 
@@ -148,6 +150,7 @@ def project_settings(pyproject: Path | None) -> ProjectSettings:
         extra_rules=((str(pyproject), tomlkit.dumps({"rule": rules})),) if rules else (),
         todo=settings.get("todo"),
         unsafe_fixes=settings.get("unsafe-fixes"),
+        max_file_size=settings.get("max-file-size"),
     )
 
 
@@ -162,6 +165,7 @@ def merge_options(
     extensions: str | None = None,
     todo: str | None = None,
     unsafe_fixes: bool | None = None,
+    max_file_size: int | None = None,
 ) -> Options:
     """Command-line options over the project's settings: CLI values win, lists add up."""
     return Options(
@@ -174,4 +178,10 @@ def merge_options(
         extra_rules=settings.extra_rules,
         todo=TodoPolicy(todo) if todo else settings.todo or TodoPolicy.FUNCTION,
         unsafe_fixes=unsafe_fixes if unsafe_fixes is not None else bool(settings.unsafe_fixes),
+        max_file_size=_first_set(max_file_size, settings.max_file_size, DEFAULT_MAX_FILE_SIZE),
     )
+
+
+def _first_set(*values: int | None) -> int:
+    """The first value given (0 counts: it means no limit)."""
+    return next(v for v in values if v is not None)

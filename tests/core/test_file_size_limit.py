@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from quartify.cli.main import main
+from quartify.cli.options import load_options
 from quartify.core.config import Options
 from quartify.core.pipeline import migrate_paths
 from quartify.core.types import Status
@@ -29,12 +33,25 @@ def test_at_the_limit_or_with_no_limit_the_file_is_migrated(tmp_path: Path) -> N
 
 
 def test_the_command_line_sets_the_limit(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from quartify.cli.main import main
-
     (tmp_path / "app.py").write_text(APP, encoding="utf-8")
     skipped = CliRunner().invoke(main, ["migrate", "--check", "--max-file-size", "10", str(tmp_path)])
     assert skipped.exit_code == 0 and "QFY006" in skipped.output
     migrated = CliRunner().invoke(main, ["migrate", "--check", "--max-file-size", "0", str(tmp_path)])
     assert migrated.exit_code == 1 and "QFY006" not in migrated.output
+
+
+def test_the_project_sets_the_limit_and_the_command_line_overrides_it(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.quartify]\nmax-file-size = 10\n", encoding="utf-8")
+    skipped = CliRunner().invoke(main, ["migrate", "--diff", str(tmp_path)])
+    assert "QFY006" in skipped.output and "+async def index" not in skipped.output
+    migrated = CliRunner().invoke(main, ["migrate", "--diff", "--max-file-size", "0", str(tmp_path)])
+    assert "QFY006" not in migrated.output and "+async def index" in migrated.output
+
+
+def test_migrate_and_verify_read_the_limit_the_same_way(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.quartify]\nmax-file-size = 10\n", encoding="utf-8")
+    assert load_options((tmp_path,), None, 0, (), None, (), ()).max_file_size == 10
+    assert load_options((tmp_path,), None, 0, (), None, (), (), max_file_size=0).max_file_size == 0
+    usage = CliRunner().invoke(main, ["verify", "--help"])
+    assert usage.exit_code == 0 and "--max-file-size" in usage.output
