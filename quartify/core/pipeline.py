@@ -41,10 +41,12 @@ from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
 from quartify.core.discover import Discovered, common_root, discover, module_name
 from quartify.core.free_names import newly_unbound
+from quartify.core.gcpause import paused
 from quartify.core.index_cache import CACHE_DIR_NAME, IndexCache
 from quartify.core.modnames import distinct_names
 from quartify.core.nesting import deep_enough
 from quartify.core.source import Source, SourceError, decode, read
+from quartify.core.run_cache import run_memo
 from quartify.core.subset import also_needs, project_root
 from quartify.core.stages import (
     Indexed,
@@ -165,7 +167,14 @@ def migrate_paths(
     excluded, _root = found.excluded, found.root
     cache = IndexCache(cache_dir or _root / CACHE_DIR_NAME) if use_cache else None
     discovered = time.perf_counter()
-    result = migrate(inputs, options, progress, focus=focus, cache=cache)
+    memo = run_memo(cache, inputs, options, focus, _root) if cache is not None else None
+    result = memo.get() if memo is not None else None
+    if result is not None:
+        result = replace(result, timings=(("run cache hit", time.perf_counter() - discovered),))
+    else:
+        result = migrate(inputs, options, progress, focus=focus, cache=cache)
+        if memo is not None:
+            memo.put(result)
     timings = (("discover", discovered - started), *result.timings)
     files = result.files
     elsewhere = result.also_needs
@@ -237,7 +246,7 @@ def migrate(
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
-    with project_dists(_declared_dists([f for f in everything if f.dependency_file])):
+    with paused(), project_dists(_declared_dists([f for f in everything if f.dependency_file])):
         return _migrate(everything, options, progress, focus, cache, indexer)
 
 
