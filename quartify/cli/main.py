@@ -131,7 +131,7 @@ def migrate_cmd(
     from rich.console import Console
 
     from quartify.core.finish import finish
-    from quartify.core.pipeline import run_root
+    from quartify.core.paths import run_root
     from quartify.core.write import write_changes
 
     err = Console(stderr=True, quiet=quiet)
@@ -173,7 +173,7 @@ def migrate_cmd(
 def _run(paths: list[Path], options: Options, err: Console, quiet: bool, cache_dir: Path | None,
          use_cache: bool) -> RunResult:
     """The pipeline, with a progress bar when stderr is a terminal."""
-    from quartify.core.pipeline import migrate_paths
+    from quartify.core.paths import migrate_paths
 
     if not err.is_terminal or quiet:
         return migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)

@@ -41,7 +41,9 @@ def finish(
         result = format_changed(result, black_config)
     checked = None
     if run_typecheck:  # the baseline is read from the untouched tree: run this before writing
-        from quartify.typecheck import typecheck  # the pass's modules load only for --typecheck
+        from quartify.typecheck import (
+            typecheck,  # the pass's modules load only for --typecheck
+        )
 
         sources = {f.path: f.new_source for f in result.files if f.path.suffix == ".py"}
         checked = typecheck(root, sources, python_executable=python_executable, engine=typecheck_engine)

@@ -31,7 +31,7 @@ from quartify.core.source import SourceError, read_bytes
 from quartify.core.types import RunResult
 
 if TYPE_CHECKING:
-    from quartify.core.pipeline import InputFile
+    from quartify.core.paths import InputFile
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,18 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from quartify.typecheck.check import typecheck
-    from quartify.typecheck.classification import MISSED_AWAIT, OTHER, QUART_API, ErrorClass, classify
+    from quartify.typecheck.classification import (
+        MISSED_AWAIT,
+        OTHER,
+        QUART_API,
+        ErrorClass,
+        classify,
+    )
     from quartify.typecheck.config import find_mypy_config
     from quartify.typecheck.environment import find_python_executable
-    from quartify.typecheck.results import TypeDiagnostic, TypecheckResult
+    from quartify.typecheck.results import TypecheckResult, TypeDiagnostic
 
-# Defined here (and re-exported by `check`) so the CLI's options need none of the pass's modules:
+# Defined here (not in `check`) so the CLI's options need none of the pass's modules:
 # a run without --typecheck imports none of them (they load on first use, `__getattr__` below).
 Engine = Literal["mypy", "basedpyright"]
 ENGINES: tuple[Engine, ...] = ("mypy", "basedpyright")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from quartify.typecheck import ENGINES, Engine, pyright_engine
+from quartify.typecheck import Engine, pyright_engine
 from quartify.typecheck.config import find_mypy_config
 from quartify.typecheck.copies import make_copies
 from quartify.typecheck.diff import new_errors
@@ -28,8 +28,6 @@ from quartify.typecheck.runner import (
     parse,
     run_all,
 )
-
-
 
 
 def typecheck(

@@ -56,8 +56,8 @@ def test_a_stored_run_answers_only_the_same_files_options_and_folders(shop: Path
     inputs, found = discovered_inputs([shop], Options())
     focus = frozenset({(shop / "shop" / "views.py").resolve()})
 
-    def key(options: Options = Options(), files: frozenset[Path] | None = focus) -> str:
-        memo = run_memo(cache, inputs, options, files, found.root)
+    def key(options: Options | None = None, files: frozenset[Path] | None = focus) -> str:
+        memo = run_memo(cache, inputs, options or Options(), files, found.root)
         assert memo is not None
         return memo.key
 
