@@ -20,6 +20,8 @@ returns), never inside the indexer, so the indexer can change freely:
 - Entries are pickles read by an unpickler that only builds the frozen dataclasses and enums of
   `analysis.model` and `core.types`: a crafted cache file cannot run code.
 - The directory is bounded: past `limit_bytes`, the oldest entries are removed.
+- The same directory holds whole runs' results (`get_run`/`put_run`, keyed by `core.run_cache`),
+  under the same rules; the unpickler also rebuilds `pathlib` paths for them.
 """
 
 from __future__ import annotations

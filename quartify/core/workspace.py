@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Sequence
@@ -76,6 +77,7 @@ class Workspace:
         self._repo: tuple[int, RepoPlan] | None = None
         self.indexed_last = 0  # how many files the last run (re)indexed: the warm state at work
         self._runs = 0
+        self._last: tuple[tuple[object, ...], Analysis] | None = None  # the last run and what it read
         self.rediscover()
 
     # ------------------------------------------------------------------ state
@@ -127,6 +129,13 @@ class Workspace:
             for p, f in inputs.items()
         ]
         wanted = None if focus is None else frozenset(p.resolve() for p in focus) & frozenset(inputs)
+        state = self._state(items, wanted)
+        last = self._last
+        if last is not None and last[0] == state:
+            # Nothing the run reads has changed (a save after the edit it analysed, an undo back
+            # to the analysed text): the same answer, for this generation and these versions.
+            self.indexed_last = 0
+            return replace(last[1], generation=generation, versions={p: b.version for p, b in buffers.items()})
         indexed: dict[Path, Indexed] = {}
 
         def indexer(files: Sequence[InputFile]) -> list[Indexed | IndexFailed]:
@@ -140,7 +149,23 @@ class Workspace:
         self._runs += 1
         if self._runs % _RELEASE_EVERY == 0:
             gcpause.release()  # the few cycles frozen runs left behind (core/gcpause.py)
-        return Analysis(generation, result, indexed, {p: b.version for p, b in buffers.items()})
+        analysis = Analysis(generation, result, indexed, {p: b.version for p, b in buffers.items()})
+        self._last = (state, analysis)
+        return analysis
+
+    def _state(self, items: Sequence[InputFile], focus: frozenset[Path] | None) -> tuple[object, ...]:
+        """Everything a run reads: each input (a buffer by its text's hash, a file on disk by size
+        and mtime), the focus, the options, and the names in each input's folder (whether a compat
+        module or a pytest.ini exists beside them)."""
+        files = tuple(sorted((str(f.path), f.display, f.module, f.is_package, f.dependency_file, _content_key(f))
+                             for f in items))
+        listings = []
+        for folder in sorted({f.path.parent for f in items} | {self.root}):
+            try:
+                listings.append((str(folder), tuple(sorted(os.listdir(folder)))))
+            except OSError:
+                listings.append((str(folder), ("<unlistable>",)))
+        return files, tuple(sorted(map(str, focus))) if focus is not None else None, repr(self.options), tuple(listings)
 
     def repo(self, analysis: Analysis) -> RepoPlan:
         """The solved repo of an analysis (for reason chains and callers), computed once."""
