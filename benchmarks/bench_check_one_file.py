@@ -105,7 +105,8 @@ class Edits:
 
     def __call__(self) -> None:
         self.count += 1
-        self.target.write_bytes(self.original + f"\n# edit {self.count}\n".encode())
+        # never a text an earlier run saw (whose stored run would answer)
+        self.target.write_bytes(self.original + f"\n# edit {self.count} {time.time_ns()}\n".encode())
 
     def restore(self) -> None:
         self.target.write_bytes(self.original)
