@@ -145,7 +145,8 @@ class Workspace:
 
         # jobs=1: the pipeline's own pool forks, and forking a process that runs threads (a
         # language server) can deadlock the child on a lock another thread held; `_index` spawns.
-        result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer)
+        with gcpause.paused(freeze=True):
+            result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer)
         self._runs += 1
         if self._runs % _RELEASE_EVERY == 0:
             gcpause.release()  # the few cycles frozen runs left behind (core/gcpause.py)
