@@ -264,9 +264,10 @@ def build(linker: Linker) -> RepoGraph:
             kinds[qualname] = Classified("stream", line, "stream_with_context")
 
     barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses)
-    seeds.extend(_use_seeds(linker))
+    awaitable_of = _Awaitables(linker)
+    seeds.extend(_use_seeds(linker, awaitable_of))
     seeds.extend(_registry_call_seeds(linker, kinds))
-    edges = _call_edges(linker, wrappers)
+    edges = _call_edges(linker, wrappers, awaitable_of)
 
     groups: list[frozenset[str]] = []
     for decorator_name, family in sorted(wrappers.items()):
@@ -327,14 +328,15 @@ def _seeds_and_barriers(
     return barriers, seeds
 
 
-def _use_seeds(linker: Linker) -> list[Seed]:
+def _use_seeds(linker: Linker, awaitable_of: _Awaitables) -> list[Seed]:
     """Functions that use a Quart awaitable (or build a Quart-WTF form) must become async."""
     seeds: list[Seed] = []
+    forms = linker.applies(FLASK_FORM)
     for qualname in sorted(linker.functions):
         for use in linker.functions[qualname].uses:
             resolved = linker.resolve(use.ref)
-            awaitable = quart_awaitable(linker, use.ref)
-            if use.kind == "call" and linker.applies(FLASK_FORM) and linker.inherits(resolved, FLASK_FORM):
+            awaitable = awaitable_of(use.ref)
+            if use.kind == "call" and forms and linker.inherits(resolved, FLASK_FORM):
                 seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
             elif awaitable is not None and _needs_async(awaitable.kind, use):
                 text = use.text or resolved
@@ -369,15 +371,16 @@ def _param_call_line(linker: Linker, wrapper: str, wrapper_params: dict[str, set
     return next((u.span.line for u in func.uses if u.kind == "call" and u.ref in refs), func.span.line)
 
 
-def _call_edges(linker: Linker, wrappers: dict[str, set[str]]) -> list[Edge]:
+def _call_edges(linker: Linker, wrappers: dict[str, set[str]], awaitable_of: _Awaitables) -> list[Edge]:
     """Caller -> callee edges colour can climb along."""
     edges: list[Edge] = []
+    forms = linker.applies(FLASK_FORM)
     for qualname in sorted(linker.functions):
         for use in linker.functions[qualname].uses:
             resolved = linker.resolve(use.ref)
-            if use.kind == "call" and linker.applies(FLASK_FORM) and linker.inherits(resolved, FLASK_FORM):
+            if use.kind == "call" and forms and linker.inherits(resolved, FLASK_FORM):
                 continue
-            awaitable = quart_awaitable(linker, use.ref)
+            awaitable = awaitable_of(use.ref)
             if awaitable is not None and _needs_async(awaitable.kind, use):
                 continue  # a seed (`_use_seeds`), not an edge
             if (
@@ -419,6 +422,22 @@ def quart_awaitable(linker: Linker, ref: str) -> loader.Awaitable | None:
     if len(found) > 1 and None not in found and len({a.kind for a in found if a is not None}) == 1:
         return min(found, key=lambda a: str(a))
     return found.pop() if len(found) == 1 else None
+
+
+class _Awaitables:
+    """`quart_awaitable` answered once per reference within one `build` (the seeds and the edges
+    ask about every use; the linker's tables do not change while a graph is built)."""
+
+    def __init__(self, linker: Linker) -> None:
+        self.linker = linker
+        self.known: dict[str, loader.Awaitable | None] = {}
+
+    def __call__(self, ref: str) -> loader.Awaitable | None:
+        try:
+            return self.known[ref]
+        except KeyError:
+            found = self.known[ref] = quart_awaitable(self.linker, ref)
+            return found
 
 
 def hands_coroutine_over(linker: Linker, use: Use) -> bool:

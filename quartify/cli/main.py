@@ -128,7 +128,7 @@ def migrate_cmd(
     from rich.console import Console
 
     from quartify.core.finish import finish
-    from quartify.core.pipeline import run_root
+    from quartify.core.paths import run_root
     from quartify.core.subset import project_root
     from quartify.core.write import write_changes
 
@@ -169,14 +169,17 @@ def migrate_cmd(
 
 def _run(paths: list[Path], options: Options, err: Console, quiet: bool, cache_dir: Path | None,
          use_cache: bool) -> RunResult:
-    """The pipeline, with a progress bar when stderr is a terminal."""
-    from quartify.core.pipeline import migrate_paths
+    """The pipeline, with a progress bar when stderr is a terminal. What the run leaves is frozen
+    (core/gcpause.py): this process ends soon, and its exit would otherwise walk it all again."""
+    from quartify.core.gcpause import paused
+    from quartify.core.paths import migrate_paths
 
     if not err.is_terminal or quiet:
-        return migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
+        with paused(freeze=True):
+            return migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
     from rich.progress import Progress, TaskID  # only with a terminal: it costs start-up time
 
-    with Progress(transient=True, console=err) as bar:
+    with paused(freeze=True), Progress(transient=True, console=err) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

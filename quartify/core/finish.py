@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quartify.core.config import find_pyproject
 from quartify.core.formatting import black_settings, format_changed
 from quartify.core.types import RunResult
 from quartify.deps.provided import ImportCheck, with_import_check
-from quartify.typecheck import Engine, TypecheckResult, typecheck
+from quartify.typecheck import Engine
+
+if TYPE_CHECKING:
+    from quartify.typecheck import TypecheckResult
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,10 @@ def finish(
         result = format_changed(result, black_config)
     checked = None
     if run_typecheck:  # the baseline is read from the untouched tree: run this before writing
+        from quartify.typecheck import (
+            typecheck,  # the pass's modules load only for --typecheck
+        )
+
         sources = {f.path: f.new_source for f in result.files if f.path.suffix == ".py"}
         checked = typecheck(root, sources, python_executable=python_executable, engine=typecheck_engine)
     return Finished(result, checked, black_config is not None, imports)

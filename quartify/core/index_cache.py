@@ -20,6 +20,8 @@ returns), never inside the indexer, so the indexer can change freely:
 - Entries are pickles read by an unpickler that only builds the frozen dataclasses and enums of
   `analysis.model` and `core.types`: a crafted cache file cannot run code.
 - The directory is bounded: past `limit_bytes`, the oldest entries are removed.
+- The same directory holds whole runs' results (`get_run`/`put_run`, keyed by `core.run_cache`),
+  under the same rules; the unpickler also rebuilds `pathlib` paths for them.
 """
 
 from __future__ import annotations
@@ -40,13 +42,16 @@ from pathlib import Path
 
 from quartify import __version__
 from quartify.analysis.model import ModuleIndex
-from quartify.core.types import Finding
+from quartify.core.types import Finding, RunResult
 
 CACHE_DIR_NAME = ".quartify_cache"
 MAGIC = b"quartify-index-cache 1\n"
 DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024
 _SUFFIX = ".idx"
+_RUN_SUFFIX = ".run"  # a whole run's result (`core.run_cache`)
 _ALLOWED_MODULES = frozenset({"quartify.analysis.model", "quartify.core.types"})
+# Paths in a run's result: rebuilt from their parts, nothing else.
+_ALLOWED_PATHS = frozenset({"PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"})
 
 Entry = ModuleIndex | Finding  # an index, or the QFY001 finding of a file that cannot be indexed
 
@@ -80,6 +85,10 @@ class _SafeUnpickler(pickle.Unpickler):
     """Builds only quartify's own frozen dataclasses and enums; any other global is refused."""
 
     def find_class(self, module: str, name: str) -> type:
+        if module == "pathlib" and name in _ALLOWED_PATHS:
+            found_path = getattr(__import__("pathlib"), name)
+            assert isinstance(found_path, type)
+            return found_path
         if module in _ALLOWED_MODULES:
             found = getattr(__import__(module, fromlist=[name]), name, None)
             if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
@@ -114,7 +123,21 @@ class IndexCache:
             blob = self._path(key).read_bytes()
         except OSError:
             return None
-        return _decode(blob, key)
+        entry = _decode(blob, key)
+        return entry if isinstance(entry, (ModuleIndex, Finding)) else None
+
+    def get_run(self, key: str) -> RunResult | None:
+        """A whole run's stored result (`core.run_cache`), or None."""
+        try:
+            blob = self.directory.joinpath(key + _RUN_SUFFIX).read_bytes()
+        except OSError:
+            return None
+        with _no_gc():
+            found = _decode(blob, key, (RunResult,))
+        return found if isinstance(found, RunResult) else None
+
+    def put_run(self, key: str, result: RunResult) -> bool:
+        return self._write(self.directory / (key + _RUN_SUFFIX), _encode(key, result))
 
     def get_many(self, keys: list[str]) -> dict[str, Entry]:
         found: dict[str, Entry] = {}
@@ -128,12 +151,19 @@ class IndexCache:
     def put(self, key: str, entry: Entry) -> bool:
         """Store an entry atomically; False when the cache cannot be written (the run goes on)."""
         try:
+            blob = _encode(key, entry)
+        except (pickle.PicklingError, RecursionError):
+            return False
+        return self._write(self._path(key), blob)
+
+    def _write(self, target: Path, blob: bytes) -> bool:
+        try:
             self._prepare()
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(_encode(key, entry))
-                os.replace(tmp, self._path(key))
+                    handle.write(blob)
+                os.replace(tmp, target)
             except BaseException:
                 if os.path.exists(tmp):
                     os.unlink(tmp)
@@ -161,7 +191,7 @@ class IndexCache:
             return 0
         entries: list[tuple[float, int, str]] = []
         for item in scanned:
-            if not item.name.endswith(_SUFFIX):
+            if not item.name.endswith((_SUFFIX, _RUN_SUFFIX)):
                 continue
             try:
                 info = item.stat(follow_symlinks=False)
@@ -184,14 +214,14 @@ class IndexCache:
         return removed
 
 
-def _encode(key: str, entry: Entry) -> bytes:
+def _encode(key: str, entry: Entry | RunResult) -> bytes:
     payload = pickle.dumps(entry, protocol=5)
     check = hashlib.blake2b(payload, digest_size=16).hexdigest()
     header = f"{__version__}\n{key}\n{len(payload)}\n{check}\n".encode()
     return MAGIC + header + payload
 
 
-def _decode(blob: bytes, key: str) -> Entry | None:
+def _decode(blob: bytes, key: str, kinds: tuple[type, ...] = (ModuleIndex, Finding)) -> object:
     """The entry in `blob`, or None when anything about it is off."""
     if not blob.startswith(MAGIC):
         return None
@@ -207,4 +237,4 @@ def _decode(blob: bytes, key: str) -> Entry | None:
         entry = _SafeUnpickler(io.BytesIO(payload)).load()
     except Exception:  # a broken entry of any kind is a miss, never a failed run
         return None
-    return entry if isinstance(entry, (ModuleIndex, Finding)) else None
+    return entry if isinstance(entry, kinds) else None

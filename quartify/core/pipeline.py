@@ -3,8 +3,8 @@ only files with edits) -> verify -> (the caller writes) -> report.
 
 `migrate` is the one core entry point: the CLI, stdin mode, `quartify verify`, the language
 server and tests all call it with `InputFile`s (a path, optionally the bytes); `migrate_paths`
-adds discovery, the index cache and subset runs (a few files of a project, solved with the
-whole project: see `core.subset`). Nothing here writes files or prints: results are data
+(in `core.paths`, re-exported here) adds discovery, the caches and subset runs (a few files of
+a project, solved with the whole project: see `core.subset`). Nothing here writes files or prints: results are data
 (the index cache, when asked for, writes its own directory).
 """
 
@@ -14,10 +14,11 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
+from quartify import __version__
 from quartify.analysis import graph as graph_mod
 from quartify.analysis import unsafe_fixes
 from quartify.analysis.graph import is_test_module
@@ -25,7 +26,6 @@ from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
-from quartify import __version__
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.analysis.planners.extensions import MoveExtension
 from quartify.analysis.planners.flask_patch import (
@@ -39,13 +39,18 @@ from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
 from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
-from quartify.core.discover import Discovered, common_root, discover, module_name
 from quartify.core.free_names import newly_unbound
-from quartify.core.index_cache import CACHE_DIR_NAME, IndexCache
-from quartify.core.modnames import distinct_names
+from quartify.core.gcpause import paused
+from quartify.core.index_cache import IndexCache
 from quartify.core.nesting import deep_enough
+from quartify.core.paths import _PYTEST_FILES
+from quartify.core.paths import InputFile as InputFile
+from quartify.core.paths import Progress as Progress
+from quartify.core.paths import discovered_inputs as discovered_inputs
+from quartify.core.paths import inputs_for as inputs_for
+from quartify.core.paths import migrate_paths as migrate_paths
+from quartify.core.paths import run_root as run_root
 from quartify.core.source import Source, SourceError, decode, read
-from quartify.core.subset import also_needs, project_root
 from quartify.core.stages import (
     Indexed,
     IndexFailed,
@@ -55,6 +60,7 @@ from quartify.core.stages import (
     index_file,
     transform_file,
 )
+from quartify.core.subset import also_needs
 from quartify.core.types import (
     AsyncFunction,
     ChainStep,
@@ -72,19 +78,8 @@ from quartify.rules.extensions import inactive_modules, project_dists
 T = TypeVar("T")
 R = TypeVar("R")
 
-Progress = Callable[[str, int, int], None]
 # The Python inputs -> their index results, one per input in order (`migrate`'s `indexer`).
 Indexer = Callable[[Sequence["InputFile"]], list[Indexed | IndexFailed]]
-
-
-@dataclass(frozen=True)
-class InputFile:
-    path: Path
-    display: str
-    module: str
-    is_package: bool
-    data: bytes | None = None  # given for stdin; read from disk otherwise
-    dependency_file: bool = False  # requirements/pyproject/setup.cfg/...: not Python to index
 
 
 class _Workers:
@@ -108,108 +103,6 @@ class _Workers:
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], int, Path]:
-    inputs, found = discovered_inputs(paths, options)
-    return inputs, found.excluded, found.root
-
-
-def discovered_inputs(paths: list[Path], options: Options) -> tuple[list[InputFile], Discovered]:
-    found = discover(paths, options.exclude)
-    inputs = []
-    named = [(path, *module_name(path, found.root)) for path in found.files]
-    renamed = distinct_names(named, found.root)  # two `main.py` in sibling script folders
-    for path, module, is_package in named:
-        inputs.append(InputFile(path, _display(path, found.root), renamed.get(path, module), is_package))
-    for path in found.dependency_files:
-        inputs.append(InputFile(path, _display(path, found.root), "", False, dependency_file=True))
-    return inputs, found
-
-
-def run_root(paths: list[Path], whole_project: bool) -> Path:
-    """The directory a run's paths are shown relative to (and its cache lives in): the project
-    root for a subset run, else the common directory of the paths."""
-    root = project_root(paths) if whole_project else None
-    return root if root is not None else common_root(paths)
-
-
-def migrate_paths(
-    paths: list[Path],
-    options: Options,
-    progress: Progress | None = None,
-    *,
-    whole_project: bool = False,
-    cache_dir: Path | None = None,
-    use_cache: bool = False,
-) -> RunResult:
-    """Discover `paths` and migrate them.
-
-    `whole_project`: when every path is a file inside a project (`core.subset.project_root`),
-    index and solve the whole project and transform and report only those files (a subset run;
-    other files that would change are in `RunResult.also_needs`). `use_cache`: keep file
-    indexes in `cache_dir` (default `<run root>/.quartify_cache`) between runs; the result is
-    the same with or without it.
-    """
-    started = time.perf_counter()
-    root = project_root(paths) if whole_project else None
-    inputs, found = discovered_inputs([root, *paths] if root is not None else paths, options)
-    focus = frozenset(Path(os.path.realpath(p)) for p in paths) if root is not None else None
-    excluded, _root = found.excluded, found.root
-    cache = IndexCache(cache_dir or _root / CACHE_DIR_NAME) if use_cache else None
-    discovered = time.perf_counter()
-    result = migrate(inputs, options, progress, focus=focus, cache=cache)
-    timings = (("discover", discovered - started), *result.timings)
-    files = result.files
-    elsewhere = result.also_needs
-    config = _pytest_config_for(result, inputs, _root)
-    if config is not None and focus is not None:
-        elsewhere = (*elsewhere, OtherFile("pytest.ini", "the tests became async: asyncio_mode = auto"))
-    elif config is not None:
-        files = tuple(sorted((*files, config), key=lambda r: r.path.as_posix()))
-    if focus is not None:
-        excluded = 0  # the files a subset run leaves out are not "excluded"
-    return RunResult(files, excluded, (*found.findings, *result.findings), result.async_functions, timings,
-                     result.async_tests, found.leftovers, elsewhere)
-
-
-PYTEST_INI = """[pytest]
-# Written by quartify: the migrated tests are async and run under pytest-asyncio.
-asyncio_mode = auto
-asyncio_default_fixture_loop_scope = function
-"""
-
-
-def _pytest_config_for(result: RunResult, inputs: Sequence[InputFile], root: Path) -> FileResult | None:
-    """A project whose tests became async but that configures pytest nowhere gets a pytest.ini
-    (pytest-asyncio needs `asyncio_mode`); a pyproject.toml gets the section from the deps step."""
-    if not result.async_tests:
-        return None
-    for f in inputs:
-        if not f.dependency_file:
-            continue
-        if f.path.name in (*_PYTEST_FILES, "pyproject.toml"):
-            return None
-        if f.path.name in ("tox.ini", "setup.cfg"):
-            try:
-                text = f.path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                return None  # unreadable (its own QFY001 says so): it may configure pytest already
-            if "[pytest]" in text or "[tool:pytest]" in text:
-                return None
-    target = root / "pytest.ini"
-    if target.exists():
-        return None
-    note = Finding("QFY125", Severity.INFO, "no pytest configuration found: wrote pytest.ini with asyncio_mode = auto",
-                   "pytest.ini", 1)
-    return FileResult(target, Status.CHANGED, "", PYTEST_INI, (note,))
 
 
 def migrate(
@@ -237,7 +130,7 @@ def migrate(
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
-    with project_dists(_declared_dists([f for f in everything if f.dependency_file])):
+    with paused(), project_dists(_declared_dists([f for f in everything if f.dependency_file])):
         return _migrate(everything, options, progress, focus, cache, indexer)
 
 
@@ -399,9 +292,6 @@ def _focused(files: Sequence[InputFile], focus: frozenset[Path] | None) -> froze
     if focus is None:
         return frozenset(f.display for f in files)
     return frozenset(f.display for f in files if _real(f.path) in focus)
-
-
-_PYTEST_FILES = {"pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"}
 
 
 def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResult | None:

@@ -25,10 +25,13 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from quartify.analysis.plan import plan_file
-from quartify.analysis.repo import RepoPlan, short
-from quartify.core.stages import Indexed
+from typing import TYPE_CHECKING
+
 from quartify.core.types import OtherFile
+
+if TYPE_CHECKING:  # the analysis loads with the pipeline, not with `project_root`
+    from quartify.analysis.repo import RepoPlan
+    from quartify.core.stages import Indexed
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
 
@@ -57,6 +60,9 @@ def also_needs(repo: RepoPlan, good: Iterable[Indexed], focus: frozenset[str]) -
     that do. A candidate is named only if its plan under this solution has edits (a caller that
     already awaits needs nothing). Changes the focus does not cause (another unmigrated file) are
     not named: this is what *this* change touches, and it stays cheap on a large repository."""
+    from quartify.analysis.plan import plan_file
+    from quartify.analysis.repo import short
+
     module_of = repo.linker.module_of
     functions = repo.linker.functions
 

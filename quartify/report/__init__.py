@@ -9,12 +9,12 @@ name to its renderer. The terminal report and diffs live in `terminal.py` and `d
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from quartify.report import html, json_report, markdown, sarif
 from quartify.report.model import (
     AsyncChain,
     ReportData,
@@ -24,11 +24,24 @@ from quartify.report.model import (
 
 Renderer = Callable[[ReportData], str]
 
+
+
+def _renderer(module: str) -> Renderer:
+    """The `render` of `quartify.report.<module>`, imported on first use: a run that writes no
+    report (the terminal summary only) loads none of the renderers."""
+
+    def render(data: ReportData) -> str:
+        found: Renderer = importlib.import_module(f"{__name__}.{module}").render
+        return found(data)
+
+    return render
+
+
 FORMATS: dict[str, Renderer] = {
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "md": markdown.render,
-    "html": html.render,
+    "json": _renderer("json_report"),
+    "sarif": _renderer("sarif"),
+    "md": _renderer("markdown"),
+    "html": _renderer("html"),
 }
 ALIASES = {"markdown": "md", "htm": "html"}
 

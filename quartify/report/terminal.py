@@ -10,6 +10,7 @@ Colour comes from rich, which only colours a terminal.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,7 +18,9 @@ from rich.table import Table
 
 from quartify.core.types import Finding, RunResult, Severity
 from quartify.report.groups import FindingGroup, build_groups
-from quartify.typecheck import TypecheckResult
+
+if TYPE_CHECKING:
+    from quartify.typecheck import TypecheckResult
 
 _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 MAX_GROUP_LINES = 12  # default view: more groups than this are counted, not listed

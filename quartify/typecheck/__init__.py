@@ -35,11 +35,48 @@ This module only re-exports the names the rest of quartify and its tests use.
 
 from __future__ import annotations
 
-from quartify.typecheck.check import ENGINES, Engine, typecheck
-from quartify.typecheck.classification import MISSED_AWAIT, OTHER, QUART_API, ErrorClass, classify
-from quartify.typecheck.config import find_mypy_config
-from quartify.typecheck.environment import find_python_executable
-from quartify.typecheck.results import TypeDiagnostic, TypecheckResult
+import importlib
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from quartify.typecheck.check import typecheck
+    from quartify.typecheck.classification import (
+        MISSED_AWAIT,
+        OTHER,
+        QUART_API,
+        ErrorClass,
+        classify,
+    )
+    from quartify.typecheck.config import find_mypy_config
+    from quartify.typecheck.environment import find_python_executable
+    from quartify.typecheck.results import TypecheckResult, TypeDiagnostic
+
+# Defined here (not in `check`) so the CLI's options need none of the pass's modules:
+# a run without --typecheck imports none of them (they load on first use, `__getattr__` below).
+Engine = Literal["mypy", "basedpyright"]
+ENGINES: tuple[Engine, ...] = ("mypy", "basedpyright")
+
+_LAZY = {
+    "typecheck": "check",
+    "MISSED_AWAIT": "classification",
+    "OTHER": "classification",
+    "QUART_API": "classification",
+    "ErrorClass": "classification",
+    "classify": "classification",
+    "find_mypy_config": "config",
+    "find_python_executable": "environment",
+    "TypeDiagnostic": "results",
+    "TypecheckResult": "results",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "ENGINES",

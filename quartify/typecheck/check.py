@@ -13,9 +13,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from quartify.typecheck import pyright_engine
+from quartify.typecheck import Engine, pyright_engine
 from quartify.typecheck.config import find_mypy_config
 from quartify.typecheck.copies import make_copies
 from quartify.typecheck.diff import new_errors
@@ -29,9 +28,6 @@ from quartify.typecheck.runner import (
     parse,
     run_all,
 )
-
-Engine = Literal["mypy", "basedpyright"]
-ENGINES: tuple[Engine, ...] = ("mypy", "basedpyright")
 
 
 def typecheck(

@@ -90,12 +90,15 @@ def test_broken_entries_are_misses_and_never_change_a_result(how: str, tmp_path:
     plain = outcome(migrate_paths([work], Options()), work)
     migrate_paths([work], Options(), use_cache=True, cache_dir=cache)
     entries = sorted(cache.glob("*.idx"))
-    for entry in entries:
+    runs = sorted(cache.glob("*.run"))  # the whole run's result (core/run_cache.py)
+    assert entries and len(runs) == 1
+    for entry in (*entries, *runs):
         _vandalise(entry, how)
     store = IndexCache(cache)
-    assert all(store.get(e.stem) is None for e in entries)
+    assert all(store.get(e.stem) is None for e in entries) and store.get_run(runs[0].stem) is None
     assert outcome(migrate_paths([work], Options(), use_cache=True, cache_dir=cache), work) == plain
-    assert all(store.get(e.stem) is not None for e in entries)  # rewritten whole by that run
+    # rewritten whole by that run
+    assert all(store.get(e.stem) is not None for e in entries) and store.get_run(runs[0].stem) is not None
 
 
 def test_an_entry_naming_another_global_is_refused_without_running_it(tmp_path: Path) -> None:

@@ -61,3 +61,30 @@ def test_an_edit_reindexes_only_the_edited_file_and_the_buffer_overrides_the_dis
     ws.drop_buffer(helpers)
     back = ws.analyse([views]).file(views.resolve())
     assert back is not None and "await name()" not in (back.new_source or "")
+
+
+def test_a_run_that_reads_nothing_new_answers_from_the_last_one(tmp_path: Path) -> None:
+    """A save after the analysed edit, or an undo back to the analysed text, is answered from the
+    last run (for the new buffer version); any change to what a run reads runs it again."""
+    helpers = write(tmp_path, "helpers.py", "from flask import request\n\n\ndef name():\n    return 'guest'\n")
+    views = write(tmp_path, "views.py", "from flask import Flask\nfrom helpers import name\n\napp = Flask(__name__)\n\n\n"
+                  "@app.route('/')\nasync def index():\n    return name()\n")
+    awaiting = "from flask import request\n\n\ndef name():\n    return request.get_json()['name']\n"
+    ws = Workspace(tmp_path)
+    ws.set_buffer(helpers, awaiting, 2)
+    edited = ws.analyse([views])
+    ws.set_buffer(helpers, awaiting, 3)  # the same text again (a save)
+    saved = ws.analyse([views])
+    assert saved.result is edited.result and ws.indexed_last == 0
+    assert saved.versions == {helpers.resolve(): 3} and saved.generation > edited.generation
+
+    ws.set_buffer(helpers, helpers.read_text(), 4)  # back to the text on disk: a new run
+    reverted = ws.analyse([views])
+    assert reverted.result is not edited.result
+    result = reverted.file(views.resolve())
+    assert "await name()" in str((edited.file(views.resolve()) or pytest.fail("no result")).new_source)
+    assert result is not None
+    assert "return name()" in (result.new_source or "")  # the helper is sync again: no await
+
+    write(tmp_path, "quart_flask_compat.py", "")  # a file beside the inputs: a new run
+    assert ws.analyse([views]).result is not reverted.result

@@ -1,0 +1,76 @@
+"""The run cache (core/run_cache.py): a one-file check over an unchanged project reads the whole
+run's stored result; any change to the project is a new key, and every answer equals a run
+without any cache, through a sequence of edits across files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quartify.core.config import Options
+from quartify.core.index_cache import IndexCache
+from quartify.core.pipeline import discovered_inputs, migrate_paths
+from quartify.core.run_cache import run_memo
+from quartify.core.types import OtherFile, RunResult, Status
+from tests.core.test_index_cache import outcome
+from tests.core.test_subset import HELPER, shop  # noqa: F401  (the fixture)
+
+AWAITING = HELPER.replace('request.args.get("q", "")', "request.get_json()")
+
+
+def checked(path: Path, cache: Path) -> tuple[RunResult, RunResult]:
+    """A subset run of `path` from the cache, and the same run without one."""
+    cached = migrate_paths([path], Options(), whole_project=True, use_cache=True, cache_dir=cache)
+    plain = migrate_paths([path], Options(), whole_project=True)
+    return cached, plain
+
+
+def hit(result: RunResult) -> bool:
+    return any(stage == "run cache hit" for stage, _ in result.timings)
+
+
+def test_an_edit_sequence_from_the_cache_equals_runs_without_it(shop: Path, tmp_path: Path) -> None:  # noqa: F811
+    cache = tmp_path / "cache"
+    helpers, views = shop / "shop" / "helpers.py", shop / "shop" / "views.py"
+    states = [("migrated", HELPER), ("helper awaits", AWAITING), ("reverted", HELPER)]
+    for state, text in states:
+        helpers.write_text(text, encoding="utf-8")
+        for path in (helpers, views):
+            first, plain = checked(path, cache)
+            again, _ = checked(path, cache)
+            # reverted, the project is byte for byte what it was first: its stored run answers
+            assert hit(first) == (state == "reverted") and hit(again), (state, path.name)
+            assert outcome(first, shop) == outcome(again, shop) == outcome(plain, shop), (state, path.name)
+        helper_run, _ = checked(helpers, cache)
+        views_run, _ = checked(views, cache)
+        if state == "helper awaits":
+            assert helper_run.also_needs == (OtherFile("shop/views.py", "caller of helper_a"),)
+            assert [f.status for f in views_run.files] == [Status.CHANGED]
+            assert '{"q": await helper_a()}' in (views_run.files[0].new_source or "")
+        else:  # the caller is clean again once the helper no longer awaits
+            assert helper_run.also_needs == () and views_run.also_needs == ()
+            assert [f.status for f in (*helper_run.files, *views_run.files)] == [Status.UNCHANGED] * 2
+
+
+def test_a_stored_run_answers_only_the_same_files_options_and_folders(shop: Path, tmp_path: Path) -> None:  # noqa: F811
+    cache = IndexCache(tmp_path / "cache")
+    inputs, found = discovered_inputs([shop], Options())
+    focus = frozenset({(shop / "shop" / "views.py").resolve()})
+
+    def key(options: Options | None = None, files: frozenset[Path] | None = focus) -> str:
+        memo = run_memo(cache, inputs, options or Options(), files, found.root)
+        assert memo is not None
+        return memo.key
+
+    before = key()
+    assert key() == before  # the same run, the same key
+    assert key(Options(unsafe_fixes=True)) != before
+    assert key(files=frozenset({(shop / "shop" / "helpers.py").resolve()})) != before
+    assert key(files=None) != before
+    # A file created beside the modules can change a run (a compat module, a helper, a
+    # pytest.ini that now exists): a new name in any folder of the project is a new key.
+    (shop / "shop" / "notes.txt").write_text("", encoding="utf-8")
+    assert key() != before
+    (shop / "shop" / "notes.txt").unlink()
+    assert key() == before
+    (shop / "shop" / "views.py").write_text("# edited\n", encoding="utf-8")
+    assert key() != before
