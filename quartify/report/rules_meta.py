@@ -333,6 +333,14 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "warning",
         "unsafe-fixes",
     ),
+    "QFY172": (
+        "BlockingHelperOffloaded",
+        "a sync helper holding blocking calls runs in a worker thread where an async function calls it",
+        "Nothing to do: `await asyncio.to_thread(helper, ...)` copies the request context. Use --blocking todo to "
+        "keep the helper on the loop with TODO comments instead.",
+        "info",
+        "blocking",
+    ),
     "QFY130": (
         "TestClientArgument",
         "a test-client argument Quart takes differently and quartify cannot reshape",
