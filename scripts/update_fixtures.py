@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quartify.core.config import Options  # noqa: E402
-from quartify.core.pipeline import InputFile, migrate  # noqa: E402
-from tests.apphelpers import APPS_DIR, app_names, copy_input  # noqa: E402
-from tests.apphelpers import migrate as migrate_app  # noqa: E402
+from quartify.core.config import Options
+from quartify.core.pipeline import InputFile, migrate
+from tests.apphelpers import APPS_DIR, app_names, copy_input
+from tests.apphelpers import migrate as migrate_app
 
 REWRITES = ROOT / "tests" / "fixtures" / "rewrites"
 
