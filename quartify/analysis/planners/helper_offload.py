@@ -25,7 +25,7 @@ def plan_helper_offloads(ctx: FileContext) -> Iterator[Edit | Finding]:
         return
     for facts in ctx.functions:
         for use in facts.func.uses:
-            call = calls.get((facts.func.qualname, use.span))
+            call = calls.get((facts.func.qualname, use.span)) if use.kind == "call" else None
             if call is not None and call.offloaded:
                 yield Offload(use.span, use.parens)
                 yield _finding(ctx, call)
