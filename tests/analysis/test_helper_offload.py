@@ -33,10 +33,9 @@ def test_a_helper_behind_another_helper_is_offloaded_at_the_view_and_leaves_the_
     text = output_of(result)
     assert "return await asyncio.to_thread(both, 'http://x')" in text
     assert "TODO(quartify)" not in text
-    assert messages(result, "QFY172") == [
-        "`both()` runs blocking calls (requests.get() in fetch()); Fixed: the whole helper runs in a worker thread "
-        "(`await asyncio.to_thread(both, ...)`), with the request context copied."
-    ]
+    expected = ("`both()` runs blocking calls (requests.get() in fetch()); Fixed: the whole helper runs in a worker "
+                "thread (`await asyncio.to_thread(both, ...)`), with the request context copied.")
+    assert messages(result, "QFY172") == [expected]
     assert not messages(result, "QFY210")
     assert_valid_async(text)
 
