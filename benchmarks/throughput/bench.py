@@ -74,6 +74,7 @@ class Target:
     spec: servers.ServerSpec | None
     endpoints: tuple[report.Endpoint, ...]
     error: str = ""
+    only_at: tuple[int, ...] = ()  # the concurrencies to measure it at (empty: all)
 
 
 class Bench:
@@ -136,7 +137,8 @@ class Bench:
                     rounds = self.settings.rounds if concurrency == ROUNDS_AT else 1
                     for number in range(rounds):
                         for target, started in live:
-                            if endpoint in target.endpoints and (target.series, endpoint.key) not in broken:
+                            if (endpoint in target.endpoints and (target.series, endpoint.key) not in broken
+                                    and concurrency in (target.only_at or (concurrency,))):
                                 self._cell(target, started, endpoint, concurrency, target.series not in warmed, cells,
                                            broken)
                                 warmed.add(target.series)

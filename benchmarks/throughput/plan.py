@@ -45,14 +45,14 @@ def hypercorn_workers(bench: Bench) -> int:
 
 
 def variant_target(bench: Bench, migrated: migrate.Migrated, series: str, label: str, worker_class: str,
-                   endpoints: tuple[report.Endpoint, ...] = ENDPOINTS) -> Target:
+                   endpoints: tuple[report.Endpoint, ...] = ENDPOINTS, only_at: tuple[int, ...] = ()) -> Target:
     workers = hypercorn_workers(bench)
     full_label = f"{label}: hypercorn {worker_class} x{workers}"
     if migrated.directory is None:
-        return Target(series, full_label, None, endpoints, migrated.error)
+        return Target(series, full_label, None, endpoints, migrated.error, only_at)
     spec = servers.hypercorn(bench.env.bin, migrated.directory, "partsdesk", worker_class, workers, label, "/cpu",
                              bench.server_env)
-    return Target(series, full_label, spec, endpoints)
+    return Target(series, full_label, spec, endpoints, only_at=only_at)
 
 
 def flask_target(bench: Bench, app_dir: Path, series: str, worker_class: str) -> Target:
@@ -105,8 +105,10 @@ def run(bench: Bench, started: float) -> int:
         for name in ("todo", "thread"):
             mode_series[name] = "default-uvloop" if name in same else f"{name}-uvloop"
             if name not in same:
+                # todo only where it differs (the io view) and where the acceptance is read (c=50):
+                # it blocks, so every other cell would only add a long drain.
                 targets.append(variant_target(bench, migrations[name], mode_series[name], f"quartify --blocking {name}",
-                                              "uvloop", (IO,) if name == "todo" else ENDPOINTS))
+                                              "uvloop", *(((IO,), (ROUNDS_AT,)) if name == "todo" else (ENDPOINTS, ()))))
         targets += [variant_target(bench, migrations["unsafe-fixes"], f"unsafe-{wc}", "quartify --unsafe-fixes", wc)
                     for wc in worker_classes]
         reference = servers.hypercorn(bench.env.bin, HERE / "reference", "partsdesk_async", "uvloop",
@@ -126,7 +128,7 @@ def run(bench: Bench, started: float) -> int:
          + (f" ({s.rounds} rounds at c=50)" if s.rounds > 1 else "")
          + "; each cell followed by a drain of the server's queue"),
         (f"workers: gunicorn {2 * bench.cores} (2 x cores), Hypercorn {hypercorn_workers(bench)}"
-         f"{' (cores)' if not s.hypercorn_workers else ''}; --blocking todo measured on the io-bound view only "
+         f"{' (cores)' if not s.hypercorn_workers else ''}; --blocking todo measured on the io-bound view at c=50 only "
          "(its other views are the default's code)"),
         f"quartify: {bench.checkout}",
         f"virtualenv: {bench.env.setup}",
