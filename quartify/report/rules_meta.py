@@ -307,14 +307,14 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
     "QFY162": (
         "DevelopmentServer",
         "app.run(): Quart's development server",
-        "Serve with Hypercorn in production (`hypercorn module:app`).",
+        "Serve with Hypercorn in production (`hypercorn -k uvloop -w N module:app`, N at least the number of cores).",
         "info",
         "serving",
     ),
     "QFY163": (
         "GreenGunicornWorker",
         "a gunicorn config with eventlet/gevent workers",
-        "A Quart app is ASGI: serve it with Hypercorn (`hypercorn module:app`, `-k uvloop`).",
+        "A Quart app is ASGI: serve it with Hypercorn (`hypercorn -k uvloop -w N module:app`, N at least the number of cores).",
         "error",
         "serving",
     ),
