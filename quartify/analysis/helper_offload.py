@@ -13,7 +13,9 @@ A helper is offloaded at a call site only when everything it runs may move to a 
   when called) whose whole sync call closure holds at least one blocking call with the thread fix;
 - nothing in that closure is thread-affine (a sqlite3 connection kept on `g` was made in another
   thread), becomes async, or blocks without a known thread fix;
-- the call can take an `await` where it stands, and its result is not a `with` item.
+- the call can take an `await` where it stands, and its result is not a `with` item;
+- the user did not turn it down: `# quartify: ignore[QFY172]` on the call's line, or QFY172 left
+  out by `--select`/`--ignore` (like a blocking rule's own fix), keeps the helper on the loop.
 `asyncio.to_thread` copies the context, so `request`, `g` and `current_app` read in the helper work.
 """
 
@@ -31,6 +33,8 @@ from quartify.core.config import Options
 from quartify.core.types import Span
 from quartify.rules import blocking as blocking_rules
 from quartify.rules.blocking import BlockingRule, BlockingTables
+
+CODE = "QFY172"  # the finding at an offloaded call (planners/helper_offload.py)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ def blocking_sites(linker: Linker, tables: BlockingTables, options: Options, fun
 def plan_helper_offloads(
     linker: Linker, graph: RepoGraph, loop: LoopSet, is_async: Callable[[str], bool], options: Options
 ) -> HelperOffloads:
+    if not options.wants(CODE):
+        return HelperOffloads()
     tables = blocking_rules.tables(options.extra_rules)
     callees: dict[str, list[str]] = {}
     for edge in graph.graph.edges:
@@ -104,7 +110,11 @@ def plan_helper_offloads(
         func = linker.functions.get(caller)
         if func is None or not (func.is_async or is_async(caller)):
             continue
+        module = linker.module_of.get(caller)
+        silenced = {line for line, codes in (module.suppressions if module else ()) if {CODE, "ALL"} & set(codes)}
         for use in func.uses:
+            if use.span.line in silenced:
+                continue
             helper = _sync_helper(linker, graph, is_async, use)
             if helper is None:
                 continue

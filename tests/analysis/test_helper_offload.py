@@ -103,3 +103,12 @@ def test_a_helper_also_reached_through_a_refused_method_stays_reported_on_that_p
     assert [step.what for step in finding.chain][:2] == ["app.b calls app.Page.render", "app.Page.render calls app.fetch"]
     assert "it is a method" in finding.message
     assert "TODO(quartify): QFY210" in text
+
+
+def test_an_ignore_comment_or_option_for_qfy172_keeps_the_helper_on_the_loop() -> None:
+    body = "def fetch(u):\n    return requests.get(u).text\n\n\n@app.get('/')\ndef index():\n    return fetch('http://x'){}\n"
+    silenced = run(body.format("  # quartify: ignore[QFY172]"))
+    assert "to_thread" not in output_of(silenced) and "TODO(quartify): QFY210" in output_of(silenced)
+    source = (HEAD + body.format("")).encode()
+    ignored = migrate([InputFile(Path("app.py"), "app.py", "app", False, source)], Options(jobs=1, ignore=("QFY172",)))
+    assert "to_thread" not in output_of(ignored.files[0])

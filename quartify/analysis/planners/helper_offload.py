@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from quartify.analysis.edits import Edit
-from quartify.analysis.helper_offload import HelperCall
+from quartify.analysis.helper_offload import CODE, HelperCall
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
 from quartify.analysis.planners.offload import Offload
 from quartify.analysis.repo import short
 from quartify.core.types import ChainStep, Finding, Safety, Severity
-
-CODE = "QFY172"
 
 
 @planner
