@@ -43,6 +43,7 @@ class Settings:
     rounds: int = 3  # interleaved rounds of every cell at concurrency 50 (the acceptance ratios)
     hypercorn_workers: int = 0  # 0: one per core
     asyncio_workers: bool = False  # also serve each quartify output under Hypercorn's asyncio worker
+    also_workers: tuple[int, ...] = ()  # also serve the default output with these worker counts
 
 
 def log(message: str) -> None:

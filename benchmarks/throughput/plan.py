@@ -45,8 +45,9 @@ def hypercorn_workers(bench: Bench) -> int:
 
 
 def variant_target(bench: Bench, migrated: migrate.Migrated, series: str, label: str, worker_class: str,
-                   endpoints: tuple[report.Endpoint, ...] = ENDPOINTS, only_at: tuple[int, ...] = ()) -> Target:
-    workers = hypercorn_workers(bench)
+                   endpoints: tuple[report.Endpoint, ...] = ENDPOINTS, only_at: tuple[int, ...] = (),
+                   workers: int = 0) -> Target:
+    workers = workers or hypercorn_workers(bench)
     full_label = f"{label}: hypercorn {worker_class} x{workers}"
     if migrated.directory is None:
         return Target(series, full_label, None, endpoints, migrated.error, only_at)
@@ -71,9 +72,10 @@ def migrate_all(bench: Bench) -> dict[str, migrate.Migrated]:
     return migrations
 
 
-def summary_columns(mode_series: dict[str, str]) -> list[tuple[str, str]]:
+def summary_columns(mode_series: dict[str, str], also_workers: tuple[int, ...] = ()) -> list[tuple[str, str]]:
     """The summary's columns, (series, heading): the default first, then what it is weighed against."""
     columns = [("default-uvloop", "default (uvloop)")]
+    columns += [(f"default-uvloop-w{n}", f"default, {n} workers") for n in also_workers]
     columns += [(series, f"--blocking {name}") for name, series in mode_series.items() if series != "default-uvloop"]
     return columns + [("unsafe-uvloop", "--unsafe-fixes"), ("reference-uvloop", "hand-written httpx"),
                       ("flask-gthread", "Flask gthread")]
@@ -101,6 +103,8 @@ def run(bench: Bench, started: float) -> int:
         default_label = "quartify default" + (f" (={same[0]})" if same else "")
         worker_classes = ("asyncio", "uvloop") if bench.settings.asyncio_workers else ("uvloop",)
         targets += [variant_target(bench, migrations["default"], f"default-{wc}", default_label, wc) for wc in worker_classes]
+        targets += [variant_target(bench, migrations["default"], f"default-uvloop-w{n}", default_label, "uvloop", workers=n)
+                    for n in bench.settings.also_workers]
         mode_series = {}
         for name in ("todo", "thread"):
             mode_series[name] = "default-uvloop" if name in same else f"{name}-uvloop"
@@ -141,7 +145,7 @@ def run(bench: Bench, started: float) -> int:
         "",
         report.format_table(ENDPOINTS, bench.rows, s.concurrencies),
         "",
-        report.format_summary(ENDPOINTS, bench.rows, summary_columns(mode_series), ROUNDS_AT),
+        report.format_summary(ENDPOINTS, bench.rows, summary_columns(mode_series, s.also_workers), ROUNDS_AT),
         report.never_slower(ENDPOINTS, bench.rows, "default-uvloop", ROUNDS_AT),
         f"run took {time.monotonic() - started:.0f} s",
         report.last_line(report.ratio(bench.rows, "default-uvloop", IO.key, 50),

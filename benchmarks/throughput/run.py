@@ -35,6 +35,8 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
                         help="interleaved rounds of every cell at concurrency 50; ratios there are the median over them")
     parser.add_argument("--hypercorn-workers", type=int, default=0,
                         help="Hypercorn workers per quartify output (default: one per core; gunicorn gets 2 x cores)")
+    parser.add_argument("--also-workers", type=int, nargs="+", default=[],
+                        help="also serve quartify's default output with these Hypercorn worker counts (same run)")
     parser.add_argument("--asyncio", action="store_true",
                         help="also serve each quartify output under Hypercorn's asyncio worker (uvloop only by default)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (migrated apps, server logs)")
@@ -46,7 +48,8 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
         parser.error("--rounds must be at least 1 and --hypercorn-workers at least 0")
     return Settings(args.quartify_src.resolve(), args.venv.resolve(), args.seconds, args.warmup,
                     tuple(sorted(set(args.concurrency))), args.max_requests, args.keep,
-                    args.doc.resolve() if args.doc else None, args.rounds, args.hypercorn_workers, args.asyncio)
+                    args.doc.resolve() if args.doc else None, args.rounds, args.hypercorn_workers, args.asyncio,
+                    tuple(args.also_workers))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
