@@ -106,6 +106,13 @@ def plan_helper_offloads(
         callees.setdefault(edge.caller, []).append(edge.callee)
     verdicts: dict[str, tuple[tuple[BlockingSite, ...], str]] = {}
     calls: dict[tuple[str, Span], HelperCall] = {}
+    found: dict[str, list[BlockingSite]] = {}  # function -> its blocking sites, each computed once
+
+    def sites_of(name: str) -> list[BlockingSite]:
+        if name not in found:
+            found[name] = blocking_sites(linker, tables, options, linker.functions[name])
+        return found[name]
+
     for caller in sorted(loop.paths):
         func = linker.functions.get(caller)
         if func is None or not (func.is_async or is_async(caller)):
@@ -119,7 +126,7 @@ def plan_helper_offloads(
             if helper is None:
                 continue
             if helper not in verdicts:
-                verdicts[helper] = _verdict(linker, graph, tables, options, callees, is_async, helper)
+                verdicts[helper] = _verdict(linker, graph, sites_of, callees, is_async, helper)
             covers, refusal = verdicts[helper]
             if not covers:
                 continue  # nothing blocking behind it: nothing to say
@@ -165,8 +172,7 @@ def _closure(linker: Linker, graph: RepoGraph, callees: dict[str, list[str]], he
 def _verdict(
     linker: Linker,
     graph: RepoGraph,
-    tables: BlockingTables,
-    options: Options,
+    sites_of: Callable[[str], list[BlockingSite]],
     callees: dict[str, list[str]],
     is_async: Callable[[str], bool],
     helper: str,
@@ -179,7 +185,7 @@ def _verdict(
         member = linker.functions[name]
         if not refusal and name != helper and (member.is_async or is_async(name)):
             refusal = f"it calls {_short(name)}(), which is async after the migration"
-        for site in blocking_sites(linker, tables, options, member):
+        for site in sites_of(name):
             sites.append(site)
             if refusal:
                 continue
