@@ -38,7 +38,7 @@ CATEGORY_TITLES = {
 
 FIX_LABELS = {
     "sleep": "`sleep`: safe, applied by default (`await asyncio.sleep(...)`)",
-    "thread": "`thread`: opt-in (`await asyncio.to_thread(...)`)",
+    "thread": "`thread`: by default (`await asyncio.to_thread(...)`)",
     "httpx": "`httpx`: unsafe, `--unsafe-fixes` (one app-wide `httpx.AsyncClient`, calls awaited)",
     "aiosqlite": "`aiosqlite`: unsafe, `--unsafe-fixes` (`await aiosqlite.connect(...)`, every call awaited)",
 }
@@ -61,9 +61,10 @@ How a call matches a rule:
   means every method). Types are written as instances (`requests.Session()`) and come from class calls,
   annotations and the constructor entries listed at the end of this page.
 
-Fixes: `sleep` is the only fix applied by default. `thread` (offload with `asyncio.to_thread`) is offered
-but applied only on request. Thread-affine rules never offer it, because their objects must stay on the thread
-that made them: offload the whole unit of work (connect, use, close) instead. `httpx` and `aiosqlite` are
+Fixes: `sleep` and `thread` are applied by default. `thread` (`--blocking thread`, the default) offloads the
+call with `asyncio.to_thread`, or, when the call sits in a sync helper, the whole helper where an async function
+calls it (QFY172); `--blocking todo` leaves a TODO comment instead. Thread-affine rules never offer it, because
+their objects must stay on the thread that made them: offload the whole unit of work (connect, use, close) instead. `httpx` and `aiosqlite` are
 **unsafe** fixes, applied only with `--unsafe-fixes` (or `unsafe-fixes = true` in `[tool.quartify]`): they swap
 the library doing the I/O for its async twin, which changes behaviour at the edges (httpx's exceptions and
 defaults, aiosqlite's thread per connection), so read the diff. A shape they cannot carry keeps the default

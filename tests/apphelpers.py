@@ -69,7 +69,9 @@ def copy_expected(app: str, dest: Path) -> Path:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PRE_COMMIT", None)  # would force a single worker
-    env.pop("PYTHONPATH", None)
+    # The checkout under test, never whichever quartify the interpreter has installed (a shared
+    # venv's editable install points at another checkout).
+    env["PYTHONPATH"] = str(REPO_ROOT)
     env["NO_COLOR"] = "1"
     env["COLUMNS"] = "200"
     return env

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quartify.core.config import Options
+from quartify.core.config import BlockingMode, Options
 from quartify.core.pipeline import migrate_paths
 from quartify.core.types import Finding
 
@@ -35,6 +35,9 @@ def copy(name: str, tmp_path: Path) -> Path:
 
 
 def blocking_findings(root: Path, **options: object) -> list[Finding]:
+    """The blocking findings of a run; `--blocking todo` unless told, which reports every site
+    (the default, `thread`, moves the helpers below a view off the loop instead: see below)."""
+    options.setdefault("blocking", BlockingMode.TODO)
     result = migrate_paths([root], Options(**options))  # type: ignore[arg-type]
     return [f for f in result.all_findings() if f.code.startswith(("QFY2", "QFY3"))]
 
@@ -57,7 +60,8 @@ def test_every_blocking_call_below_views_is_reported_with_its_chain(tmp_path: Pa
 def test_ruff_async_rules_find_nothing_quartify_missed(tmp_path: Path) -> None:
     root = copy("blocking_chain", tmp_path)
     ours = {(f.path, f.line) for f in blocking_findings(root)}
-    subprocess.run([sys.executable, "-m", "quartify", "migrate", str(root)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "quartify", "migrate", "--blocking", "todo", str(root)], check=True,
+                   capture_output=True)
     proc = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--select", "ASYNC", "--output-format", "json", "--no-cache", "."],
         cwd=root, capture_output=True, text=True,
@@ -75,9 +79,10 @@ def test_ruff_async_rules_find_nothing_quartify_missed(tmp_path: Path) -> None:
     assert ours  # the pre-migration run reports them too
 
 
-def test_time_sleep_in_a_view_is_fixed_by_default(tmp_path: Path) -> None:
+def test_time_sleep_in_a_view_is_fixed_under_todo(tmp_path: Path) -> None:
     root = copy("blocking_chain", tmp_path)
-    subprocess.run([sys.executable, "-m", "quartify", "migrate", str(root)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "quartify", "migrate", "--blocking", "todo", str(root)], check=True,
+                   capture_output=True)
     views = (root / "chainblock" / "views.py").read_text(encoding="utf-8")
     assert "    await asyncio.sleep(0.01)  # expect: QFY251" in views
     assert "import asyncio" in views
@@ -88,13 +93,38 @@ def test_time_sleep_in_a_view_is_fixed_by_default(tmp_path: Path) -> None:
 
 def test_todo_comments_are_inserted_once(tmp_path: Path) -> None:
     root = copy("blocking_chain", tmp_path)
-    subprocess.run([sys.executable, "-m", "quartify", "migrate", str(root)], check=True, capture_output=True)
+    todo = [sys.executable, "-m", "quartify", "migrate", "--blocking", "todo"]
+    subprocess.run([*todo, str(root)], check=True, capture_output=True)
     first = {p: p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
-    again = subprocess.run([sys.executable, "-m", "quartify", "migrate", "--check", str(root)], capture_output=True)
+    again = subprocess.run([*todo, "--check", str(root)], capture_output=True)
     assert again.returncode == 0, again.stderr
-    subprocess.run([sys.executable, "-m", "quartify", "migrate", str(root)], check=True, capture_output=True)
+    subprocess.run([*todo, str(root)], check=True, capture_output=True)
     assert {p: p.read_text(encoding="utf-8") for p in root.rglob("*.py")} == first
     assert sum(text.count("TODO(quartify): QFY212") for text in first.values()) == 1
+
+
+def test_by_default_each_blocking_helper_runs_in_a_worker_thread_from_the_view(tmp_path: Path) -> None:
+    """`--blocking thread` is the default: the view's call of a sync helper whose calls block
+    becomes `await asyncio.to_thread(helper, ...)` (QFY172, naming what it covers), and nothing below
+    the view is left on the loop, so nothing below it is reported or commented."""
+    root = copy("blocking_chain", tmp_path)
+    result = migrate_paths([root], Options())
+    subprocess.run([sys.executable, "-m", "quartify", "migrate", str(root)], check=True, capture_output=True)
+    views = (root / "chainblock" / "views.py").read_text(encoding="utf-8")
+    assert "await asyncio.to_thread(helpers.price_for, sku)" in views
+    assert "await asyncio.to_thread(helpers.exchange_rate)" in views
+    assert 'return await asyncio.to_thread(helpers.invoice, "/tmp/invoice.pdf")' in views
+    assert "await asyncio.sleep(0.01)" in views
+    findings = list(result.all_findings())
+    covered = {f.message.split("`")[1]: f for f in findings if f.code == "QFY172"}
+    assert set(covered) == {"helpers.price_for()", "helpers.exchange_rate()", "helpers.invoice()"}
+    assert "time.sleep() in backoff(), session.get() in fetch_price()" in covered["helpers.price_for()"].message
+    assert not [f for f in findings if f.path.startswith("chainblock/") and f.path != "chainblock/views.py"
+                and f.code.startswith(("QFY2", "QFY3"))]
+    for path in ("helpers.py", "services.py"):
+        assert "TODO(quartify)" not in (root / "chainblock" / path).read_text(encoding="utf-8")
+    again = subprocess.run([sys.executable, "-m", "quartify", "migrate", "--check", str(root)], capture_output=True)
+    assert again.returncode == 0, again.stderr
 
 
 def test_code_handed_to_a_thread_is_not_reported(tmp_path: Path) -> None:

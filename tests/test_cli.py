@@ -154,11 +154,12 @@ def test_fail_on_turns_findings_into_exit_1(tmp_path: Path, quartify_cmd: list[s
         "@app.get('/')\ndef index():\n    return requests.get('https://example.com').text\n",
         encoding="utf-8",
     )
-    assert run(quartify_cmd, "migrate", str(app)).returncode == 0  # default: findings do not fail
+    todo = ("--blocking", "todo")  # the default would move the call to a thread (an info)
+    assert run(quartify_cmd, "migrate", *todo, str(app)).returncode == 0  # default: findings do not fail
     # QFY210 remains: a warning, since the call works but blocks the loop (docs/guide.md, Severity)
-    assert run(quartify_cmd, "migrate", "--fail-on", "error", str(app)).returncode == 0
-    assert run(quartify_cmd, "migrate", "--fail-on", "warning", str(app)).returncode == 1
-    assert run(quartify_cmd, "migrate", "--fail-on", "warning", "--ignore", "QFY210", str(app)).returncode == 0
+    assert run(quartify_cmd, "migrate", *todo, "--fail-on", "error", str(app)).returncode == 0
+    assert run(quartify_cmd, "migrate", *todo, "--fail-on", "warning", str(app)).returncode == 1
+    assert run(quartify_cmd, "migrate", *todo, "--fail-on", "warning", "--ignore", "QFY210", str(app)).returncode == 0
 
 
 def test_unknown_report_format_is_a_usage_error(project: Path, quartify_cmd: list[str]) -> None:

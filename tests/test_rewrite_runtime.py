@@ -128,3 +128,17 @@ async def test_annotated_decorator_without_the_await_fails(tmp_path: Path) -> No
     module.app.testing = False  # the failure becomes the 500 a client sees
     echoed = await module.app.test_client().post("/api/echo_body", json={"text": "hello"})
     assert echoed.status_code == 500
+
+
+async def test_offloaded_helper_reads_request_g_and_current_app_in_its_worker_thread() -> None:
+    """`await asyncio.to_thread(lookup_twice, key)`: the helper runs off the loop's thread, and
+    asyncio.to_thread copies the context, so Quart's request, g and current_app work inside it."""
+    client = load("helper_offload").app.test_client()
+    response = await client.get("/lookup/ab?who=me", headers={"X-User": "ann"})
+    body = await response.get_json()
+    assert [entry["key"] for entry in body["found"]] == ["ab", "abab"]
+    for entry in body["found"]:
+        assert (entry["who"], entry["user"], entry["greeting"]) == ("me", "ann", "hello")
+        assert entry["thread"] != body["loop_thread"]
+    kept = await client.get("/kept")
+    assert await kept.get_json() == {"tables": 0, "paused": "paused"}

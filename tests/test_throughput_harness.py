@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from throughput import loadgen, migrate, report, servers, upstream
+from throughput import loadgen, migrate, report, servers, upstream, venv
 
 WRK_STDOUT = """\
 Running 3s test @ http://127.0.0.1:41234/io
@@ -132,15 +132,35 @@ def test_the_cpu_of_a_session_is_read_from_proc() -> None:
     assert servers.session_cpu_seconds(-1) == 0
 
 
-def test_the_default_mode_table_shows_both_blocking_modes_per_endpoint() -> None:
+def test_repeated_cells_give_the_median_of_the_per_round_ratios_and_show_the_median_round() -> None:
+    """Three interleaved rounds: each round's ratio divides two numbers taken seconds apart, and
+    the reported ratio is their median (not the ratio of two medians from different rounds)."""
+    base = (cell(100), cell(200), cell(150))
+    mine = (cell(120), cell(180), cell(60))  # per-round ratios 1.2, 0.9, 0.4
     rows = [
-        report.Row("flask-sync", "Flask sync", "io-bound", {50: cell(100)}),
-        report.Row("default-uvloop", "todo", "io-bound", {50: cell(50)}),
-        report.Row("thread-uvloop", "thread", "io-bound", {50: cell(300)}),
+        report.Row("flask-sync", "Flask sync", "io-bound", {50: report.median_round(base)}, rounds={50: base}),
+        report.Row("default-uvloop", "default", "io-bound", {50: report.median_round(mine)}, rounds={50: mine}),
     ]
-    text = report.format_default_mode([IO], rows, "default-uvloop", "thread-uvloop", 50)
 
-    assert re.search(r"io-bound\s+0\.50\s+3\.00$", text, re.MULTILINE)
+    assert report.median_round(mine).requests == 120
+    assert report.ratio_rounds(rows, "default-uvloop", "io-bound", 50) == pytest.approx([1.2, 0.9, 0.4])
+    assert report.ratio(rows, "default-uvloop", "io-bound", 50) == pytest.approx(0.9)
+
+
+def test_the_summary_shows_each_column_per_endpoint_and_the_verdict_names_the_slower_endpoint() -> None:
+    cpu = report.Endpoint("cpu-trivial", "/cpu", "cpu")
+    rounds = {"flask-sync": (100, 100, 100), "default-uvloop": (300, 280, 310), "unsafe-uvloop": (500, 450, 600)}
+    rows = [report.Row(series, series, "io-bound", {50: report.median_round(ms)}, rounds={50: ms})
+            for series, ms in ((k, tuple(cell(n) for n in v)) for k, v in rounds.items())]
+    rows += [report.Row("flask-sync", "Flask sync", "cpu-trivial", {50: cell(1000)}),
+             report.Row("default-uvloop", "default", "cpu-trivial", {50: cell(900)})]
+    text = report.format_summary([IO, cpu], rows, [("default-uvloop", "default"), ("unsafe-uvloop", "unsafe")], 50)
+
+    assert "median [min-max] of 3 interleaved rounds" in text
+    assert re.search(r"io-bound\s+3\.00 \[2\.80-3\.10\]\s+5\.00 \[4\.50-6\.00\]$", text, re.MULTILINE)
+    assert re.search(r"cpu-trivial\s+0\.90\s+-$", text, re.MULTILINE)
+    assert report.never_slower([IO, cpu], rows, "default-uvloop", 50).endswith("NO (cpu-trivial 0.90)")
+    assert report.never_slower([IO], rows, "default-uvloop", 50).endswith(": yes")
 
 
 def test_the_last_line_has_the_fixed_format() -> None:
@@ -215,3 +235,12 @@ def test_a_doc_without_the_markers_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="no <!-- throughput:begin -->"):
         report.write_into_doc(doc, "table", "now")
     assert doc.read_text() == "# no markers\n"
+
+
+def test_the_venv_takes_quartifys_dependencies_from_its_pyproject_less_mypy(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "q"\ndependencies = ["libcst>=1.5", "mypy>=1.10", "black>=24", "rich[jupyter]>=13"]\n'
+    )
+
+    assert venv.quartify_dependencies(tmp_path) == ["libcst>=1.5", "black>=24", "rich[jupyter]>=13"]
+    assert "mypy>=1.10" not in venv.quartify_dependencies(Path(__file__).resolve().parents[1])

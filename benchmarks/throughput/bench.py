@@ -21,6 +21,7 @@ from . import loadgen, report, servers, venv
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
 UPSTREAM_DELAY_MS = 50.0
+ROUNDS_AT = 50  # the concurrency of the acceptance ratios, taken in several rounds
 
 ENDPOINTS = (
     report.Endpoint("io-bound", "/io", f"io-bound: the view calls an upstream answering after {UPSTREAM_DELAY_MS:g} ms"),
@@ -39,6 +40,10 @@ class Settings:
     max_requests: int
     keep: bool
     doc: Path | None = None
+    rounds: int = 3  # interleaved rounds of every cell at concurrency 50 (the acceptance ratios)
+    hypercorn_workers: int = 0  # 0: one per core
+    asyncio_workers: bool = False  # also serve each quartify output under Hypercorn's asyncio worker
+    also_workers: tuple[int, ...] = ()  # also serve the default output with these worker counts
 
 
 def log(message: str) -> None:
@@ -70,6 +75,7 @@ class Target:
     spec: servers.ServerSpec | None
     endpoints: tuple[report.Endpoint, ...]
     error: str = ""
+    only_at: tuple[int, ...] = ()  # the concurrencies to measure it at (empty: all)
 
 
 class Bench:
@@ -124,27 +130,35 @@ class Bench:
             live, refused = self._start(targets, stack)
             for series, reason in refused.items():
                 log(f"FAILED {series}: {reason}")
-            cells: dict[tuple[str, str], dict[int, loadgen.Measurement]] = {}
+            cells: dict[tuple[str, str], dict[int, list[loadgen.Measurement]]] = {}
             broken: dict[tuple[str, str], str] = {}
             warmed: set[str] = set()
             for endpoint in endpoints:
                 for concurrency in self.settings.concurrencies:
-                    for target, started in live:
-                        if endpoint in target.endpoints and (target.series, endpoint.key) not in broken:
-                            self._cell(target, started, endpoint, concurrency, target.series not in warmed, cells, broken)
-                            warmed.add(target.series)
-                    taken = [f"{t.series} {cells[(t.series, endpoint.key)][concurrency].ok_per_second:.0f}"
-                             for t, _ in live if concurrency in cells.get((t.series, endpoint.key), {})]
-                    log(f"{endpoint.key} c={concurrency} req/s: " + ", ".join(taken))
+                    rounds = self.settings.rounds if concurrency == ROUNDS_AT else 1
+                    for number in range(rounds):
+                        for target, started in live:
+                            if (endpoint in target.endpoints and (target.series, endpoint.key) not in broken
+                                    and concurrency in (target.only_at or (concurrency,))):
+                                self._cell(target, started, endpoint, concurrency, target.series not in warmed, cells,
+                                           broken)
+                                warmed.add(target.series)
+                        taken = [f"{t.series} {cells[(t.series, endpoint.key)][concurrency][-1].ok_per_second:.0f}"
+                                 for t, _ in live if concurrency in cells.get((t.series, endpoint.key), {})]
+                        which = f" round {number + 1}/{rounds}" if rounds > 1 else ""
+                        log(f"{endpoint.key} c={concurrency}{which} req/s: " + ", ".join(taken))
         self.failed = self.failed or bool(refused) or bool(broken)
         for target in targets:
             for endpoint in target.endpoints:
                 key = (target.series, endpoint.key)
                 error = refused.get(target.series) or broken.get(key, "")
-                self.rows.append(report.Row(target.series, target.label, endpoint.key, cells.get(key, {}), error))
+                taken = cells.get(key, {})
+                median = {c: report.median_round(ms) for c, ms in taken.items()}
+                repeated = {c: tuple(ms) for c, ms in taken.items() if len(ms) > 1}
+                self.rows.append(report.Row(target.series, target.label, endpoint.key, median, error, repeated))
 
     def _cell(self, target: Target, started: servers.Started, endpoint: report.Endpoint, concurrency: int, warm_up: bool,
-              cells: dict[tuple[str, str], dict[int, loadgen.Measurement]], broken: dict[tuple[str, str], str]) -> None:
+              cells: dict[tuple[str, str], dict[int, list[loadgen.Measurement]]], broken: dict[tuple[str, str], str]) -> None:
         assert target.spec is not None
         key = (target.series, endpoint.key)
         url = target.spec.url(endpoint.path)
@@ -155,7 +169,7 @@ class Bench:
             cpu_before = started.cpu_seconds()
             measured = loadgen.drive(self.wrk, url, self.load(concurrency, self.settings.seconds))
             cpu = started.cpu_seconds() - cpu_before
-            cells.setdefault(key, {})[concurrency] = dataclasses.replace(measured, server_cpu_s=cpu)
+            cells.setdefault(key, {}).setdefault(concurrency, []).append(dataclasses.replace(measured, server_cpu_s=cpu))
             self.settle(target.spec)
         except (loadgen.LoadGenError, OSError, subprocess.SubprocessError) as error:
             broken[key] = str(error)

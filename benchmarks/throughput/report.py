@@ -4,6 +4,10 @@ Every ratio divides two numbers measured in the same run (the machine is shared,
 from another run are not comparable). A cell that had errors is marked ``!`` and counted
 under the block, a row that could not run says why instead of showing numbers, and the last
 line has one fixed format that scripts (and the issue's acceptance) read.
+
+A cell can be taken in several interleaved rounds (c=50 by default: every server once per
+round, so each round's two numbers of a ratio are seconds apart): the table shows the round with
+the median req/s, and a ratio is the median of the per-round ratios, with their range.
 """
 
 from __future__ import annotations
@@ -34,15 +38,47 @@ class Row:
     endpoint: str
     cells: dict[int, Measurement] = field(default_factory=dict)
     error: str = ""
+    rounds: dict[int, tuple[Measurement, ...]] = field(default_factory=dict)  # every round, where repeated
+
+
+def median_round(rounds: Sequence[Measurement]) -> Measurement:
+    """The round with the median req/s (the lower of the two middle ones for an even count)."""
+    ordered = sorted(rounds, key=lambda m: m.ok_per_second)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def ratio(rows: Sequence[Row], series: str, endpoint: str, concurrency: int) -> float | None:
-    """series' successful req/s over Flask sync workers' on the same endpoint and concurrency."""
+    """series' successful req/s over Flask sync workers' on the same endpoint and concurrency:
+    the median of the per-round ratios where both were taken in the same rounds."""
+    spread = ratio_rounds(rows, series, endpoint, concurrency)
+    if spread:
+        return _median(spread)
     mine = _cell(rows, series, endpoint, concurrency)
     base = _cell(rows, BASELINE, endpoint, concurrency)
     if mine is None or base is None or base.ok_per_second <= 0:
         return None
     return mine.ok_per_second / base.ok_per_second
+
+
+def ratio_rounds(rows: Sequence[Row], series: str, endpoint: str, concurrency: int) -> list[float]:
+    """One ratio per interleaved round, when both series were measured in the same rounds."""
+    mine, base = _row(rows, series, endpoint), _row(rows, BASELINE, endpoint)
+    if mine is None or base is None:
+        return []
+    ours, theirs = mine.rounds.get(concurrency, ()), base.rounds.get(concurrency, ())
+    if len(ours) < 2 or len(ours) != len(theirs) or any(b.ok_per_second <= 0 for b in theirs):
+        return []
+    return [m.ok_per_second / b.ok_per_second for m, b in zip(ours, theirs, strict=True)]
+
+
+def _row(rows: Sequence[Row], series: str, endpoint: str) -> Row | None:
+    return next((r for r in rows if r.series == series and r.endpoint == endpoint and not r.error), None)
 
 
 def _cell(rows: Sequence[Row], series: str, endpoint: str, concurrency: int) -> Measurement | None:
@@ -108,16 +144,39 @@ def format_table(endpoints: Sequence[Endpoint], rows: Sequence[Row], concurrenci
     return "\n".join(blocks).rstrip("\n")
 
 
-def format_default_mode(endpoints: Sequence[Endpoint], rows: Sequence[Row], todo: str, thread: str, concurrency: int) -> str:
-    """The question behind quartify's default --blocking: both modes' ratios per endpoint."""
-    lines = [f"default blocking mode: ratio to Flask sync workers at c={concurrency}, Hypercorn uvloop workers",
-             f"  {'endpoint':<12} {'--blocking todo':>16} {'--blocking thread':>18}"]
+def _spread(rows: Sequence[Row], series: str, endpoint: str, concurrency: int) -> str:
+    """`1.23 [1.10-1.31]`: the median ratio and its range over the rounds (the ratio alone if taken once)."""
+    value = ratio(rows, series, endpoint, concurrency)
+    if value is None:
+        return "-"
+    spread = ratio_rounds(rows, series, endpoint, concurrency)
+    return f"{value:.2f} [{min(spread):.2f}-{max(spread):.2f}]" if spread else f"{value:.2f}"
+
+
+def format_summary(endpoints: Sequence[Endpoint], rows: Sequence[Row], columns: Sequence[tuple[str, str]],
+                   concurrency: int) -> str:
+    """Per endpoint, each column's ratio to Flask sync workers at one concurrency: the median over
+    the interleaved rounds and its range. columns: (series, heading)."""
+    rounds = max((len(r.rounds.get(concurrency, ())) for r in rows), default=0)
+    taken = f"median [min-max] of {rounds} interleaved rounds" if rounds > 1 else "one round"
+    width = max([len(heading) for _, heading in columns] + [18])
+    lines = [f"ratio to Flask sync workers at c={concurrency}, {taken}:",
+             f"  {'endpoint':<12} " + " ".join(f"{heading:>{width}}" for _, heading in columns)]
     for endpoint in endpoints:
-        lines.append(
-            f"  {endpoint.key:<12} {_number(ratio(rows, todo, endpoint.key, concurrency), 16, 2)}"
-            f" {_number(ratio(rows, thread, endpoint.key, concurrency), 18, 2)}"
-        )
+        cells = [f"{_spread(rows, series, endpoint.key, concurrency):>{width}}" for series, _ in columns]
+        lines.append(f"  {endpoint.key:<12} " + " ".join(cells))
     return "\n".join(lines)
+
+
+def never_slower(endpoints: Sequence[Endpoint], rows: Sequence[Row], series: str, concurrency: int) -> str:
+    """The acceptance question in one line: is the default's median ratio >= 1.00 on every endpoint?"""
+    values = {e.key: ratio(rows, series, e.key, concurrency) for e in endpoints}
+    missing = [k for k, v in values.items() if v is None]
+    if missing:
+        return f"default never slower than Flask sync workers at c={concurrency}: not measured on {', '.join(missing)}"
+    slower = [f"{k} {v:.2f}" for k, v in values.items() if v is not None and v < 1.0]
+    verdict = "yes" if not slower else "NO (" + ", ".join(slower) + ")"
+    return f"default never slower than Flask sync workers at c={concurrency} (median ratio >= 1.00 on every endpoint): {verdict}"
 
 
 def last_line(default: float | None, unsafe: float | None, unsafe_reason: str = "") -> str:

@@ -37,7 +37,8 @@ class LoopSet:
         return qualname in self.paths
 
 
-def loop_set(linker: Linker, graph: RepoGraph) -> LoopSet:
+def loop_set(linker: Linker, graph: RepoGraph, skip: frozenset[tuple[str, int, str]] = frozenset()) -> LoopSet:
+    """`skip`: (caller, line, callee) calls that run the callee in a worker thread instead."""
     # Entries are what Quart itself calls on the loop, decided by registration, never by
     # whether a def is async yet: a second run over migrated code must find the same set.
     entries = [q for q in sorted(linker.functions) if graph.kinds[q].kind in ENTRY_KINDS]
@@ -49,7 +50,7 @@ def loop_set(linker: Linker, graph: RepoGraph) -> LoopSet:
     while queue:
         current = queue.popleft()
         for callee, line in callees.get(current, ()):
-            if callee in paths or graph.kinds[callee].kind == "cli":
+            if callee in paths or graph.kinds[callee].kind == "cli" or (current, line, callee) in skip:
                 continue
             paths[callee] = (*paths[current], Hop(current, line, callee))
             queue.append(callee)

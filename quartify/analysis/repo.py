@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from quartify.analysis.blocking import LoopSet, loop_set
 from quartify.analysis.graph import RepoGraph
+from quartify.analysis.helper_offload import HelperOffloads, plan_helper_offloads
 from quartify.analysis.link import Linker
 from quartify.analysis.solver import Solution
 from quartify.analysis.unittest_facts import UNITTEST_CASE, UnittestFacts, unittest_facts
-from quartify.core.config import Options
+from quartify.core.config import BlockingMode, Options
 from quartify.core.types import ChainStep
 
 __all__ = ["UNITTEST_CASE", "RepoPlan"]
@@ -41,7 +42,13 @@ class RepoPlan:
 
     @property
     def loop(self) -> LoopSet:
+        """Functions that run on the loop after the migration: a sync helper offloaded wherever
+        it is called (`--blocking thread`, analysis/helper_offload.py) is not in it."""
         return self._loop
+
+    @property
+    def helper_offloads(self) -> HelperOffloads:
+        return self._helper_offloads
 
     @property
     def async_test_bases(self) -> frozenset[str]:
@@ -54,7 +61,13 @@ class RepoPlan:
         return self._unittest
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_loop", loop_set(self.linker, self.graph))
+        loop = loop_set(self.linker, self.graph)
+        if self.options.blocking == BlockingMode.THREAD:
+            offloads = plan_helper_offloads(self.linker, self.graph, loop, self.is_async, self.options)
+            object.__setattr__(self, "_helper_offloads", offloads)
+            if offloads.skipped_edges:
+                loop = loop_set(self.linker, self.graph, skip=offloads.skipped_edges)
+        object.__setattr__(self, "_loop", loop)
         object.__setattr__(self, "_unittest", unittest_facts(self.linker, self.is_async))
         by_name: dict[str, list[str]] = {}
         for qualname, func in self.linker.functions.items():
@@ -64,6 +77,7 @@ class RepoPlan:
 
     _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
+    _helper_offloads: HelperOffloads = field(default_factory=HelperOffloads, init=False, repr=False, compare=False)
     _unittest: UnittestFacts = field(
         default_factory=lambda: UnittestFacts(frozenset(), frozenset(), {}), init=False, repr=False, compare=False
     )

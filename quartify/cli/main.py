@@ -65,8 +65,9 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Gitignore-style pattern to skip (repeatable).")
 @max_file_size_option
 @click.option("--blocking", type=click.Choice([mode.value for mode in BlockingMode]), default=None,
-              help="Blocking calls on the event loop: TODO comments; also offload with asyncio.to_thread "
-                   "where safe; or only report.")
+              help="Blocking calls on the event loop: 'thread' (default) offloads them with asyncio.to_thread "
+                   "where safe (the call, or the sync helper a view calls) and leaves a TODO comment "
+                   "elsewhere; 'todo' only leaves TODO comments; 'report' only reports.")
 @click.option("--extensions", type=click.Choice([s.value for s in Strategy]), default=None,
               help="Flask extensions (docs/extensions.md): native ports where measured, else the patch, else a "
                    "finding (default: native); 'patch' skips the ports; 'report' only reports.")

@@ -12,7 +12,7 @@ from quartify.rules.blocking import BlockingRule, tables
 
 FIX_SAFETY = {
     "sleep": "safe (applied)",
-    "thread": "opt-in (--blocking=thread)",
+    "thread": "applied by default (--blocking thread; --blocking todo leaves a TODO instead)",
     "httpx": "unsafe (--unsafe-fixes): requests -> httpx.AsyncClient",
     "aiosqlite": "unsafe (--unsafe-fixes): sqlite3 -> aiosqlite",
 }

@@ -34,7 +34,8 @@ class BlockingMode(StrEnum):
     TODO = "todo"
     """Report it with a TODO comment at the call; `time.sleep` gets the safe fix."""
     THREAD = "thread"
-    """Also offload it with `asyncio.to_thread` where that is safe."""
+    """The default: also offload it with `asyncio.to_thread` where that is safe (the call, or the
+    sync helper an async function calls it through); a TODO comment where it is not."""
     REPORT = "report"
     """Only report it."""
 
@@ -55,7 +56,7 @@ DEFAULT_MAX_FILE_SIZE = 2_000_000  # bytes
 class Options:
     jobs: int = 0  # 0: pick from the machine and the number of files
     exclude: tuple[str, ...] = ()
-    blocking: BlockingMode = BlockingMode.TODO
+    blocking: BlockingMode = BlockingMode.THREAD
     select: tuple[str, ...] = ()  # finding-code prefixes to keep (empty: all)
     ignore: tuple[str, ...] = ()  # finding-code prefixes to drop
     # Project blocking rules from `[[tool.quartify.rules]]`: (source, TOML text with [[rule]]).
@@ -171,7 +172,7 @@ def merge_options(
     return Options(
         jobs=jobs or settings.jobs or 0,
         exclude=(*settings.exclude, *exclude),
-        blocking=BlockingMode(blocking) if blocking else settings.blocking or BlockingMode.TODO,
+        blocking=BlockingMode(blocking) if blocking else settings.blocking or BlockingMode.THREAD,
         extensions=Strategy(extensions) if extensions else settings.extensions or Strategy.NATIVE,
         select=select or settings.select or (),
         ignore=(*settings.ignore, *ignore),

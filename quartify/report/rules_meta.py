@@ -314,14 +314,14 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
     "QFY162": (
         "DevelopmentServer",
         "app.run(): Quart's development server",
-        "Serve with Hypercorn in production (`hypercorn module:app`).",
+        "Serve with Hypercorn in production (`hypercorn -k uvloop -w N module:app`, N at least the number of cores).",
         "info",
         "serving",
     ),
     "QFY163": (
         "GreenGunicornWorker",
         "a gunicorn config with eventlet/gevent workers",
-        "A Quart app is ASGI: serve it with Hypercorn (`hypercorn module:app`, `-k uvloop`).",
+        "A Quart app is ASGI: serve it with Hypercorn (`hypercorn -k uvloop -w N module:app`, N at least the number of cores).",
         "error",
         "serving",
     ),
@@ -339,6 +339,14 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
         "Rewrite the call with httpx.AsyncClient by hand (see httpx's compatibility notes), or leave it offloaded.",
         "warning",
         "unsafe-fixes",
+    ),
+    "QFY172": (
+        "BlockingHelperOffloaded",
+        "a sync helper holding blocking calls runs in a worker thread where an async function calls it",
+        "Nothing to do: `await asyncio.to_thread(helper, ...)` copies the request context. Use --blocking todo to "
+        "keep the helper on the loop with TODO comments instead.",
+        "info",
+        "blocking",
     ),
     "QFY130": (
         "TestClientArgument",

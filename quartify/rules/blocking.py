@@ -25,7 +25,7 @@ CATEGORIES = frozenset(
      "sync-primitive", "cpu", "net", "input"}
 )
 SEVERITIES = frozenset({"error", "warning", "info"})
-# sleep: await asyncio.sleep (safe); thread: asyncio.to_thread (opt-in, --blocking=thread);
+# sleep: await asyncio.sleep (safe); thread: asyncio.to_thread (--blocking thread, the default);
 # httpx / aiosqlite: the library swaps of `--unsafe-fixes` (planners/unsafe_http.py, unsafe_sqlite.py).
 FIXES = frozenset({"sleep", "thread", "httpx", "aiosqlite"})
 _RULE_KEYS = frozenset(

@@ -61,14 +61,19 @@ def four_slow_calls(app_dir: Path) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    ("flags", "overlap"),
-    [(("--unsafe-fixes",), True), ((), False)],
-    ids=["unsafe-fixes", "default"],
+    ("flags", "swapped", "overlap"),
+    [(("--unsafe-fixes",), True, True), ((), False, True), (("--blocking", "todo"), False, False)],
+    ids=["unsafe-fixes", "default", "blocking-todo"],
 )
-def test_slow_upstream_calls_overlap_only_with_the_swap(tmp_path: Path, flags: tuple[str, ...], overlap: bool) -> None:
+def test_slow_upstream_calls_overlap_unless_left_on_the_loop(
+    tmp_path: Path, flags: tuple[str, ...], swapped: bool, overlap: bool
+) -> None:
+    """httpx (`--unsafe-fixes`) and the default thread offload both let the four calls overlap;
+    only `--blocking todo` leaves requests on the loop, one call at a time."""
     app_dir = migrated(tmp_path, *flags)
     views = (app_dir / "linkshelf" / "views.py").read_text()
-    assert ("quartify_http.client().get(" in views) is overlap
+    assert ("quartify_http.client().get(" in views) is swapped
+    assert ("asyncio.to_thread(" in views) is (overlap and not swapped)
     elapsed = four_slow_calls(app_dir)["elapsed"]
     assert isinstance(elapsed, float)
     if overlap:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from quartify.analysis.blocking import blocking_rule
 from quartify.analysis.edits import Edit
-from quartify.analysis.model import CTX_OK, Use
+from quartify.analysis.helper_offload import blocking_sites
+from quartify.analysis.model import CTX_OK
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.flask_patch import patch_route
@@ -20,7 +20,6 @@ from quartify.analysis.repo import short
 from quartify.core.config import BlockingMode, TodoPolicy
 from quartify.core.types import ChainStep, Finding, Safety, Severity
 from quartify.rules import blocking as blocking_rules
-from quartify.rules.blocking import BlockingRule
 
 
 @dataclass(frozen=True)
@@ -52,25 +51,6 @@ _OFFLOAD_REFUSED = (
 )
 
 
-def _sites(ctx: FileContext, facts: FunctionFacts) -> list[tuple[Use, BlockingRule]]:
-    """The blocking calls of one function, one per site: a chain on one receiver
-    (`get_db().execute(...).fetchall()`) starts where its first call starts and is one site,
-    reported at its innermost blocking call (`get_db().execute()`)."""
-    repo, options = ctx.repo, ctx.repo.options
-    tables = blocking_rules.tables(options.extra_rules)
-    silenced = {line: set(codes) for line, codes in ctx.module.suppressions}
-    best: dict[tuple[str, int, int], tuple[Use, BlockingRule]] = {}
-    for use in facts.func.uses:
-        rule = blocking_rule(repo.linker, tables, use)
-        if rule is None or not options.wants(rule.code) or rule.code in silenced.get(use.span.line, ()):
-            continue
-        key = (rule.code, use.span.line, use.span.col)
-        kept = best.get(key)
-        if kept is None or (use.span.end_line, use.span.end_col) < (kept[0].span.end_line, kept[0].span.end_col):
-            best[key] = (use, rule)
-    return sorted(best.values(), key=lambda site: site[0].span)
-
-
 def resource(linker_resolved: str) -> str:
     """The root cause a blocking call shares with its siblings: the library its callee
     resolves into (`sqlite3.Connection().execute` -> `sqlite3`)."""
@@ -80,7 +60,8 @@ def resource(linker_resolved: str) -> str:
 def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | Finding]:
     repo, func = ctx.repo, facts.func
     options = repo.options
-    sites = _sites(ctx, facts)
+    tables = blocking_rules.tables(options.extra_rules)
+    sites = [(s.use, s.rule) for s in blocking_sites(repo.linker, tables, options, func)]
     todo_groups: dict[tuple[str, str], int] = {}  # (code, group) -> sites in this function
     for use, rule in sites:
         group = resource(repo.linker.resolve(use.ref))
@@ -104,7 +85,7 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             elif "thread" in rule.fixes and where_ok:
                 fix = "thread"
             elif not where_ok:
-                refusal = " Not offloaded: the call is not directly in an async function."
+                refusal = " Not offloaded: the call is not directly in an async function" + _helper_refusal(ctx, func.qualname)
         chain = (
             *(ChainStep(repo.linker.module_of[h.caller].path, h.line, f"{short(h.caller)} calls {short(h.callee)}")
               for h in repo.loop.paths.get(func.qualname, ())),
@@ -138,7 +119,7 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
             yield SleepCall(use.span, use.parens)
         elif fix == "thread":
             yield Offload(use.span, use.parens)
-        elif (fix is None and options.blocking == BlockingMode.TODO and options.todo == TodoPolicy.FUNCTION
+        elif (fix is None and options.blocking != BlockingMode.REPORT and options.todo == TodoPolicy.FUNCTION
               and rule.severity != "info" and (rule.code, group) not in todo_written):
             todo_written.add((rule.code, group))  # one per function per group: the first site
             count = todo_groups[(rule.code, group)]
@@ -146,3 +127,17 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | F
                     if count > 1 else f"{use.text}() blocks")
             how = f"kept sync by quart-flask-patch: keep it, or use {fix_text}" if group in patched else f"use {fix_text}"
             yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; {how}")
+
+
+def _helper_refusal(ctx: FileContext, qualname: str) -> str:
+    """Why the sync helper between the async caller and `qualname` is not offloaded as a whole."""
+    repo = ctx.repo
+    hops = repo.loop.paths.get(qualname, ())
+    for hop in hops:
+        caller = repo.linker.functions.get(hop.caller)
+        if caller is not None and (caller.is_async or repo.is_async(hop.caller)) and not repo.is_async(hop.callee):
+            why = repo.helper_offloads.refusal_for(hop.callee)
+            if why:
+                return f", and {short(hop.callee)}() is not offloaded where {short(hop.caller)} calls it: {why}."
+            break
+    return "."

@@ -19,6 +19,11 @@ class AppRun(Edit):
     """`app.run(...)`: drop the keywords Quart ignores, `ssl_context` -> `certfile`/`keyfile`."""
 
 
+# Hypercorn starts one worker process unless told: one core for the whole app. Measured with
+# benchmarks/throughput.py (docs/performance.md): one uvloop worker per core is the floor.
+SERVE_FLAGS = "`-k uvloop -w N`: the uvloop worker, N worker processes, at least one per core; Hypercorn starts one"
+
+
 @planner
 def plan_serving(ctx: FileContext) -> Iterator[Edit | Finding]:
     serving = ctx.api.serving
@@ -33,7 +38,7 @@ def plan_serving(ctx: FileContext) -> Iterator[Edit | Finding]:
             yield ctx.finding(
                 "QFY160", Severity.WARNING,
                 f"`{use.text}()` patches the standard library for green threads; Quart runs on asyncio: "
-                f"remove it and serve with `{hypercorn}` (`-k uvloop` for the uvloop worker)", line, col)
+                f"remove it and serve with `{hypercorn}` ({SERVE_FLAGS})", line, col)
         elif resolved in serving.socket_runs:
             yield ctx.finding(
                 "QFY161", Severity.WARNING,
@@ -43,7 +48,7 @@ def plan_serving(ctx: FileContext) -> Iterator[Edit | Finding]:
             yield ctx.finding(
                 "QFY162", Severity.INFO,
                 f"`{use.text}()` is Quart's development server (its reloader is on by default); in "
-                f"production serve with `{hypercorn}` (`-k uvloop` for the uvloop worker). Keywords Quart ignores "
+                f"production serve with `{hypercorn}` ({SERVE_FLAGS}). Keywords Quart ignores "
                 "are dropped and `ssl_context=(cert, key)` becomes `certfile=`/`keyfile=`", line, col)
     for func in module.functions:
         for dec in func.decorators:
@@ -59,4 +64,4 @@ def plan_serving(ctx: FileContext) -> Iterator[Edit | Finding]:
         yield ctx.finding(
             "QFY163", Severity.ERROR,
             f"gunicorn worker_class {worker!r} serves WSGI apps on green threads; a Quart app is ASGI: "
-            f"`{serving.hypercorn.format(module='<module>')}` (`-k uvloop` for the uvloop worker)", line)
+            f"`{serving.hypercorn.format(module='<module>')}` ({SERVE_FLAGS})", line)

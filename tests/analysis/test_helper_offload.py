@@ -1,0 +1,114 @@
+"""A sync helper holding blocking calls, called from a view: offloaded whole at the call site
+(`--blocking thread`, the default) when everything it runs may move to a thread, else left with
+a finding that says why (docs/guide.md, Blocking calls)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quartify.core.config import BlockingMode, Options
+from quartify.core.pipeline import InputFile, migrate
+from quartify.core.types import FileResult
+from tests.helpers import assert_valid_async, output_of
+
+HEAD = "import functools\nimport requests\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n"
+
+
+def run(body: str, blocking: BlockingMode = BlockingMode.THREAD) -> FileResult:
+    source = (HEAD + body).encode()
+    result = migrate([InputFile(Path("app.py"), "app.py", "app", False, source)], Options(jobs=1, blocking=blocking))
+    return result.files[0]
+
+
+def messages(result: FileResult, code: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == code]
+
+
+def test_a_helper_behind_another_helper_is_offloaded_at_the_view_and_leaves_the_loop() -> None:
+    result = run(
+        "def fetch(u):\n    return requests.get(u).text\n\n\n"
+        "def both(u):\n    return fetch(u) + fetch(u)\n\n\n"
+        "@app.get('/')\ndef index():\n    return both('http://x')\n"
+    )
+    text = output_of(result)
+    assert "return await asyncio.to_thread(both, 'http://x')" in text
+    assert "TODO(quartify)" not in text
+    expected = ("`both()` runs blocking calls (requests.get() in fetch()); Fixed: the whole helper runs in a worker "
+                "thread (`await asyncio.to_thread(both, ...)`), with the request context copied.")
+    assert messages(result, "QFY172") == [expected]
+    assert not messages(result, "QFY210")
+    assert_valid_async(text)
+
+
+def test_under_blocking_todo_the_helper_stays_on_the_loop_with_its_todo() -> None:
+    result = run(
+        "def fetch(u):\n    return requests.get(u).text\n\n\n@app.get('/')\ndef index():\n    return fetch('http://x')\n",
+        BlockingMode.TODO,
+    )
+    assert "to_thread" not in output_of(result) and "TODO(quartify): QFY210" in output_of(result)
+    assert not messages(result, "QFY172")
+
+
+def test_a_helper_whose_result_is_entered_as_a_context_manager_is_not_offloaded() -> None:
+    result = run(
+        "def opened(u):\n    return requests.get(u, stream=True)\n\n\n"
+        "@app.get('/')\ndef index():\n    with opened('http://x') as r:\n        return r.text\n"
+    )
+    assert "to_thread" not in output_of(result)
+    [message] = messages(result, "QFY210")
+    assert "opened() is not offloaded where app.index calls it: its result is used as a context manager" in message
+
+
+def test_a_decorated_helper_is_not_offloaded_unless_the_decorator_is_functools() -> None:
+    cached = run(
+        "@functools.lru_cache\ndef rate():\n    return requests.get('http://x').json()\n\n\n"
+        "@app.get('/')\ndef index():\n    return {'rate': rate()}\n"
+    )
+    assert "await asyncio.to_thread(rate)" in output_of(cached)
+    wrapped = run(
+        "def audited(f):\n    return f\n\n\n"
+        "@audited\ndef rate():\n    return requests.get('http://x').json()\n\n\n"
+        "@app.get('/')\ndef index():\n    return {'rate': rate()}\n"
+    )
+    assert "to_thread" not in output_of(wrapped)
+    assert any("what its decorator does in another thread is unknown" in m for m in messages(wrapped, "QFY210"))
+
+
+def test_a_helper_also_called_from_a_sync_function_on_the_loop_stays_reported_there() -> None:
+    result = run(
+        "def fetch(u):\n    return requests.get(u).text\n\n\n"
+        "def page(u):\n    return '<p>' + fetch(u)\n\n\n"
+        "@app.get('/a')\ndef a():\n    return fetch('http://a')\n\n\n"
+        "@app.get('/b')\ndef b():\n    return page('http://b')\n"
+    )
+    text = output_of(result)
+    assert "return await asyncio.to_thread(fetch, 'http://a')" in text
+    assert "return await asyncio.to_thread(page, 'http://b')" in text
+    assert not messages(result, "QFY210")  # both paths to fetch() are offloaded
+
+
+def test_a_helper_also_reached_through_a_refused_method_stays_reported_on_that_path() -> None:
+    """`fetch` is offloaded where view `a` calls it, but view `b` reaches it through a method,
+    which stays on the loop: the call in `fetch` is still reported, with the chain through `b`."""
+    result = run(
+        "def fetch(u):\n    return requests.get(u).text\n\n\n"
+        "class Page:\n    def render(self, u):\n        return '<p>' + fetch(u)\n\n\n"
+        "@app.get('/a')\ndef a():\n    return fetch('http://a')\n\n\n"
+        "@app.get('/b')\ndef b():\n    return Page().render('http://b')\n"
+    )
+    text = output_of(result)
+    assert "return await asyncio.to_thread(fetch, 'http://a')" in text
+    assert "return Page().render('http://b')" in text
+    [finding] = [f for f in result.findings if f.code == "QFY210"]
+    assert [step.what for step in finding.chain][:2] == ["app.b calls app.Page.render", "app.Page.render calls app.fetch"]
+    assert "it is a method" in finding.message
+    assert "TODO(quartify): QFY210" in text
+
+
+def test_an_ignore_comment_or_option_for_qfy172_keeps_the_helper_on_the_loop() -> None:
+    body = "def fetch(u):\n    return requests.get(u).text\n\n\n@app.get('/')\ndef index():\n    return fetch('http://x'){}\n"
+    silenced = run(body.format("  # quartify: ignore[QFY172]"))
+    assert "to_thread" not in output_of(silenced) and "TODO(quartify): QFY210" in output_of(silenced)
+    source = (HEAD + body.format("")).encode()
+    ignored = migrate([InputFile(Path("app.py"), "app.py", "app", False, source)], Options(jobs=1, ignore=("QFY172",)))
+    assert "to_thread" not in output_of(ignored.files[0])
