@@ -23,7 +23,7 @@ from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
 from quartify import __version__
-from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.plan import FilePlan, RepoPlan
 from quartify.analysis.planners.extensions import MoveExtension
 from quartify.analysis.planners.flask_patch import (
     PATCH_REQUIREMENT,
@@ -274,26 +274,16 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         repo = RepoPlan(linker, repo_graph, solve(repo_graph.graph), options)
         if first_solution is None:
             first_solution = repo.solution.async_nodes
-        plans = {i.display: plan_file(repo, i.index) for i in good if i.display not in pins and i.display in focused}
-        lap("solve and plan")
-        checked = workers.transform_and_verify(repo, items, plans, done)
-        for display, (transformed, _result) in checked.items():
-            done[display] = (plans[display], transformed)
+        lap("solve")
+        wanted = [i.display for i in good if i.display not in pins and i.display in focused]
+        checked = workers.plan_transform_verify(repo, items, wanted, done)
+        for display, outcome in checked.items():
+            if outcome.transformed is not None:
+                done[display] = (outcome.plan, outcome.transformed)
         if progress:
             progress("transform", len(checked), len(checked))
-        lap("transform and verify")
-        results_by: dict[str, FileResult] = {}
-        for item in good:
-            if item.display not in focused:
-                continue
-            if item.display in pins:
-                results_by[item.display] = kept[item.display]
-                continue
-            plan = plans[item.display]
-            if not plan.has_edits:
-                results_by[item.display] = FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings)
-                continue
-            results_by[item.display] = checked[item.display][1]
+        lap("plan, transform and verify")
+        results_by = {d: kept[d] if d in pins else checked[d].result for d in (i.display for i in good) if d in focused}
         newly_failed = {d: r for d, r in results_by.items() if r.status is Status.FAILED and d not in pins}
         if not newly_failed:
             break
