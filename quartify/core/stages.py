@@ -133,12 +133,13 @@ def _keep_final_cr(before: str, after: str) -> str:
 _OUTSIDE_ASYNC = ("outside async function", "outside function", "outside of an asynchronous function")
 
 
-def await_outside_async(text: str) -> int | None:
+def await_outside_async(text: str, tree: ast.Module | None = None) -> int | None:
     """The line of the first `await` (or `async with`/`async for`/async comprehension) the compiler
     rejects for standing outside an `async def`, if any. Python's own scoping rules decide: a
     lambda's defaults and a def's decorators run in the enclosing scope, a lambda's body does not.
-    Other compile errors (`return` with a value in an async generator) raise SyntaxError."""
-    tree = ast.parse(text)
+    Other compile errors (`return` with a value in an async generator) raise SyntaxError.
+    `tree`: `text` already parsed."""
+    tree = ast.parse(text) if tree is None else tree
     try:
         compile(tree, "<quartify output>", "exec", dont_inherit=True)
     except SyntaxError as exc:
@@ -159,14 +160,16 @@ def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed
         return FileResult(item.path, Status.UNCHANGED, item.text, findings=findings)
     problem: str | None = None
     try:
-        line = await_outside_async(done.source)
+        tree = ast.parse(done.source)  # once: compiled here, indexed below
+        line = await_outside_async(done.source, tree)
         unbound = newly_unbound(item.text, done.source) if line is None else []
         if line is not None:
             problem = f"the output would have `await` outside `async def` at line {line}"
         elif unbound:
             problem = f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not"
         else:
-            again = plan_file(repo, index_source(done.source, item.display, item.index.module, item.index.is_package))
+            index = index_source(done.source, item.display, item.index.module, item.index.is_package, tree)
+            again = plan_file(repo, index)
             if again.unsettled():
                 problem = "the output is not a fixed point (a second run would change it again)"
     except SyntaxError as exc:

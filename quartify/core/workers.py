@@ -68,6 +68,11 @@ class Workers:
             if not self.can_fork:
                 return self._split(wanted)
             self.close()  # the index pool was forked before the plan existed
+            # LibCST and the rewrites load here once, not in every forked worker on every run
+            # (a run over few files, or none, never forks and never loads them unless needed).
+            from quartify.codemods.apply import load_all
+
+            load_all()
             context = multiprocessing.get_context("fork")
             chunk = max(1, len(wanted) // (self.workers * 16))
             with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
@@ -83,7 +88,8 @@ class Workers:
         plans = {d: plan_file(task.repo, task.items[d].index) for d in wanted}
         todo = [d for d, plan in plans.items() if plan.has_edits and (d not in task.done or task.done[d][0] != plan)]
         fresh = self.map(transform_file, [(task.items[d].text, plans[d]) for d in todo])
-        _TASK = _Task(task.repo, task.items, {**task.done, **{d: (plans[d], t) for d, t in zip(todo, fresh, strict=True)}})
+        done = {d: (plans[d], t) for d, t in zip(todo, fresh, strict=True)}
+        _TASK = _Task(task.repo, task.items, {**task.done, **done})
         return {d: _one(d, plans[d]) for d in wanted}
 
 
