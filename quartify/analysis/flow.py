@@ -18,7 +18,7 @@ cannot vouch for (inside a nested def or lambda, which runs later; a name also b
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -66,13 +66,16 @@ def _untracked(body: list[ast.stmt]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _own_nodes(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
-    """Every node under `nodes` outside nested defs, lambdas and classes."""
+def _own_nodes(nodes: Iterable[ast.AST]) -> list[ast.AST]:
+    """Every node under `nodes` outside nested defs, lambdas and classes (depth first, last
+    child first)."""
+    out: list[ast.AST] = []
     stack = list(nodes)
     while stack:
         node = stack.pop()
-        yield node
-        stack.extend(c for c in children(node) if not isinstance(c, _DEFERRED))
+        out.append(node)
+        stack.extend([c for c in children(node) if not isinstance(c, _DEFERRED)])
+    return out
 
 
 def _merge(*states: State | None) -> State | None:

@@ -84,9 +84,11 @@ class UnindexableSource(Exception):
         self.col = col
 
 
-def index_source(source: str, path: str, module: str, is_package: bool) -> ModuleIndex:
+def index_source(source: str, path: str, module: str, is_package: bool, tree: ast.Module | None = None) -> ModuleIndex:
+    """`tree`: `source` already parsed by `ast.parse` (verification parses each output once)."""
     try:
-        tree = ast.parse(source, filename=path, type_comments=False)
+        if tree is None:
+            tree = ast.parse(source, filename=path, type_comments=False)
     except SyntaxError as exc:
         raise UnindexableSource(f"syntax error: {exc.msg}", exc.lineno or 1, (exc.offset or 1) - 1) from exc
     except (ValueError, MemoryError, RecursionError) as exc:

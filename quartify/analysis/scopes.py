@@ -625,14 +625,16 @@ def _only_iterated(body: list[ast.stmt]) -> frozenset[str]:
     """Names whose every read in `body` (nested scopes included) is the iterable of a `for` or a
     comprehension: no method call, subscript or argument passing can change their value."""
     iterables: set[int] = set()
-    for node in (n for stmt in body for n in walk(stmt)):
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.iter, ast.Name):
-            iterables.add(id(node.iter))
     iterated: set[str] = set()
     other: set[str] = set()
-    for node in (n for stmt in body for n in walk(stmt)):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            (iterated if id(node) in iterables else other).add(node.id)
+    for stmt in body:
+        # One breadth-first walk: a loop is met before the name it iterates (its child).
+        for node in walk(stmt):
+            if isinstance(node, ast.Name):
+                if not isinstance(node.ctx, ast.Store):
+                    (iterated if id(node) in iterables else other).add(node.id)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.iter, ast.Name):
+                iterables.add(id(node.iter))
     return frozenset(iterated - other)
 
 

@@ -48,9 +48,8 @@ class Helper:
 
 def find(tree: ast.Module, test_module: bool) -> list[Helper]:
     """Every upload helper in the module that reaches a `data=` keyword, proven or not."""
-    parents = {id(c): p for p in walk(tree) for c in children(p)}
-    rebinds_str = any(isinstance(n, ast.Name) and n.id == "str" and not isinstance(n.ctx, ast.Load)
-                      for n in walk(tree))
+    parents: dict[int, ast.AST] = {}
+    rebinds_str: bool | None = None  # both computed for the first candidate: most modules have none
     out: list[Helper] = []
     scopes: list[tuple[ast.Module | _Func, list[_Func]]] = [(tree, [])] if test_module else []
     stack: list[tuple[ast.AST, list[_Func]]] = [(tree, [])]
@@ -65,8 +64,13 @@ def find(tree: ast.Module, test_module: bool) -> list[Helper]:
     for scope, chain in scopes:
         for stmt in scope.body:
             if isinstance(stmt, ast.FunctionDef):
+                if rebinds_str is None:
+                    rebinds_str = any(isinstance(n, ast.Name) and n.id == "str" and not isinstance(n.ctx, ast.Load)
+                                      for n in walk(tree))
                 helper = _candidate(stmt, chain, tree, rebinds_str)
                 if helper is not None:
+                    if not parents:
+                        parents = {id(c): p for p in walk(tree) for c in children(p)}
                     _follow(helper, scope, parents)
                     if helper.sites or helper.reason:
                         out.append(helper)

@@ -14,7 +14,6 @@ The tree must not be changed while the cache is active (the index only reads it)
 from __future__ import annotations
 
 import ast
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -62,15 +61,16 @@ def children(node: ast.AST) -> list[ast.AST]:
     return _list_children(node)
 
 
-def walk(node: ast.AST) -> Iterator[ast.AST]:
-    """`node` and everything under it, in `ast.walk` order (breadth first)."""
+def walk(node: ast.AST) -> list[ast.AST]:
+    """`node` and everything under it, in `ast.walk` order (breadth first). A list, not a
+    generator: the index walks whole subtrees, and a list grows in C where a generator
+    resumes in Python once per node."""
     cache = _cache
     if cache is None:
-        yield from ast.walk(node)
-        return
-    todo = deque([node])
-    while todo:
-        current = todo.popleft()
-        kids = cache.get(id(current))
-        todo.extend(kids if kids is not None else _list_children(current))
-        yield current
+        return list(ast.walk(node))
+    get = cache.get
+    out = [node]
+    for current in out:  # breadth first: the list is the queue, read while it grows
+        kids = get(id(current))
+        out.extend(kids if kids is not None else _list_children(current))
+    return out

@@ -13,20 +13,17 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
 from quartify import __version__
 from quartify.analysis import graph as graph_mod
 from quartify.analysis import unsafe_fixes
 from quartify.analysis.graph import is_test_module
-from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
-from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.plan import FilePlan, RepoPlan
 from quartify.analysis.planners.extensions import MoveExtension
 from quartify.analysis.planners.flask_patch import (
     PATCH_REQUIREMENT,
@@ -39,10 +36,8 @@ from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
 from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
-from quartify.core.free_names import newly_unbound
 from quartify.core.gcpause import paused
 from quartify.core.index_cache import IndexCache
-from quartify.core.nesting import deep_enough
 from quartify.core.paths import _PYTEST_FILES
 from quartify.core.paths import InputFile as InputFile
 from quartify.core.paths import Progress as Progress
@@ -51,14 +46,13 @@ from quartify.core.paths import inputs_for as inputs_for
 from quartify.core.paths import migrate_paths as migrate_paths
 from quartify.core.paths import run_root as run_root
 from quartify.core.source import Source, SourceError, decode, read
+from quartify.core.workers import Workers
 from quartify.core.stages import (
     Indexed,
     IndexFailed,
     Transformed,
     TransformFailed,
-    await_outside_async,
     index_file,
-    transform_file,
 )
 from quartify.core.subset import also_needs
 from quartify.core.types import (
@@ -75,34 +69,11 @@ from quartify.deps import rewrite_dependency_file
 from quartify.deps.declared import declared_names
 from quartify.rules.extensions import inactive_modules, project_dists
 
-T = TypeVar("T")
-R = TypeVar("R")
 
 # The Python inputs -> their index results, one per input in order (`migrate`'s `indexer`).
 Indexer = Callable[[Sequence["InputFile"]], list[Indexed | IndexFailed]]
 
 
-class _Workers:
-    """One process pool for the whole run (the index and transform stages share its start-up),
-    fed in chunks: a task per file spent more on its round trip than small files take."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-
-    def map(self, fn: Callable[..., R], args: Sequence[tuple[object, ...]], workers: int | None = None) -> list[R]:
-        wanted = self.workers if workers is None else workers
-        if wanted <= 1 or len(args) < 2:
-            return [fn(*a) for a in args]
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
-        chunk = max(1, len(args) // (self.workers * 4))
-        return list(self.pool.map(fn, *zip(*args, strict=True), chunksize=chunk))
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-            self.pool = None
 
 
 def migrate(
@@ -158,14 +129,14 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     _dedupe_modules(files)
     focus = frozenset(_real(p) for p in focus) if focus is not None else None
     focused = _focused(files, focus)
-    workers = _Workers(options.workers(len(files)))
+    workers = Workers(options.workers(len(files)))
     try:
         return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer)
     finally:
         workers.close()
 
 
-def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: _Workers,
+def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: Workers,
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
             focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
             indexer: Indexer | None) -> RunResult:
@@ -186,6 +157,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     unsafe_fixes.enable(linker, options, {i.index.path: i.text for i in good})
     route = patch_route(linker, options.extensions)
     base_graph = graph_mod.build(linker)
+    items = {i.display: i for i in good}
     first_solution: frozenset[str] | None = None
     pins: dict[str, str] = {}  # display -> why its file is kept unchanged
     kept: dict[str, FileResult] = {}  # the failed results of pinned files
@@ -197,33 +169,17 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         repo = RepoPlan(linker, repo_graph, solve(repo_graph.graph), options)
         if first_solution is None:
             first_solution = repo.solution.async_nodes
-        plans = {i.display: plan_file(repo, i.index) for i in good if i.display not in pins and i.display in focused}
-        lap("solve and plan")
-        todo = [i for i in good if i.display in plans and plans[i.display].has_edits
-                and (i.display not in done or done[i.display][0] != plans[i.display])]
-        transformed: list[Transformed | TransformFailed] = workers.map(
-            transform_file, [(i.text, plans[i.display]) for i in todo], None if len(todo) >= 8 else 1
-        )
-        for t in transformed:
-            done[t.display] = (plans[t.display], t)
+        lap("solve")
+        wanted = [i.display for i in good if i.display not in pins and i.display in focused]
+        checked = workers.plan_transform_verify(repo, items, wanted, done)
+        for display, outcome in checked.items():
+            if outcome.transformed is not None:
+                done[display] = (outcome.plan, outcome.transformed)
         if progress:
-            progress("transform", len(todo), len(todo))
-        lap("transform")
-        results_by: dict[str, FileResult] = {}
-        for item in good:
-            if item.display not in focused:
-                continue
-            if item.display in pins:
-                results_by[item.display] = kept[item.display]
-                continue
-            plan = plans[item.display]
-            if not plan.has_edits:
-                results_by[item.display] = FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings)
-                continue
-            with deep_enough():  # the output is as deep as the input the stages handled
-                results_by[item.display] = _verify(repo, item, plan, done[item.display][1])
+            progress("transform", len(checked), len(checked))
+        lap("plan, transform and verify")
+        results_by = {d: kept[d] if d in pins else checked[d].result for d in (i.display for i in good) if d in focused}
         newly_failed = {d: r for d, r in results_by.items() if r.status is Status.FAILED and d not in pins}
-        lap("verify")
         if not newly_failed:
             break
         for display, failed in newly_failed.items():
@@ -341,46 +297,6 @@ def plan_repo(indexes: Sequence[ModuleIndex], options: Options | None = None) ->
     unsafe_fixes.enable(linker, options or Options())
     repo_graph = graph_mod.build(linker)
     return RepoPlan(linker, repo_graph, solve(repo_graph.graph), options or Options())
-
-
-def _verify(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | TransformFailed) -> FileResult:
-    """Keep the new source only if it compiles (awaits only inside async defs, by Python's own
-    scoping rules) and is a fixed point (planning the output again finds nothing left to do);
-    otherwise keep the original."""
-    if isinstance(done, TransformFailed):
-        return FileResult(item.path, Status.FAILED, item.text, findings=(*plan.findings, done.error))
-    findings = (*plan.findings, *done.findings)
-    if done.source == item.text:
-        return FileResult(item.path, Status.UNCHANGED, item.text, findings=findings)
-    problem: str | None = None
-    try:
-        line = await_outside_async(done.source)
-        unbound = newly_unbound(item.text, done.source) if line is None else []
-        if line is not None:
-            problem = f"the output would have `await` outside `async def` at line {line}"
-        elif unbound:
-            problem = f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not"
-        else:
-            again = plan_file(repo, index_source(done.source, item.display, item.index.module, item.index.is_package))
-            if again.unsettled():
-                problem = "the output is not a fixed point (a second run would change it again)"
-    except SyntaxError as exc:
-        problem = f"the output does not compile: {exc.msg} (line {exc.lineno})"
-    except (UnindexableSource, ValueError, RecursionError) as exc:
-        problem = f"the output does not parse: {exc}"
-    if problem is not None:
-        failure = Finding("QFY002", Severity.ERROR, f"{problem}; the file was left unchanged", item.display, 1)
-        return FileResult(item.path, Status.FAILED, item.text, findings=(*findings, failure))
-    return FileResult(
-        item.path,
-        Status.CHANGED,
-        item.text,
-        done.source,
-        findings,
-        done.functions_made_async,
-        done.awaits_added,
-        item.encoding,
-    )
 
 
 def _why_kept(failed: FileResult) -> str:

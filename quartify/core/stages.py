@@ -13,11 +13,12 @@ from pathlib import Path
 
 from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
-from quartify.analysis.plan import FilePlan
+from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.core.free_names import newly_unbound
 from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
 from quartify.core.syntax_hints import newer_python_hint
-from quartify.core.types import Finding, Severity, Status
+from quartify.core.types import FileResult, Finding, Severity, Status
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,13 @@ def _keep_final_cr(before: str, after: str) -> str:
 _OUTSIDE_ASYNC = ("outside async function", "outside function", "outside of an asynchronous function")
 
 
-def await_outside_async(text: str) -> int | None:
+def await_outside_async(text: str, tree: ast.Module | None = None) -> int | None:
     """The line of the first `await` (or `async with`/`async for`/async comprehension) the compiler
     rejects for standing outside an `async def`, if any. Python's own scoping rules decide: a
     lambda's defaults and a def's decorators run in the enclosing scope, a lambda's body does not.
-    Other compile errors (`return` with a value in an async generator) raise SyntaxError."""
-    tree = ast.parse(text)
+    Other compile errors (`return` with a value in an async generator) raise SyntaxError.
+    `tree`: `text` already parsed."""
+    tree = ast.parse(text) if tree is None else tree
     try:
         compile(tree, "<quartify output>", "exec", dont_inherit=True)
     except SyntaxError as exc:
@@ -145,3 +147,45 @@ def await_outside_async(text: str) -> int | None:
             return exc.lineno
         raise
     return None
+
+
+def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | TransformFailed) -> FileResult:
+    """Keep the new source only if it compiles (awaits only inside async defs, by Python's own
+    scoping rules) and is a fixed point (planning the output again finds nothing left to do);
+    otherwise keep the original."""
+    if isinstance(done, TransformFailed):
+        return FileResult(item.path, Status.FAILED, item.text, findings=(*plan.findings, done.error))
+    findings = (*plan.findings, *done.findings)
+    if done.source == item.text:
+        return FileResult(item.path, Status.UNCHANGED, item.text, findings=findings)
+    problem: str | None = None
+    try:
+        tree = ast.parse(done.source)  # once: compiled here, indexed below
+        line = await_outside_async(done.source, tree)
+        unbound = newly_unbound(item.text, done.source) if line is None else []
+        if line is not None:
+            problem = f"the output would have `await` outside `async def` at line {line}"
+        elif unbound:
+            problem = f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not"
+        else:
+            index = index_source(done.source, item.display, item.index.module, item.index.is_package, tree)
+            again = plan_file(repo, index)
+            if again.unsettled():
+                problem = "the output is not a fixed point (a second run would change it again)"
+    except SyntaxError as exc:
+        problem = f"the output does not compile: {exc.msg} (line {exc.lineno})"
+    except (UnindexableSource, ValueError, RecursionError) as exc:
+        problem = f"the output does not parse: {exc}"
+    if problem is not None:
+        failure = Finding("QFY002", Severity.ERROR, f"{problem}; the file was left unchanged", item.display, 1)
+        return FileResult(item.path, Status.FAILED, item.text, findings=(*findings, failure))
+    return FileResult(
+        item.path,
+        Status.CHANGED,
+        item.text,
+        done.source,
+        findings,
+        done.functions_made_async,
+        done.awaits_added,
+        item.encoding,
+    )

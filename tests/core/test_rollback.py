@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quartify.core import pipeline
+from quartify.core import workers
 from quartify.core.config import Options
 from quartify.core.pipeline import InputFile, migrate
 from quartify.core.stages import TransformFailed
@@ -51,14 +51,14 @@ def test_callers_await_the_helper_when_both_files_migrate() -> None:
 
 
 def test_a_helper_file_that_fails_is_not_awaited_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = pipeline.transform_file
+    real = workers.transform_file
 
     def failing(text: str, plan: object) -> object:
         if plan.path == "helpers.py":  # type: ignore[attr-defined]
             return TransformFailed("helpers.py", Finding("QFY001", Severity.ERROR, "boom", "helpers.py", 1))
         return real(text, plan)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "transform_file", failing)
+    monkeypatch.setattr(workers, "transform_file", failing)
     files = _by_name(_run({"helpers.py": HELPERS, "views.py": VIEWS}))
     helpers, views = files["helpers.py"], files["views.py"]
     assert helpers.status is Status.FAILED  # type: ignore[attr-defined]
@@ -96,7 +96,7 @@ def test_verify_refuses_an_output_that_reads_a_name_nothing_binds(monkeypatch: p
 
     source = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
     broken = "from quart import Quart\n\n\ndef create_app():\n    return Flask(__name__)\n"
-    monkeypatch.setattr(pipeline, "transform_file",
+    monkeypatch.setattr(workers, "transform_file",
                         lambda text, plan: Transformed(plan.path, broken, (), 0, 0))
     result = _run({"factory.py": source})
     failed = result.files[0]
