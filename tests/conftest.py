@@ -24,10 +24,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "after_proofs: runs after every other test; reads the session's outcomes")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    from tests.extensions.proof_session import last
+# tryfirst: the groups must be marked before pytest-xdist reads them (its own hook, in a worker).
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from quartify.rules.extensions import load
+    from tests import xdist_groups
+    from tests.extensions.proof_session import MARKER, last
 
     last(items)
+    if config.pluginmanager.hasplugin("xdist"):  # the suite on every core: tests/xdist_groups.py
+        xdist_groups.assign(items, (p for row in load() for p in row.proofs), MARKER)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

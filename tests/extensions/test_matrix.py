@@ -23,6 +23,7 @@ from quartify.rules.extensions import (
 )
 from quartify.rules.schema import TableError
 from tests.extensions.proof_session import MARKER, session_outcomes
+from tests.xdist_groups import PROOFS, module_of, without_group
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,6 +61,25 @@ def test_the_outcome_check_runs_after_every_proof(request: pytest.FixtureRequest
     items = request.session.items
     marked = [i for i, item in enumerate(items) if item.get_closest_marker(MARKER)]
     assert all(i >= len(items) - len(marked) for i in marked)
+
+
+def test_the_proofs_and_their_check_share_one_xdist_worker(request: pytest.FixtureRequest) -> None:
+    """Under pytest-xdist the check reads the outcomes its own worker saw: every test of a module
+    holding a proof, and the check, are in one group (tests/xdist_groups.py)."""
+    if not request.config.pluginmanager.hasplugin("xdist"):
+        pytest.skip("pytest-xdist is not loaded: the whole session is one process")
+    proof_modules = {module_of(p) for p in _generator().proof_ids(load())}
+    together = [item for item in request.session.items
+                if module_of(item.nodeid) in proof_modules or item.get_closest_marker(MARKER)]
+    groups = {mark.args[0] for item in together for mark in item.iter_markers("xdist_group")}
+    assert groups == {PROOFS}
+    assert all(item.get_closest_marker("xdist_group") for item in together)
+
+
+def test_the_xdist_group_suffix_is_taken_off_a_recorded_node_id() -> None:
+    assert without_group("tests/t.py::test_a@extension-proofs") == "tests/t.py::test_a"
+    assert without_group("tests/t.py::test_a[x@y]@extension-proofs") == "tests/t.py::test_a[x@y]"
+    assert without_group("tests/t.py::test_a[x@y]") == "tests/t.py::test_a[x@y]"
 
 
 def test_the_page_leads_with_the_counts_per_strategy() -> None:
