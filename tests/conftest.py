@@ -24,16 +24,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "after_proofs: runs after every other test; reads the session's outcomes")
 
 
-# tryfirst: the groups must be marked before pytest-xdist reads them (its own hook, in a worker).
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    from quartify.rules.extensions import load
-    from tests import xdist_groups
-    from tests.extensions.proof_session import MARKER, last
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from tests.extensions.proof_session import last
 
     last(items)
-    if config.pluginmanager.hasplugin("xdist"):  # the suite on every core: tests/xdist_groups.py
-        xdist_groups.assign(items, (p for row in load() for p in row.proofs), MARKER)
+
+
+# The suite on every core (pytest-xdist, `-n auto --dist loadgroup` in pyproject.toml): which tests
+# share a worker is decided in tests/xdist_groups.py.
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    from tests import xdist_groups
+
+    return xdist_groups.make_scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

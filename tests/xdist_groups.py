@@ -1,28 +1,36 @@
 """Which tests must share one pytest-xdist worker, so the suite can run on every core.
 
-`python -m pytest` runs with `-n auto --dist loadgroup` (pyproject.toml): each test goes to any
-free worker unless it carries an `xdist_group` mark, and a group's tests all run in one worker,
-in collection order. Two kinds of tests share state that a second worker would not see:
+`python -m pytest` runs with `-n auto --dist loadgroup` (pyproject.toml). Two kinds of tests share
+state that a second worker would not see:
 
 - the extension matrix's outcome check (tests/extensions/test_matrix.py) reads the outcomes of
   the proof tests its rows name from the pytest session that ran them (proof_session.py), so
-  it runs in the worker that ran every proof, after them: one group for the modules that hold
-  a proof and for the check;
-- a module whose fixtures are module-scoped (a virtualenv, a pip `--target` install, a
-  migrated tree, a pre-commit environment) builds them once per process: its tests form a
-  group of their own, so the work is done once, as in a serial run.
+  it runs in the worker that ran every proof, after them: one unit of work for the modules that
+  hold a proof and for test_matrix.py;
+- a module that defines a fixture of module (or class, or package) scope (a virtualenv, a pip
+  `--target` install, a migrated tree, a pre-commit environment) builds it once per process: the
+  module is one unit, so the work is done once, as in a serial run.
 
-Every other test is free. A test already marked `xdist_group` keeps its own mark.
+Every other test is a unit of its own. The units are given to workers by `Scheduler` (installed by
+tests/conftest.py through `pytest_xdist_make_scheduler`), which decides from node ids alone, in
+the controller, which collects nothing. xdist's own `xdist_group` marks are not used: with pytest
+9.2 and pytest-xdist 3.8 they silently group nothing (pytest-dev/pytest-xdist#1386: xdist tags
+grouped node ids by assigning an attribute pytest no longer reads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
-import pytest
+import functools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 PROOFS = "extension-proofs"
-SHARED_SCOPES = ("module", "package", "class")
+CHECK_MODULE = "tests/extensions/test_matrix.py"
+ROOT = Path(__file__).resolve().parents[1]
+# How this suite declares such a fixture: @pytest.fixture(scope="module"), also with autouse.
+_SHARED_SCOPE = re.compile(r"""scope\s*=\s*["'](?:module|package|class)["']""")
 
 
 def module_of(nodeid: str) -> str:
@@ -30,35 +38,41 @@ def module_of(nodeid: str) -> str:
 
 
 def without_group(nodeid: str) -> str:
-    """The node id pytest prints: `--dist loadgroup` appends `@<group>` to a grouped test's id
-    (after any `[params]`, which may hold an `@` of their own)."""
+    """The node id pytest prints: `--dist loadgroup` appends `@<group>` to the id of a test
+    marked `xdist_group` (after any `[params]`, which may hold an `@` of their own)."""
     at = nodeid.rfind("@")
     return nodeid[:at] if at > nodeid.rfind("]") else nodeid
 
 
-def uses_shared_fixture(item: pytest.Item) -> bool:
-    """Whether the test asks for a fixture built once per module (or class, or package)."""
-    info = getattr(item, "_fixtureinfo", None)  # every Function has one; pytest has no public name
-    if info is None:
-        return False
-    return any(defs and defs[-1].scope in SHARED_SCOPES for defs in info.name2fixturedefs.values())
+@functools.cache
+def defines_shared_fixture(module: str) -> bool:
+    path = ROOT / module
+    return path.suffix == ".py" and path.is_file() and bool(_SHARED_SCOPE.search(path.read_text(encoding="utf-8")))
 
 
-def group_of(item: pytest.Item, proof_modules: set[str], shared: set[str], after_proofs: str) -> str | None:
-    module = module_of(item.nodeid)
-    if module in proof_modules or item.get_closest_marker(after_proofs) is not None:
+@functools.cache
+def proof_modules() -> frozenset[str]:
+    from quartify.rules.extensions import load
+
+    return frozenset(module_of(p) for row in load() for p in row.proofs) | {CHECK_MODULE}
+
+
+def unit_of(nodeid: str, proofs: Iterable[str] | None = None) -> str:
+    """The unit of work a test belongs to: tests of one unit run in one worker, in order."""
+    nodeid = without_group(nodeid)
+    module = module_of(nodeid)
+    if module in (proof_modules() if proofs is None else set(proofs)):
         return PROOFS
-    return module if module in shared else None
+    return module if defines_shared_fixture(module) else nodeid
 
 
-def assign(items: Sequence[pytest.Item], proof_ids: Iterable[str], after_proofs: str) -> None:
-    """Mark each test that must share a worker with its group (see the module docstring)."""
-    proof_modules = {module_of(p) for p in proof_ids}
-    # the whole module: a test may reach a module fixture through request.getfixturevalue
-    shared = {module_of(item.nodeid) for item in items if uses_shared_fixture(item)}
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        group = group_of(item, proof_modules, shared, after_proofs)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+def make_scheduler(config: Any, log: Any) -> Any:
+    """xdist's `loadscope` scheduling (whole units to the first free worker; the units with the
+    most tests first, each in collection order), with the units of `unit_of`."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduler(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    return Scheduler(config, log)
