@@ -30,6 +30,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     last(items)
 
 
+# The suite on every core (pytest-xdist, `-n auto --dist loadgroup` in pyproject.toml): which tests
+# share a worker is decided in tests/xdist_groups.py.
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    from tests import xdist_groups
+
+    return xdist_groups.make_scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     from tests.extensions.proof_session import record
 

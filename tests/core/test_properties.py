@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 
-import hypothesmith
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,8 +34,17 @@ _SETTINGS = dict(
 )
 
 
+def _python_programs() -> st.SearchStrategy[str]:
+    """hypothesmith's programs from the Python grammar. Building the strategy compiles the grammar
+    (seconds of CPU), so it is deferred to the test's first example rather than paid at import,
+    by every pytest-xdist worker that collects this module; the programs drawn are the same."""
+    import hypothesmith
+
+    return hypothesmith.from_grammar()
+
+
 @settings(max_examples=ARBITRARY_EXAMPLES, **_SETTINGS)  # type: ignore[arg-type]
-@given(hypothesmith.from_grammar())
+@given(st.deferred(_python_programs))
 def test_programs_without_flask_are_left_byte_identical(source: str) -> None:
     result = migrate_one(source, "anything.py")
     assert result.new_source is None

@@ -1,11 +1,13 @@
-"""The pre-commit hooks, run by the real pre-commit (`pre-commit try-repo`) on a temporary git
-repository holding a migrated Quart app: it passes; staging a sync view or an unawaited
-`request.get_json()` fails with what is wrong; the fix hook repairs it.
+"""The pre-commit hooks, run by the real pre-commit on a temporary git repository holding a
+migrated Quart app, configured as the README says (a `.pre-commit-config.yaml` naming the hook
+repository and a `rev:`): it passes; staging a sync view or an unawaited `request.get_json()`
+fails with what is wrong; the fix hook repairs it.
 
-try-repo pip-installs quartify into an environment of its own (from the package index pip is
+pre-commit pip-installs quartify into an environment of its own (from the package index pip is
 configured with; no other network). Its cost is paid once: the hook repository is a snapshot
-commit of this checkout made once for the module, so every run reuses one environment, kept
-in a PRE_COMMIT_HOME of the module's own.
+commit of this checkout made once for the module, and every `pre-commit run` finds the
+environment built for that repository and rev in the module's own PRE_COMMIT_HOME.
+(`pre-commit try-repo` would not: it builds a new environment in a throwaway store each call.)
 """
 
 from __future__ import annotations
@@ -80,9 +82,13 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    """A migrated Quart app in a git repository, everything committed."""
+def shop(tmp_path: Path, hook_repo: Path) -> Path:
+    """A migrated Quart app in a git repository with both hooks configured, everything committed."""
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    rev = git(hook_repo, "rev-parse", "HEAD").strip()
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: quartify-check\n      - id: quartify\n",
+        encoding="utf-8")
     package = tmp_path / "shop"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
@@ -94,9 +100,9 @@ def shop(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def hook(hook_id: str, repo: Path, hook_repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """`pre-commit try-repo` of one hook on the staged files, as a commit would run it."""
-    return subprocess.run([*PRE_COMMIT, "try-repo", str(hook_repo), hook_id, "--verbose"], cwd=repo, env=env,
+def hook(hook_id: str, repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`pre-commit run` of one configured hook on the staged files, as a commit would run it."""
+    return subprocess.run([*PRE_COMMIT, "run", hook_id, "--verbose"], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=900, check=False)
 
 
@@ -105,37 +111,36 @@ def stage(repo: Path, name: str, text: str) -> None:
     git(repo, "add", name)
 
 
-def test_the_hooks_guard_a_migrated_app(shop: Path, hook_repo: Path, environment: dict[str, str]) -> None:
+def test_the_hooks_guard_a_migrated_app(shop: Path, environment: dict[str, str]) -> None:
     # a clean change to a migrated app passes
     stage(shop, "shop/views.py", VIEWS + '\n\n@bp.route("/about")\nasync def about():\n    return "about"\n')
-    passed = hook("quartify-check", shop, hook_repo, environment)
+    passed = hook("quartify-check", shop, environment)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
 
     # a new sync view fails, with the diff that makes it async
     stage(shop, "shop/views.py", VIEWS + '\n\n@bp.route("/health")\ndef health():\n    return "ok"\n')
-    failed = hook("quartify-check", shop, hook_repo, environment)
+    failed = hook("quartify-check", shop, environment)
     assert failed.returncode == 1 and "Failed" in failed.stdout
     assert "+async def health():" in failed.stdout
 
     # the fix hook repairs it (pre-commit fails the run because it modified the file)
-    fixed = hook("quartify", shop, hook_repo, environment)
+    fixed = hook("quartify", shop, environment)
     assert fixed.returncode == 1 and "files were modified by this hook" in fixed.stdout
     assert "async def health():" in (shop / "shop" / "views.py").read_text(encoding="utf-8")
     git(shop, "add", "shop/views.py")
-    assert hook("quartify-check", shop, hook_repo, environment).returncode == 0
+    assert hook("quartify-check", shop, environment).returncode == 0
 
 
-def test_an_unawaited_quart_call_fails_and_names_the_caller(shop: Path, hook_repo: Path,
-                                                            environment: dict[str, str]) -> None:
+def test_an_unawaited_quart_call_fails_and_names_the_caller(shop: Path, environment: dict[str, str]) -> None:
     stage(shop, "shop/helpers.py", HELPERS.replace('request.args.get("q", "")', "request.get_json()"))
-    failed = hook("quartify-check", shop, hook_repo, environment)
+    failed = hook("quartify-check", shop, environment)
     assert failed.returncode == 1
     assert "+    return await request.get_json()" in failed.stdout
     # only helpers.py is staged, yet the whole project is solved: its caller is named
     assert "also needs changes: shop/views.py (caller of search_term)" in failed.stdout
 
-    fixed = hook("quartify", shop, hook_repo, environment)
+    fixed = hook("quartify", shop, environment)
     assert fixed.returncode == 1
     assert "return await request.get_json()" in (shop / "shop" / "helpers.py").read_text(encoding="utf-8")
     assert (shop / "shop" / "views.py").read_text(encoding="utf-8") == VIEWS  # not staged: left alone

@@ -3,13 +3,17 @@
 docs/extensions.md shows each proof test's outcome, and tests/extensions/test_matrix.py fails
 unless every proof passed. In a full run (CI) the proofs run anyway, so their outcomes are taken
 from the session rather than run twice: tests/conftest.py records every report here and moves the
-tests marked `after_proofs` to the end of the run. Proofs this session did not run (a selection
-of tests) are run once, in a subprocess, by the check itself.
+tests marked `after_proofs` to the end of the run. Under pytest-xdist a session is one worker's:
+tests/xdist_groups.py puts the proofs' modules and the check in one group, so one worker runs
+them all, the check last. Proofs this session did not run (a selection of tests, or xdist without
+`--dist loadgroup`) are run once, in a subprocess, by the check itself.
 """
 
 from __future__ import annotations
 
 import pytest
+
+from tests.xdist_groups import without_group
 
 MARKER = "after_proofs"
 # Worst first: one bad phase (setup error, failing call) decides the test's outcome.
@@ -30,9 +34,10 @@ def record(report: pytest.TestReport) -> None:
     said = outcome(report)
     if said is None:
         return
-    before = _SEEN.get(report.nodeid)
+    nodeid = without_group(report.nodeid)
+    before = _SEEN.get(nodeid)
     if before is None or _RANK[said] > _RANK[before]:
-        _SEEN[report.nodeid] = said
+        _SEEN[nodeid] = said
 
 
 def last(items: list[pytest.Item]) -> None:

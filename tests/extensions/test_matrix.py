@@ -23,6 +23,7 @@ from quartify.rules.extensions import (
 )
 from quartify.rules.schema import TableError
 from tests.extensions.proof_session import MARKER, session_outcomes
+from tests.xdist_groups import PROOFS, unit_of, without_group
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,6 +61,21 @@ def test_the_outcome_check_runs_after_every_proof(request: pytest.FixtureRequest
     items = request.session.items
     marked = [i for i, item in enumerate(items) if item.get_closest_marker(MARKER)]
     assert all(i >= len(items) - len(marked) for i in marked)
+
+
+def test_the_proofs_and_their_check_share_one_xdist_worker() -> None:
+    """Under pytest-xdist the check reads the outcomes its own worker saw: every test of a module
+    holding a proof, and the check, are one unit of work (tests/xdist_groups.py)."""
+    check = f"tests/extensions/test_matrix.py::{test_every_proof_passed_and_the_page_shows_those_outcomes.__name__}"
+    assert {unit_of(p) for p in _generator().proof_ids(load())} | {unit_of(check)} == {PROOFS}
+    assert unit_of("tests/e2e/test_pre_commit.py::test_x") == "tests/e2e/test_pre_commit.py"  # module fixtures
+    assert unit_of("tests/test_serving.py::test_x") == "tests/test_serving.py::test_x"  # free
+
+
+def test_the_xdist_group_suffix_is_taken_off_a_recorded_node_id() -> None:
+    assert without_group("tests/t.py::test_a@extension-proofs") == "tests/t.py::test_a"
+    assert without_group("tests/t.py::test_a[x@y]@extension-proofs") == "tests/t.py::test_a[x@y]"
+    assert without_group("tests/t.py::test_a[x@y]") == "tests/t.py::test_a[x@y]"
 
 
 def test_the_page_leads_with_the_counts_per_strategy() -> None:
