@@ -101,13 +101,15 @@ class Linker:
         return ref.split(".", 1)[0] not in self.inactive
 
     def resolve(self, ref: str) -> str:
-        if not ref or ref == UNKNOWN:
-            return UNKNOWN
-        if self._args_cache is None:  # first resolution: nothing in progress yet
-            self._build_arguments()
+        # The answered case first (most calls): the cache is empty until the first resolution
+        # below builds the argument table, and never holds "" or "?".
         cached = self._cache.get(ref)
         if cached is not None:
             return cached
+        if not ref or ref == UNKNOWN:
+            return UNKNOWN
+        if self._args_cache is None:  # first resolution: nothing in progress yet
+            self._build_arguments()  # which ends with an empty cache
         if ref.startswith(UNION_PREFIX):
             return self._resolve_union(ref)
         prefixed = ref.startswith(PARAM_PREFIX)
