@@ -17,6 +17,7 @@ from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.analysis.unittest_facts import sync_fixture_why
+from quartify.analysis.view_registry import CALLS as REGISTRY_CALLS
 from quartify.analysis.view_registry import registry_call
 from quartify.core.types import Span
 from quartify.rules import loader
@@ -213,7 +214,7 @@ def build(linker: Linker) -> RepoGraph:
             if registering in ("view", "hook") and applied is not None:
                 for wrapper in sorted(wrappers[applied]):
                     if kinds[wrapper].kind in ("plain", "dunder"):
-                        kinds[wrapper] = Classified(registering, use.span.line, f"{tokens(use.arg_of)[-1]}()")
+                        kinds[wrapper] = Classified(registering, use.span.line, f"{tokens(arg_of)[-1]}()")
             continue
         if use_kind not in ("name", "attr") or arg_of is None and use_kind == "attr":
             continue
@@ -364,15 +365,18 @@ def _body_uses(
     forms = linker.applies(FLASK_FORM)
     resolve = linker.resolve
     functions = linker.functions
-    awaitable_of = _Memo(lambda ref: quart_awaitable(linker, ref))
+    # reference -> (what it resolves to, the Quart awaitable it stands for), asked in that order
+    facts: dict[str, tuple[str, loader.Awaitable | None]] = {}
     is_form = _Memo(lambda resolved: linker.inherits(resolved, FLASK_FORM))
     is_view = lambda q: q in kinds and kinds[q].kind == "view"  # noqa: E731
     for qualname in sorted(functions):
         func = functions[qualname]
         calls: list[Use] = []
         for use in func.uses:
-            resolved = resolve(use.ref)
-            awaitable = awaitable_of(use.ref)
+            fact = facts.get(use.ref)
+            if fact is None:
+                fact = facts[use.ref] = (resolve(use.ref), quart_awaitable(linker, use.ref))
+            resolved, awaitable = fact
             call = use.kind == "call"
             if call and forms and is_form(resolved):
                 use_seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
@@ -385,7 +389,8 @@ def _body_uses(
                 seeded = False
             if not call:
                 continue  # neither a registry call nor an edge
-            calls.append(use)
+            if resolved in REGISTRY_CALLS:
+                calls.append(use)
             if seeded:
                 continue  # a seed, not an edge
             callee = functions.get(resolved)
@@ -610,6 +615,8 @@ def _uncertain_decorators(
             target = receivers.get(linker.resolve(use.ref))
             if target is not None:
                 applied.setdefault(target, []).append(use)
+    if not applied:
+        return frozenset()
     known = {
         (use.arg_of, use.span.line)
         for _owner, use in uses
