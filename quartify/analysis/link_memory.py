@@ -21,23 +21,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from quartify.analysis.link import Linker
-from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex, Use
+from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
 
-# Past this many remembered answers per reference in the project, link from scratch (a long
-# session's answers for references no longer written anywhere would otherwise pile up).
+# A run adopts answers only while they number at most this many times what the last run that
+# linked from scratch ended with (answers for references no longer written anywhere pile up).
 _MAX_GROWTH = 4
-
-
-def argument_use(use: Use) -> bool:
-    """A use the argument table records (`Linker._build_arguments` reads the same test)."""
-    return bool(use.arg_of and use.arg_of != "?" and use.arg_key and use.kind in ("name", "attr"))
 
 
 def _function(f: FunctionInfo) -> tuple[object, ...]:
     return (
         f.qualname, f.name, f.parent, f.class_qualname, f.params, f.is_generator, f.return_refs, f.yield_refs,
         tuple((d.ref, d.name_kw) for d in f.decorators),
-        tuple((u.ref, u.kind, u.arg_of, u.arg_key) for u in f.uses if argument_use(u)),
+        # the uses the argument table records (the test `Linker._build_arguments` makes)
+        tuple((u.ref, u.kind, u.arg_of, u.arg_key) for u in f.uses
+              if u.arg_of and u.arg_key and u.arg_of != "?" and u.kind != "call"),
     )
 
 
