@@ -7,8 +7,9 @@ dunder, CLI command or app factory is a barrier that async cannot cross.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from quartify.analysis import decorator_package
 from quartify.analysis.index import PARAM_PREFIX
@@ -16,10 +17,13 @@ from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.analysis.unittest_facts import sync_fixture_why
+from quartify.analysis.view_registry import CALLS as REGISTRY_CALLS
 from quartify.analysis.view_registry import registry_call
 from quartify.core.types import Span
 from quartify.rules import loader
 from quartify.rules.loader import AwaitKind, RegisteredKind
+
+_T = TypeVar("_T")
 
 # Registration method names distinctive enough to trust on a receiver the index cannot type
 # (an `app` parameter without annotation). `get`/`post`/... are too common to guess from.
@@ -190,27 +194,35 @@ def build(linker: Linker) -> RepoGraph:
         for func in mod.functions:
             all_uses.extend((func.qualname, u) for u in func.uses)
 
+    # Pure answers asked once per string (the same callee and receiver recur across the repo).
+    resolve = linker.resolve
+    registration_kind = _Memo(lambda resolved: _registration_kind(linker, resolved))
+    decorator_of = _Memo(lambda resolved: _decorator_of(linker, resolved, wrappers))
+    functions = linker.functions
     for _owner, use in all_uses:
-        if use.kind == "call" and use.arg_of and use.arg_of != "?":
+        use_kind, arg_of = use.kind, use.arg_of
+        if use_kind == "call":
+            if not arg_of or arg_of == "?":
+                continue
             # `add_url_rule(..., view_func=require_key("k")(echo))`: the view Flask gets is the
             # decorator's wrapper, so the wrapper is the view.
-            registering = _registration_kind(linker, linker.resolve(use.arg_of))
-            called = _decorator_call_registration(linker, use.arg_of, linker.resolve(use.arg_of))
+            registering = registration_kind(resolve(arg_of))
+            called = _decorator_call_registration(linker, arg_of, resolve(arg_of))
             if registering is None and called is not None:
                 registering = called[0]  # `app.route("/")(login_required(view))`
-            applied = _decorator_of(linker, linker.resolve(use.ref), wrappers)
+            applied = decorator_of(resolve(use.ref))
             if registering in ("view", "hook") and applied is not None:
                 for wrapper in sorted(wrappers[applied]):
                     if kinds[wrapper].kind in ("plain", "dunder"):
-                        kinds[wrapper] = Classified(registering, use.span.line, f"{tokens(use.arg_of)[-1]}()")
+                        kinds[wrapper] = Classified(registering, use.span.line, f"{tokens(arg_of)[-1]}()")
             continue
-        if use.kind not in ("name", "attr") or use.arg_of is None and use.kind == "attr":
+        if use_kind not in ("name", "attr") or arg_of is None and use_kind == "attr":
             continue
-        target = linker.resolve(use.ref)
-        if target not in linker.functions:
+        target = resolve(use.ref)
+        if target not in functions:
             continue
-        receiver = linker.resolve(use.arg_of) if use.arg_of and use.arg_of != "?" else UNKNOWN
-        kind = _registration_kind(linker, receiver) if receiver != UNKNOWN else None
+        receiver = resolve(arg_of) if arg_of and arg_of != "?" else UNKNOWN
+        kind = registration_kind(receiver) if receiver != UNKNOWN else None
         if kind is None and use.arg_of and use.arg_of != "?" and _untyped(receiver):
             method = use.arg_of.rsplit(".", 1)[-1]
             if method in _DISTINCTIVE:
@@ -230,7 +242,7 @@ def build(linker: Linker) -> RepoGraph:
                 if kinds[target].kind in ("plain", "dunder"):
                     kinds[target] = Classified(kind, use.span.line, f"{method}()")
                 continue
-        decorator = _decorator_of(linker, receiver, wrappers)
+        decorator = decorator_of(receiver)
         if decorator is not None:
             applications.setdefault(decorator, set()).add(target)
             called_only.setdefault(decorator, set()).add(target)
@@ -264,10 +276,9 @@ def build(linker: Linker) -> RepoGraph:
             kinds[qualname] = Classified("stream", line, "stream_with_context")
 
     barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses)
-    awaitable_of = _Awaitables(linker)
-    seeds.extend(_use_seeds(linker, awaitable_of))
-    seeds.extend(_registry_call_seeds(linker, kinds))
-    edges = _call_edges(linker, wrappers, awaitable_of)
+    use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers)
+    seeds.extend(use_seeds)
+    seeds.extend(registry_seeds)
 
     groups: list[frozenset[str]] = []
     for decorator_name, family in sorted(wrappers.items()):
@@ -328,37 +339,6 @@ def _seeds_and_barriers(
     return barriers, seeds
 
 
-def _use_seeds(linker: Linker, awaitable_of: _Awaitables) -> list[Seed]:
-    """Functions that use a Quart awaitable (or build a Quart-WTF form) must become async."""
-    seeds: list[Seed] = []
-    forms = linker.applies(FLASK_FORM)
-    for qualname in sorted(linker.functions):
-        for use in linker.functions[qualname].uses:
-            resolved = linker.resolve(use.ref)
-            awaitable = awaitable_of(use.ref)
-            if use.kind == "call" and forms and linker.inherits(resolved, FLASK_FORM):
-                seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
-            elif awaitable is not None and _needs_async(awaitable.kind, use):
-                text = use.text or resolved
-                seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if use.kind == "call" else f"uses {text}"))
-    return seeds
-
-
-def _registry_call_seeds(linker: Linker, kinds: dict[str, Classified]) -> list[Seed]:
-    """A function calling a view out of `app.view_functions` gets a coroutine once views are
-    async: it must become async to await it (analysis/view_registry.py decides when it can)."""
-    seeds: list[Seed] = []
-    is_view = lambda q: q in kinds and kinds[q].kind == "view"  # noqa: E731
-    for qualname in sorted(linker.functions):
-        func = linker.functions[qualname]
-        for use in func.uses:
-            found = registry_call(linker, func, use, is_view)
-            if found is not None and not found.reason:
-                seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
-                                  "from app.view_functions (a coroutine function in Quart)"))
-    return seeds
-
-
 def _called_only(decorator: str, called_only: dict[str, set[str]], decorated: dict[str, set[str]]) -> set[str]:
     """The functions `decorator` is applied to only by a call (`deco(f)`), never as `@deco`."""
     return called_only.get(decorator, set()) - decorated.get(decorator, set())
@@ -371,23 +351,53 @@ def _param_call_line(linker: Linker, wrapper: str, wrapper_params: dict[str, set
     return next((u.span.line for u in func.uses if u.kind == "call" and u.ref in refs), func.span.line)
 
 
-def _call_edges(linker: Linker, wrappers: dict[str, set[str]], awaitable_of: _Awaitables) -> list[Edge]:
-    """Caller -> callee edges colour can climb along."""
+def _body_uses(
+    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]]
+) -> tuple[list[Seed], list[Seed], list[Edge]]:
+    """What every use in a function body says, in one pass over the repo's functions (sorted):
+    the functions that use a Quart awaitable (or build a Quart-WTF form) and must become async;
+    those calling a view out of `app.view_functions`, which gets a coroutine once views are async
+    (analysis/view_registry.py decides when it can be awaited); and the caller -> callee edges
+    colour can climb along. Returned in that order, each list in function order."""
+    use_seeds: list[Seed] = []
+    registry_seeds: list[Seed] = []
     edges: list[Edge] = []
     forms = linker.applies(FLASK_FORM)
-    for qualname in sorted(linker.functions):
-        for use in linker.functions[qualname].uses:
-            resolved = linker.resolve(use.ref)
-            if use.kind == "call" and forms and linker.inherits(resolved, FLASK_FORM):
-                continue
-            awaitable = awaitable_of(use.ref)
-            if awaitable is not None and _needs_async(awaitable.kind, use):
-                continue  # a seed (`_use_seeds`), not an edge
+    resolve = linker.resolve
+    functions = linker.functions
+    # reference -> (what it resolves to, the Quart awaitable it stands for), asked in that order
+    facts: dict[str, tuple[str, loader.Awaitable | None]] = {}
+    is_form = _Memo(lambda resolved: linker.inherits(resolved, FLASK_FORM))
+    is_view = lambda q: q in kinds and kinds[q].kind == "view"  # noqa: E731
+    for qualname in sorted(functions):
+        func = functions[qualname]
+        calls: list[Use] = []
+        for use in func.uses:
+            fact = facts.get(use.ref)
+            if fact is None:
+                fact = facts[use.ref] = (resolve(use.ref), quart_awaitable(linker, use.ref))
+            resolved, awaitable = fact
+            call = use.kind == "call"
+            if call and forms and is_form(resolved):
+                use_seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
+                seeded = True
+            elif awaitable is not None and _needs_async(awaitable.kind, use):
+                text = use.text or resolved
+                use_seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if call else f"uses {text}"))
+                seeded = True
+            else:
+                seeded = False
+            if not call:
+                continue  # neither a registry call nor an edge
+            if resolved in REGISTRY_CALLS:
+                calls.append(use)
+            if seeded:
+                continue  # a seed, not an edge
+            callee = functions.get(resolved)
             if (
-                use.kind == "call"
-                and resolved in linker.functions
-                and not linker.functions[resolved].is_generator
-                and not linker.functions[resolved].is_async
+                callee is not None
+                and not callee.is_generator
+                and not callee.is_async
                 and not hands_coroutine_over(linker, use)
                 and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
             ):
@@ -396,7 +406,14 @@ def _call_edges(linker: Linker, wrappers: dict[str, set[str]], awaitable_of: _Aw
                 # Calling a generator runs none of its body: an async generator's caller
                 # needs no await, so colour does not climb out of generators.
                 edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
-    return edges
+        # Once every use of the function is resolved (a registry call reads its other uses).
+        for use in calls:
+            found = registry_call(linker, func, use, is_view)
+            if found is not None and not found.reason:
+                registry_seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
+                                           "from app.view_functions (a coroutine function in Quart)"))
+    return use_seeds, registry_seeds, edges
+
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
 FLASK_FORM = "flask_wtf.FlaskForm"
@@ -424,19 +441,18 @@ def quart_awaitable(linker: Linker, ref: str) -> loader.Awaitable | None:
     return found.pop() if len(found) == 1 else None
 
 
-class _Awaitables:
-    """`quart_awaitable` answered once per reference within one `build` (the seeds and the edges
-    ask about every use; the linker's tables do not change while a graph is built)."""
+class _Memo(Generic[_T]):
+    """A pure question about a string, answered once per string within one `build`."""
 
-    def __init__(self, linker: Linker) -> None:
-        self.linker = linker
-        self.known: dict[str, loader.Awaitable | None] = {}
+    def __init__(self, answer: Callable[[str], _T]) -> None:
+        self.answer = answer
+        self.known: dict[str, _T] = {}
 
-    def __call__(self, ref: str) -> loader.Awaitable | None:
+    def __call__(self, key: str) -> _T:
         try:
-            return self.known[ref]
+            return self.known[key]
         except KeyError:
-            found = self.known[ref] = quart_awaitable(self.linker, ref)
+            found = self.known[key] = self.answer(key)
             return found
 
 
@@ -599,6 +615,8 @@ def _uncertain_decorators(
             target = receivers.get(linker.resolve(use.ref))
             if target is not None:
                 applied.setdefault(target, []).append(use)
+    if not applied:
+        return frozenset()
     known = {
         (use.arg_of, use.span.line)
         for _owner, use in uses

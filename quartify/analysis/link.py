@@ -93,6 +93,12 @@ class Linker:
         # Attribute name -> the one repo class defining it with a Quart Jinja value
         # (analysis/jinja_kinds.py), built with the arguments.
         self._definers: dict[str, str] = {}
+        # References being resolved, innermost last (the cycle guard's), and whether the guard's
+        # stand-in answer was given to one of them but the innermost after the argument table was
+        # built: then some answer depends on the order references were asked in, and a later run
+        # must work its answers out again (`adopt`).
+        self._pending: list[str] = []
+        self.cyclic = False
 
     # -- public --------------------------------------------------------------------------------
     def applies(self, ref: str) -> bool:
@@ -101,29 +107,56 @@ class Linker:
         return ref.split(".", 1)[0] not in self.inactive
 
     def resolve(self, ref: str) -> str:
+        # The answered case first (most calls): the cache is empty until the first resolution
+        # below builds the argument table, and never holds "" or "?".
+        cached = self._cache.get(ref)
+        if cached is not None:
+            if self._pending and ref in self._pending and ref != self._pending[-1]:
+                # The cycle guard's stand-in answered a reference other than the innermost one
+                # (which asking for itself, `?.x`, gets the same answer in any order): see `cyclic`.
+                self.cyclic = True
+            return cached
         if not ref or ref == UNKNOWN:
             return UNKNOWN
         if self._args_cache is None:  # first resolution: nothing in progress yet
-            self._build_arguments()
-        cached = self._cache.get(ref)
-        if cached is not None:
-            return cached
+            self._build_arguments()  # which ends with an empty cache
         if ref.startswith(UNION_PREFIX):
             return self._resolve_union(ref)
         prefixed = ref.startswith(PARAM_PREFIX)
         # Guard against cycles (recursive helpers passing values around): while a reference is
         # being resolved, asking for it again answers "unknown".
         self._cache[ref] = ref if prefixed else UNKNOWN
-        if prefixed:
-            result = self._resolve_param(ref)
-        elif ref.startswith(SUPER_PREFIX):
-            result = self._resolve_super(ref[len(SUPER_PREFIX) :])
-        else:
-            result = self._resolve(tokens(ref), 0)
-        if self._definers and not jinja_kinds.is_jinja(result):
-            result = self._by_definer(ref) or result
+        self._pending.append(ref)
+        try:
+            if prefixed:
+                result = self._resolve_param(ref)
+            elif ref.startswith(SUPER_PREFIX):
+                result = self._resolve_super(ref[len(SUPER_PREFIX) :])
+            else:
+                result = self._resolve(tokens(ref), 0)
+            if self._definers and not jinja_kinds.is_jinja(result):
+                result = self._by_definer(ref) or result
+        finally:
+            self._pending.pop()
         self._cache[ref] = result
         return result
+
+    def adopt(self, earlier: Linker) -> bool:
+        """Take over the answers of `earlier`, a linker over tables equal to this one's (what
+        `analysis/link_memory.py` checks), when its resolutions never met the cycle guard: each of
+        its answers is then what this linker would work out itself, in any order. False (and
+        nothing taken) when they did, or when `earlier` answered nothing yet."""
+        if earlier.cyclic or earlier._args_cache is None or self._args_cache is not None:
+            return False
+        self._args_cache = earlier._args_cache
+        self._definers = earlier._definers
+        self._cache = dict(earlier._cache)
+        return True
+
+    @property
+    def answers(self) -> int:
+        """How many references this linker has an answer for."""
+        return len(self._cache)
 
     def _by_definer(self, ref: str) -> str | None:
         """A Quart Jinja value read by attribute name off a value quartify cannot type, when exactly
@@ -273,6 +306,9 @@ class Linker:
             self._cache.clear()
         self._definers = jinja_kinds.jinja_attributes(self)
         self._cache.clear()
+        # The table and the definers are a function of the tables alone (any run over equal tables
+        # builds them the same way, cycle guard included): only the answers from here on count.
+        self.cyclic = False
 
     def fixture(self, user: str, name: str) -> str | None:
         """The pytest fixture `name` visible from function `user`, looked up as pytest does: the

@@ -8,7 +8,7 @@ settled later by `analysis.link`, which sees every module at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import Literal
 
 from quartify.core.types import Span
@@ -22,6 +22,27 @@ CTX_CLASS = "class body"
 CTX_DEFAULT = "default argument or decorator"
 
 UseKind = Literal["call", "attr", "name"]
+
+_DEFAULTS: dict[type, tuple[tuple[str, object], ...]] = {}
+
+
+class Lean:
+    """Pickled without the fields that hold their default (the class attribute a dataclass keeps
+    for a plain default answers them after loading): a cached index (core/index_cache.py) and an
+    index sent back by a worker are smaller and load faster. Equal objects either way."""
+
+    def __getstate__(self) -> dict[str, object]:
+        cls = type(self)
+        defaults = _DEFAULTS.get(cls)
+        if defaults is None:
+            found = fields(cls)  # type: ignore[arg-type]
+            defaults = _DEFAULTS[cls] = tuple((f.name, f.default) for f in found if f.default is not MISSING)
+        state = self.__dict__.copy()
+        for name, default in defaults:
+            value = state.get(name, state)  # absent once loaded this way
+            if value is default or (type(value) is type(default) and value == default):
+                del state[name]
+        return state
 
 
 @dataclass(frozen=True)
@@ -40,7 +61,7 @@ class UploadHelper:
 
 
 @dataclass(frozen=True)
-class Use:
+class Use(Lean):
     """A call, attribute read or name read inside a function body that may need an `await`."""
 
     span: Span
@@ -76,7 +97,7 @@ class UnpinnedGetattr:
 
 
 @dataclass(frozen=True)
-class WithSite:
+class WithSite(Lean):
     """A `with` statement; the planner makes it `async with` when every item is async."""
 
     span: Span
@@ -86,7 +107,7 @@ class WithSite:
 
 
 @dataclass(frozen=True)
-class Decorator:
+class Decorator(Lean):
     ref: str  # what the decorator expression names; a call `@d(...)` keeps `ref` = d, called=True
     called: bool
     span: Span
@@ -96,7 +117,7 @@ class Decorator:
 
 
 @dataclass(frozen=True)
-class FunctionInfo:
+class FunctionInfo(Lean):
     qualname: str
     name: str
     span: Span  # the `def` line (decorators excluded), LibCST's FunctionDef range
@@ -118,7 +139,7 @@ class FunctionInfo:
 
 
 @dataclass(frozen=True)
-class ClassInfo:
+class ClassInfo(Lean):
     qualname: str
     name: str
     span: Span
@@ -138,7 +159,7 @@ class Rename:
 
 
 @dataclass(frozen=True)
-class ModuleIndex:
+class ModuleIndex(Lean):
     path: str
     module: str
     is_package: bool

@@ -21,6 +21,7 @@ from quartify.analysis import graph as graph_mod
 from quartify.analysis import unsafe_fixes
 from quartify.analysis.graph import is_test_module
 from quartify.analysis.link import Linker
+from quartify.analysis.link_memory import LinkMemory
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.pins import pin
 from quartify.analysis.plan import FilePlan, RepoPlan
@@ -84,6 +85,7 @@ def migrate(
     focus: frozenset[Path] | None = None,
     cache: IndexCache | None = None,
     indexer: Indexer | None = None,
+    links: LinkMemory | None = None,
 ) -> RunResult:
     """Migrate `inputs` together: every Python input is indexed, the whole set is solved.
 
@@ -98,11 +100,13 @@ def migrate(
     `cache`: answer the index stage from an `IndexCache` where it can (same result).
     `indexer`: replaces the index stage over the Python inputs (the language server's warm
     in-memory index, `core/workspace.py`); one result per input, in order.
+    `links`: the linker's answers kept from the previous run of a long-lived caller (the same
+    result; analysis/link_memory.py).
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
     with paused(), project_dists(_declared_dists([f for f in everything if f.dependency_file])):
-        return _migrate(everything, options, progress, focus, cache, indexer)
+        return _migrate(everything, options, progress, focus, cache, indexer, links)
 
 
 def _declared_dists(files: Sequence[InputFile]) -> set[str]:
@@ -116,7 +120,8 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
 
 
 def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
-             focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None) -> RunResult:
+             focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None,
+             links: LinkMemory | None = None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -131,7 +136,8 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     focused = _focused(files, focus)
     workers = Workers(options.workers(len(files)))
     try:
-        return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer)
+        return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer,
+                       links)
     finally:
         workers.close()
 
@@ -139,7 +145,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: Workers,
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
             focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
-            indexer: Indexer | None) -> RunResult:
+            indexer: Indexer | None, links: LinkMemory | None = None) -> RunResult:
     if progress:
         progress("index", 0, len(files))
 
@@ -153,7 +159,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
-    linker = Linker([i.index for i in good], inactive_modules(options.extensions))
+    linker = (links.linker if links is not None else Linker)([i.index for i in good], inactive_modules(options.extensions))
     unsafe_fixes.enable(linker, options, {i.index.path: i.text for i in good})
     route = patch_route(linker, options.extensions)
     base_graph = graph_mod.build(linker)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from quartify.analysis.link_memory import LinkMemory
 from quartify.analysis.model import FunctionInfo
 from quartify.analysis.repo import RepoPlan
 from quartify.core import gcpause
@@ -78,6 +79,7 @@ class Workspace:
         self.indexed_last = 0  # how many files the last run (re)indexed: the warm state at work
         self._runs = 0
         self._last: tuple[tuple[object, ...], Analysis] | None = None  # the last run and what it read
+        self._links = LinkMemory()  # the last run's linker answers, kept while they hold
         self.rediscover()
 
     # ------------------------------------------------------------------ state
@@ -106,6 +108,11 @@ class Workspace:
     @property
     def generation(self) -> int:
         return self._generation
+
+    @property
+    def linked_warm(self) -> bool:
+        """Whether the last run took the run before's linker answers (analysis/link_memory.py)."""
+        return self._links.adopted
 
     # ------------------------------------------------------------------ runs
 
@@ -146,7 +153,7 @@ class Workspace:
         # jobs=1: the pipeline's own pool forks, and forking a process that runs threads (a
         # language server) can deadlock the child on a lock another thread held; `_index` spawns.
         with gcpause.paused(freeze=True):
-            result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer)
+            result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer, links=self._links)
         self._runs += 1
         if self._runs % _RELEASE_EVERY == 0:
             gcpause.release()  # the few cycles frozen runs left behind (core/gcpause.py)

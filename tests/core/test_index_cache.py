@@ -165,3 +165,16 @@ def test_two_runs_at_once_share_a_cache(tmp_path: Path) -> None:
     assert entries and all(IndexCache(cache).get(e.stem) is not None for e in entries)
     assert not [p for p in cache.iterdir() if p.name.startswith(".tmp-")]  # no half-written entry left
     assert not (work / ".quartify_cache").exists() and not list(work.rglob("*.idx"))
+
+
+def test_an_index_is_stored_without_the_fields_that_hold_their_default() -> None:
+    """Most fields of a use or a function keep their default; the stored entry leaves them out
+    (analysis/model.py `Lean`) and loads back equal, and so does an entry stored again after loading."""
+    from quartify.analysis.index import index_source
+
+    index = index_source(VIEW, "views.py", "views", False)
+    use = next(u for f in index.functions for u in f.uses)
+    assert "augmented" not in use.__getstate__() and "ref" in use.__getstate__()
+    loaded = pickle.loads(pickle.dumps(index, protocol=5))
+    assert loaded == index and hash(loaded.functions[0].uses) == hash(index.functions[0].uses)
+    assert pickle.loads(pickle.dumps(loaded, protocol=5)) == index

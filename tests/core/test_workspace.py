@@ -88,3 +88,35 @@ def test_a_run_that_reads_nothing_new_answers_from_the_last_one(tmp_path: Path) 
 
     write(tmp_path, "quart_flask_compat.py", "")  # a file beside the inputs: a new run
     assert ws.analyse([views]).result is not reverted.result
+
+
+def test_a_sequence_of_edits_gives_what_fresh_runs_give(tmp_path: Path) -> None:
+    """Runs after an edit take the last run's linker answers when nothing resolution reads has
+    changed (analysis/link_memory.py); every result equals a fresh workspace's over the same texts."""
+    helpers = write(tmp_path, "helpers.py", "from flask import request\n\n\ndef name(default):\n"
+                    "    value = default.strip()\n    return value\n")
+    views = write(tmp_path, "views.py", "from flask import Flask\nfrom helpers import name\n\napp = Flask(__name__)\n\n\n"
+                  "@app.route('/')\ndef index():\n    return name('guest')\n")
+    ws = Workspace(tmp_path)
+    ws.analyse()
+    edits = [  # (helpers text, whether the run can take the last run's answers)
+        (helpers.read_text().replace("    value =", "    request.get_json()\n    value ="), True),  # a body
+        (helpers.read_text().replace("    value =", "    request.get_json()  # sure?\n    value ="), True),
+        (helpers.read_text().replace("request\n", "request, session\n"), False),  # an import
+        (helpers.read_text(), False),  # back: the last run linked other modules
+    ]
+    for version, (text, warm) in enumerate(edits, start=2):
+        ws.set_buffer(helpers, text, version)
+        mine = ws.analyse()
+        assert ws.linked_warm is warm
+        fresh = Workspace(tmp_path)
+        fresh.set_buffer(helpers, text, version)
+        theirs = fresh.analyse()
+        assert [(f.path, f.status, f.new_source, f.findings) for f in mine.result.files] == [
+            (f.path, f.status, f.new_source, f.findings) for f in theirs.result.files]
+        assert mine.result.async_functions == theirs.result.async_functions
+        assert mine.result.also_needs == theirs.result.also_needs
+    awaited = edits[0][0]
+    ws.set_buffer(helpers, awaited, 99)
+    result = ws.analyse().file(views.resolve())
+    assert result is not None and "return await name('guest')" in (result.new_source or "")

@@ -1,0 +1,139 @@
+"""`LinkMemory`: a re-run after an edit takes the last run's linker answers only when nothing
+resolution reads has changed and the last run's answers did not depend on the order they were
+asked in; either way every answer equals a linker's built from scratch."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from textwrap import dedent
+
+from quartify.analysis import graph
+from quartify.analysis.index import index_source
+from quartify.analysis.link import Linker
+from quartify.analysis.link_memory import LinkMemory, signature
+from quartify.analysis.model import ClassInfo, Decorator, FunctionInfo, ModuleIndex, Use
+from quartify.analysis.solver import solve
+
+HELPERS = """\
+from flask import request, render_template
+
+def greeting(name):
+    return render_template("hi.html", name=name)
+
+def shout(text):
+    return text.upper()
+"""
+VIEWS = """\
+from flask import Flask
+from helpers import greeting, shout
+
+app = Flask(__name__)
+
+@app.route("/")
+def index():
+    return greeting(shout("you"))
+"""
+
+
+def index(module: str, source: str) -> ModuleIndex:
+    return index_source(dedent(source), f"{module}.py", module, False)
+
+
+def answers(linker: Linker, modules: list[ModuleIndex]) -> dict[str, str]:
+    refs = {u.ref for m in modules for f in m.functions for u in f.uses} | {
+        u.arg_of for m in modules for f in m.functions for u in f.uses if u.arg_of}
+    return {ref: linker.resolve(ref) for ref in sorted(refs)}
+
+
+def solved(linker: Linker) -> tuple[object, ...]:
+    built = graph.build(linker)
+    solution = solve(built.graph)
+    return built.graph, built.kinds, solution.async_nodes, dict(solution.reasons), solution.blocked
+
+
+def run(memory: LinkMemory, *modules: ModuleIndex) -> tuple[Linker, tuple[object, ...]]:
+    linker = memory.linker(list(modules))
+    return linker, solved(linker)
+
+
+def test_an_edit_inside_a_body_keeps_the_answers_and_gives_a_fresh_runs_result() -> None:
+    memory = LinkMemory()
+    views = index("views", VIEWS)
+    run(memory, index("helpers", HELPERS), views)
+    assert not memory.adopted
+    edited = index("helpers", HELPERS.replace("    return text", "    request.get_json()\n    return text"))
+    linker, result = run(memory, edited, views)
+    assert memory.adopted
+    fresh = Linker([edited, views])
+    assert result == solved(fresh)
+    assert answers(linker, [edited, views]) == answers(fresh, [edited, views])
+    assert "helpers.shout" in result[2]  # the edit made it async, as a fresh run says
+
+
+def test_a_changed_import_or_call_argument_links_from_scratch() -> None:
+    memory = LinkMemory()
+    helpers, views = index("helpers", HELPERS), index("views", VIEWS)
+    run(memory, helpers, views)
+    for changed in (VIEWS.replace("import Flask", "import Flask, request"),
+                    VIEWS.replace('shout("you")', "shout(app)")):
+        edited = index("views", changed)
+        linker, result = run(memory, helpers, edited)
+        assert not memory.adopted
+        assert result == solved(Linker([helpers, edited]))
+    run(memory, helpers, edited)
+    assert memory.adopted  # the same modules again
+
+
+def test_answers_that_met_the_cycle_guard_are_never_taken_over() -> None:
+    # Each parameter's value is whatever the other function's callers pass: resolving one asks
+    # for the other, which asks for the first while it is still being worked out.
+    source = """\
+    def ping(x):
+        return pong(x)
+
+    def pong(y):
+        return ping(y)
+    """
+    memory = LinkMemory()
+    linker = memory.linker([index("loop", source)])
+    linker.resolve("@param:loop.ping:x")
+    assert linker.cyclic
+    memory.linker([index("loop", source)])
+    assert not memory.adopted
+
+
+def test_a_reference_asking_for_itself_is_no_cycle() -> None:
+    linker = Linker([index("m", "def f(data):\n    return data.items()\n")])
+    linker.resolve("?.items")  # an unknown value's attribute: unknown, whatever the order
+    assert not linker.cyclic
+
+
+def test_every_index_field_is_either_in_the_signature_or_never_read_by_resolution() -> None:
+    """A new index field must be sorted here: resolution reads it (add it to `signature`, so an
+    edit changing it links from scratch) or it does not (add it to the list below)."""
+    unread = {
+        ModuleIndex: {"is_package", "source_hash", "module_uses", "renames", "imports_flask", "flask_import_lines",
+                      "extension_imports", "worker_class", "suppressions", "attribute_stores", "file_dicts",
+                      "unpinned_getattrs", "data_fields", "upload_helpers"},
+        FunctionInfo: {"span", "is_async", "withs", "returned_names", "makes_app", "value_returns", "patches",
+                       "positional"},
+        ClassInfo: {"name", "span", "decorator_refs"},
+        Decorator: {"called", "span", "args", "keywords"},
+        Use: {"span", "ctx", "parens", "awaited", "text", "with_item", "nargs", "statement", "key", "key_span",
+              "augmented"},
+    }
+    read = {
+        ModuleIndex: {"module", "path", "bindings", "star_imports", "pytest_plugins", "g_attributes",
+                      "fixture_cls_attributes", "functions", "classes"},
+        FunctionInfo: {"qualname", "name", "parent", "class_qualname", "params", "is_generator", "return_refs",
+                       "yield_refs", "decorators", "uses"},
+        ClassInfo: {"qualname", "bases", "methods", "attributes"},
+        Decorator: {"ref", "name_kw"},
+        Use: {"ref", "kind", "arg_of", "arg_key"},
+    }
+    for cls in unread:
+        assert {f.name for f in fields(cls)} == unread[cls] | read[cls], cls.__name__
+    module = index("views", VIEWS)
+    assert signature(module) == signature(index("views", VIEWS + "\n# a comment\n"))
+    assert signature(module) == signature(index("views", VIEWS.replace("shout(", "greeting(")))  # a callee
+    assert signature(module) != signature(index("views", VIEWS.replace('"you"', "app")))  # an argument
