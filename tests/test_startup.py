@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-HEAVY = ("libcst", "mypy", "black", "rich", "tomlkit", "quartify.core.pipeline", "quartify.codemods")
+HEAVY = ("libcst", "mypy", "black", "rich", "tomlkit", "quartify.core.pipeline", "quartify.codemods",
+         "quartify.deps.provided")
 
 PROBE = """
 import json, sys
@@ -46,3 +47,5 @@ def test_checking_a_file_with_nothing_to_rewrite_never_loads_libcst(tmp_path: Pa
     )
     loaded = loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
     assert "libcst" not in loaded and "quartify.codemods" not in loaded and "mypy" not in loaded
+    # Nothing edited, so nothing new to install: the dependency-file import check is not loaded.
+    assert "quartify.deps.provided" not in loaded

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from quartify.core.config import find_pyproject
 from quartify.core.formatting import black_settings, format_changed
-from quartify.core.types import RunResult
-from quartify.deps.provided import ImportCheck, with_import_check
+from quartify.core.import_check import NOTHING_EDITED, ImportCheck
+from quartify.core.types import RunResult, Status
 from quartify.typecheck import Engine
 
 if TYPE_CHECKING:
@@ -39,7 +39,12 @@ def finish(
     """`whole_tree`: the run migrates everything it was given (not some files of a larger
     project, as pre-commit and editors do), so a project with no dependency file may get one
     (QFY128); a subset run never adds one."""
-    result, imports = with_import_check(result, root, whole_tree=whole_tree)
+    if any(f.status is Status.CHANGED for f in result.files):
+        from quartify.deps.provided import with_import_check
+
+        result, imports = with_import_check(result, root, whole_tree=whole_tree)
+    else:  # nothing edited: nothing new to install (and the dependency-file machinery stays unloaded)
+        imports = NOTHING_EDITED
     black_config = black_settings(find_pyproject(root))
     if format_code:
         result = format_changed(result, black_config)

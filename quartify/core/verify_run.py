@@ -26,7 +26,7 @@ from quartify.core.pipeline import migrate_paths
 from quartify.core.verify import Comparison, JUnitError, Outcome, compare, parse_junit
 from quartify.core.verify_install import InstallPlan, plan_install
 from quartify.core.write import write_changes
-from quartify.deps.provided import ImportCheck
+from quartify.core.import_check import ImportCheck
 
 MARKER = ".quartify-verify"  # marks a work directory as ours, so a rerun may clear it
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".nox", ".pytest_cache", ".mypy_cache"}

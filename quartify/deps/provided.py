@@ -20,9 +20,15 @@ from functools import cache
 from pathlib import Path
 
 from quartify.core.discover import module_name
+from quartify.core.import_check import ImportCheck as ImportCheck
 from quartify.core.types import FileResult, Finding, RunResult, Severity, Status
 from quartify.deps import FileKind, dependency_file_kind
-from quartify.deps._common import PYTEST_ASYNCIO_REQUIREMENT, QUART, QUART_FLOOR, normalise
+from quartify.deps._common import (
+    PYTEST_ASYNCIO_REQUIREMENT,
+    QUART,
+    QUART_FLOOR,
+    normalise,
+)
 from quartify.deps.declared import declared_names
 from quartify.rules import extensions as matrix
 from quartify.rules import loader
@@ -118,25 +124,6 @@ def added_imports(old: str, new: str) -> dict[str, int]:
     """Top-level modules `new` imports and `old` did not, with their first line in `new`."""
     before = top_level_imports(old)
     return {m: line for m, line in top_level_imports(new).items() if m not in before}
-
-
-@dataclass(frozen=True)
-class ImportCheck:
-    """The outcome for one run: what the edits import from outside the project and the
-    standard library, and which of those the dependency files do not provide."""
-
-    written: tuple[str, ...]  # top-level modules the edits added, sorted
-    unprovided: tuple[str, ...]
-    dependency_files: tuple[str, ...]
-    findings: tuple[Finding, ...]
-
-    @property
-    def all_provided(self) -> bool:
-        return not self.unprovided
-
-    def to_json(self) -> dict[str, object]:
-        return {"all_provided": self.all_provided, "written": list(self.written),
-                "unprovided": list(self.unprovided), "dependency_files": list(self.dependency_files)}
 
 
 def _rel(path: Path, root: Path) -> str:
