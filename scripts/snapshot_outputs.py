@@ -2,7 +2,7 @@
 changes no byte: run it once before (`record OUT.json`), once after (`compare OUT.json`).
 
 Each target directory (and each `*.in.py` rewrite fixture) is copied to a temporary directory
-and migrated through the core entry with default options and with `--blocking thread`; the
+and migrated through the core entry with default options (`--blocking thread`) and with `--blocking todo`; the
 snapshot holds every output file's text and every finding. Extra checkouts (the Flask tutorial,
 CTFd) can be added with `--also PATH`; they are read, never modified.
 
@@ -61,7 +61,7 @@ def snapshot(also: list[Path]) -> dict[str, object]:
     out: dict[str, object] = {}
     base = Options(jobs=1)
     for target in targets(also):
-        for label, options in (("default", base), ("thread", replace(base, blocking=BlockingMode.THREAD))):
+        for label, options in (("default", base), ("todo", replace(base, blocking=BlockingMode.TODO))):
             out[f"{target.name}[{label}]"] = run(target, options)
     return out
 
