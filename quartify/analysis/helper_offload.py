@@ -184,16 +184,16 @@ def _verdict(
     for name in _closure(linker, graph, callees, helper):
         member = linker.functions[name]
         if not refusal and name != helper and (member.is_async or is_async(name)):
-            refusal = f"it calls {_short(name)}(), which is async after the migration"
+            refusal = f"it calls {leaf_name(name)}(), which is async after the migration"
         for site in sites_of(name):
             sites.append(site)
             if refusal:
                 continue
             if site.rule.thread_affinity:
-                refusal = (f"it reaches {site.use.text}() ({_short(name)}), whose library ties a connection to the "
+                refusal = (f"it reaches {site.use.text}() ({leaf_name(name)}), whose library ties a connection to the "
                            "thread that made it")
             elif "thread" not in site.rule.fixes:
-                refusal = f"it reaches {site.use.text}() ({_short(name)}), which quartify does not move to a thread"
+                refusal = f"it reaches {site.use.text}() ({leaf_name(name)}), which quartify does not move to a thread"
     if not any("thread" in s.rule.fixes or s.rule.thread_affinity for s in sites):
         return (), ""
     if func.class_qualname is not None:
@@ -203,5 +203,6 @@ def _verdict(
     return tuple(sites), refusal
 
 
-def _short(qualname: str) -> str:
+def leaf_name(qualname: str) -> str:
+    """The function's own name, as its call site spells it (`fetch_quote`, not `app.fetch_quote`)."""
     return qualname.replace(".<locals>", "").rsplit(".", 1)[-1]

@@ -212,8 +212,9 @@ def _requirements_file(check: ImportCheck, root: Path, async_tests: bool) -> Fil
 
 
 def _lists_requirements(root: Path) -> bool:
-    """Whether the tree already has a file that can hold requirements (a run on some files only
-    does not read it, and must not add a second one)."""
+    """Whether the root already has a file that can hold requirements, even one the check did not
+    read (a Pipfile quartify cannot edit, a requirements file excluded from the run): a second
+    one beside it would be a guess."""
     named = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
     return any((root / name).exists() for name in named) or any(root.glob("requirements*.txt"))
 

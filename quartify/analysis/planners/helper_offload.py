@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from quartify.analysis.edits import Edit
-from quartify.analysis.helper_offload import CODE, HelperCall
+from quartify.analysis.helper_offload import CODE, HelperCall, leaf_name
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
 from quartify.analysis.planners.offload import Offload
@@ -31,7 +31,7 @@ def plan_helper_offloads(ctx: FileContext) -> Iterator[Edit | Finding]:
 
 def covered(call: HelperCall) -> str:
     """`requests.get() (fetch_quote), ...`: the blocking calls a helper's offload covers."""
-    names = [f"{s.use.text}() in {short(s.func).rsplit('.', 1)[-1]}()" for s in call.covers]
+    names = [f"{s.use.text}() in {leaf_name(s.func)}()" for s in call.covers]
     return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 
@@ -42,16 +42,16 @@ def _finding(ctx: FileContext, call: HelperCall) -> Finding:
         *(ChainStep(linker.module_of[s.func].path, s.use.span.line, f"{short(s.func)} calls {s.use.text}()")
           for s in call.covers),
     )
-    name = short(call.helper)
+    name = leaf_name(call.helper)
     return ctx.finding(
         CODE,
         Severity.INFO,
         f"`{call.use.text}()` runs blocking calls ({covered(call)}); Fixed: the whole helper runs in a worker "
-        f"thread (`await asyncio.to_thread({name.rsplit('.', 1)[-1]}, ...)`), with the request context copied.",
+        f"thread (`await asyncio.to_thread({name}, ...)`), with the request context copied.",
         call.use.span.line,
         call.use.span.col,
-        fix=f"await asyncio.to_thread({name.rsplit('.', 1)[-1]}, ...)",
+        fix=f"await asyncio.to_thread({name}, ...)",
         safety=Safety.UNSAFE,
         chain=chain,
-        group=name,
+        group=short(call.helper),
     )
