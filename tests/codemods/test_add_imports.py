@@ -1,0 +1,56 @@
+"""Imports a rewrite needs are added from the module's head alone, exactly as LibCST's
+`AddImportsVisitor` adds them when it walks the whole module."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from quartify.codemods.apply import _add_imports
+
+HEADS = {
+    "docstring then imports": '"""Views."""\nimport os\nfrom quart import request\n\n\ndef view():\n    return 1\n',
+    "no docstring": "import os\nx = 1\n",
+    "imports only": "import os\nfrom quart import g\n",
+    "empty": "",
+    "docstring only": '"""Only a docstring."""\n',
+    "strict flag": "__strict__ = True\nimport os\ny = 2\n",
+    "comment above first statement": "import os\n# a comment\nx = 1\n",
+    "merge into an existing from-import": "from quart import g\n\n\ndef f():\n    return g\n",
+    "code before any import": "x = 1\nimport os\n",
+    "two statements on the import line": "import os; import re\nx = 1\n",
+    "string that is not first": "import os\n'not a docstring'\nz = 3\n",
+    "future import": "from __future__ import annotations\n\nimport os\n\nclass A:\n    pass\n",
+}
+
+NEEDED = [
+    {("asyncio", None)},
+    {("quart", "current_app")},
+    {("asyncio", None), ("quart", "current_app"), ("re", None), ("quart.cli", "pass_script_info")},
+]
+
+
+def _whole_module(module: cst.Module, needed: set[tuple[str, str | None]]) -> str:
+    ctx = CodemodContext()
+    for mod, name in sorted(needed, key=lambda t: (t[0], t[1] or "")):
+        if name is None:
+            AddImportsVisitor.add_needed_import(ctx, mod)
+        else:
+            AddImportsVisitor.add_needed_import(ctx, mod, name)
+    return AddImportsVisitor(ctx).transform_module(module).code
+
+
+@pytest.mark.parametrize("needed", NEEDED, ids=["module", "name", "several"])
+@pytest.mark.parametrize("source", HEADS.values(), ids=HEADS.keys())
+def test_head_only_matches_the_whole_module_visitor(source: str, needed: set[tuple[str, str | None]]) -> None:
+    module = cst.parse_module(source)
+    assert _add_imports(module, needed).code == _whole_module(module, needed)
+
+
+def test_statements_after_the_head_are_kept_as_they_were() -> None:
+    module = cst.parse_module("import os\n\n\ndef a():\n    pass\n\n\ndef b():\n    pass\n")
+    out = _add_imports(module, {("asyncio", None)})
+    assert out.code.startswith("import os\nimport asyncio\n")
+    assert out.body[-1] is module.body[-1]
