@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quartify.analysis.blocking import LoopSet, loop_set
-from quartify.analysis.graph import RepoGraph
+from quartify.analysis.graph import RepoGraph, quart_awaitable
 from quartify.analysis.helper_offload import HelperOffloads, plan_helper_offloads
 from quartify.analysis.link import Linker
 from quartify.analysis.solver import Solution
 from quartify.analysis.unittest_facts import UNITTEST_CASE, UnittestFacts, unittest_facts
 from quartify.core.config import BlockingMode, Options
 from quartify.core.types import ChainStep
+from quartify.rules.loader import Awaitable
 
 __all__ = ["UNITTEST_CASE", "RepoPlan"]
 
@@ -36,6 +37,16 @@ class RepoPlan:
 
     def is_async(self, qualname: str) -> bool:
         return qualname in self.solution.async_nodes
+
+    def awaitable(self, ref: str) -> Awaitable | None:
+        """`quart_awaitable(linker, ref)`, asked once per reference: planning asks it for every
+        use of every file (and again for each output in verification), and the answer is a fact
+        of the solved repo."""
+        known = self._awaitables
+        if ref in known:
+            return known[ref]
+        found = known[ref] = quart_awaitable(self.linker, ref)
+        return found
 
     def methods_named(self, name: str) -> list[str]:
         return self._methods_by_name.get(name, [])
@@ -75,6 +86,7 @@ class RepoPlan:
                 by_name.setdefault(func.name, []).append(qualname)
         object.__setattr__(self, "_methods_by_name", by_name)
 
+    _awaitables: dict[str, Awaitable | None] = field(default_factory=dict, init=False, repr=False, compare=False)
     _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
     _helper_offloads: HelperOffloads = field(default_factory=HelperOffloads, init=False, repr=False, compare=False)

@@ -7,10 +7,11 @@ await planner, the blocking planner and the `with` planner cannot disagree about
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from quartify.analysis.graph import hands_coroutine_over, quart_awaitable
+from quartify.analysis.graph import hands_coroutine_over
 from quartify.analysis.index import UNION_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
@@ -43,6 +44,11 @@ class FileContext:
     repo: RepoPlan
     module: ModuleIndex
     api: loader.QuartApi = field(default_factory=loader.quart_api)
+    # The linker's own method, bound once: planners ask it about a million times on a big repo.
+    resolve: Callable[[str], str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.resolve = self.repo.linker.resolve
 
     @property
     def linker(self) -> Linker:
@@ -72,12 +78,10 @@ class FileContext:
         """Every use in the file: inside functions, then at module level and in class bodies."""
         return (*(u for f in self.module.functions for u in f.uses), *self.module.module_uses)
 
-    def resolve(self, ref: str) -> str:
-        return self.repo.linker.resolve(ref)
 
     def kind_of(self, use: Use) -> AwaitKind | None:
         """The Quart awaitable kind of what `use` resolves to (quart_api.toml), if any."""
-        awaitable = quart_awaitable(self.linker, use.ref)
+        awaitable = self.repo.awaitable(use.ref)
         return awaitable.kind if awaitable is not None else None
 
     def need_await(self, use: Use, func: FunctionInfo | None) -> str | None:
@@ -86,7 +90,7 @@ class FileContext:
         if func is not None and use.kind == "call" and use.ref in repo.graph.wrapper_params.get(func.qualname, ()):
             return use.text + "()" if repo.is_async(func.qualname) else None
         resolved = self.resolve(use.ref)
-        awaitable = quart_awaitable(self.linker, use.ref)
+        awaitable = self.repo.awaitable(use.ref)
         if awaitable is not None:
             if awaitable.kind in (AwaitKind.PROPERTY, AwaitKind.AS_TEXT) and use.kind == "attr":
                 return use.text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from quartify.analysis.graph import quart_awaitable
 from quartify.analysis.model import FunctionInfo, UnpinnedGetattr, Use
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext, inside
@@ -35,7 +34,7 @@ def _properties(ctx: FileContext, base: str, names: tuple[str, ...]) -> list[str
     """Which of `names` are awaitable properties under Quart when read off `base`."""
     return [
         name for name in names
-        if (found := quart_awaitable(ctx.linker, f"{base}.{name}")) is not None
+        if (found := ctx.repo.awaitable(f"{base}.{name}")) is not None
         and found.kind in (AwaitKind.PROPERTY, AwaitKind.AS_TEXT)
     ]
 
