@@ -757,3 +757,31 @@ def test_rewritten_toml_stays_valid() -> None:
     for text in (FLASK_TUTORIAL, POETRY):
         data = tomllib.loads(new_text("pyproject.toml", text))
         assert data["tool"]["pytest"]["ini_options"]["asyncio_mode"] == "auto"
+
+
+PROJECT = '[project]\nname = "hello"\ndependencies = ["flask>=3"]\n'
+VIEW = "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.post('/')\ndef hello():\n    return request.get_json()\n"
+CLIENT_TEST = "from hello import app\n\n\ndef test_hello():\n    assert app.test_client().post('/', json=1).status_code == 200\n"
+
+
+def _migrated_pyproject(tmp_path: Path, files: dict[str, str]) -> dict[str, object]:
+    from quartify.core.config import Options
+    from quartify.core.pipeline import migrate_paths
+
+    for name, text in {"pyproject.toml": PROJECT, **files}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = migrate_paths([tmp_path], Options())
+    [pyproject] = [f for f in result.files if f.path.name == "pyproject.toml"]
+    return tomllib.loads(pyproject.new_source or pyproject.old_source)
+
+
+def test_a_project_whose_tests_became_async_gets_the_pytest_asyncio_section(tmp_path: Path) -> None:
+    data = _migrated_pyproject(tmp_path, {"hello.py": VIEW, "test_hello.py": CLIENT_TEST})
+    assert data["tool"]["pytest"]["ini_options"]["asyncio_mode"] == "auto"  # type: ignore[index]
+
+
+def test_a_project_without_async_tests_gets_no_pytest_section(tmp_path: Path) -> None:
+    # As no pytest.ini is written for it: a section pytest-asyncio would read for nothing.
+    data = _migrated_pyproject(tmp_path, {"hello.py": VIEW})
+    assert data["project"]["dependencies"] == ["quart>=0.22"]  # type: ignore[index]
+    assert "tool" not in data

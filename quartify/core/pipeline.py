@@ -209,8 +209,12 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     swapped = unsafe_fixes.requirements(
         done[display][0] for display, result in results_by.items() if result.status is Status.CHANGED
     )
+    async_tests = any(
+        is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
+        for i in good
+    )
     dependencies = migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
-                                            ((PATCH_REQUIREMENT,) if route else ()) + swapped)
+                                            ((PATCH_REQUIREMENT,) if route else ()) + swapped, async_tests)
     results.extend(d for d in dependencies if focus is None or _real(d.path) in focus)
     on_disk = {f.display for f in everything if f.data is None}  # stdin and in-memory runs write no helper
     changed_plans = [(i.path, i.index, done[i.display][0]) for i in good if i.display in on_disk
@@ -236,10 +240,6 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
                       repo.chain_steps(f.qualname))
         for i in good if i.path in changed
         for f in i.index.functions if repo.is_async(f.qualname) and not f.is_async
-    )
-    async_tests = any(
-        is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
-        for i in good
     )
     return RunResult(tuple(results), 0, (), made_async, tuple(timings.items()), async_tests,
                      also_needs=tuple(elsewhere))
@@ -271,17 +271,18 @@ def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResul
 
 
 def migrate_dependency_files(files: Sequence[InputFile], ported_dists: frozenset[str] = frozenset(),
-                             also: tuple[str, ...] = ()) -> list[FileResult]:
+                             also: tuple[str, ...] = (), async_tests: bool = True) -> list[FileResult]:
     """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings, the
     Quart port of every extension in `ported_dists` (whose imports this run moved), and `also`
-    (other requirements the migrated code imports)."""
+    (other requirements the migrated code imports). A pytest section is only created when
+    `async_tests` (some test became async), as a pytest.ini is only written then."""
     loaded: list[tuple[InputFile, Source | None, Finding | None]] = []
     for f in files:
         try:
             loaded.append((f, decode(f.data) if f.data is not None else read(f.path), None))
         except SourceError as exc:
             loaded.append((f, None, Finding("QFY001", Severity.ERROR, f"cannot migrate {f.display}: {exc}", f.display, exc.line)))
-    elsewhere = any(
+    elsewhere = not async_tests or any(
         f.path.name in _PYTEST_FILES
         or (src is not None and f.path.name in ("tox.ini", "setup.cfg") and ("[pytest]" in src.text or "[tool:pytest]" in src.text))
         for f, src, _ in loaded
