@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quartify.analysis import file_fields, fixture_facts, flask_facts, upload_helpers
+from quartify.analysis import file_fields, fixture_facts, flask_facts, flow, upload_helpers
 from quartify.analysis.flask_facts import FlaskFacts
 from quartify.analysis.model import (
     CTX_CLASS,
@@ -123,7 +123,7 @@ class _ModuleIndexer:
         self.is_package = is_package
         self.digest = digest
         self.positions = Positions(source)
-        self.bindings = ModuleBindings(module, is_package)
+        self.bindings = ModuleBindings(module, is_package, rare_binders=flow.may_hold_rare_binders(source))
         self.resolver = NameResolver(self.bindings)
         self.flask = FlaskFacts(self.positions, self.resolver)
         self.functions: list[FunctionInfo] = []
