@@ -46,6 +46,9 @@ class Helper:
     reason: str = ""
 
 
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 def find(tree: ast.Module, test_module: bool) -> list[Helper]:
     """Every upload helper in the module that reaches a `data=` keyword, proven or not."""
     parents: dict[int, ast.AST] = {}
@@ -59,7 +62,7 @@ def find(tree: ast.Module, test_module: bool) -> list[Helper]:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 scopes.append((child, [*chain, child]))
                 stack.append((child, [*chain, child]))
-            else:
+            elif isinstance(child, _HOLDS_STATEMENTS):  # no expression holds a def: not entered
                 stack.append((child, chain))
     for scope, chain in scopes:
         for stmt in scope.body:
