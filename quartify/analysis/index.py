@@ -23,6 +23,7 @@ import ast
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from quartify.analysis import file_fields, fixture_facts, flask_facts, flow, upload_helpers
 from quartify.analysis.flask_facts import FlaskFacts
@@ -472,8 +473,8 @@ class _ModuleIndexer:
 
     def _visit_attribute(self, node: ast.Attribute, site: _Site) -> None:
         call_func = isinstance(site.parent, ast.Call) and site.parent.func is node
+        ref = self.ref(node)
         if not call_func:
-            ref = self.ref(node)
             if ref:
                 # `x.attr["key"]` read (not assigned or deleted): the key and the subscript's span.
                 subscript = site.parent if isinstance(site.parent, ast.Subscript) and site.parent.value is node else None
@@ -484,7 +485,7 @@ class _ModuleIndexer:
                         with_item=site.with_item, key=key,
                         key_span=self.span(subscript) if key is not None and subscript is not None else None)
                 )
-        self.flask.note_attribute(node)
+        self.flask.note_attribute(node, ref)
         self._visit_expr(node.value, parent=node)
 
     def _visit_name(self, node: ast.Name, site: _Site) -> None:
@@ -548,9 +549,9 @@ def _literal(node: ast.expr) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-@dataclass(frozen=True)
-class _Site:
-    """Where an expression sits: its parent node and what a `Use` of it records."""
+class _Site(NamedTuple):
+    """Where an expression sits: its parent node and what a `Use` of it records. A named tuple,
+    not a frozen dataclass: one is built per expression visited, and a tuple builds 4x faster."""
 
     parent: ast.AST | None
     parens: bool  # an inserted await must be parenthesised here
