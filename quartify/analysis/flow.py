@@ -84,12 +84,16 @@ def _own_nodes(nodes: Iterable[ast.AST]) -> list[ast.AST]:
     """Every node under `nodes` outside nested defs, lambdas and classes (depth first, last
     child first)."""
     out: list[ast.AST] = []
-    stack = list(nodes)
     deferred = _DEFERRED_TYPES
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend([c for c in children(node) if type(c) not in deferred])
+    for root in reversed(list(nodes)):  # a root is entered even when it is a def itself
+        out.append(root)
+        stack = list(children(root))
+        while stack:
+            node = stack.pop()
+            if type(node) in deferred:
+                continue
+            out.append(node)
+            stack.extend(children(node))
     return out
 
 

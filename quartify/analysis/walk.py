@@ -52,8 +52,13 @@ def _list_children(node: ast.AST) -> list[ast.AST]:
         value = getattr(node, name, None)
         if isinstance(value, _AST):
             out.append(value)
-        elif isinstance(value, list):
-            out.extend(item for item in value if isinstance(item, _AST))
+        elif type(value) is list:
+            # A list field holds nodes, and None only where a slot is empty (`{**d}`'s key,
+            # a keyword-only argument without a default): copied whole otherwise.
+            if None in value:
+                out.extend(item for item in value if isinstance(item, _AST))
+            else:
+                out.extend(value)
     return out
 
 
