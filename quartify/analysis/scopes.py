@@ -519,6 +519,8 @@ class NameResolver:
 
     def _statement_bindings(self, qualname: str, stmt: ast.AST) -> dict[str, list[ast.AST]]:
         """The names one statement of `qualname` binds, and to what (for `analysis.flow`)."""
+        if type(stmt) not in _BINDERS:
+            return {}  # an expression statement, a return, ...: no scope to build
         scope = Scope(qualname, "function")
         _collect_local_bindings(stmt, scope, self.bindings.import_base)
         return scope.local_values
