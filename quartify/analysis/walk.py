@@ -8,6 +8,10 @@ below read that list; outside it (or for a node built after the tree was parsed)
 exactly the `ast` functions. The order is the same either way, so what the index finds does
 not depend on the cache.
 
+Listing a node's children reads only the fields its ASDL signature types as nodes (a `Name`'s
+`ctx`, not its `id`) and copies a list field whole unless it holds an empty slot: for any tree the
+parser builds, the same children as `ast.iter_child_nodes` (a test walks every quartify module).
+
 The tree must not be changed while the cache is active (the index only reads it).
 """
 
