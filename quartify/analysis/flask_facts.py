@@ -39,9 +39,13 @@ def is_app_class(ref: str) -> bool:
     return ref in _APP_CLASSES
 
 
+_APP_GLOBAL_SET = frozenset(_APP_GLOBALS)
+_APP_GLOBAL_PREFIXES = tuple(name + "." for name in _APP_GLOBALS)
+
+
 def is_app_global(ref: str) -> bool:
     """`g` or `current_app` (or a proxy stored on them), or anything reached through them."""
-    return any(ref == name or ref.startswith(name + ".") for name in _APP_GLOBALS)
+    return ref in _APP_GLOBAL_SET or ref.startswith(_APP_GLOBAL_PREFIXES)
 
 
 def suppressions(lines: list[str]) -> tuple[tuple[int, tuple[str, ...]], ...]:
@@ -146,9 +150,8 @@ class FlaskFacts:
         elif ref in self.names.extension_renames and ref.rsplit(".", 1)[-1] == node.id:
             self.renames.append(Rename(self.positions.span(node), self.names.extension_renames[ref], ref.split(".")[0]))
 
-    def note_attribute(self, node: ast.Attribute) -> None:
-        """`flask.Flask`: only the attribute name is renamed."""
-        ref = self.resolver.ref(node)
+    def note_attribute(self, node: ast.Attribute, ref: str | None) -> None:
+        """`flask.Flask`: only the attribute name is renamed (`ref`: what `node` refers to)."""
         if ref and ref in self.names.renames:
             end = self.positions.span(node)
             self.renames.append(

@@ -30,7 +30,7 @@ Bind: TypeAlias = Callable[[ast.AST], dict[str, list[ast.AST]]]
 Reaching: TypeAlias = dict[ast.Name, tuple[ast.AST, ...]]
 Narrow: TypeAlias = Callable[[ast.expr], dict[str, list[ast.AST]]]
 
-_DEFERRED = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_DEFERRED_TYPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _MAX_PASSES = 64  # a loop reaches its fixed point in (bindings + 1) passes; this only guards cost
 
 
@@ -38,16 +38,30 @@ class _GiveUp(Exception):
     """The function is too irregular to follow: every read falls back to every binding."""
 
 
-def reaching_values(body: list[ast.stmt], bind: Bind, narrow: Narrow | None = None) -> Reaching:
+def reaching_values(
+    body: list[ast.stmt], bind: Bind, narrow: Narrow | None = None, rare_binders: bool = True
+) -> Reaching:
     """For each name read in `body` (and in its comprehensions), the bound values that reach it.
     `narrow`, when given, says what an `if` test proves about names in the branch it guards
-    (`isinstance(data, Response)`): those values replace the reaching ones there."""
-    flow = _Flow(bind, _untracked(body), narrow)
+    (`isinstance(data, Response)`): those values replace the reaching ones there.
+    `rare_binders` False: the caller knows the module holds no `:=`, `global`, `nonlocal` or
+    `match` (`may_hold_rare_binders` of its text), so no name is untracked and none is looked for."""
+    flow = _Flow(bind, _untracked(body) if rare_binders else frozenset(), narrow)
     try:
         flow.block(body, {})
     except (_GiveUp, RecursionError):
         return {}
     return {name: tuple(values.values()) for name, values in flow.reads.items()}
+
+
+_RARE_BINDER_WORDS = (":=", "global", "nonlocal", "match")
+
+
+def may_hold_rare_binders(source: str) -> bool:
+    """False when `source` has none of the tokens `_untracked` looks for (`:=`, and the keywords
+    `global`, `nonlocal` and `match` are spelled out in the text of any program using them);
+    True says only "perhaps" (the word may sit in a string, a comment or a longer name)."""
+    return any(word in source for word in _RARE_BINDER_WORDS)
 
 
 def _untracked(body: list[ast.stmt]) -> frozenset[str]:
@@ -70,11 +84,16 @@ def _own_nodes(nodes: Iterable[ast.AST]) -> list[ast.AST]:
     """Every node under `nodes` outside nested defs, lambdas and classes (depth first, last
     child first)."""
     out: list[ast.AST] = []
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        stack.extend([c for c in children(node) if not isinstance(c, _DEFERRED)])
+    deferred = _DEFERRED_TYPES
+    for root in reversed(list(nodes)):  # a root is entered even when it is a def itself
+        out.append(root)
+        stack = list(children(root))
+        while stack:
+            node = stack.pop()
+            if type(node) in deferred:
+                continue
+            out.append(node)
+            stack.extend(children(node))
     return out
 
 
@@ -112,17 +131,35 @@ class _Flow:
     reads: dict[ast.Name, dict[int, ast.AST]] = field(default_factory=dict)
     loops: list[_Loop] = field(default_factory=list)
     tries: list[list[State]] = field(default_factory=list)  # states an exception may leave from
+    names: dict[int, list[ast.Name]] = field(default_factory=dict)  # `_names_under`, by id of the root
     passes: int = 0
 
     # -- reads and bindings ----------------------------------------------------------------------
     def read(self, nodes: Iterable[ast.AST | None], state: State) -> None:
-        for node in _own_nodes(n for n in nodes if n is not None):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in self.untracked:
+        reads = self.reads
+        for root in nodes:
+            if root is None:
+                continue
+            names = self.names.get(id(root))
+            if names is None:
+                names = self.names[id(root)] = self._names_under(root)
+            for node in names:
                 values = state.get(node.id)
                 if values:
-                    slot = self.reads.setdefault(node, {})
+                    slot = reads.get(node)
+                    if slot is None:
+                        slot = reads[node] = {}
                     for value in values:
                         slot.setdefault(id(value), value)
+
+    def _names_under(self, root: ast.AST) -> list[ast.Name]:
+        """The tracked names `root` reads outside nested defs, lambdas and classes (a loop reads
+        its statements once per pass: they are listed once)."""
+        untracked = self.untracked
+        return [
+            node for node in _own_nodes([root])
+            if type(node) is ast.Name and type(node.ctx) is ast.Load and node.id not in untracked
+        ]
 
     def assign(self, node: ast.AST, state: State) -> State:
         bound = self.bind(node)

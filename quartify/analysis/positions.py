@@ -19,9 +19,10 @@ class Positions:
 
     def __init__(self, source: str) -> None:
         self.lines = _LINE_SPLIT.split(source)
+        self.ascii = source.isascii()  # then every column is its byte offset (most files)
 
     def col(self, line: int, byte_col: int) -> int:
-        if 0 < line <= len(self.lines):
+        if not self.ascii and 0 < line <= len(self.lines):
             text = self.lines[line - 1]
             if not text.isascii():
                 return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
@@ -30,6 +31,8 @@ class Positions:
     def span(self, node: ast.AST) -> Span:
         line = getattr(node, "lineno", 1)
         end_line = getattr(node, "end_lineno", None) or line
+        if self.ascii:
+            return Span(line, getattr(node, "col_offset", 0), end_line, getattr(node, "end_col_offset", None) or 0)
         return Span(
             line,
             self.col(line, getattr(node, "col_offset", 0)),

@@ -87,8 +87,15 @@ class Scope:
     method_class: str | None = None  # a def directly in a class body: that class
     # Flow-sensitive view (analysis.flow): the bound values that reach each read of a local.
     reaching: flow.Reaching = field(default_factory=dict)
-    # Locals read only as the iterable of a `for` (a list bound to them is never changed in place).
-    only_iterated: frozenset[str] = frozenset()
+    # A function's body, for `only_iterated` (computed on the first question: few functions ask).
+    body: list[ast.stmt] = field(default_factory=list)
+    _only_iterated: frozenset[str] | None = None
+
+    def only_iterated(self) -> frozenset[str]:
+        """Locals read only as the iterable of a `for` (a list bound to them is never changed in place)."""
+        if self._only_iterated is None:
+            self._only_iterated = _only_iterated(self.body)
+        return self._only_iterated
 
 
 class _RefMarker(ast.AST):
@@ -133,6 +140,7 @@ class ModuleBindings:
     counts: dict[str, int] = field(default_factory=dict)
     import_bound: set[str] = field(default_factory=set)
     star_imports: list[str] = field(default_factory=list)
+    rare_binders: bool = True  # False: the text holds no `:=`, `global`, `nonlocal` or `match` (analysis.flow)
 
     def import_base(self, stmt: ast.ImportFrom) -> str:
         if stmt.level:
@@ -436,7 +444,7 @@ class NameResolver:
         for value in values:
             if not isinstance(value, (ast.Tuple, ast.List, ast.Set)):
                 return None
-            if not isinstance(value, ast.Tuple) and iterable.id not in scope.only_iterated:
+            if not isinstance(value, ast.Tuple) and iterable.id not in scope.only_iterated():
                 return None
             items.extend(value.elts)
         return items
@@ -505,12 +513,14 @@ class NameResolver:
                 bound[id(stmt)] = self._statement_bindings(qualname, stmt)
             return bound[id(stmt)]
 
-        scope.reaching = flow.reaching_values(node.body, bind, _isinstance_tests)
-        scope.only_iterated = _only_iterated(node.body)
+        scope.reaching = flow.reaching_values(node.body, bind, _isinstance_tests, self.bindings.rare_binders)
+        scope.body = node.body
         return scope
 
     def _statement_bindings(self, qualname: str, stmt: ast.AST) -> dict[str, list[ast.AST]]:
         """The names one statement of `qualname` binds, and to what (for `analysis.flow`)."""
+        if type(stmt) not in _BINDERS:
+            return {}  # an expression statement, a return, ...: no scope to build
         scope = Scope(qualname, "function")
         _collect_local_bindings(stmt, scope, self.bindings.import_base)
         return scope.local_values
@@ -648,15 +658,29 @@ def target_names(target: ast.AST) -> Iterator[str]:
         yield from target_names(target.value)
 
 
+_NESTED = frozenset({*_SCOPES, *COMPREHENSIONS})
+_NAMED_HERE = frozenset({*_FUNC, ast.ClassDef})
+# The node types `_collect_local_bindings` reads; every other node binds nothing.
+_BINDERS = frozenset({
+    ast.Global, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.With,
+    ast.AsyncWith, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+    ast.ExceptHandler,
+})
+
+
 def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
-    """Every node of a function body that belongs to its own scope (not nested scopes)."""
+    """Every node of a function body that belongs to its own scope (not nested scopes) and may
+    bind a name there (`_BINDERS`), in the order of a depth-first walk, last child first."""
     stack: list[ast.AST] = list(body)
+    nested, named, binders = _NESTED, _NAMED_HERE, _BINDERS
     while stack:
         node = stack.pop()
-        yield node
+        if type(node) in binders:
+            yield node
         for child in children(node):
-            if isinstance(child, (*_SCOPES, *COMPREHENSIONS)):
-                if isinstance(child, _FUNC + (ast.ClassDef,)):
+            kind = type(child)
+            if kind in nested:
+                if kind in named:
                     yield child  # its name is bound here
                 continue
             stack.append(child)
@@ -665,6 +689,8 @@ def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
 def _collect_local_bindings(
     node: ast.AST, scope: Scope, import_base: Callable[[ast.ImportFrom], str]
 ) -> None:
+    if type(node) not in _BINDERS:
+        return
     values = scope.local_values
     if isinstance(node, ast.Global):
         scope.declared_global.update(node.names)

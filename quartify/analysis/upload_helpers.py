@@ -24,7 +24,7 @@ Anything else is not proof: the call sites keep `data=` and carry a finding nami
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from quartify.analysis.file_fields import file_tuple_size
@@ -46,10 +46,20 @@ class Helper:
     reason: str = ""
 
 
+_HOLDS_STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 def find(tree: ast.Module, test_module: bool) -> list[Helper]:
     """Every upload helper in the module that reaches a `data=` keyword, proven or not."""
     parents: dict[int, ast.AST] = {}
-    rebinds_str: bool | None = None  # both computed for the first candidate: most modules have none
+    str_rebound: list[bool] = []  # both computed on the first need: most modules have no helper
+
+    def rebinds_str() -> bool:
+        if not str_rebound:
+            str_rebound.append(any(isinstance(n, ast.Name) and n.id == "str" and not isinstance(n.ctx, ast.Load)
+                                   for n in walk(tree)))
+        return str_rebound[0]
+
     out: list[Helper] = []
     scopes: list[tuple[ast.Module | _Func, list[_Func]]] = [(tree, [])] if test_module else []
     stack: list[tuple[ast.AST, list[_Func]]] = [(tree, [])]
@@ -59,14 +69,11 @@ def find(tree: ast.Module, test_module: bool) -> list[Helper]:
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 scopes.append((child, [*chain, child]))
                 stack.append((child, [*chain, child]))
-            else:
+            elif isinstance(child, _HOLDS_STATEMENTS):  # no expression holds a def: not entered
                 stack.append((child, chain))
     for scope, chain in scopes:
         for stmt in scope.body:
             if isinstance(stmt, ast.FunctionDef):
-                if rebinds_str is None:
-                    rebinds_str = any(isinstance(n, ast.Name) and n.id == "str" and not isinstance(n.ctx, ast.Load)
-                                      for n in walk(tree))
                 helper = _candidate(stmt, chain, tree, rebinds_str)
                 if helper is not None:
                     if not parents:
@@ -78,7 +85,9 @@ def find(tree: ast.Module, test_module: bool) -> list[Helper]:
 
 
 # -- the helper's returns -----------------------------------------------------------------------
-def _candidate(func: ast.FunctionDef, chain: list[_Func], tree: ast.Module, rebinds_str: bool) -> Helper | None:
+def _candidate(
+    func: ast.FunctionDef, chain: list[_Func], tree: ast.Module, rebinds_str: Callable[[], bool]
+) -> Helper | None:
     """`func` as an upload helper: every return a dict of text and file tuples, one file at least."""
     if func.decorator_list or not func.body or not isinstance(func.body[-1], ast.Return):
         return None
@@ -109,12 +118,14 @@ def form_keys(helper: Helper) -> set[str]:
             if isinstance(k, ast.Constant) and isinstance(k.value, str) and not file_tuple_size(v)}
 
 
-def _is_text(node: ast.expr, func: _Func, chain: Sequence[_Func], tree: ast.Module, rebinds_str: bool) -> bool:
+def _is_text(
+    node: ast.expr, func: _Func, chain: Sequence[_Func], tree: ast.Module, rebinds_str: Callable[[], bool]
+) -> bool:
     """A value Quart's multipart `form=` sends as Flask did (Quart encodes it; anything but a str fails)."""
     if isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) and isinstance(node.value, str):
         return True
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str"
-            and not rebinds_str and len(node.args) == 1 and not node.keywords):
+            and len(node.args) == 1 and not node.keywords and not rebinds_str()):
         return True
     if isinstance(node, ast.Name):
         if _binds(func, node.id) is not None:

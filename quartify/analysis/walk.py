@@ -8,6 +8,10 @@ below read that list; outside it (or for a node built after the tree was parsed)
 exactly the `ast` functions. The order is the same either way, so what the index finds does
 not depend on the cache.
 
+Listing a node's children reads only the fields its ASDL signature types as nodes (a `Name`'s
+`ctx`, not its `id`) and copies a list field whole unless it holds an empty slot: for any tree the
+parser builds, the same children as `ast.iter_child_nodes` (a test walks every quartify module).
+
 The tree must not be changed while the cache is active (the index only reads it).
 """
 
@@ -21,14 +25,44 @@ _AST = ast.AST
 _cache: dict[int, list[ast.AST]] | None = None
 
 
+# ASDL types whose values are never nodes (a name, a string, a constant, a number), alone or as
+# `T?` / `T*`: those fields need no look.
+_SCALAR_TYPES = frozenset({"identifier", "string", "constant", "int"})
+_node_fields: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_holding_nodes(kind: type) -> tuple[str, ...]:
+    """`kind._fields` without the fields its ASDL signature (the class docstring, e.g.
+    `Name(identifier id, expr_context ctx)`) types as scalars; all of them when the signature
+    does not name exactly those fields."""
+    fields: tuple[str, ...] = getattr(kind, "_fields", ())
+    doc = kind.__doc__ or ""
+    start, end = doc.find("("), doc.rfind(")")
+    if not fields or start < 0 or end < start or "\n" in doc:
+        return fields
+    declared = [part.split() for part in doc[start + 1 : end].split(",")]
+    if [p[-1] for p in declared if len(p) == 2] != list(fields) or any(len(p) != 2 for p in declared):
+        return fields
+    return tuple(name for asdl, name in declared if asdl.rstrip("?*") not in _SCALAR_TYPES)
+
+
 def _list_children(node: ast.AST) -> list[ast.AST]:
     out: list[ast.AST] = []
-    for name in node._fields:
+    kind = type(node)
+    fields = _node_fields.get(kind)
+    if fields is None:
+        fields = _node_fields[kind] = _fields_holding_nodes(kind)
+    for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, _AST):
             out.append(value)
-        elif isinstance(value, list):
-            out.extend(item for item in value if isinstance(item, _AST))
+        elif type(value) is list:
+            # A list field holds nodes, and None only where a slot is empty (`{**d}`'s key,
+            # a keyword-only argument without a default): copied whole otherwise.
+            if None in value:
+                out.extend(item for item in value if isinstance(item, _AST))
+            else:
+                out.extend(value)
     return out
 
 

@@ -48,6 +48,9 @@ def _renamed() -> dict[str, str]:
 
 def newly_unbound(before: str, after: str) -> list[str]:
     """Names the output reads unbound that the input did not (after quartify's renames)."""
+    now = unbound_names(after)
+    if not now:
+        return []  # nothing unbound at all (the usual case): the input need not be read
     renamed = _renamed()
     was = unbound_names(before)
-    return sorted(unbound_names(after) - was - {renamed.get(n, n) for n in was})
+    return sorted(now - was - {renamed.get(n, n) for n in was})

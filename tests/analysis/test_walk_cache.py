@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from quartify.analysis.walk import children, children_cached, walk
 
@@ -51,3 +52,16 @@ def test_a_node_built_after_parsing_is_walked_like_ast_does() -> None:
         built = ast.BinOp(left=ast.Name("a", ast.Load()), op=ast.Add(), right=ast.Constant(2))
         assert _shape(list(walk(built))) == _shape(list(ast.walk(built)))
         assert children(built) == list(ast.iter_child_nodes(built))
+
+
+def test_every_module_of_quartify_is_walked_like_ast_does() -> None:
+    # The walk skips fields whose ASDL type is a name, string or number: none may hold a node.
+    import quartify
+
+    root = Path(quartify.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        expected = list(ast.walk(tree))
+        with children_cached(tree):
+            assert walk(tree) == expected, path
+            assert all(children(n) == list(ast.iter_child_nodes(n)) for n in expected), path
