@@ -21,9 +21,9 @@ from typing import Any
 import pathspec
 
 from quartify.core import tempfiles
+from quartify.core.depfiles import is_dependency_file
 from quartify.core.source import os_error
 from quartify.core.types import Finding, Severity
-from quartify.deps import is_dependency_file
 
 DEFAULT_EXCLUDES = (
     ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "site-packages", ".git",

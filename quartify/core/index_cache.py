@@ -39,10 +39,13 @@ from dataclasses import dataclass, is_dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from quartify import __version__
-from quartify.analysis.model import ModuleIndex
 from quartify.core.types import Finding, RunResult
+
+if TYPE_CHECKING:
+    from quartify.analysis.model import ModuleIndex
 
 CACHE_DIR_NAME = ".quartify_cache"
 MAGIC = b"quartify-index-cache 1\n"
@@ -53,7 +56,9 @@ _ALLOWED_MODULES = frozenset({"quartify.analysis.model", "quartify.core.types"})
 # Paths in a run's result: rebuilt from their parts, nothing else.
 _ALLOWED_PATHS = frozenset({"PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"})
 
-Entry = ModuleIndex | Finding  # an index, or the QFY001 finding of a file that cannot be indexed
+# An index, or the QFY001 finding of a file that cannot be indexed. `analysis.model` loads with
+# the first index read: a run the run cache answers never needs it.
+Entry: TypeAlias = "ModuleIndex | Finding"
 
 
 @cache
@@ -85,15 +90,25 @@ class _SafeUnpickler(pickle.Unpickler):
     """Builds only quartify's own frozen dataclasses and enums; any other global is refused."""
 
     def find_class(self, module: str, name: str) -> type:
-        if module == "pathlib" and name in _ALLOWED_PATHS:
-            found_path = getattr(__import__("pathlib"), name)
-            assert isinstance(found_path, type)
-            return found_path
-        if module in _ALLOWED_MODULES:
-            found = getattr(__import__(module, fromlist=[name]), name, None)
-            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
-                return found
-        raise pickle.UnpicklingError(f"refused global {module}.{name}")
+        found = _allowed.get((module, name))
+        if found is None:
+            found = _allowed[module, name] = _allowed_class(module, name)
+        return found
+
+
+_allowed: dict[tuple[str, str], type] = {}  # find_class's answers: every entry names the same few
+
+
+def _allowed_class(module: str, name: str) -> type:
+    if module == "pathlib" and name in _ALLOWED_PATHS:
+        found_path = getattr(__import__("pathlib"), name)
+        assert isinstance(found_path, type)
+        return found_path
+    if module in _ALLOWED_MODULES:
+        found = getattr(__import__(module, fromlist=[name]), name, None)
+        if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+            return found
+    raise pickle.UnpicklingError(f"refused global {module}.{name}")
 
 
 @contextmanager
@@ -123,7 +138,9 @@ class IndexCache:
             blob = self._path(key).read_bytes()
         except OSError:
             return None
-        entry = _decode(blob, key)
+        from quartify.analysis.model import ModuleIndex
+
+        entry = _decode(blob, key, (ModuleIndex, Finding))
         return entry if isinstance(entry, (ModuleIndex, Finding)) else None
 
     def get_run(self, key: str) -> RunResult | None:
@@ -221,8 +238,8 @@ def _encode(key: str, entry: Entry | RunResult) -> bytes:
     return MAGIC + header + payload
 
 
-def _decode(blob: bytes, key: str, kinds: tuple[type, ...] = (ModuleIndex, Finding)) -> object:
-    """The entry in `blob`, or None when anything about it is off."""
+def _decode(blob: bytes, key: str, kinds: tuple[type, ...]) -> object:
+    """The entry in `blob` if it is one of `kinds`, or None when anything about it is off."""
     if not blob.startswith(MAGIC):
         return None
     stream = io.BytesIO(blob)
