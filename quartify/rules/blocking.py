@@ -147,7 +147,7 @@ def tables(extra: tuple[tuple[str, str], ...] = ()) -> BlockingTables:
 def _tables(extra: tuple[tuple[str, str], ...]) -> BlockingTables:
     folder = resources.files("quartify.rules").joinpath("blocking")
     documents = [
-        Document.parse(f"rules/blocking/{item.name}", item.read_text(encoding="utf-8"), RuleError)
+        Document.parse(f"rules/blocking/{item.name}", item.read_text(encoding="utf-8"), RuleError, bundled=True)
         for item in sorted(folder.iterdir(), key=lambda i: i.name)
         if item.name.endswith(".toml")
     ]
