@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+import quartify.cli.fast_dataclasses  # noqa: F401  # first: the dataclasses below reuse compiled code
 from quartify import __version__
 from quartify.cli.options import load_options, max_file_size_option, unsafe_fixes_option
 from quartify.core.config import BlockingMode, Options, TodoPolicy
