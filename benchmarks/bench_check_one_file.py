@@ -37,8 +37,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench_pipeline import PACKAGE, generate  # noqa: E402
 
-# What `migrate --check -q` imports when the run cache answers (see core/paths.py).
-CHECK_IMPORTS = "quartify.cli.main, quartify.core.paths, quartify.core.finish, quartify.report.terminal"
+# What `migrate --check -q` imports when the run cache answers (see core/paths.py; a quiet run
+# with no report to write loads no rich and no report module, cli/main.py).
+CHECK_IMPORTS = "quartify.cli.main, quartify.core.paths, quartify.core.finish"
 
 PYPROJECT = """[project]
 name = "synthapp"

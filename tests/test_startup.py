@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HEAVY = ("libcst", "mypy", "black", "rich", "tomlkit", "quartify.core.pipeline", "quartify.codemods",
-         "quartify.deps.provided")
+         "quartify.deps", "quartify.analysis", "quartify.report", "concurrent.futures")
 
 PROBE = """
 import json, sys
@@ -38,14 +38,35 @@ def test_version_loads_none_of_the_heavy_modules() -> None:
     assert loaded_after("--version") == []
 
 
-def test_checking_a_file_with_nothing_to_rewrite_never_loads_libcst(tmp_path: Path) -> None:
+def _migrated_project(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n"
                                              "asyncio_default_fixture_loop_scope = \"function\"\n", encoding="utf-8")
     (tmp_path / "views.py").write_text(
         "from quart import Quart\n\napp = Quart(__name__)\n\n\n@app.route('/')\nasync def index():\n    return 'hi'\n",
         encoding="utf-8",
     )
+
+
+def test_checking_a_file_with_nothing_to_rewrite_never_loads_libcst(tmp_path: Path) -> None:
+    _migrated_project(tmp_path)
     loaded = loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
     assert "libcst" not in loaded and "quartify.codemods" not in loaded and "mypy" not in loaded
     # Nothing edited, so nothing new to install: the dependency-file import check is not loaded.
     assert "quartify.deps.provided" not in loaded
+    # Quiet, no report asked for: nothing is printed, so rich and the report modules stay out;
+    # one file to index needs no process pool.
+    assert "rich" not in loaded and "quartify.report" not in loaded and "concurrent" not in loaded
+
+
+def test_a_quiet_recheck_the_run_cache_answers_loads_no_analysis(tmp_path: Path) -> None:
+    _migrated_project(tmp_path)
+    loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)  # computes the run, stores it
+    loaded = loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
+    # Discovery names dependency files without `quartify.deps` (tomlkit), reading the stored run
+    # needs no index model, and the quiet check prints nothing.
+    assert loaded == []
+
+
+def test_a_check_that_prints_loads_rich(tmp_path: Path) -> None:
+    _migrated_project(tmp_path)
+    assert "rich" in loaded_after("migrate", "--check", "views.py", cwd=tmp_path)

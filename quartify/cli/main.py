@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+import quartify.cli.fast_dataclasses  # noqa: F401  # first: the dataclasses below reuse compiled code
 from quartify import __version__
 from quartify.cli.options import load_options, max_file_size_option, unsafe_fixes_option
 from quartify.core.config import BlockingMode, Options, TodoPolicy
@@ -126,14 +127,11 @@ def migrate_cmd(
     Files given inside a project (pyproject.toml, setup.cfg or .git above them) are migrated
     with the whole project in view: the other files are read (through the index cache) so the
     colouring is right, and only the given files are changed."""
-    from rich.console import Console
-
     from quartify.core.finish import finish
     from quartify.core.paths import run_root
     from quartify.core.subset import project_root
     from quartify.core.write import write_changes
 
-    err = Console(stderr=True, quiet=quiet)
     options = load_options(paths, stdin_filename, jobs, exclude, blocking, select, ignore, extensions, todo,
                            unsafe_fixes, max_file_size)
     if not paths:
@@ -141,7 +139,7 @@ def migrate_cmd(
     if Path("-") in paths:
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
-        sys.exit(_stdin(options, stdin_filename, show_diff, check, err, verbose))
+        sys.exit(_stdin(options, stdin_filename, show_diff, check, _console(quiet), verbose))
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file or directory: {missing[0]}")
@@ -151,7 +149,10 @@ def migrate_cmd(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     dry_run = show_diff or check
-    result = _run(list(paths), options, err, quiet, cache_dir, not no_cache)
+    # Quiet with no report to write: nothing reaches stderr, so rich and the report modules
+    # are never loaded (a pre-commit hook or an editor pays their import on every run).
+    err = None if quiet and not report_specs else _console(quiet)
+    result = _run(list(paths), options, err, cache_dir, not no_cache)
     root = run_root(list(paths), whole_project=True)
     done = finish(result, root, format_code=format_code, run_typecheck=typecheck or typecheck_engine is not None,
                   python_executable=python_executable, typecheck_engine=typecheck_engine or "mypy",
@@ -161,21 +162,29 @@ def migrate_cmd(
         _print_diffs(result)
     if not dry_run:
         result = write_changes(result, root)
-    _report(err, result, done, root, dry_run, verbose, format_code, report_specs, statistics)
+    if err is not None:
+        _report(err, result, done, root, dry_run, verbose, format_code, report_specs, statistics)
     code = exit_code(result, dry_run)
     if code == 0 and fails_on(result, fail_on, done.typecheck):
         code = 1
     sys.exit(code)
 
 
-def _run(paths: list[Path], options: Options, err: Console, quiet: bool, cache_dir: Path | None,
+def _console(quiet: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, quiet=quiet)
+
+
+def _run(paths: list[Path], options: Options, err: Console | None, cache_dir: Path | None,
          use_cache: bool) -> RunResult:
-    """The pipeline, with a progress bar when stderr is a terminal. What the run leaves is frozen
-    (core/gcpause.py): this process ends soon, and its exit would otherwise walk it all again."""
+    """The pipeline, with a progress bar when stderr is a terminal (`err` None or quiet: none).
+    What the run leaves is frozen (core/gcpause.py): this process ends soon, and its exit would
+    otherwise walk it all again."""
     from quartify.core.gcpause import paused
     from quartify.core.paths import migrate_paths
 
-    if not err.is_terminal or quiet:
+    if err is None or err.quiet or not err.is_terminal:
         with paused(freeze=True):
             return migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
     from rich.progress import Progress, TaskID  # only with a terminal: it costs start-up time

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from typing import Any
 import pathspec
 
 from quartify.core import tempfiles
+from quartify.core.depfiles import is_dependency_file
 from quartify.core.source import os_error
 from quartify.core.types import Finding, Severity
-from quartify.deps import is_dependency_file
 
 DEFAULT_EXCLUDES = (
     ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "site-packages", ".git",
@@ -34,7 +35,7 @@ DEFAULT_EXCLUDES = (
 @dataclass(frozen=True)
 class Discovered:
     root: Path  # the directory module names are computed from
-    files: tuple[Path, ...]
+    files: tuple[Path, ...]  # real paths (a link stands for its target): nothing to resolve again
     excluded: int
     dependency_files: tuple[Path, ...] = ()  # requirements, pyproject.toml, setup.cfg, ...
     findings: tuple[Finding, ...] = ()  # paths skipped (QFY004) or unreadable (QFY001)
@@ -210,11 +211,26 @@ def common_root(paths: list[Path]) -> Path:
 
 def module_name(path: Path, root: Path) -> tuple[str, bool]:
     """Dotted module name, found by walking up through packages (`__init__.py`)."""
-    path = path.resolve()
+    return _module_name(path.resolve(), {})
+
+
+def module_names(files: Sequence[Path]) -> list[tuple[str, bool]]:
+    """`module_name` of each of `Discovered.files` (real paths already), asking each directory
+    once whether it is a package: a run names every file of the project, each a few levels deep."""
+    packages: dict[Path, bool] = {}
+    return [_module_name(path, packages) for path in files]
+
+
+def _module_name(path: Path, packages: dict[Path, bool]) -> tuple[str, bool]:
     is_package = path.name == "__init__.py"
     parts = [] if is_package else [path.stem]
     directory = path.parent
-    while (directory / "__init__.py").is_file() and directory != directory.parent:
+    while directory != directory.parent:
+        known = packages.get(directory)
+        if known is None:
+            known = packages[directory] = (directory / "__init__.py").is_file()
+        if not known:
+            break
         parts.insert(0, directory.name)
         directory = directory.parent
     return ".".join(parts) or path.stem, is_package

@@ -33,19 +33,23 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from quartify import __version__
-from quartify.analysis.model import ModuleIndex
 from quartify.core.types import Finding, RunResult
 
+if TYPE_CHECKING:
+    from quartify.analysis.model import ModuleIndex
+
 CACHE_DIR_NAME = ".quartify_cache"
-MAGIC = b"quartify-index-cache 1\n"
+MAGIC = b"quartify-index-cache 2\n"  # 2: CRC-32 checksums
 DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024
 _SUFFIX = ".idx"
 _RUN_SUFFIX = ".run"  # a whole run's result (`core.run_cache`)
@@ -53,7 +57,9 @@ _ALLOWED_MODULES = frozenset({"quartify.analysis.model", "quartify.core.types"})
 # Paths in a run's result: rebuilt from their parts, nothing else.
 _ALLOWED_PATHS = frozenset({"PosixPath", "WindowsPath", "PurePosixPath", "PureWindowsPath"})
 
-Entry = ModuleIndex | Finding  # an index, or the QFY001 finding of a file that cannot be indexed
+# An index, or the QFY001 finding of a file that cannot be indexed. `analysis.model` loads with
+# the first index read: a run the run cache answers never needs it.
+Entry: TypeAlias = "ModuleIndex | Finding"
 
 
 @cache
@@ -85,15 +91,25 @@ class _SafeUnpickler(pickle.Unpickler):
     """Builds only quartify's own frozen dataclasses and enums; any other global is refused."""
 
     def find_class(self, module: str, name: str) -> type:
-        if module == "pathlib" and name in _ALLOWED_PATHS:
-            found_path = getattr(__import__("pathlib"), name)
-            assert isinstance(found_path, type)
-            return found_path
-        if module in _ALLOWED_MODULES:
-            found = getattr(__import__(module, fromlist=[name]), name, None)
-            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
-                return found
-        raise pickle.UnpicklingError(f"refused global {module}.{name}")
+        found = _allowed.get((module, name))
+        if found is None:
+            found = _allowed[module, name] = _allowed_class(module, name)
+        return found
+
+
+_allowed: dict[tuple[str, str], type] = {}  # find_class's answers: every entry names the same few
+
+
+def _allowed_class(module: str, name: str) -> type:
+    if module == "pathlib" and name in _ALLOWED_PATHS:
+        found_path = getattr(__import__("pathlib"), name)
+        assert isinstance(found_path, type)
+        return found_path
+    if module in _ALLOWED_MODULES:
+        found = getattr(__import__(module, fromlist=[name]), name, None)
+        if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+            return found
+    raise pickle.UnpicklingError(f"refused global {module}.{name}")
 
 
 @contextmanager
@@ -123,7 +139,9 @@ class IndexCache:
             blob = self._path(key).read_bytes()
         except OSError:
             return None
-        entry = _decode(blob, key)
+        from quartify.analysis.model import ModuleIndex
+
+        entry = _decode(blob, key, (ModuleIndex, Finding))
         return entry if isinstance(entry, (ModuleIndex, Finding)) else None
 
     def get_run(self, key: str) -> RunResult | None:
@@ -216,23 +234,26 @@ class IndexCache:
 
 def _encode(key: str, entry: Entry | RunResult) -> bytes:
     payload = pickle.dumps(entry, protocol=5)
-    check = hashlib.blake2b(payload, digest_size=16).hexdigest()
-    header = f"{__version__}\n{key}\n{len(payload)}\n{check}\n".encode()
+    header = f"{__version__}\n{key}\n{len(payload)}\n{_check(payload)}\n".encode()
     return MAGIC + header + payload
 
 
-def _decode(blob: bytes, key: str, kinds: tuple[type, ...] = (ModuleIndex, Finding)) -> object:
-    """The entry in `blob`, or None when anything about it is off."""
+def _check(payload: bytes) -> str:
+    """A checksum that catches a damaged entry (what a crafted one could do, the restricted
+    unpickler stops): CRC-32, several times faster than a cryptographic digest on the few
+    megabytes a one-file check reads."""
+    return f"{zlib.crc32(payload):08x}"
+
+
+def _decode(blob: bytes, key: str, kinds: tuple[type, ...]) -> object:
+    """The entry in `blob` if it is one of `kinds`, or None when anything about it is off."""
     if not blob.startswith(MAGIC):
         return None
-    stream = io.BytesIO(blob)
-    stream.seek(len(MAGIC))
     try:
-        version, stored_key, length, check = (stream.readline().decode("ascii").rstrip("\n") for _ in range(4))
-        payload = stream.read()
-        if version != __version__ or stored_key != key or len(payload) != int(length):
+        version, stored_key, length, check, payload = blob[len(MAGIC):].split(b"\n", 4)
+        if version.decode("ascii") != __version__ or stored_key.decode("ascii") != key:
             return None
-        if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
+        if len(payload) != int(length) or _check(payload) != check.decode("ascii"):
             return None
         entry = _SafeUnpickler(io.BytesIO(payload)).load()
     except Exception:  # a broken entry of any kind is a miss, never a failed run

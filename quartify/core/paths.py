@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quartify.core.config import Options
-from quartify.core.discover import Discovered, common_root, discover, module_name
+from quartify.core.discover import Discovered, common_root, discover, module_names
 from quartify.core.index_cache import CACHE_DIR_NAME, IndexCache
 from quartify.core.modnames import distinct_names
 from quartify.core.run_cache import run_memo
@@ -45,8 +45,9 @@ class InputFile:
 
 
 def _display(path: Path, root: Path) -> str:
+    """`path` (a real path, as discovery gives them) relative to `root` (real too)."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -59,7 +60,7 @@ def inputs_for(paths: list[Path], options: Options) -> tuple[list[InputFile], in
 def discovered_inputs(paths: list[Path], options: Options) -> tuple[list[InputFile], Discovered]:
     found = discover(paths, options.exclude)
     inputs = []
-    named = [(path, *module_name(path, found.root)) for path in found.files]
+    named = [(path, *name) for path, name in zip(found.files, module_names(found.files), strict=True)]
     renamed = distinct_names(named, found.root)  # two `main.py` in sibling script folders
     for path, module, is_package in named:
         inputs.append(InputFile(path, _display(path, found.root), renamed.get(path, module), is_package))

@@ -63,6 +63,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
     part(repr(sorted(str(p) for p in focus)) if focus is not None else "every file")
     top = os.path.realpath(root)
     folders: set[str] = {top}
+    real_dirs: dict[str, str] = {}  # realpath of each input's folder, asked once per folder
     for f in sorted(inputs, key=lambda f: (f.display, str(f.path))):
         part(f"{f.path}|{f.display}|{f.module}|{f.is_package}|{f.dependency_file}")
         try:
@@ -70,7 +71,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
         except SourceError:
             return None
         digest.update(hashlib.blake2b(data, digest_size=20).digest())
-        folder = os.path.dirname(os.path.realpath(f.path))
+        folder = _real_folder(str(f.path), real_dirs)
         while folder not in folders and folder.startswith(top):
             folders.add(folder)
             folder = os.path.dirname(folder)
@@ -85,3 +86,14 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
         part(folder)
         part("/".join(names))
     return RunMemo(cache, "run-" + digest.hexdigest())
+
+
+def _real_folder(path: str, real_dirs: dict[str, str]) -> str:
+    """`os.path.dirname(os.path.realpath(path))`, with one `lstat` for a file that is no link."""
+    if os.path.islink(path):
+        return os.path.dirname(os.path.realpath(path))
+    folder = os.path.dirname(path)
+    real = real_dirs.get(folder)
+    if real is None:
+        real = real_dirs[folder] = os.path.realpath(folder)
+    return real

@@ -10,17 +10,18 @@ transform runs in the index pool and planning and verification in the calling pr
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.core.nesting import deep_enough
 from quartify.core.stages import Indexed, Transformed, TransformFailed, transform_file, verify_file
 from quartify.core.types import FileResult, Status
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 R = TypeVar("R")
 
@@ -40,6 +41,9 @@ class Workers:
         if wanted <= 1 or len(args) < 2:
             return [fn(*a) for a in args]
         if self.pool is None:
+            # imported here: a run that indexes at most one file (a one-file check) never starts a pool
+            from concurrent.futures import ProcessPoolExecutor
+
             self.pool = ProcessPoolExecutor(max_workers=self.workers)
         return list(self.pool.map(fn, *zip(*args, strict=True), chunksize=self._chunk(len(args))))
 
@@ -53,6 +57,8 @@ class Workers:
 
     @property
     def can_fork(self) -> bool:
+        import multiprocessing
+
         return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
     def plan_transform_verify(self, repo: RepoPlan, items: dict[str, Indexed], wanted: Sequence[str],
@@ -73,6 +79,9 @@ class Workers:
             from quartify.codemods.apply import load_all
 
             load_all()
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("fork")
             chunk = max(1, len(wanted) // (self.workers * 16))
             with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:

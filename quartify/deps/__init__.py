@@ -21,10 +21,10 @@ idempotent: applied to its own output it changes nothing.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
+from quartify.core.depfiles import FileKind, dependency_file_kind, is_dependency_file
 from quartify.core.types import Finding
 from quartify.deps._common import (
     PYTEST_ASYNCIO_REQUIREMENT,
@@ -50,44 +50,6 @@ __all__ = [
     "quart_requirement",
     "rewrite_dependency_file",
 ]
-
-
-class FileKind(str, enum.Enum):
-    REQUIREMENTS = "requirements"
-    PYPROJECT = "pyproject.toml"
-    PYTEST_TOML = "pytest.toml"
-    SETUP_CFG = "setup.cfg"
-    SETUP_PY = "setup.py"
-    TOX_INI = "tox.ini"
-    PYTEST_INI = "pytest.ini"
-
-
-_BY_NAME = {
-    "pyproject.toml": FileKind.PYPROJECT,
-    "pytest.toml": FileKind.PYTEST_TOML,
-    ".pytest.toml": FileKind.PYTEST_TOML,
-    "setup.cfg": FileKind.SETUP_CFG,
-    "setup.py": FileKind.SETUP_PY,
-    "tox.ini": FileKind.TOX_INI,
-    "pytest.ini": FileKind.PYTEST_INI,
-    ".pytest.ini": FileKind.PYTEST_INI,
-}
-
-
-def dependency_file_kind(path: PurePath) -> FileKind | None:
-    """What kind of dependency or pytest file `path` names, judged by its name alone."""
-    kind = _BY_NAME.get(path.name)
-    if kind is not None:
-        return kind
-    if path.suffix.lower() in (".txt", ".in") and (
-        "requirements" in path.stem.lower() or path.parent.name.lower() == "requirements"
-    ):
-        return FileKind.REQUIREMENTS  # requirements*.txt, dev-requirements.in, requirements/test.txt
-    return None
-
-
-def is_dependency_file(path: Path) -> bool:
-    return dependency_file_kind(path) is not None
 
 
 def extension_table() -> dict[str, ExtensionRow]:

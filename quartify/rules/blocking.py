@@ -138,12 +138,16 @@ def _build(documents: list[Document]) -> BlockingTables:
     return BlockingTables(tuple(sorted(rules, key=lambda r: r.code)), by_call, by_method, constructors)
 
 
-@cache
 def tables(extra: tuple[tuple[str, str], ...] = ()) -> BlockingTables:
     """Every bundled table, plus `extra` (source, TOML text) from the project's configuration."""
+    return _tables(extra)  # one cache entry for `tables()` and `tables(())`: each was a full parse
+
+
+@cache
+def _tables(extra: tuple[tuple[str, str], ...]) -> BlockingTables:
     folder = resources.files("quartify.rules").joinpath("blocking")
     documents = [
-        Document.parse(f"rules/blocking/{item.name}", item.read_text(encoding="utf-8"), RuleError)
+        Document.parse(f"rules/blocking/{item.name}", item.read_text(encoding="utf-8"), RuleError, bundled=True)
         for item in sorted(folder.iterdir(), key=lambda i: i.name)
         if item.name.endswith(".toml")
     ]

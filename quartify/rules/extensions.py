@@ -111,9 +111,9 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def parse(source: str, text_: str) -> tuple[ExtensionRow, ...]:
-    """The rows of a matrix text (the shipped one, or a test's)."""
-    doc = Document.parse(source, text_)
+def parse(source: str, text_: str, bundled: bool = False) -> tuple[ExtensionRow, ...]:
+    """The rows of a matrix text (the shipped one, `bundled`, or a test's)."""
+    doc = Document.parse(source, text_, bundled=bundled)
     data = EXTENSIONS(doc, (), doc.data)
     rows = []
     for kind in KINDS:
@@ -139,7 +139,8 @@ def parse(source: str, text_: str) -> tuple[ExtensionRow, ...]:
 @cache
 def load() -> tuple[ExtensionRow, ...]:
     """Every row of the shipped matrix, in table order."""
-    return parse(SOURCE, resources.files("quartify.rules").joinpath("extensions.toml").read_text(encoding="utf-8"))
+    return parse(SOURCE, resources.files("quartify.rules").joinpath("extensions.toml").read_text(encoding="utf-8"),
+                 bundled=True)
 
 
 @cache

@@ -29,7 +29,7 @@ from quartify.rules.schema import (
 
 def _load(name: str, schema: Check[dict[str, Any]]) -> dict[str, Any]:
     source = resources.files("quartify.rules").joinpath(name).read_text(encoding="utf-8")
-    doc = Document.parse(f"quartify/rules/{name}", source)
+    doc = Document.parse(f"quartify/rules/{name}", source, bundled=True)
     return schema(doc, (), doc.data)
 
 

@@ -17,6 +17,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from quartify.rules import memo
+
 Key = str | int
 KeyPath = tuple[Key, ...]
 T = TypeVar("T")
@@ -37,9 +39,11 @@ class Document:
     error_type: type[TableError] = TableError
 
     @classmethod
-    def parse(cls, source: str, text: str, error_type: type[TableError] = TableError) -> Document:
+    def parse(cls, source: str, text: str, error_type: type[TableError] = TableError, *,
+              bundled: bool = False) -> Document:
+        """`bundled`: one of quartify's own tables, whose parsed data `rules.memo` keeps."""
         try:
-            data = tomllib.loads(text)
+            data = memo.loads(text) if bundled else tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise error_type(f"{source}: {exc}") from exc
         return cls(source, data, text, error_type)

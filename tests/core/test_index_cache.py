@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from quartify.core import index_cache
 from quartify.core.config import Options
 from quartify.core.index_cache import MAGIC, IndexCache, entry_key
 from quartify.core.pipeline import migrate_paths
@@ -101,7 +102,9 @@ def test_broken_entries_are_misses_and_never_change_a_result(how: str, tmp_path:
     assert all(store.get(e.stem) is not None for e in entries) and store.get_run(runs[0].stem) is not None
 
 
-def test_an_entry_naming_another_global_is_refused_without_running_it(tmp_path: Path) -> None:
+def test_an_entry_naming_another_global_is_refused_without_running_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "app.py"
     source.write_text(VIEW, encoding="utf-8")
     key = entry_key(source.read_bytes(), "app.py", "app", False)
@@ -111,18 +114,19 @@ def test_an_entry_naming_another_global_is_refused_without_running_it(tmp_path: 
         def __reduce__(self) -> tuple[object, tuple[str]]:
             return (os.system, (f"touch {marker}",))
 
-    payload = pickle.dumps(Payload(), protocol=5)
-    import hashlib
-
-    from quartify import __version__
-
-    check = hashlib.blake2b(payload, digest_size=16).hexdigest()
     (tmp_path / "cache").mkdir()
-    (tmp_path / "cache" / f"{key}.idx").write_bytes(
-        MAGIC + f"{__version__}\n{key}\n{len(payload)}\n{check}\n".encode() + payload
-    )
+    # a whole, well-formed entry (header and checksum right): only the unpickler stands in the way
+    (tmp_path / "cache" / f"{key}.idx").write_bytes(index_cache._encode(key, Payload()))  # type: ignore[arg-type]
+    asked: list[tuple[str, str]] = []
+    judge = index_cache._allowed_class
+
+    def recorded(module: str, name: str) -> type:
+        asked.append((module, name))
+        return judge(module, name)
+
+    monkeypatch.setattr(index_cache, "_allowed_class", recorded)
     assert IndexCache(tmp_path / "cache").get(key) is None
-    assert not marker.exists()
+    assert asked == [(os.system.__module__, "system")] and not marker.exists()
 
 
 def test_the_cache_directory_ignores_itself_and_stays_bounded(tmp_path: Path) -> None:

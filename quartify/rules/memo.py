@@ -1,0 +1,82 @@
+"""The parsed data of quartify's bundled TOML tables, kept beside the bytecode.
+
+Every computed run parses the tables in quartify/rules (about 100 kB of TOML in 15 files, some
+25 ms of a one-file check's start-up), and their text is the same every time: the reason
+Python keeps compiled modules in `__pycache__`. So a bundled table's parsed data is kept there
+too, as marshal data under a digest of its text and the Python running, and read back instead
+of parsing it. A changed text is another digest, so an entry is never stale, and the result is
+`tomllib.loads(text)` either way (a fresh dict each call, as tomllib gives). Entries are
+written like bytecode: not under `sys.dont_write_bytecode`, silently not where the folder
+cannot be written, whole or not at all (a temp file renamed into place); an entry is used only
+when its header and checksum match, anything off means parsing the text. Data marshal cannot
+hold (TOML dates) is parsed each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import marshal
+import os
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+MAGIC = b"quartify-toml-memo 1\n"
+
+
+def loads(text: str, folder: Path | None = None) -> dict[str, Any]:
+    """`tomllib.loads(text)`, from `folder` (default: this package's `__pycache__`) when kept."""
+    where = folder if folder is not None else _default_folder()
+    name = hashlib.blake2b(f"{sys.version}\0{marshal.version}\0{text}".encode(errors="surrogatepass"),
+                           digest_size=16).hexdigest()
+    entry = where / f"toml-{name}.marshal"
+    kept = _read(entry)
+    if kept is not None:
+        return kept
+    data = tomllib.loads(text)
+    if not sys.dont_write_bytecode:
+        _write(entry, data)
+    return data
+
+
+def _default_folder() -> Path:
+    return Path(importlib.util.cache_from_source(__file__)).parent  # honours PYTHONPYCACHEPREFIX
+
+
+def _read(entry: Path) -> dict[str, Any] | None:
+    try:
+        blob = entry.read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC) + 16
+    if not blob.startswith(MAGIC) or hashlib.blake2b(blob[head:], digest_size=16).digest() != blob[len(MAGIC):head]:
+        return None
+    try:
+        data = marshal.loads(blob[head:])
+    except (ValueError, EOFError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write(entry: Path, data: dict[str, Any]) -> None:
+    try:
+        payload = marshal.dumps(data)
+    except ValueError:
+        return  # a TOML date or time: not marshal data
+    blob = MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".toml-", dir=entry.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(tmp, entry)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return  # a read-only install: parse each time, as before

@@ -1,0 +1,95 @@
+"""The console script's table of compiled dataclass methods (quartify/cli/fast_dataclasses.py)
+changes nothing about the classes: the code objects, annotations and behaviour are the ones
+`dataclasses` makes without it, on a first run (compiling) and a second (reading the table);
+a damaged table is rebuilt; importing quartify's core as a library installs nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+PROBE = '''
+import dataclasses, json, sys
+from dataclasses import dataclass, field
+
+def make():
+    @dataclass(frozen=True, order=True)
+    class Span:
+        line: int
+        col: int = 0
+        names: tuple[str, ...] = ()
+        extra: tuple[int, ...] = field(default_factory=tuple)
+
+    @dataclass
+    class Plain:
+        x: "int"
+        y: str = "a"
+    return Span, Plain
+
+stock = make()
+import quartify.cli.fast_dataclasses  # installs the table, as the console script does
+table = dataclasses.exec.__self__
+tabled = make()
+def methods(cls):
+    return {n: f for n, f in vars(cls).items() if getattr(f, "__code__", None) is not None}
+same = []
+for a, b in zip(stock, tabled):
+    ma, mb = methods(a), methods(b)
+    same.append(len(ma) >= 3 and sorted(ma) == sorted(mb) and all(ma[n].__code__ == mb[n].__code__ for n in ma)
+                and all(ma[n].__annotations__ == mb[n].__annotations__ for n in ma))
+S, P = tabled
+s = S(3, names=("a",))
+try:
+    s.line = 4
+    frozen = False
+except dataclasses.FrozenInstanceError:
+    frozen = True
+behaves = [s == S(3, 0, ("a",), ()), hash(s) == hash(S(3, names=("a",))), S(1) < S(2), repr(s), frozen, repr(P(1))]
+print(json.dumps({"same": same, "behaves": behaves, "added": table.added}))
+'''
+
+
+def _probe(prefix: Path) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONPYCACHEPREFIX": str(prefix)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _tables(prefix: Path) -> list[Path]:
+    return sorted(prefix.rglob("dataclass-code.*.marshal"))
+
+
+def test_tabled_dataclasses_are_the_ones_dataclasses_makes_cold_and_warm(tmp_path: Path) -> None:
+    cold = _probe(tmp_path)
+    assert cold["same"] == [True, True] and cold["added"]
+    (table,) = _tables(tmp_path)
+    warm = _probe(tmp_path)
+    assert warm["same"] == [True, True] and warm["added"] == 0  # every text came from the table
+    assert warm["behaves"] == cold["behaves"] == [True, True, True, "make.<locals>.Span(line=3, col=0, names=('a',), extra=())",
+                                                  True, "make.<locals>.Plain(x=1, y='a')"]
+    assert _tables(tmp_path) == [table]
+
+
+def test_a_damaged_table_is_rebuilt(tmp_path: Path) -> None:
+    _probe(tmp_path)
+    (table,) = _tables(tmp_path)
+    whole = table.read_bytes()
+    table.write_bytes(whole[: len(whole) // 2])
+    again = _probe(tmp_path)
+    assert again["same"] == [True, True] and again["added"]
+    assert table.read_bytes() == whole
+
+
+def test_importing_the_core_as_a_library_installs_nothing() -> None:
+    code = "import dataclasses, quartify.core.pipeline; print('exec' in vars(dataclasses))"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
