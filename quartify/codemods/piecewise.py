@@ -148,6 +148,8 @@ def _transform(piece: Piece, lines: Sequence[str], newline: str, indent: str, di
         if not isinstance(kept, cst.If) or not isinstance(kept.body, cst.IndentedBlock) or not kept.body.body:
             raise Unsure("a rewrite removed every statement of an indented piece")
     code = new.code
+    if text.endswith("\r") and not code.endswith(("\r", "\n")):
+        code += "\r"  # LibCST drops a final lone CR
     if not code.startswith(prefix) or not code.endswith(suffix):
         raise Unsure("a rewrite changed the piece's wrapper")
     return code[len(prefix) : len(code) - len(suffix)]
