@@ -128,7 +128,10 @@ def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> tup
     The visitor reads and edits nothing past the first statement after the leading run of
     imports (a docstring, the imports, and the statement that may get a blank line above the
     new ones), yet it copies and walks the whole module: on real repos that was a third of the
-    transform. Handing it the head and appending the rest untouched gives the same module.
+    transform. Handing it the head and appending the rest untouched gives the same module. Of
+    the statement after the imports it reads only that it is no import, and its `leading_lines`
+    (it may add a blank line): a `pass` with those lines stands in for it, so a long def or class
+    there is not walked either.
     Also says whether `module` held that statement after the imports (a head parsed alone must)."""
     codemod_ctx = CodemodContext()
     for mod, name in sorted(needed, key=lambda t: (t[0], t[1] or "")):
@@ -140,9 +143,15 @@ def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> tup
     end = 1 if body and _is_docstring(body[0]) else 0
     while end < len(body) and _is_import_line(body[end]):
         end += 1
-    head = module.with_changes(body=body[: end + 1])
-    done = AddImportsVisitor(codemod_ctx).transform_module(head)
-    return done.with_changes(body=[*done.body, *body[end + 1 :]]), end + 1 < len(body)
+    if end == len(body):  # imports only
+        return AddImportsVisitor(codemod_ctx).transform_module(module), False
+    after = body[end]
+    stand_in = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=after.leading_lines)
+    done = AddImportsVisitor(codemod_ctx).transform_module(module.with_changes(body=[*body[:end], stand_in]))
+    last = done.body[-1]
+    assert isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Pass)  # nothing goes after it
+    after = after.with_changes(leading_lines=last.leading_lines)
+    return done.with_changes(body=[*done.body[:-1], after, *body[end + 1 :]]), True
 
 
 def _is_docstring(stmt: cst.BaseStatement) -> bool:
