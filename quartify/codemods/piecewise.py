@@ -140,7 +140,7 @@ def _transform(piece: Piece, lines: Sequence[str], newline: str, indent: str, di
         transparent = frozenset((wrapper,))
     else:
         statements = list(module.body[1:])
-    dispatcher.spans = PieceSpans(_positions(piece, statements))
+    dispatcher.spans = PieceSpans(_positions(piece, statements, module))
     dispatcher.transparent = transparent
     new = module.visit(dispatcher)
     if piece.indent:
@@ -155,11 +155,12 @@ def _transform(piece: Piece, lines: Sequence[str], newline: str, indent: str, di
     return code[len(prefix) : len(code) - len(suffix)]
 
 
-def _positions(piece: Piece, statements: list[cst.BaseStatement]) -> dict[cst.CSTNode, _Range]:
-    """The ranges `PositionProvider` gives the piece's nodes in the whole file."""
+def _positions(piece: Piece, statements: list[cst.BaseStatement], module: cst.Module) -> dict[cst.CSTNode, _Range]:
+    """The ranges `PositionProvider` gives the piece's nodes in the whole file (`module`: the
+    parsed piece, whose indent and newline are the file's)."""
     if not statements:
         raise Unsure("an empty piece")
-    state = _PositionState(cst.Module(body=()), piece.start)
+    state = _PositionState(module, piece.start)
     if piece.indent:
         state.indent_tokens.append(piece.indent)
     for stmt in statements:

@@ -68,6 +68,9 @@ CASES = {
     "elif chain": (
         "def f():\n    if a:\n        pass\n    elif g():\n        h()\n    else:\n        k()\n", ("f",), ("g()", "k()"),
     ),
+    "elif chain with tabs": (
+        "def f():\n\tif a:\n\t\tpass\n\telif g():\n\t\th()\n\telse:\n\t\tk()\n", ("f",), ("g()", "k()"),
+    ),
     "semicolons": ("def f():\n    a = 1; b = g(a); c = 3\n    return c\n", ("f",), ("g(a)",)),
     "triple-quoted string in an indented piece": (
         "class C:\n    def m(self):\n        s = '''\nnot indented\n  at all'''\n        return g(s)\n",
