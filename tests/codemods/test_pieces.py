@@ -150,3 +150,29 @@ MODULES = {
 @pytest.mark.parametrize("source", MODULES.values(), ids=MODULES.keys())
 def test_default_indent_is_libcsts(source: str) -> None:
     assert default_indent(ast.parse(source), split_lines(source)) == cst.parse_module(source).default_indent
+
+
+def test_a_test_class_and_its_hooks_are_header_pieces() -> None:
+    from quartify.analysis.planners.unittest_cases import AsyncTestCase, RenameHook
+
+    source = ("import unittest\nfrom unittest import TestCase\n\n\nclass T(TestCase):\n    '''doc'''\n\n"
+              "    def setUp(self):\n        self.c = make()\n\n    def test_a(self):\n        r = self.c.get('/')\n")
+    edits: list[Edit] = [AsyncTestCase(def_at(source, "T")), RenameHook(def_at(source, "setUp"), "asyncSetUp"),
+                         MakeAsync(def_at(source, "setUp")), MakeAsync(def_at(source, "test_a")),
+                         Await(at(source, "self.c.get('/')"), parens=False)]
+    plan = _plan(source, edits)
+    pieces = find_pieces(ast.parse(source), split_lines(source), list(plan.edits), _kinds()[0])
+    assert [(p.start, p.end, p.header is not None) for p in pieces] == [
+        (3, 5, True), (7, 8, True), (10, 11, True), (12, 12, False)]
+    whole = apply_plan_whole(source, plan)
+    assert "IsolatedAsyncioTestCase" in whole.source and "async def asyncSetUp" in whole.source
+    assert apply_plan(source, plan) == whole
+
+
+def test_a_todo_on_a_compound_header_keeps_its_comments() -> None:
+    source = "def f():\n    x = 1\n\n    # keep\n    if slow():\n        return 1\n"
+    todo = "TODO(quartify): QFY200 slow() blocks"
+    plan = _plan(source, [TodoComment(at(source, "slow()"), todo)])
+    whole = apply_plan_whole(source, plan)
+    assert f"    # keep\n    # {todo}\n    if slow():" in whole.source
+    assert _pieces_text(source, plan) == whole.source
