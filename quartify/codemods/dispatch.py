@@ -16,6 +16,10 @@ from libcst.metadata import CodeRange
 from quartify.codemods.base import Concern, to_span
 
 
+_STATEMENTS = frozenset({cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For, cst.While, cst.With,
+                         cst.Try, cst.TryStar, cst.Match})
+
+
 class SpanSource(Protocol):
     def get(self, node: cst.CSTNode) -> CodeRange | None: ...
 
@@ -37,7 +41,9 @@ class Dispatcher(cst.CSTTransformer):
         self.edit_lines = edit_lines
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)) and node not in self.transparent:
+        # `type(...) in` a set: LibCST's node classes are ABCs, and `isinstance` against them
+        # was a tenth of the traversal.
+        if type(node) in _STATEMENTS and node not in self.transparent:
             rng = self.spans.get(node)
             if rng is None:  # a statement far from every edit
                 return False
@@ -54,17 +60,19 @@ class Dispatcher(cst.CSTTransformer):
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
-        node = super().on_leave(original_node, updated_node)
-        if not isinstance(node, cst.CSTNode):
-            return node  # type: ignore[return-value]
-        concerns = self.by_type.get(type(node))
+        # (`CSTTransformer.on_leave` calls a `leave_<Node>` method: this class defines none.)
+        concerns = self.by_type.get(type(updated_node))  # none for a sentinel (a removed node)
         if not concerns:
-            return node
+            return updated_node
         rng = self.spans.get(original_node)
         if rng is None:  # a skipped statement, or a piece's wrapper: it holds no edit
-            return node
+            return updated_node
         span = to_span(rng)
+        node = updated_node
         for concern in concerns:
-            if isinstance(node, concern.node_types):
-                node = concern.leave(original_node, node, span)
+            # Registered by exact type, so every concern here takes this node; one may
+            # return another type, which the next ones must not be given.
+            if type(node) is not type(updated_node) and not isinstance(node, concern.node_types):
+                continue
+            node = concern.leave(original_node, node, span)
         return node

@@ -58,6 +58,7 @@ class Piece:
     at: tuple[int, int]  # where its first statement's own first token sits (line, character column)
     edits: tuple[Edit, ...]
     uncertain: bool = False
+    compound: bool = True  # False: simple statements only (no block inside, none made by a rewrite)
     header: ast.stmt | None = None
     span: Span | None = None
     body_indent: str = ""
@@ -133,7 +134,8 @@ class _Finder:
         start, uncertain = self._gap(first, indent, prev_end, top)
         stmt = group[0]
         at = (stmt.lineno, _char_col(self.lines, stmt.lineno, stmt.col_offset))
-        whole = [Piece(start, last, indent, at, tuple(e for *_, e in edits), uncertain)]
+        simple = not any(isinstance(s, (*_COMPOUND, ast.Match)) for s in group)
+        whole = [Piece(start, last, indent, at, tuple(e for *_, e in edits), uncertain, not simple)]
         if len(group) != 1 or not isinstance(stmt, _COMPOUND):
             return whole
         own: list[_Located] = []
@@ -163,8 +165,8 @@ class _Finder:
             header_edit = first <= line and end_line < body_first
             if not (header_edit or edit.span == span) or type(edit) not in self.body_safe:
                 return whole
-        header = Piece(start, body_first - 1, indent, at, tuple(e for *_, e in own), uncertain, stmt, span,
-                       _indent_of(self.lines[body_first - 1]))
+        header = Piece(start, body_first - 1, indent, at, tuple(e for *_, e in own), uncertain, compound=True,
+                       header=stmt, span=span, body_indent=_indent_of(self.lines[body_first - 1]))
         return [header, *inner]
 
     def _gap(self, first: int, indent: str, prev_end: int | None, top: bool) -> tuple[int, bool]:

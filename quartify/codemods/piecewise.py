@@ -122,29 +122,34 @@ def _splice(lines: Sequence[str], pieces: Sequence[Piece], texts: Sequence[str],
 
 
 def _transform(piece: Piece, lines: Sequence[str], newline: str, indent: str, dispatcher: Dispatcher) -> str:
-    prefix = f"if 1:{newline}{indent}pass{newline}" + (f"if 1:{newline}" if piece.indent else "")
+    # The module's indent matters only where a block is (or may be made): simple statements
+    # skip that part of the wrapper, but at the top level still follow a `pass`, so that the
+    # comments above them are theirs, not the module's header.
+    sets_indent = f"if 1:{newline}{indent}pass{newline}" if piece.compound else ""
+    prefix = sets_indent + (f"if 1:{newline}" if piece.indent else "" if piece.compound else f"pass{newline}")
     suffix = f"{piece.body_indent}pass{newline}" if piece.header is not None else ""
     text = prefix + "".join(lines[piece.start - 1 : piece.end]) + suffix
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise Unsure(f"piece at line {piece.start} does not parse alone: {exc.message}") from exc
-    if module.default_indent != indent or module.default_newline != newline or len(module.body) < 2:
+    if (piece.compound and module.default_indent != indent) or module.default_newline != newline:
         raise Unsure("the piece's wrapper did not set the module's indent and newline")
+    first = 1 if piece.compound or not piece.indent else 0  # the first statement not set up by the wrapper
     transparent: frozenset[cst.CSTNode] = frozenset()
     if piece.indent:
-        wrapper = module.body[1]
-        if len(module.body) != 2 or not isinstance(wrapper, cst.If) or not isinstance(wrapper.body, cst.IndentedBlock):
+        wrapper = module.body[first] if len(module.body) == first + 1 else None
+        if not isinstance(wrapper, cst.If) or not isinstance(wrapper.body, cst.IndentedBlock):
             raise Unsure("an indented piece outside its wrapper")
         statements = list(wrapper.body.body)
         transparent = frozenset((wrapper,))
     else:
-        statements = list(module.body[1:])
+        statements = list(module.body[first:])
     dispatcher.spans = PieceSpans(_positions(piece, statements, module))
     dispatcher.transparent = transparent
     new = module.visit(dispatcher)
     if piece.indent:
-        kept = new.body[1] if len(new.body) == 2 else None
+        kept = new.body[first] if len(new.body) == first + 1 else None
         if not isinstance(kept, cst.If) or not isinstance(kept.body, cst.IndentedBlock) or not kept.body.body:
             raise Unsure("a rewrite removed every statement of an indented piece")
     code = new.code
