@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         command = [sys.executable, "-m", "quartify", "migrate", "--check", "--jobs", "1", "--max-file-size", "0", str(where)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=where)  # no stray quartify on sys.path
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
