@@ -1,15 +1,14 @@
-"""Apply a `FilePlan` to one source: one LibCST parse, one traversal, every registered concern.
+"""Apply a `FilePlan` to one source, every registered concern in one traversal of what is parsed.
 
 Concerns run in their declared `order` on each node: renames and keyword edits see a call before
 `InsertAwait` wraps it, and `MakeAsync`/`BridgeCliCommand` see a def after its body was edited.
-Only statements holding a planned edit are visited (the lines come from the plan's edits), and
-only the top-level statements near an edit line get positions (`spans.Spans`): a top-level
-statement holding no edit line is skipped whole, and no concern sees it.
+Only the statements holding edits are parsed and generated (`piecewise`: pieces of the file,
+spliced back as text); when the pieces cannot be vouched for, the whole module is, with
+positions for the top-level statements near an edit line only (`spans.Spans`).
 """
 
 from __future__ import annotations
 
-import bisect
 import importlib
 import pkgutil
 from dataclasses import dataclass
@@ -20,9 +19,12 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from quartify.analysis import planners
 from quartify.analysis.edits import FilePlan, declared_kinds
-from quartify.codemods.base import Concern, Context, registered, to_span
-from quartify.codemods.spans import Spans
-from quartify.core.types import Finding
+from quartify.codemods.base import Concern, Context, registered
+from quartify.codemods.dispatch import Dispatcher
+from quartify.codemods.pieces import Unsure
+from quartify.codemods.piecewise import Kinds, apply_pieces, body_safe_kinds, leading_lines_kinds, module_kinds
+from quartify.codemods.spans import Spans, _module_range
+from quartify.core.types import Finding, Span
 
 
 def load_all() -> tuple[type[Concern], ...]:
@@ -33,7 +35,7 @@ def load_all() -> tuple[type[Concern], ...]:
         import quartify.codemods as package
 
         for info in pkgutil.iter_modules(package.__path__):
-            if info.name not in ("apply", "base", "spans"):
+            if info.name not in ("apply", "base", "dispatch", "pieces", "piecewise", "spans"):
                 importlib.import_module(f"{package.__name__}.{info.name}")
         orphans = unhandled_kinds()
         if orphans:
@@ -60,70 +62,77 @@ class Applied:
     functions_made_async: int
 
 
-class _Dispatcher(cst.CSTTransformer):
-    """Runs each concern on the node types it names, and skips whole statements that hold
-    no planned edit (LibCST rebuilds every node it visits; most statements need nothing)."""
-
-    def __init__(self, concerns: list[Concern], edit_lines: list[int], spans: Spans) -> None:
-        super().__init__()
-        self.spans = spans
-        self.by_type: dict[type[cst.CSTNode], list[Concern]] = {}
-        for concern in concerns:
-            for node_type in concern.node_types:
-                self.by_type.setdefault(node_type, []).append(concern)
-        self.edit_lines = edit_lines
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
-            rng = self.spans.get(node)
-            if rng is None:  # a top-level statement far from every edit
-                return False
-            start = rng.start.line
-            # A def's or class's range starts at `def`/`class`: its decorators sit above it, and an
-            # edit there (`@click.group(cls=FlaskGroup)`) must still be reached.
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node.decorators:
-                first = self.spans.get(node.decorators[0])
-                assert first is not None  # generated with its statement
-                start = first.start.line
-            i = bisect.bisect_left(self.edit_lines, start)
-            if i == len(self.edit_lines) or self.edit_lines[i] > rng.end.line:
-                return False
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
-        node = super().on_leave(original_node, updated_node)
-        if not isinstance(node, cst.CSTNode):
-            return node  # type: ignore[return-value]
-        concerns = self.by_type.get(type(node))
-        if not concerns:
-            return node
-        rng = self.spans.get(original_node)
-        if rng is None:  # a skipped top-level statement: it holds no edit
-            return node
-        span = to_span(rng)
-        for concern in concerns:
-            if isinstance(node, concern.node_types):
-                node = concern.leave(original_node, node, span)
-        return node
-
-
 def apply_plan(source: str, plan: FilePlan) -> Applied:
+    """The plan applied piece by piece (`piecewise`), or to the whole module when the pieces
+    cannot be vouched for; both give the same text."""
+    if not plan.edits:
+        return Applied(source, (), 0, 0)
+    ctx = Context(plan=plan, path=plan.path)
+    kinds = _kinds()
+    concerns = [c(ctx) for c in load_all()]
+    try:
+        head, rest, newline = apply_pieces(source, plan, concerns, ctx, kinds)
+        if ctx.needed_imports or any(type(e) in kinds[2] for e in plan.edits):
+            head = _rewrite_head(source, head, newline, bool(rest), concerns, ctx)
+        return Applied(head + rest, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async)
+    except (Unsure, cst.ParserSyntaxError):
+        return apply_plan_whole(source, plan)
+
+
+def _rewrite_head(source: str, head: str, newline: str, more: bool, concerns: list[Concern], ctx: Context) -> str:
+    """The rewrites of the module node that read only its head (`Concern.head_only`), then the
+    needed imports, on the head parsed alone (`more`: the file goes on after it)."""
+    module = cst.parse_module(head)
+    module_range = _module_range(source)
+    if module.default_newline != newline or module_range is None:
+        raise Unsure("the head alone has another newline, or the module no known range")
+    (line, col), (end_line, end_col) = module_range
+    span = Span(line, col, end_line, end_col)
+    for concern in concerns:
+        if concern.head_only and isinstance(module, concern.node_types):
+            new = concern.leave(module, module, span)
+            assert isinstance(new, cst.Module)
+            module = new
+    if ctx.needed_imports:
+        module, enough = _add_imports(module, ctx.needed_imports)
+        if not enough and more:
+            raise Unsure("the imports' head runs past the statements taken")
+    return module.code
+
+
+def apply_plan_whole(source: str, plan: FilePlan) -> Applied:
+    """The reference: one LibCST parse of the whole module, one traversal, one code generation."""
     ctx = Context(plan=plan, path=plan.path)
     module = cst.parse_module(source)
     edit_lines = plan.edit_lines()
-    new = module.visit(_Dispatcher([c(ctx) for c in load_all()], edit_lines, Spans(module, source, edit_lines)))
+    new = module.visit(Dispatcher([c(ctx) for c in load_all()], edit_lines, Spans(module, source, edit_lines)))
     if ctx.needed_imports:
-        new = _add_imports(new, ctx.needed_imports)
+        new, _enough = _add_imports(new, ctx.needed_imports)
     return Applied(new.code, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async)
 
 
-def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> cst.Module:
+_KINDS: Kinds | None = None
+
+
+def _kinds() -> Kinds:
+    global _KINDS
+    if _KINDS is None:
+        concerns = load_all()
+        _KINDS = (body_safe_kinds(concerns), leading_lines_kinds(concerns), *module_kinds(concerns))
+    return _KINDS
+
+
+def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> tuple[cst.Module, bool]:
     """LibCST's `AddImportsVisitor`, run on the module's head only.
 
     The visitor reads and edits nothing past the first statement after the leading run of
     imports (a docstring, the imports, and the statement that may get a blank line above the
     new ones), yet it copies and walks the whole module: on real repos that was a third of the
-    transform. Handing it the head and appending the rest untouched gives the same module."""
+    transform. Handing it the head and appending the rest untouched gives the same module. Of
+    the statement after the imports it reads only that it is no import, and its `leading_lines`
+    (it may add a blank line): a `pass` with those lines stands in for it, so a long def or class
+    there is not walked either.
+    Also says whether `module` held that statement after the imports (a head parsed alone must)."""
     codemod_ctx = CodemodContext()
     for mod, name in sorted(needed, key=lambda t: (t[0], t[1] or "")):
         if name is None:
@@ -134,9 +143,15 @@ def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> cst
     end = 1 if body and _is_docstring(body[0]) else 0
     while end < len(body) and _is_import_line(body[end]):
         end += 1
-    head = module.with_changes(body=body[: end + 1])
-    done = AddImportsVisitor(codemod_ctx).transform_module(head)
-    return done.with_changes(body=[*done.body, *body[end + 1 :]])
+    if end == len(body):  # imports only
+        return AddImportsVisitor(codemod_ctx).transform_module(module), False
+    after = body[end]
+    stand_in = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=after.leading_lines)
+    done = AddImportsVisitor(codemod_ctx).transform_module(module.with_changes(body=[*body[:end], stand_in]))
+    last = done.body[-1]
+    assert isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Pass)  # nothing goes after it
+    after = after.with_changes(leading_lines=last.leading_lines)
+    return done.with_changes(body=[*done.body[:-1], after, *body[end + 1 :]]), True
 
 
 def _is_docstring(stmt: cst.BaseStatement) -> bool:

@@ -15,6 +15,8 @@ class MakeAsync(Concern):
     node_types = (cst.FunctionDef, cst.With)
     handles = (planned.MakeAsync, planned.AsyncWith)
     order = 130
+    reads_body = False  # only `async`, and the `with` items
+    reads_leading_lines = False
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -88,6 +90,8 @@ class AsyncTestCase(Concern):
     node_types = (cst.ClassDef, cst.FunctionDef)
     handles = (unittest_cases.AsyncTestCase, unittest_cases.RenameHook)
     order = 140
+    reads_body = False  # the bases and the name only
+    reads_leading_lines = False
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

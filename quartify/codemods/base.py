@@ -57,6 +57,15 @@ class Concern:
     node_types: ClassVar[tuple[type[cst.CSTNode], ...]] = ()
     handles: ClassVar[tuple[type[Edit], ...]] = ()
     order: ClassVar[int] = 0
+    # What a rewrite of a statement node may read beyond the node's own header, for the
+    # piecewise transform (`codemods/pieces.py`): its body (False: a header piece, whose body is
+    # a placeholder, may carry its edits), and the blank and comment lines above it. Conservative
+    # by default; set per concern once its `leave` was read.
+    reads_body: ClassVar[bool] = True
+    reads_leading_lines: ClassVar[bool] = True
+    # A rewrite of the `Module` node that reads and edits only the module's head (docstring,
+    # `__future__` and other leading imports, and the statement after them): run on the head alone.
+    head_only: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

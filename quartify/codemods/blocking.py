@@ -41,6 +41,7 @@ class TodoComments(Concern):
     node_types = (cst.SimpleStatementLine, cst.If, cst.While, cst.For, cst.With, cst.Try)
     handles = (TodoComment,)
     order = 160
+    reads_body = False  # a compound statement's TODO goes above its header
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

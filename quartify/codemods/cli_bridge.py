@@ -41,6 +41,7 @@ class BridgeCliCommand(Concern):
     node_types = (cst.FunctionDef,)
     handles = (CliBridge,)
     order = 120
+    reads_leading_lines = False  # but its body, yes
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

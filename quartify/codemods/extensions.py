@@ -52,6 +52,7 @@ class RewriteCors(Concern):
     node_types = (cst.SimpleStatementLine,)
     handles = (CorsCall,)
     order = 170
+    reads_leading_lines = False
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

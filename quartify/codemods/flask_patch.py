@@ -41,6 +41,7 @@ class AddPatchImports(Concern):
     node_types = (cst.Module,)
     handles = (PatchImports,)
     order = 500  # last: other concerns' statement edits are done
+    head_only = True  # the preamble and the statement after it
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

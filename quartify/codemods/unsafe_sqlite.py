@@ -25,6 +25,8 @@ class AioSqlite(Concern):
     node_types = (cst.Call, cst.For, cst.CompFor, cst.Attribute, cst.Name)
     handles = (SqliteConnect, SqliteExecute, SqliteClosedError, SqliteConnectionError)
     order = 77  # before InsertAwait (110) wraps the call
+    reads_body = False  # a `for`'s iterable only
+    reads_leading_lines = False
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
