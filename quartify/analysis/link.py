@@ -50,6 +50,11 @@ class Linker:
         # Extension modules whose Quart API is not applied in this run (`--extensions`).
         self.inactive = inactive
         self.modules = {m.module: m for m in mods}
+        # conftest.py modules by path (`fixture` walks the directories up from a test).
+        self._conftests: dict[str, list[ModuleIndex]] = {}
+        for m in mods:
+            if m.path.rsplit("/", 1)[-1] == "conftest.py":
+                self._conftests.setdefault(m.path, []).append(m)
         self.top_packages = frozenset(m.module.split(".", 1)[0] for m in mods)
         self.bindings = {m.module: m.binding_map() for m in mods}
         self.functions: dict[str, FunctionInfo] = {f.qualname: f for m in mods for f in m.functions}
@@ -332,7 +337,7 @@ class Linker:
         candidates = [mod]
         while True:
             conftest = f"{directory}/conftest.py" if directory else "conftest.py"
-            candidates.extend(m for m in self.modules.values() if m.path == conftest and m is not mod)
+            candidates.extend(m for m in self._conftests.get(conftest, ()) if m is not mod)
             if not directory:
                 break
             directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
