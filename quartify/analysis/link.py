@@ -89,6 +89,8 @@ class Linker:
             for name, ref in m.fixture_cls_attributes:
                 self.fixture_cls_attributes.setdefault(name, set()).add(ref)
         self._cache: dict[str, str] = {}
+        self._mro: dict[str, tuple[str, ...]] = {}
+        self._externals: dict[str, str] = {}  # `_external`: written -> canonical  # class qualname -> `mro`, from the answers in `_cache`
         self._args_cache: dict[str, list[tuple[str, str]]] | None = None
         # Calls an unsafe fix makes awaitable (`--unsafe-fixes`, analysis/unsafe.py), read with
         # the Quart awaitables: resolved name -> how it is awaited.
@@ -156,6 +158,7 @@ class Linker:
         self._args_cache = earlier._args_cache
         self._definers = earlier._definers
         self._cache = dict(earlier._cache)
+        self._mro = {}
         return True
 
     @property
@@ -194,10 +197,18 @@ class Linker:
         return resolved in self.functions
 
     def mro(self, class_qualname: str) -> list[str]:
-        """Repo classes first, in a simple depth-first order; external bases as canonical refs."""
+        """Repo classes first, in a simple depth-first order; external bases as canonical refs.
+
+        Kept per class: the bases are resolved through `resolve`, whose answers are kept too,
+        except the cycle guard's stand-in for a base being resolved right now (then the order
+        is worked out again next time, as `resolve` would answer it then)."""
+        known = self._mro.get(class_qualname)
+        if known is not None:
+            return list(known)
         out: list[str] = []
         seen: set[str] = set()
         stack = [class_qualname]
+        stand_in = False
         while stack:
             current = stack.pop(0)
             if current in seen:
@@ -208,7 +219,11 @@ class Linker:
             if info is None:
                 continue
             for base in info.bases:
+                if base and base in self._pending:
+                    stand_in = True
                 stack.append(self.resolve(base) if base else UNKNOWN)
+        if not stand_in:
+            self._mro[class_qualname] = tuple(out)
         return out
 
     # -- internals -----------------------------------------------------------------------------
@@ -309,8 +324,10 @@ class Linker:
                                 table.setdefault(callee, []).append((use.arg_key, use.ref))
             self._args_cache = table
             self._cache.clear()
+            self._mro.clear()
         self._definers = jinja_kinds.jinja_attributes(self)
         self._cache.clear()
+        self._mro.clear()
         # The table and the definers are a function of the tables alone (any run over equal tables
         # builds them the same way, cycle guard included): only the answers from here on count.
         self.cyclic = False
@@ -506,7 +523,15 @@ class Linker:
         return found if jinja_kinds.is_jinja(found) else None
 
     def _external(self, parts: list[str], depth: int) -> str:
-        ref = join(parts)
+        """A reference outside the repo, rewritten through the canonical and return tables
+        (fixed for the run: each answer is kept)."""
+        written = join(parts)
+        known = self._externals.get(written)
+        if known is None:
+            known = self._externals[written] = self._canonical(written)
+        return known
+
+    def _canonical(self, ref: str) -> str:
         for _ in range(_MAX_DEPTH):
             changed = False
             toks = tokens(ref)
