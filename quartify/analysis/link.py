@@ -153,13 +153,28 @@ class Linker:
         `analysis/link_memory.py` checks), when its resolutions never met the cycle guard: each of
         its answers is then what this linker would work out itself, in any order. False (and
         nothing taken) when they did, or when `earlier` answered nothing yet."""
-        if earlier.cyclic or earlier._args_cache is None or self._args_cache is not None:
+        if earlier.cyclic or earlier._args_cache is None:
             return False
-        self._args_cache = earlier._args_cache
-        self._definers = earlier._definers
-        self._cache = dict(earlier._cache)
+        return self.adopt_answers(earlier._cache, earlier._args_cache, earlier._definers)
+
+    def adopt_answers(self, answers: dict[str, str], arguments: dict[str, list[tuple[str, str]]],
+                      definers: dict[str, str]) -> bool:
+        """`adopt` from what `answered` gave of a linker over tables equal to this one's (kept on
+        disk between runs, analysis/link_memory.py); False (nothing taken) once this one answered."""
+        if self._args_cache is not None:
+            return False
+        self._args_cache = arguments
+        self._definers = definers
+        self._cache = dict(answers)
         self._mro = {}
         return True
+
+    def answered(self) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], dict[str, str]] | None:
+        """The answers, argument table and definers, for `adopt_answers` in a later run over equal
+        tables; None when they may depend on the order of the questions (`cyclic`) or none yet."""
+        if self.cyclic or self._args_cache is None:
+            return None
+        return self._cache, self._args_cache, self._definers
 
     @property
     def answers(self) -> int:
