@@ -29,6 +29,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from quartify.analysis.graph_memo import BodyMemo
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
 
@@ -94,6 +95,8 @@ class LinkMemory:
         self.adopted = False  # whether the last `linker` call took the previous run's answers
         self._from_stored = False  # whether they were `stored`'s
         self._digest: bytes | None = None
+        # What function bodies gave the graph (analysis/graph_memo.py): kept while answers are.
+        self.bodies = BodyMemo()
 
     def linker(self, modules: Iterable[ModuleIndex], inactive: frozenset[str] = frozenset()) -> Linker:
         """A linker over `modules`, with the last run's answers when they still hold."""
@@ -116,6 +119,8 @@ class LinkMemory:
             self.adopted = (len(record.answers) <= _MAX_GROWTH * base
                             and linker.adopt_answers(record.answers, record.arguments, record.definers))
         self._from_stored = self.adopted and last is None
+        if not self.adopted:
+            self.bodies = BodyMemo()
         self._last = (key, linker, base if self.adopted else 0)
         return linker
 
