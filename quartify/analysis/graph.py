@@ -201,6 +201,9 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     resolve = linker.resolve
     registration_kind = _Memo(lambda resolved: _registration_kind(linker, resolved))
     decorator_of = _Memo(lambda resolved: _decorator_of(linker, resolved, wrappers))
+    # by the written callee (its receiver is what that resolves to)
+    call_registration = _Memo(lambda written: _decorator_call_registration(
+        linker, written, resolve(written) if written != "?" else UNKNOWN))
     functions = linker.functions
     for _owner, use in all_uses:
         use_kind, arg_of = use.kind, use.arg_of
@@ -210,7 +213,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             # `add_url_rule(..., view_func=require_key("k")(echo))`: the view Flask gets is the
             # decorator's wrapper, so the wrapper is the view.
             registering = registration_kind(resolve(arg_of))
-            called = _decorator_call_registration(linker, arg_of, resolve(arg_of))
+            called = call_registration(arg_of)
             if registering is None and called is not None:
                 registering = called[0]  # `app.route("/")(login_required(view))`
             applied = decorator_of(resolve(use.ref))
@@ -230,7 +233,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             method = use.arg_of.rsplit(".", 1)[-1]
             if method in _DISTINCTIVE:
                 kind = loader.registration().methods[method]
-        called = _decorator_call_registration(linker, use.arg_of, receiver)
+        called = call_registration(arg_of) if arg_of else None
         if kind is None and called is not None and use.arg_key == "#0":
             # `app.errorhandler(404)(render_error)`: the decorator spelled as a call registers
             # its argument exactly as `@app.errorhandler(404)` would.
