@@ -20,7 +20,7 @@ from pathlib import Path
 from quartify.analysis.link_memory import LinkRecord
 from quartify.core.index_cache import code_fingerprint
 
-MAGIC = b"quartify-link-answers 1\n"
+MAGIC = b"quartify-link-answers 2\n"
 NAME = "links.lnk"
 
 
@@ -39,20 +39,21 @@ def load(directory: Path) -> LinkRecord | None:
             return None
         if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
             return None
-        digest, answers, arguments, definers, base = marshal.loads(payload)
+        digest, answers, arguments, definers, base, signatures = marshal.loads(payload)
     except Exception:  # a broken record of any kind is no record, never a failed run
         return None
     if not (isinstance(digest, bytes) and isinstance(answers, dict) and isinstance(arguments, dict)
-            and isinstance(definers, dict) and isinstance(base, int)):
+            and isinstance(definers, dict) and isinstance(base, int) and isinstance(signatures, dict)):
         return None
-    return LinkRecord(digest, answers, arguments, definers, base)
+    return LinkRecord(digest, answers, arguments, definers, base, signatures)
 
 
 def save(directory: Path, record: LinkRecord) -> bool:
     """Store `record` in `directory` (which must exist: the index cache made it); False when it
     cannot be written (the run goes on)."""
     try:
-        payload = marshal.dumps((record.digest, record.answers, record.arguments, record.definers, record.base))
+        payload = marshal.dumps((record.digest, record.answers, record.arguments, record.definers, record.base,
+                                 record.signatures))
         check = hashlib.blake2b(payload, digest_size=16).hexdigest()
         blob = MAGIC + f"{code_fingerprint()}\n{len(payload)}\n{check}\n\n".encode() + payload
         if not directory.is_dir():

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import fields
 from textwrap import dedent
 
-from quartify.analysis import graph
+import pytest
+
+from quartify.analysis import graph, link_memory
 from quartify.analysis.index import index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.link_memory import LinkMemory, signature
@@ -182,3 +184,17 @@ def test_answers_that_met_the_cycle_guard_are_never_kept_for_a_later_process() -
     memory = LinkMemory()
     memory.linker([index("loop", source)]).resolve("@param:loop.ping:x")
     assert memory.record() is None
+
+
+def test_a_later_process_works_out_the_signature_of_the_edited_module_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    helpers, views = index("helpers", HELPERS), index("views", VIEWS)
+    first = LinkMemory()
+    run(first, helpers, views)
+    record = first.record()
+    assert record is not None
+    asked: list[str] = []
+    monkeypatch.setattr(link_memory, "signature", lambda m: asked.append(m.module) or signature(m))
+    edited = index("helpers", HELPERS.replace('"hi.html"', '"hello.html"'))
+    later = LinkMemory(record)
+    later.linker([edited, index("views", VIEWS)])  # views: a new object, the same text
+    assert asked == ["helpers"] and later.adopted
