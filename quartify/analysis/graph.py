@@ -377,7 +377,7 @@ def _body_uses(
             frozenset(q for q, f in linker.functions.items() if f.is_async),
             frozenset(q for q, f in linker.functions.items() if f.is_generator),
             tuple(sorted((d, frozenset(w)) for d, w in wrappers.items())),
-            tuple(sorted(linker.extra_awaitables.items())), forms))
+            tuple(sorted(linker.extra_awaitables.items())), forms), linker.modules.values())
     resolve = linker.resolve
     functions = linker.functions
     # reference -> (what it resolves to, the Quart awaitable it stands for), asked in that order

@@ -30,9 +30,9 @@ import hashlib
 import marshal
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from quartify.analysis.graph_memo import BodyMemo
+from quartify.analysis.graph_memo import BodyMemo, StoredFacts, content_key
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
 
@@ -73,12 +73,6 @@ def digest(value: tuple[object, ...]) -> bytes:
     return hashlib.blake2b(blob, digest_size=20).digest()
 
 
-def content_key(m: ModuleIndex) -> str:
-    """What a module's index is a function of (with quartify's code, which a record's header
-    holds): its path, module name, package flag and text."""
-    return f"{m.path}\0{m.module}\0{m.is_package}\0{m.source_hash}"
-
-
 @dataclass(frozen=True)
 class LinkRecord:
     """A run's linker answers, for a later run over modules whose key has the same `digest`."""
@@ -91,6 +85,10 @@ class LinkRecord:
     # each module's signature digest by `content_key`: a later process need not work out the
     # signature of a module whose text it has not changed
     signatures: dict[str, bytes]
+    # what function bodies gave the graph, by module text, under the repo-wide facts whose
+    # digest is `world` (analysis/graph_memo.py)
+    world: bytes = b""
+    bodies: dict[str, StoredFacts] = field(default_factory=dict)
 
 
 class LinkMemory:
@@ -142,14 +140,16 @@ class LinkMemory:
             self.adopted = (len(record.answers) <= _MAX_GROWTH * base
                             and linker.adopt_answers(record.answers, record.arguments, record.definers))
         self._from_stored = self.adopted and last is None
-        if not self.adopted:
+        if self._from_stored and self.stored is not None and self.stored.world:
+            self.bodies = BodyMemo(stored=(self.stored.world, self.stored.bodies))
+        elif not self.adopted:
             self.bodies = BodyMemo()
         self._last = (key, linker, base if self.adopted else 0)
         return linker
 
     def record(self) -> LinkRecord | None:
-        """The last run's answers to keep for a later process, when they can be adopted; None
-        when they cannot, or when they are the stored record's with no new answer."""
+        """The last run's answers (and what function bodies gave the graph) to keep for a later
+        process; None when the answers cannot be adopted."""
         if self._last is None:
             return None
         key, linker, base = self._last
@@ -157,8 +157,6 @@ class LinkMemory:
         if answered is None:
             return None
         answers, arguments, definers = answered
-        stored = self.stored
-        if self.adopted and stored is not None and len(answers) == len(stored.answers) and self._from_stored:
-            return None
         signatures = {content_key(m): d for m, d in self._signatures.values()}
-        return LinkRecord(key, dict(answers), arguments, definers, base or len(answers), signatures)
+        world, bodies = self.bodies.export(linker.modules.values()) or (b"", {})
+        return LinkRecord(key, dict(answers), arguments, definers, base or len(answers), signatures, world, bodies)

@@ -167,7 +167,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     linker = (links.linker if links is not None else Linker)([i.index for i in good], inactive_modules(options.extensions))
     unsafe_fixes.enable(linker, options, {i.index.path: i.text for i in good})
     route = patch_route(linker, options.extensions)
-    base_graph = graph_mod.build(linker, links.bodies if links is not None and not stored else None)
+    base_graph = graph_mod.build(linker, links.bodies if links is not None else None)
     items = {i.display: i for i in good}
     first_solution: frozenset[str] | None = None
     pins: dict[str, str] = {}  # display -> why its file is kept unchanged

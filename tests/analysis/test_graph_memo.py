@@ -64,3 +64,20 @@ def test_a_changed_world_drops_every_kept_fact() -> None:
     memo.under(graph.World(world.async_defs | {"helpers.shout"}, world.generators, world.wrappers,
                            world.extra_awaitables, world.forms))
     assert memo.facts == {}
+
+
+def test_a_later_process_takes_body_facts_by_module_text_and_builds_the_same_graph() -> None:
+    helpers, views = index("helpers", HELPERS), index("views", VIEWS)
+    first = LinkMemory()
+    graph.build(first.linker([helpers, views]), first.bodies)
+    record = first.record()
+    assert record is not None and record.world and record.bodies
+    edited = index("helpers", HELPERS.replace("    return text", "    request.get_json()\n    return text"))
+    fresh_views = index("views", VIEWS)  # new objects, the same text: their facts are taken by text
+    later = LinkMemory(record)
+    linker = later.linker([edited, fresh_views])
+    assert later.adopted
+    assert first.bodies.world is not None
+    later.bodies.under(first.bodies.world, [edited, fresh_views])  # what the build starts with
+    assert all(later.bodies.get(f) is not None for f in fresh_views.functions)
+    assert built(linker, later.bodies) == built(Linker([edited, fresh_views]))

@@ -161,11 +161,9 @@ def test_a_later_process_takes_the_kept_answers_when_every_signature_is_equal() 
     assert result == solved(fresh)
     assert answers(linker, [edited, views]) == answers(fresh, [edited, views])
     assert "helpers.shout" in result[2]
-    # The edit asked for a new reference: its answer is kept too; a run asking nothing new
-    # leaves the record as it is.
+    # The edit asked for a new reference: its answer is kept for the next process too.
     third, _, again = through_a_record(later, edited, views)
     assert third.adopted and again == result
-    assert third.record() is None
 
 
 def test_a_later_process_links_from_scratch_after_an_import_changes() -> None:
