@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
 from quartify.analysis import decorator_package
+from quartify.analysis.graph_memo import BodyFacts, BodyMemo, World
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, join, tokens
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
@@ -155,7 +156,9 @@ def classify(linker: Linker, func: FunctionInfo) -> Classified:
     return Classified("plain", func.span.line, "")
 
 
-def build(linker: Linker) -> RepoGraph:
+def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
+    """The repo's graph. `memo`: what function bodies gave a run whose answers this linker
+    adopted (analysis/graph_memo.py); the same graph, with less work after an edit."""
     kinds: dict[str, Classified] = {}
     for qualname in sorted(linker.functions):
         kinds[qualname] = classify(linker, linker.functions[qualname])
@@ -198,6 +201,9 @@ def build(linker: Linker) -> RepoGraph:
     resolve = linker.resolve
     registration_kind = _Memo(lambda resolved: _registration_kind(linker, resolved))
     decorator_of = _Memo(lambda resolved: _decorator_of(linker, resolved, wrappers))
+    # by the written callee (its receiver is what that resolves to)
+    call_registration = _Memo(lambda written: _decorator_call_registration(
+        linker, written, resolve(written) if written != "?" else UNKNOWN))
     functions = linker.functions
     for _owner, use in all_uses:
         use_kind, arg_of = use.kind, use.arg_of
@@ -207,7 +213,7 @@ def build(linker: Linker) -> RepoGraph:
             # `add_url_rule(..., view_func=require_key("k")(echo))`: the view Flask gets is the
             # decorator's wrapper, so the wrapper is the view.
             registering = registration_kind(resolve(arg_of))
-            called = _decorator_call_registration(linker, arg_of, resolve(arg_of))
+            called = call_registration(arg_of)
             if registering is None and called is not None:
                 registering = called[0]  # `app.route("/")(login_required(view))`
             applied = decorator_of(resolve(use.ref))
@@ -227,7 +233,7 @@ def build(linker: Linker) -> RepoGraph:
             method = use.arg_of.rsplit(".", 1)[-1]
             if method in _DISTINCTIVE:
                 kind = loader.registration().methods[method]
-        called = _decorator_call_registration(linker, use.arg_of, receiver)
+        called = call_registration(arg_of) if arg_of else None
         if kind is None and called is not None and use.arg_key == "#0":
             # `app.errorhandler(404)(render_error)`: the decorator spelled as a call registers
             # its argument exactly as `@app.errorhandler(404)` would.
@@ -276,7 +282,7 @@ def build(linker: Linker) -> RepoGraph:
             kinds[qualname] = Classified("stream", line, "stream_with_context")
 
     barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses)
-    use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers)
+    use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo)
     seeds.extend(use_seeds)
     seeds.extend(registry_seeds)
 
@@ -352,17 +358,26 @@ def _param_call_line(linker: Linker, wrapper: str, wrapper_params: dict[str, set
 
 
 def _body_uses(
-    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]]
+    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]], memo: BodyMemo | None = None
 ) -> tuple[list[Seed], list[Seed], list[Edge]]:
     """What every use in a function body says, in one pass over the repo's functions (sorted):
     the functions that use a Quart awaitable (or build a Quart-WTF form) and must become async;
     those calling a view out of `app.view_functions`, which gets a coroutine once views are async
     (analysis/view_registry.py decides when it can be awaited); and the caller -> callee edges
-    colour can climb along. Returned in that order, each list in function order."""
+    colour can climb along. Returned in that order, each list in function order. With `memo`
+    (a run whose linker adopted the last run's answers, analysis/graph_memo.py), a function
+    object seen by the last run under the same repo-wide facts gives what it gave then."""
     use_seeds: list[Seed] = []
     registry_seeds: list[Seed] = []
     edges: list[Edge] = []
     forms = linker.applies(FLASK_FORM)
+    seen: dict[int, tuple[FunctionInfo, BodyFacts]] = {}
+    if memo is not None:
+        memo.under(World(
+            frozenset(q for q, f in linker.functions.items() if f.is_async),
+            frozenset(q for q, f in linker.functions.items() if f.is_generator),
+            tuple(sorted((d, frozenset(w)) for d, w in wrappers.items())),
+            tuple(sorted(linker.extra_awaitables.items())), forms), linker.modules.values())
     resolve = linker.resolve
     functions = linker.functions
     # reference -> (what it resolves to, the Quart awaitable it stands for), asked in that order
@@ -371,6 +386,14 @@ def _body_uses(
     is_view = lambda q: q in kinds and kinds[q].kind == "view"  # noqa: E731
     for qualname in sorted(functions):
         func = functions[qualname]
+        known = memo.get(func) if memo is not None else None
+        if known is not None:
+            use_seeds.extend(known[0])
+            registry_seeds.extend(known[1])
+            edges.extend(known[2])
+            seen[id(func)] = (func, known)
+            continue
+        first = len(use_seeds), len(edges)
         calls: list[Use] = []
         for use in func.uses:
             fact = facts.get(use.ref)
@@ -412,6 +435,10 @@ def _body_uses(
             if found is not None and not found.reason:
                 registry_seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
                                            "from app.view_functions (a coroutine function in Quart)"))
+        if memo is not None and not calls:  # a registry call reads the repo's classification: never kept
+            seen[id(func)] = (func, (tuple(use_seeds[first[0]:]), (), tuple(edges[first[1]:])))
+    if memo is not None:
+        memo.keep(seen)
     return use_seeds, registry_seeds, edges
 
 

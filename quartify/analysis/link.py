@@ -50,6 +50,11 @@ class Linker:
         # Extension modules whose Quart API is not applied in this run (`--extensions`).
         self.inactive = inactive
         self.modules = {m.module: m for m in mods}
+        # conftest.py modules by path (`fixture` walks the directories up from a test).
+        self._conftests: dict[str, list[ModuleIndex]] = {}
+        for m in mods:
+            if m.path.rsplit("/", 1)[-1] == "conftest.py":
+                self._conftests.setdefault(m.path, []).append(m)
         self.top_packages = frozenset(m.module.split(".", 1)[0] for m in mods)
         self.bindings = {m.module: m.binding_map() for m in mods}
         self.functions: dict[str, FunctionInfo] = {f.qualname: f for m in mods for f in m.functions}
@@ -84,6 +89,8 @@ class Linker:
             for name, ref in m.fixture_cls_attributes:
                 self.fixture_cls_attributes.setdefault(name, set()).add(ref)
         self._cache: dict[str, str] = {}
+        self._mro: dict[str, tuple[str, ...]] = {}
+        self._externals: dict[str, str] = {}  # `_external`: written -> canonical  # class qualname -> `mro`, from the answers in `_cache`
         self._args_cache: dict[str, list[tuple[str, str]]] | None = None
         # Calls an unsafe fix makes awaitable (`--unsafe-fixes`, analysis/unsafe.py), read with
         # the Quart awaitables: resolved name -> how it is awaited.
@@ -146,12 +153,28 @@ class Linker:
         `analysis/link_memory.py` checks), when its resolutions never met the cycle guard: each of
         its answers is then what this linker would work out itself, in any order. False (and
         nothing taken) when they did, or when `earlier` answered nothing yet."""
-        if earlier.cyclic or earlier._args_cache is None or self._args_cache is not None:
+        if earlier.cyclic or earlier._args_cache is None:
             return False
-        self._args_cache = earlier._args_cache
-        self._definers = earlier._definers
-        self._cache = dict(earlier._cache)
+        return self.adopt_answers(earlier._cache, earlier._args_cache, earlier._definers)
+
+    def adopt_answers(self, answers: dict[str, str], arguments: dict[str, list[tuple[str, str]]],
+                      definers: dict[str, str]) -> bool:
+        """`adopt` from what `answered` gave of a linker over tables equal to this one's (kept on
+        disk between runs, analysis/link_memory.py); False (nothing taken) once this one answered."""
+        if self._args_cache is not None:
+            return False
+        self._args_cache = arguments
+        self._definers = definers
+        self._cache = dict(answers)
+        self._mro = {}
         return True
+
+    def answered(self) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]], dict[str, str]] | None:
+        """The answers, argument table and definers, for `adopt_answers` in a later run over equal
+        tables; None when they may depend on the order of the questions (`cyclic`) or none yet."""
+        if self.cyclic or self._args_cache is None:
+            return None
+        return self._cache, self._args_cache, self._definers
 
     @property
     def answers(self) -> int:
@@ -189,10 +212,18 @@ class Linker:
         return resolved in self.functions
 
     def mro(self, class_qualname: str) -> list[str]:
-        """Repo classes first, in a simple depth-first order; external bases as canonical refs."""
+        """Repo classes first, in a simple depth-first order; external bases as canonical refs.
+
+        Kept per class: the bases are resolved through `resolve`, whose answers are kept too,
+        except the cycle guard's stand-in for a base being resolved right now (then the order
+        is worked out again next time, as `resolve` would answer it then)."""
+        known = self._mro.get(class_qualname)
+        if known is not None:
+            return list(known)
         out: list[str] = []
         seen: set[str] = set()
         stack = [class_qualname]
+        stand_in = False
         while stack:
             current = stack.pop(0)
             if current in seen:
@@ -203,7 +234,11 @@ class Linker:
             if info is None:
                 continue
             for base in info.bases:
+                if base and base in self._pending:
+                    stand_in = True
                 stack.append(self.resolve(base) if base else UNKNOWN)
+        if not stand_in:
+            self._mro[class_qualname] = tuple(out)
         return out
 
     # -- internals -----------------------------------------------------------------------------
@@ -304,8 +339,10 @@ class Linker:
                                 table.setdefault(callee, []).append((use.arg_key, use.ref))
             self._args_cache = table
             self._cache.clear()
+            self._mro.clear()
         self._definers = jinja_kinds.jinja_attributes(self)
         self._cache.clear()
+        self._mro.clear()
         # The table and the definers are a function of the tables alone (any run over equal tables
         # builds them the same way, cycle guard included): only the answers from here on count.
         self.cyclic = False
@@ -332,7 +369,7 @@ class Linker:
         candidates = [mod]
         while True:
             conftest = f"{directory}/conftest.py" if directory else "conftest.py"
-            candidates.extend(m for m in self.modules.values() if m.path == conftest and m is not mod)
+            candidates.extend(m for m in self._conftests.get(conftest, ()) if m is not mod)
             if not directory:
                 break
             directory = directory.rsplit("/", 1)[0] if "/" in directory else ""
@@ -501,7 +538,15 @@ class Linker:
         return found if jinja_kinds.is_jinja(found) else None
 
     def _external(self, parts: list[str], depth: int) -> str:
-        ref = join(parts)
+        """A reference outside the repo, rewritten through the canonical and return tables
+        (fixed for the run: each answer is kept)."""
+        written = join(parts)
+        known = self._externals.get(written)
+        if known is None:
+            known = self._externals[written] = self._canonical(written)
+        return known
+
+    def _canonical(self, ref: str) -> str:
         for _ in range(_MAX_DEPTH):
             changed = False
             toks = tokens(ref)

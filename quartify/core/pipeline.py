@@ -38,6 +38,7 @@ from quartify.analysis.solver import solve
 from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
 from quartify.core.gcpause import paused
+from quartify.core import link_store
 from quartify.core.index_cache import IndexCache
 from quartify.core.paths import _PYTEST_FILES
 from quartify.core.paths import InputFile as InputFile
@@ -159,10 +160,14 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
 
     lap("index")
     good = [i for i in indexed if isinstance(i, Indexed)]
+    # A one-shot process with a cache: the linker's answers of an earlier run (core/link_store.py).
+    stored = links is None and cache is not None
+    if stored and cache is not None:
+        links = LinkMemory(link_store.load(cache.directory))
     linker = (links.linker if links is not None else Linker)([i.index for i in good], inactive_modules(options.extensions))
     unsafe_fixes.enable(linker, options, {i.index.path: i.text for i in good})
     route = patch_route(linker, options.extensions)
-    base_graph = graph_mod.build(linker)
+    base_graph = graph_mod.build(linker, links.bodies if links is not None else None)
     items = {i.display: i for i in good}
     first_solution: frozenset[str] | None = None
     pins: dict[str, str] = {}  # display -> why its file is kept unchanged
@@ -191,6 +196,9 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         for display, failed in newly_failed.items():
             pins[display] = _why_kept(failed)
             kept[display] = failed
+    record = links.record() if stored and links is not None else None
+    if record is not None and cache is not None:
+        link_store.save(cache.directory, record)
     if pins:
         _note_pins(results_by, pins, linker, repo, first_solution or frozenset())
 

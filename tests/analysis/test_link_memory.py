@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import fields
 from textwrap import dedent
 
-from quartify.analysis import graph
+import pytest
+
+from quartify.analysis import graph, link_memory
 from quartify.analysis.index import index_source
 from quartify.analysis.link import Linker
 from quartify.analysis.link_memory import LinkMemory, signature
@@ -137,3 +139,60 @@ def test_every_index_field_is_either_in_the_signature_or_never_read_by_resolutio
     assert signature(module) == signature(index("views", VIEWS + "\n# a comment\n"))
     assert signature(module) == signature(index("views", VIEWS.replace("shout(", "greeting(")))  # a callee
     assert signature(module) != signature(index("views", VIEWS.replace('"you"', "app")))  # an argument
+
+
+def through_a_record(memory: LinkMemory, *modules: ModuleIndex) -> tuple[LinkMemory, Linker, tuple[object, ...]]:
+    """What a later process does: a new memory holding only the record the last one kept."""
+    record = memory.record()
+    assert record is not None
+    later = LinkMemory(record)
+    linker = later.linker(list(modules))
+    return later, linker, solved(linker)
+
+
+def test_a_later_process_takes_the_kept_answers_when_every_signature_is_equal() -> None:
+    helpers, views = index("helpers", HELPERS), index("views", VIEWS)
+    first = LinkMemory()
+    run(first, helpers, views)
+    edited = index("helpers", HELPERS.replace("    return text", "    request.get_json()\n    return text"))
+    later, linker, result = through_a_record(first, edited, views)
+    assert later.adopted
+    fresh = Linker([edited, views])
+    assert result == solved(fresh)
+    assert answers(linker, [edited, views]) == answers(fresh, [edited, views])
+    assert "helpers.shout" in result[2]
+    # The edit asked for a new reference: its answer is kept for the next process too.
+    third, _, again = through_a_record(later, edited, views)
+    assert third.adopted and again == result
+
+
+def test_a_later_process_links_from_scratch_after_an_import_changes() -> None:
+    helpers, views = index("helpers", HELPERS), index("views", VIEWS)
+    first = LinkMemory()
+    run(first, helpers, views)
+    renamed = index("helpers", HELPERS.replace("def shout", "def yell"))
+    later, linker, result = through_a_record(first, renamed, views)
+    assert not later.adopted
+    assert result == solved(Linker([renamed, views]))
+    assert later.record() is not None  # the new answers are worth keeping
+
+
+def test_answers_that_met_the_cycle_guard_are_never_kept_for_a_later_process() -> None:
+    source = "def ping(x):\n    return pong(x)\n\ndef pong(y):\n    return ping(y)\n"
+    memory = LinkMemory()
+    memory.linker([index("loop", source)]).resolve("@param:loop.ping:x")
+    assert memory.record() is None
+
+
+def test_a_later_process_works_out_the_signature_of_the_edited_module_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    helpers, views = index("helpers", HELPERS), index("views", VIEWS)
+    first = LinkMemory()
+    run(first, helpers, views)
+    record = first.record()
+    assert record is not None
+    asked: list[str] = []
+    monkeypatch.setattr(link_memory, "signature", lambda m: asked.append(m.module) or signature(m))
+    edited = index("helpers", HELPERS.replace('"hi.html"', '"hello.html"'))
+    later = LinkMemory(record)
+    later.linker([edited, index("views", VIEWS)])  # views: a new object, the same text
+    assert asked == ["helpers"] and later.adopted

@@ -1,0 +1,73 @@
+"""Keep the linker's answers on disk between processes (a pre-commit hook, an editor's one-file
+checks): see analysis/link_memory.py for when a later run may adopt them.
+
+One record per cache directory (`links.lnk`, beside the index cache's entries, which it does not
+touch): the last run's answers whose modules linked without meeting the cycle guard. It is
+written atomically (temp file, rename) and read only when its header (magic, quartify's code
+fingerprint, length, checksum) matches; anything else is no record, and the run links from
+scratch. The payload is marshal data (strings, tuples, lists, dicts): loading it runs no code.
+Like the index cache, a record can make a run faster and never change its result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from pathlib import Path
+
+from quartify.analysis.link_memory import LinkRecord
+from quartify.core.index_cache import code_fingerprint
+
+MAGIC = b"quartify-link-answers 3\n"
+NAME = "links.lnk"
+
+
+def load(directory: Path) -> LinkRecord | None:
+    """The record kept in `directory`, or None (none, unreadable, another quartify, corrupt)."""
+    try:
+        blob = (directory / NAME).read_bytes()
+    except OSError:
+        return None
+    if not blob.startswith(MAGIC):
+        return None
+    try:
+        head, _, payload = blob[len(MAGIC):].partition(b"\n\n")
+        fingerprint, length, check = head.decode("ascii").split("\n")
+        if fingerprint != code_fingerprint() or int(length) != len(payload):
+            return None
+        if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
+            return None
+        digest, answers, arguments, definers, base, signatures, world, bodies = marshal.loads(payload)
+    except Exception:  # a broken record of any kind is no record, never a failed run
+        return None
+    if not (isinstance(digest, bytes) and isinstance(answers, dict) and isinstance(arguments, dict)
+            and isinstance(definers, dict) and isinstance(base, int) and isinstance(signatures, dict)
+            and isinstance(world, bytes) and isinstance(bodies, dict)):
+        return None
+    return LinkRecord(digest, answers, arguments, definers, base, signatures, world, bodies)
+
+
+def save(directory: Path, record: LinkRecord) -> bool:
+    """Store `record` in `directory` (which must exist: the index cache made it); False when it
+    cannot be written (the run goes on)."""
+    try:
+        payload = marshal.dumps((record.digest, record.answers, record.arguments, record.definers, record.base,
+                                 record.signatures, record.world, record.bodies))
+        check = hashlib.blake2b(payload, digest_size=16).hexdigest()
+        blob = MAGIC + f"{code_fingerprint()}\n{len(payload)}\n{check}\n\n".encode() + payload
+        if not directory.is_dir():
+            return False
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".lnk", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(tmp, directory / NAME)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        return False
+    return True
