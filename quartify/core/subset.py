@@ -105,7 +105,9 @@ def also_needs(repo: RepoPlan, good: Iterable[Indexed], focus: frozenset[str]) -
     found = []
     for display in sorted(why):
         item = by_display.get(display)
-        if item is not None and plan_file(repo, item.index).has_edits:
+        # A function that turns async is a `def` -> `async def` edit: no need to plan the file.
+        if item is not None and (any(turning(f.qualname) for f in item.index.functions)
+                                 or plan_file(repo, item.index).has_edits):
             found.append(OtherFile(display, why[display]))
     return found
 
