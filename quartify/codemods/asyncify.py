@@ -122,10 +122,13 @@ def _maybe_parenthesised(source: str, start: int, end: int) -> bool:
     """Whether parentheses of the node's own may sit around `source[start:end]`: the text before
     it on its line ends with `(` and the text after it on its line starts with `)`, or either is
     not on the same line (a comment or a line break may hide them)."""
-    line_start = max(source.rfind("\n", 0, start), source.rfind("\r", 0, start)) + 1
+    newline = source.rfind("\n", 0, start)  # (each search stops at the line: a file may hold no CR at all)
+    line_start = max(newline, source.rfind("\r", newline + 1, start)) + 1
     before = source[line_start:start].rstrip(" \t")
-    line_end = [i for i in (source.find("\n", end), source.find("\r", end)) if i >= 0]
-    after = source[end : min(line_end, default=len(source))].lstrip(" \t")
+    newline = source.find("\n", end)
+    line_end = len(source) if newline < 0 else newline
+    cr = source.find("\r", end, line_end)
+    after = source[end : line_end if cr < 0 else cr].lstrip(" \t")
     if not before.endswith("(") and before:
         return False
     return not after or after[0] in ")#\\"
