@@ -35,7 +35,7 @@ def load_all() -> tuple[type[Concern], ...]:
         import quartify.codemods as package
 
         for info in pkgutil.iter_modules(package.__path__):
-            if info.name not in ("apply", "base", "dispatch", "pieces", "piecewise", "spans"):
+            if info.name not in ("apply", "base", "dispatch", "pieces", "piecewise", "spans", "textual"):
                 importlib.import_module(f"{package.__name__}.{info.name}")
         orphans = unhandled_kinds()
         if orphans:

@@ -7,7 +7,8 @@ import libcst as cst
 from quartify.analysis.index import MAYBE_AWAIT_NAME
 from quartify.analysis.planners import asyncify as planned
 from quartify.analysis.planners import unittest_cases
-from quartify.codemods.base import Concern, Context
+from quartify.analysis.edits import Edit
+from quartify.codemods.base import Concern, Context, TextForm
 from quartify.core.types import Span
 
 
@@ -39,6 +40,18 @@ class MakeAsync(Concern):
                 updated = updated.with_changes(items=[first, *updated.items])
             return updated.with_changes(asynchronous=cst.Asynchronous())
         return updated
+
+    def text_form(self, edit: Edit, source: str, start: int, end: int) -> TextForm | None:
+        # A sync def's span starts at its `def` keyword (its decorators sit above it).
+        if type(edit) is not planned.MakeAsync or not source.startswith("def", start):
+            return None
+        return TextForm("async ") if source[start + 3 : start + 4] in _GAPS else None
+
+    def took_text_form(self, edit: Edit) -> None:
+        self.ctx.functions_made_async += 1
+
+
+_GAPS = frozenset((" ", "\t", "\\", "\f"))  # what may follow a keyword before the next token
 
 
 class InsertAwait(Concern):
@@ -81,6 +94,44 @@ class InsertAwait(Concern):
         if site.parens and not own_lpar:
             own_lpar, own_rpar = [cst.LeftParen()], [cst.RightParen()]
         return cst.Await(expression=inner, lpar=own_lpar, rpar=own_rpar)
+
+    def text_form(self, edit: Edit, source: str, start: int, end: int) -> TextForm | None:
+        # Only plain awaits: `maybe` and `as_text` build new expressions. A node that may have its
+        # own parentheses is left to LibCST: `leave` moves them onto the `await`.
+        if not isinstance(edit, planned.Await) or edit.maybe or edit.as_text:
+            return None
+        if not _call_or_attribute(source[start:end]):
+            return None
+        if not edit.parens:
+            return TextForm("await ")  # own parentheses, if any, stay around it as `leave` keeps them
+        return None if _maybe_parenthesised(source, start, end) else TextForm("(await ", ")")
+
+    def took_text_form(self, edit: Edit) -> None:
+        self.ctx.awaits_added += 1
+
+
+def _call_or_attribute(text: str) -> bool:
+    """Whether the span's text is that of a call or an attribute (what `leave` rewrites), not
+    starting with a parenthesis."""
+    if not text or text[0] == "(":
+        return False
+    return text.endswith(")") or text.rpartition(".")[2].strip().isidentifier() and "." in text
+
+
+def _maybe_parenthesised(source: str, start: int, end: int) -> bool:
+    """Whether parentheses of the node's own may sit around `source[start:end]`: the text before
+    it on its line ends with `(` and the text after it on its line starts with `)`, or either is
+    not on the same line (a comment or a line break may hide them)."""
+    newline = source.rfind("\n", 0, start)  # (each search stops at the line: a file may hold no CR at all)
+    line_start = max(newline, source.rfind("\r", newline + 1, start)) + 1
+    before = source[line_start:start].rstrip(" \t")
+    newline = source.find("\n", end)
+    line_end = len(source) if newline < 0 else newline
+    cr = source.find("\r", end, line_end)
+    after = source[end : line_end if cr < 0 else cr].lstrip(" \t")
+    if not before.endswith("(") and before:
+        return False
+    return not after or after[0] in ")#\\"
 
 
 class AsyncTestCase(Concern):

@@ -43,6 +43,15 @@ def awaited(expression: cst.BaseExpression, around: cst.BaseExpression, parens: 
     return cst.Await(expression=expression, lpar=lpar, rpar=rpar)
 
 
+@dataclass(frozen=True)
+class TextForm:
+    """An edit as plain text: `opening` goes before the first character of its span, `closing`
+    after the last (the piecewise transform splices these without LibCST, `codemods/textual.py`)."""
+
+    opening: str
+    closing: str = ""
+
+
 _REGISTRY: list[type[Concern]] = []
 
 
@@ -77,6 +86,15 @@ class Concern:
 
     def leave(self, original: cst.CSTNode, updated: cst.CSTNode, span: Span) -> cst.CSTNode:
         return updated
+
+    def text_form(self, edit: Edit, source: str, start: int, end: int) -> TextForm | None:
+        """The edit as text insertions giving exactly what `leave` gives, or None (the default:
+        LibCST rewrites it). `source[start:end]` is the text of the edit's span; only its own
+        rewrite may touch the piece holding it, so the form may read nothing but that text."""
+        return None
+
+    def took_text_form(self, edit: Edit) -> None:
+        """The edit was applied as its `text_form`: count it as `leave` would have."""
 
 
 def registered() -> tuple[type[Concern], ...]:

@@ -243,8 +243,10 @@ def _groups(stmts: Sequence[ast.stmt]) -> list[list[ast.stmt]]:
 
 
 def _first_line(stmt: ast.stmt) -> int:
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([stmt.lineno, *(d.lineno for d in decorators)])
+    decorators: list[ast.expr] | None = getattr(stmt, "decorator_list", None)
+    if not decorators:  # most statements: called for every statement of every edited block
+        return stmt.lineno
+    return min(stmt.lineno, *(d.lineno for d in decorators))
 
 
 def _last_line(stmt: ast.stmt) -> int:

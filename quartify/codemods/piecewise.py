@@ -25,6 +25,7 @@ from quartify.codemods.base import Concern, Context
 from quartify.codemods.dispatch import Dispatcher
 from quartify.codemods.pieces import Piece, Unsure, _groups, default_indent, default_newline, find_pieces, split_lines
 from quartify.codemods.spans import _PositionState, _Range
+from quartify.codemods.textual import line_starts, piece_as_text, text_concerns
 
 Kinds = tuple[set[type[Edit]], set[type[Edit]], set[type[Edit]], set[type[Edit]]]
 """Edit kinds: a header piece may carry them; their rewrites read leading lines; rewritten on
@@ -88,7 +89,11 @@ def apply_pieces(source: str, plan: FilePlan, concerns: list[Concern], ctx: Cont
             raise Unsure("a rewrite reads comments above a statement LibCST may place elsewhere")
     newline, indent = default_newline(source), default_indent(tree, lines)
     dispatcher = Dispatcher(concerns, plan.edit_lines(), PieceSpans({}))
-    texts = [_transform(piece, lines, newline, indent, dispatcher) for piece in pieces]
+    starts, by_kind = line_starts(lines), text_concerns(concerns)
+    texts: list[str] = []
+    for piece in pieces:
+        text = piece_as_text(piece, source, starts, by_kind)
+        texts.append(_transform(piece, lines, newline, indent, dispatcher) if text is None else text)
     head_end = head_lines(tree, lines)
     head = _splice(lines, pieces, texts, 1, head_end)
     rest = _splice(lines, pieces, texts, head_end + 1, len(lines))
