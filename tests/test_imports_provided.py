@@ -201,3 +201,29 @@ def test_the_brought_requirements_count_as_provided(tmp_path: Path) -> None:
 def test_each_format_declares_its_requirements(files: dict[str, str], names: set[str]) -> None:
     roots = [p for p in files if "/" not in p and p != "constraints.txt" and p != "more.txt"]
     assert declared_names(roots, files.get) == names
+
+
+def test_imports_anywhere_in_a_module_are_found_with_their_first_line() -> None:
+    from quartify.deps.provided import top_level_imports
+
+    source = dedent("""\
+        import os.path
+        try:
+            import ujson as json
+        except ImportError:
+            import json
+        def f():
+            if True:
+                from httpx import AsyncClient
+            with open("x") as fh:
+                import aiofiles
+        class A:
+            import re
+        match 1:
+            case 1:
+                import zlib
+        import os
+        from . import local
+        """)
+    assert top_level_imports(source) == {"os": 1, "ujson": 3, "json": 5, "httpx": 8, "aiofiles": 10, "re": 12,
+                                         "zlib": 15}

@@ -16,7 +16,7 @@ import ast
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from quartify.core.discover import module_name
@@ -100,24 +100,41 @@ def closure(names: Iterable[str]) -> frozenset[str]:
 
 def top_level_imports(source: str) -> dict[str, int]:
     """Absolute imports of a module: top-level name -> first line (empty when it does not parse)."""
+    return dict(_top_level_imports(source))
+
+
+@lru_cache(maxsize=256)
+def _top_level_imports(source: str) -> tuple[tuple[str, int], ...]:
+    """Asked for each changed file's old and new text, and the check runs twice when it writes a
+    requirements file: kept per text. Only statements are walked: no expression holds an import."""
+    if "import" not in source:
+        return ()
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return {}
+        return ()
     found: dict[str, int] = {}
-    for node in ast.walk(tree):
+    todo: list[ast.stmt] = list(tree.body)
+    while todo:
+        node = todo.pop()
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
         else:
+            for field in ("body", "orelse", "finalbody"):
+                todo.extend(getattr(node, field, ()))
+            for handler in getattr(node, "handlers", ()):
+                todo.extend(handler.body)
+            for case in getattr(node, "cases", ()):
+                todo.extend(case.body)
             continue
         for name in names:
             top = name.split(".")[0]
             if top not in found or node.lineno < found[top]:
                 found[top] = node.lineno
-    return found
+    return tuple(found.items())
 
 
 def added_imports(old: str, new: str) -> dict[str, int]:
