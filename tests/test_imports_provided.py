@@ -227,3 +227,15 @@ def test_imports_anywhere_in_a_module_are_found_with_their_first_line() -> None:
         """)
     assert top_level_imports(source) == {"os": 1, "ujson": 3, "json": 5, "httpx": 8, "aiofiles": 10, "re": 12,
                                          "zlib": 15}
+
+
+def test_verification_hands_the_check_the_same_added_imports_it_would_read_from_the_texts(tmp_path: Path) -> None:
+    for name, text in {"app.py": PATCHED, "forms.py": FORMS}.items():
+        (tmp_path / name).write_text(dedent(text), encoding="utf-8")
+    result = migrate_paths([tmp_path], Options())
+    # The migrated modules (a file quartify adds, like the compat module, is read by the check itself).
+    migrated = [f for f in result.files if f.new_source is not None and f.old_source]
+    assert {f.path.name for f in migrated} == {"app.py", "forms.py"}
+    for f in migrated:
+        assert f.added_imports is not None
+        assert dict(f.added_imports) == added_imports(f.old_source, f.new_source)

@@ -15,6 +15,7 @@ from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.core.free_names import newly_unbound
+from quartify.core.import_check import added_imports
 from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
 from quartify.core.syntax_hints import newer_python_hint
@@ -188,4 +189,5 @@ def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed
         done.functions_made_async,
         done.awaits_added,
         item.encoding,
+        tuple(added_imports(item.text, tree).items()),
     )

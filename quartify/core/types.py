@@ -91,6 +91,9 @@ class FileResult:
     functions_made_async: int = 0
     awaits_added: int = 0
     encoding: str = "utf-8"
+    # Modules the new text imports that the old did not (module, first line), read by verification
+    # from the output it parsed; None: the import check reads the texts itself.
+    added_imports: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,16 @@ requirement to add and where (or that the project has no dependency file quartif
 
 from __future__ import annotations
 
-import ast
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from quartify.core.discover import module_name
 from quartify.core.import_check import ImportCheck as ImportCheck
+from quartify.core.import_check import added_imports as added_imports
+from quartify.core.import_check import top_level_imports as top_level_imports
 from quartify.core.types import FileResult, Finding, RunResult, Severity, Status
 from quartify.deps import FileKind, dependency_file_kind
 from quartify.deps._common import (
@@ -98,55 +99,6 @@ def closure(names: Iterable[str]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def top_level_imports(source: str) -> dict[str, int]:
-    """Absolute imports of a module: top-level name -> first line (empty when it does not parse)."""
-    return dict(_top_level_imports(source))
-
-
-@lru_cache(maxsize=256)
-def _top_level_imports(source: str) -> tuple[tuple[str, int], ...]:
-    """Asked for each changed file's old and new text, and the check runs twice when it writes a
-    requirements file: kept per text. Only statements are walked: no expression holds an import."""
-    if "import" not in source:
-        return ()
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return ()
-    found: dict[str, int] = {}
-    todo: list[ast.stmt] = list(tree.body)
-    while todo:
-        node = todo.pop()
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            for field in ("body", "orelse", "finalbody"):
-                todo.extend(getattr(node, field, ()))
-            for handler in getattr(node, "handlers", ()):
-                todo.extend(handler.body)
-            for case in getattr(node, "cases", ()):
-                todo.extend(case.body)
-            continue
-        for name in names:
-            top = name.split(".")[0]
-            if top not in found or node.lineno < found[top]:
-                found[top] = node.lineno
-    return tuple(found.items())
-
-
-def added_imports(old: str, new: str) -> dict[str, int]:
-    """Top-level modules `new` imports and `old` did not, with their first line in `new`."""
-    now = top_level_imports(new)
-    # A module the old text never spells cannot be imported there: most files need no parse of it.
-    if not any(m in old for m in now):
-        return now
-    before = top_level_imports(old)
-    return {m: line for m, line in now.items() if m not in before}
-
-
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -187,7 +139,8 @@ def check_imports(files: Sequence[FileResult], root: Path) -> ImportCheck:
     for f in sorted(files, key=lambda r: r.path.as_posix()):
         if f.status is not Status.CHANGED or f.new_source is None or f.path.suffix != ".py":
             continue
-        for module, line in added_imports(f.old_source, f.new_source).items():
+        added = dict(f.added_imports) if f.added_imports is not None else added_imports(f.old_source, f.new_source)
+        for module, line in added.items():
             if module in sys.stdlib_module_names or module == "__future__" or module in local:
                 continue
             first.setdefault(module, (_rel(f.path, root), line))
