@@ -26,13 +26,13 @@ import builtins
 import dataclasses
 import importlib.util
 import marshal
-import os
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from quartify.core.tempfiles import replace_with
 
 MAGIC = b"quartify-dataclass-code 1\n"
 LIMIT = 5000
@@ -97,15 +97,7 @@ def _write(path: Path, codes: dict[str, CodeType]) -> None:
     blob = _header() + zlib.crc32(payload).to_bytes(4, "big") + payload
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".dataclass-code-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        replace_with(path, blob, prefix=".dataclass-code-")
     except OSError:
         return  # a read-only install: compile each time, as without the table
 

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from quartify import __version__
+from quartify.core.tempfiles import replace_with
 from quartify.core.types import Finding, RunResult
 
 if TYPE_CHECKING:
@@ -177,15 +178,7 @@ class IndexCache:
     def _write(self, target: Path, blob: bytes) -> bool:
         try:
             self._prepare()
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=self.directory)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(tmp, target)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+            replace_with(target, blob, prefix=".tmp-", suffix=_SUFFIX)
         except (OSError, pickle.PicklingError, RecursionError):
             return False
         return True

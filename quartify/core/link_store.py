@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import tempfile
 from pathlib import Path
 
 from quartify.analysis.link_memory import LinkRecord
 from quartify.core.index_cache import code_fingerprint
+from quartify.core.tempfiles import replace_with
 
 MAGIC = b"quartify-link-answers 3\n"
 NAME = "links.lnk"
@@ -59,15 +58,7 @@ def save(directory: Path, record: LinkRecord) -> bool:
         blob = MAGIC + f"{code_fingerprint()}\n{len(payload)}\n{check}\n\n".encode() + payload
         if not directory.is_dir():
             return False
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".lnk", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(tmp, directory / NAME)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        replace_with(directory / NAME, blob, prefix=".tmp-", suffix=".lnk")
     except (OSError, ValueError):
         return False
     return True

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +26,21 @@ _LEGACY_AGE = 600.0  # seconds: far longer than writing one file takes
 def prefix(path: Path) -> str:
     """The `mkstemp` prefix for a temp file that will replace `path`."""
     return f".{path.name}.quartify-{os.getpid()}-"
+
+
+def replace_with(target: Path, data: bytes, *, prefix: str, suffix: str = "") -> None:
+    """Write `data` to a temp file beside `target`, then rename it over `target`: a reader sees
+    the old bytes or the new, never part. Raises OSError; no temp file is left behind. (The
+    caches use it; `source.write_atomic` also keeps a project file's mode and syncs it.)"""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def is_leftover(path: Path, now: float | None = None) -> bool:

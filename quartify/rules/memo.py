@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import marshal
-import os
 import sys
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from quartify.core.tempfiles import replace_with
 
 MAGIC = b"quartify-toml-memo 1\n"
 
@@ -69,14 +69,6 @@ def _write(entry: Path, data: dict[str, Any]) -> None:
     blob = MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".toml-", dir=entry.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-            os.replace(tmp, entry)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        replace_with(entry, blob, prefix=".toml-")
     except OSError:
         return  # a read-only install: parse each time, as before
