@@ -122,6 +122,18 @@ def _kinds() -> Kinds:
     return _KINDS
 
 
+def imports_context(needed: set[tuple[str, str | None]]) -> CodemodContext:
+    """A codemod context asking `AddImportsVisitor` for `needed` (module, name or None), in a
+    fixed order."""
+    ctx = CodemodContext()
+    for mod, name in sorted(needed, key=lambda t: (t[0], t[1] or "")):
+        if name is None:
+            AddImportsVisitor.add_needed_import(ctx, mod)
+        else:
+            AddImportsVisitor.add_needed_import(ctx, mod, name)
+    return ctx
+
+
 def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> tuple[cst.Module, bool]:
     """LibCST's `AddImportsVisitor`, run on the module's head only.
 
@@ -133,12 +145,7 @@ def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> tup
     (it may add a blank line): a `pass` with those lines stands in for it, so a long def or class
     there is not walked either.
     Also says whether `module` held that statement after the imports (a head parsed alone must)."""
-    codemod_ctx = CodemodContext()
-    for mod, name in sorted(needed, key=lambda t: (t[0], t[1] or "")):
-        if name is None:
-            AddImportsVisitor.add_needed_import(codemod_ctx, mod)
-        else:
-            AddImportsVisitor.add_needed_import(codemod_ctx, mod, name)
+    codemod_ctx = imports_context(needed)
     body = module.body
     end = 1 if body and _is_docstring(body[0]) else 0
     while end < len(body) and _is_import_line(body[end]):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from quartify.codemods.apply import _add_imports
+from quartify.codemods.apply import _add_imports, imports_context
 
 HEADS = {
     "docstring then imports": '"""Views."""\nimport os\nfrom quart import request\n\n\ndef view():\n    return 1\n',
@@ -33,13 +32,7 @@ NEEDED = [
 
 
 def _whole_module(module: cst.Module, needed: set[tuple[str, str | None]]) -> str:
-    ctx = CodemodContext()
-    for mod, name in sorted(needed, key=lambda t: (t[0], t[1] or "")):
-        if name is None:
-            AddImportsVisitor.add_needed_import(ctx, mod)
-        else:
-            AddImportsVisitor.add_needed_import(ctx, mod, name)
-    return AddImportsVisitor(ctx).transform_module(module).code
+    return AddImportsVisitor(imports_context(needed)).transform_module(module).code
 
 
 @pytest.mark.parametrize("needed", NEEDED, ids=["module", "name", "several"])
