@@ -25,7 +25,7 @@ import mimetypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from quartify.analysis.walk import children, walk
+from quartify.analysis.walk import children
 
 _TYPES = mimetypes.MimeTypes(filenames=())
 _DEFERRED = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -57,23 +57,58 @@ def file_tuple_size(node: ast.AST) -> int:
     return len(node.elts) if isinstance(node, ast.Tuple) and 2 <= len(node.elts) <= 3 else 0
 
 
+@dataclass(frozen=True)
+class FunctionNames:
+    """One walk of a function's body, shared by every `data=` read in it (each read walked the
+    whole function three times, once more per other use of the name): every `Name` by identifier,
+    with its parent and whether a nested def, lambda or class holds it; and every
+    `name["key"] = value` statement outside nested scopes, by the name stored into."""
+
+    names: dict[str, list[tuple[ast.Name, ast.AST, bool]]]
+    key_stores: dict[str, list[tuple[ast.Name, str, ast.AST]]]
+
+
+def function_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionNames:
+    names: dict[str, list[tuple[ast.Name, ast.AST, bool]]] = {}
+    stores: dict[str, list[tuple[ast.Name, str, ast.AST]]] = {}
+    # (node, parent, inside a nested scope, reached without entering one below the body)
+    stack: list[tuple[ast.AST, ast.AST, bool, bool]] = [(s, func, False, True) for s in func.body]
+    while stack:
+        node, parent, deferred, own = stack.pop()
+        if type(node) is ast.Name:
+            names.setdefault(node.id, []).append((node, parent, deferred))
+        elif own and isinstance(node, ast.stmt):
+            store = _key_store(node, None)
+            if store is not None:
+                stores.setdefault(store[0].id, []).append(store)
+        inner = deferred or isinstance(node, _DEFERRED)
+        stack.extend((c, node, inner, own and not isinstance(c, _DEFERRED)) for c in children(node))
+    return FunctionNames(names, stores)
+
+
 def data_payload(
-    func: ast.FunctionDef | ast.AsyncFunctionDef | None, read: ast.Name, bound: Sequence[ast.AST] | None
+    func: ast.FunctionDef | ast.AsyncFunctionDef | None, read: ast.Name, bound: Sequence[ast.AST] | None,
+    scan: FunctionNames | None = None,
 ) -> Payload:
-    """What `data=read` carries: `bound` are the values that may reach the read (None: unknown)."""
+    """What `data=read` carries: `bound` are the values that may reach the read (None: unknown);
+    `scan`: `function_names(func)`, when the caller keeps it for the function's other reads."""
     if not bound or func is None:
         return Payload(False)
     literals = [v for v in bound if isinstance(v, ast.Dict)]
-    stores = list(_key_stores(func, read.id))
+    if scan is None:
+        scan = function_names(func)
+    stores = scan.key_stores.get(read.id, ())
     has_files = any(file_tuple_size(v) for d in literals for v in d.values) or any(
         file_tuple_size(value) for _, _, value in stores)
     if not literals:
         return Payload(False)
-    fields = _proven(func, read, bound)
+    fields = _proven(func, read, bound, scan)
     return Payload(has_files or bool(fields and any(size for _, size, _ in fields)), fields)
 
 
-def _proven(func: ast.FunctionDef | ast.AsyncFunctionDef, read: ast.Name, bound: Sequence[ast.AST]) -> Fields | None:
+def _proven(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, read: ast.Name, bound: Sequence[ast.AST], scan: FunctionNames
+) -> Fields | None:
     if len(bound) != 1 or not isinstance(bound[0], ast.Dict):
         return None
     literal = bound[0]
@@ -95,8 +130,8 @@ def _proven(func: ast.FunctionDef | ast.AsyncFunctionDef, read: ast.Name, bound:
             contents[stored_key] = stored
             allowed.add(id(target))
     start, end = _start(line[definition]), _end(_header(line[call]))
-    for node, deferred in _names(func.body, read.id):
-        if id(node) in allowed or _is_key_read(node, func):
+    for node, parent, deferred in scan.names.get(read.id, ()):
+        if id(node) in allowed or _is_key_read(node, parent):
             continue
         if deferred:
             return None  # a nested function sees the dict: it may change it at any time
@@ -136,17 +171,6 @@ def _own_nodes(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
         stack.extend(c for c in children(node) if not isinstance(c, _DEFERRED))
 
 
-def _names(body: Sequence[ast.stmt], name: str) -> Iterator[tuple[ast.Name, bool]]:
-    """Every `name` in the function, and whether it is inside a nested def, lambda or class."""
-    stack: list[tuple[ast.AST, bool]] = [(s, False) for s in body]
-    while stack:
-        node, deferred = stack.pop()
-        if isinstance(node, ast.Name) and node.id == name:
-            yield node, deferred
-        inner = deferred or isinstance(node, _DEFERRED)
-        stack.extend((c, inner) for c in children(node))
-
-
 def _binds(stmt: ast.stmt, name: str, value: ast.AST) -> bool:
     return (isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is value
             and all(isinstance(t, ast.Name) and t.id == name for t in _targets(stmt)))
@@ -160,38 +184,21 @@ def _targets(stmt: ast.stmt) -> list[ast.expr]:
     return []
 
 
-def _key_store(stmt: ast.stmt, name: str) -> tuple[ast.Name, str, ast.AST] | None:
-    """`name["key"] = value` as a statement of its own."""
+def _key_store(stmt: ast.stmt, name: str | None) -> tuple[ast.Name, str, ast.AST] | None:
+    """`name["key"] = value` as a statement of its own (`name` None: any name)."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
         return None
     target = stmt.targets[0]
-    if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == name
+    if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and name in (None, target.value.id)
             and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)):
         return target.value, target.slice.value, stmt.value
     return None
 
 
-def _key_stores(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Iterator[tuple[ast.Name, str, ast.AST]]:
-    """Every `name["key"] = value` in the function, wherever it is."""
-    for node in _own_nodes(func.body):
-        if isinstance(node, ast.stmt):
-            store = _key_store(node, name)
-            if store is not None:
-                yield store
-
-
-def _is_key_read(node: ast.Name, func: ast.AST) -> bool:
+def _is_key_read(node: ast.Name, parent: ast.AST) -> bool:
     """`name["key"]` read (not stored or deleted): it cannot change the dict."""
-    parent = _parent(func, node)
     return (isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load)
             and isinstance(parent.slice, ast.Constant))
-
-
-def _parent(root: ast.AST, child: ast.AST) -> ast.AST | None:
-    for node in walk(root):
-        if any(c is child for c in children(node)):
-            return node
-    return None
 
 
 def _is_text(node: ast.AST) -> bool:

@@ -73,7 +73,24 @@ __all__ = [
 ]
 
 _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
+_Constant, _Name, _Attribute, _Call, _Load = ast.Constant, ast.Name, ast.Attribute, ast.Call, ast.Load
+_Subscript, _Await, _NamedExpr = ast.Subscript, ast.Await, ast.NamedExpr
+_YIELDS = frozenset({ast.Yield, ast.YieldFrom})
+# Expressions whose children are expressions (and operators or a context, not visited) and that
+# record nothing themselves but a generator's yield: their walk is the walk of their children.
+_PLAIN_EXPRS = frozenset({
+    ast.BoolOp, ast.NamedExpr, ast.BinOp, ast.UnaryOp, ast.IfExp, ast.Dict, ast.Set, ast.Await, ast.Yield,
+    ast.YieldFrom, ast.Compare, ast.FormattedValue, ast.JoinedStr, ast.Subscript, ast.Starred, ast.List,
+    ast.Tuple, ast.Slice,
+})
 MAYBE_AWAIT_NAME = "_quartify_rv"  # quartify's own "await it if it is awaitable" form
+
+
+class _Unknown:
+    """Not resolved yet (None is a reference that cannot be told)."""
+
+
+_UNKNOWN = _Unknown()
 
 
 class UnindexableSource(Exception):
@@ -86,7 +103,8 @@ class UnindexableSource(Exception):
 
 
 def index_source(source: str, path: str, module: str, is_package: bool, tree: ast.Module | None = None) -> ModuleIndex:
-    """`tree`: `source` already parsed by `ast.parse` (verification parses each output once)."""
+    """`tree`: `source` already parsed by `ast.parse` (verification parses each output once);
+    the walk dispatches on exact node types, which the parser builds (never subclasses)."""
     try:
         if tree is None:
             tree = ast.parse(source, filename=path, type_comments=False)
@@ -115,6 +133,7 @@ class _FuncBuilder:
     is_generator: bool = False
     makes_app: bool = False
     decorators: tuple[Decorator, ...] = ()
+    names: file_fields.FunctionNames | None = None  # for `data=` reads, walked on the first
 
 
 class _ModuleIndexer:
@@ -412,8 +431,41 @@ class _ModuleIndexer:
         arg_of: str | None = None,
         arg_key: str | None = None,
     ) -> None:
-        if isinstance(node, ast.Constant) or isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        # Dispatch on the exact type (the parser builds no subclasses): an isinstance chain per
+        # expression was the walk's largest own cost. A type not in the tables takes `_visit_other`.
+        kind = type(node)
+        if kind is _Constant:
             return  # a leaf nothing is recorded for (a quarter of all expressions)
+        if kind is _Name:
+            if type(node.ctx) is _Load:  # type: ignore[attr-defined]
+                self._visit_name(node, self._site(node, parent, with_item, arg_of, arg_key))  # type: ignore[arg-type]
+            return
+        if kind is _Attribute:
+            if type(node.ctx) is _Load:  # type: ignore[attr-defined]
+                self._visit_attribute(node, self._site(node, parent, with_item, arg_of, arg_key))  # type: ignore[arg-type]
+            else:
+                self._visit_expr(node.value, parent=node)  # type: ignore[attr-defined]
+            return
+        if kind is _Call:
+            self._visit_call(node, self._site(node, parent, with_item, arg_of, arg_key))  # type: ignore[arg-type]
+            return
+        if kind in _PLAIN_EXPRS:
+            if kind in _YIELDS and self.func_stack and self._ctx() == CTX_OK:
+                self.func_stack[-1].is_generator = True
+            # Only expressions under these (no keyword, comprehension or argument nodes); a
+            # constant child is skipped here rather than called for.
+            for child in children(node):
+                if type(child) is not _Constant and isinstance(child, ast.expr):
+                    self._visit_expr(child, parent=node)
+            return
+        self._visit_other(node, parent, with_item, arg_of, arg_key)
+
+    def _visit_other(
+        self, node: ast.expr, parent: ast.AST | None, with_item: bool, arg_of: str | None, arg_key: str | None
+    ) -> None:
+        """Lambdas, comprehensions, and any node type the dispatch in `_visit_expr` does not list."""
+        if isinstance(node, ast.Constant) or isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            return
         if isinstance(node, ast.Lambda):
             self._visit_lambda(node)
             return
@@ -422,19 +474,12 @@ class _ModuleIndexer:
             return
         if isinstance(node, (ast.Yield, ast.YieldFrom)) and self.func_stack and self._ctx() == CTX_OK:
             self.func_stack[-1].is_generator = True
-        parens = isinstance(parent, (ast.Attribute, ast.Subscript)) and getattr(parent, "value", None) is node
-        parens = parens or (isinstance(parent, ast.Call) and parent.func is node)
-        awaited = isinstance(parent, ast.Await) or (
-            # quartify's own "await it if it is awaitable" form: `_quartify_rv := view(...)`
-            isinstance(parent, ast.NamedExpr) and parent.target.id == MAYBE_AWAIT_NAME
-        )
-        site = _Site(parent, parens, awaited, with_item, arg_of, arg_key)
         if isinstance(node, ast.Call):
-            self._visit_call(node, site)
+            self._visit_call(node, self._site(node, parent, with_item, arg_of, arg_key))
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            self._visit_attribute(node, site)
+            self._visit_attribute(node, self._site(node, parent, with_item, arg_of, arg_key))
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            self._visit_name(node, site)
+            self._visit_name(node, self._site(node, parent, with_item, arg_of, arg_key))
         else:
             for child in children(node):
                 if isinstance(child, ast.expr):
@@ -444,10 +489,22 @@ class _ModuleIndexer:
                 elif isinstance(child, ast.comprehension):
                     self._visit_generators([child])
 
+    @staticmethod
+    def _site(node: ast.expr, parent: ast.AST | None, with_item: bool, arg_of: str | None, arg_key: str | None) -> _Site:
+        kind = type(parent)
+        parens = (kind is _Attribute or kind is _Subscript) and parent.value is node  # type: ignore[union-attr]
+        parens = parens or kind is _Call and parent.func is node  # type: ignore[union-attr]
+        awaited = kind is _Await or (
+            # quartify's own "await it if it is awaitable" form: `_quartify_rv := view(...)`
+            kind is _NamedExpr and parent.target.id == MAYBE_AWAIT_NAME  # type: ignore[union-attr]
+        )
+        return _Site(parent, parens, awaited, with_item, arg_of, arg_key)
+
     def _visit_call(self, node: ast.Call, site: _Site) -> None:
-        ref = self.ref(node.func)
-        if ref is None and isinstance(node.func, ast.Attribute):
-            ref = f"{UNRESOLVED}.{node.func.attr}"
+        func = node.func
+        func_ref = ref = self.ref(func)
+        if ref is None and isinstance(func, ast.Attribute):
+            ref = f"{UNRESOLVED}.{func.attr}"
         if ref:
             if flask_facts.is_app_class(ref) and self.func_stack:
                 self.func_stack[-1].makes_app = True
@@ -467,15 +524,19 @@ class _ModuleIndexer:
             patch = self.flask.patch(node)
             if patch is not None:
                 self.func_stack[-1].patches.append(patch)
-        self._visit_expr(node.func, parent=node)
+        if type(func) is _Attribute and type(func.ctx) is _Load:  # its reference is known: not resolved twice
+            self._visit_attribute(func, self._site(func, node, False, None, None), func_ref)
+        else:
+            self._visit_expr(func, parent=node)
         for i, arg in enumerate(node.args):
             self._visit_expr(arg, parent=node, arg_of=ref or "?", arg_key=f"#{i}")
         for kw in node.keywords:
             self._visit_expr(kw.value, parent=node, arg_of=ref or "?", arg_key=kw.arg or "**")
 
-    def _visit_attribute(self, node: ast.Attribute, site: _Site) -> None:
+    def _visit_attribute(self, node: ast.Attribute, site: _Site, known: str | None | _Unknown = _UNKNOWN) -> None:
+        """`known`: `node`'s reference when the caller has resolved it already."""
         call_func = isinstance(site.parent, ast.Call) and site.parent.func is node
-        ref = self.ref(node)
+        ref = self.ref(node) if isinstance(known, _Unknown) else known
         if not call_func:
             if ref:
                 # `x.attr["key"]` read (not assigned or deleted): the key and the subscript's span.
@@ -498,8 +559,12 @@ class _ModuleIndexer:
             return
         ref = self.ref(node)
         if site.arg_key == "data":  # a test client's `data=payload`: form fields, files, or both
+            builder = self.func_stack[-1] if self.func_stack else None
+            bound = self.resolver.bound_values(node)
+            if builder is not None and bound and builder.names is None:
+                builder.names = file_fields.function_names(builder.node)  # once per function
             payload = file_fields.data_payload(
-                self.func_stack[-1].node if self.func_stack else None, node, self.resolver.bound_values(node))
+                builder.node if builder else None, node, bound, builder.names if builder else None)
             if payload.has_files:
                 self.file_dicts.append(self.span(node))
             if payload.fields is not None:
