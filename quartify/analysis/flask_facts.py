@@ -81,6 +81,9 @@ class FlaskFacts:
         self.positions = positions
         self.resolver = resolver
         self.names = loader.names()
+        # The identifiers `note_name` can rename: a read of any other name records nothing.
+        self.renamable = frozenset({
+            "flask", *(ref.rsplit(".", 1)[-1] for ref in (*self.names.renames, *self.names.extension_renames))})
         self.imports_flask = False
         self.flask_import_lines: list[int] = []
         self.extension_imports: list[tuple[int, int, str, bool]] = []
@@ -137,6 +140,8 @@ class FlaskFacts:
 
     def note_name(self, node: ast.Name) -> None:
         """A read of an imported Flask name Quart spells differently (`Flask`, `flask`)."""
+        if node.id not in self.renamable:
+            return
         bindings = self.resolver.bindings
         ref = self.resolver.local_import_ref(node.id)  # `from flask import Flask` inside a def
         if ref is None:

@@ -76,6 +76,15 @@ _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
 _Constant, _Name, _Attribute, _Call, _Load = ast.Constant, ast.Name, ast.Attribute, ast.Call, ast.Load
 _Subscript, _Await, _NamedExpr = ast.Subscript, ast.Await, ast.NamedExpr
 _YIELDS = frozenset({ast.Yield, ast.YieldFrom})
+_EXPR_KINDS = frozenset(ast.expr.__subclasses__())
+_ARG_KEYS = tuple(f"#{i}" for i in range(16))
+# Statements `_visit_stmt` handles by their children alone (and a note for assignments, returns
+# and yields); the others there have their own visit.
+_STMT_KINDS = frozenset({
+    ast.Return, ast.Delete, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.While, ast.If,
+    ast.Match, ast.Raise, ast.Try, ast.TryStar, ast.Assert, ast.Global, ast.Nonlocal, ast.Expr, ast.Pass, ast.Break,
+    ast.Continue,
+})
 # Expressions whose children are expressions (and operators or a context, not visited) and that
 # record nothing themselves but a generator's yield: their walk is the walk of their children.
 _PLAIN_EXPRS = frozenset({
@@ -215,6 +224,39 @@ class _ModuleIndexer:
             self._visit_stmt(stmt, prefix, class_qualname)
 
     def _visit_stmt(self, stmt: ast.stmt, prefix: str, class_qualname: str | None) -> None:
+        kind = type(stmt)  # exact types, as in `_visit_expr`
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            self._visit_function(stmt, prefix, class_qualname)  # type: ignore[arg-type]
+        elif kind is ast.ClassDef:
+            self._visit_class(stmt, prefix)  # type: ignore[arg-type]
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            self.flask.note_import(stmt)  # type: ignore[arg-type]
+        elif kind is ast.With or kind is ast.AsyncWith:
+            self._visit_with(stmt, prefix, class_qualname)  # type: ignore[arg-type]
+        elif kind in _STMT_KINDS:
+            if kind is ast.Assign:
+                if self.func_stack:
+                    self._note_instance_attributes(stmt)  # type: ignore[arg-type]
+                    self._note_fixture_cls_attributes(stmt)  # type: ignore[arg-type]
+                self.flask.note_g_attributes(stmt)  # type: ignore[arg-type]
+                self._note_attribute_stores(stmt)  # type: ignore[arg-type]
+            elif kind is ast.AugAssign:
+                if type(stmt.target) is _Attribute:  # type: ignore[attr-defined]
+                    self._note_augmented(stmt.target)  # type: ignore[attr-defined]
+                self._note_attribute_stores(stmt)  # type: ignore[arg-type]
+            elif kind is ast.AnnAssign:
+                self._note_attribute_stores(stmt)  # type: ignore[arg-type]
+            self._visit_misc(stmt, prefix, class_qualname)
+            if kind is ast.Return:
+                self._note_return(stmt)  # type: ignore[arg-type]
+            elif kind is ast.Expr and type(stmt.value) is ast.Yield and self.func_stack:  # type: ignore[attr-defined]
+                value = stmt.value.value  # type: ignore[attr-defined]
+                self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
+        else:
+            self._visit_other_stmt(stmt, prefix, class_qualname)
+
+    def _visit_other_stmt(self, stmt: ast.stmt, prefix: str, class_qualname: str | None) -> None:
+        """A statement of a type `_visit_stmt` does not list (one a later Python adds)."""
         if isinstance(stmt, _FUNC):
             self._visit_function(stmt, prefix, class_qualname)
         elif isinstance(stmt, ast.ClassDef):
@@ -234,20 +276,30 @@ class _ModuleIndexer:
             if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 self._note_attribute_stores(stmt)
             self._visit_misc(stmt, prefix, class_qualname)
-            if isinstance(stmt, ast.Return) and self.func_stack:
-                if isinstance(stmt.value, ast.Name):
-                    self.func_stack[-1].returned.append(stmt.value.id)
-                self.func_stack[-1].return_refs.append(self.ref(stmt.value) or "" if stmt.value else "builtins.None")
-                if stmt.value is not None:
-                    self.func_stack[-1].value_returns.append(self.span(stmt))
+            if isinstance(stmt, ast.Return):
+                self._note_return(stmt)
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield) and self.func_stack:
                 value = stmt.value.value
                 self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
 
+    def _note_return(self, stmt: ast.Return) -> None:
+        if self.func_stack:
+            builder = self.func_stack[-1]
+            if isinstance(stmt.value, ast.Name):
+                builder.returned.append(stmt.value.id)
+            builder.return_refs.append(self.ref(stmt.value) or "" if stmt.value else "builtins.None")
+            if stmt.value is not None:
+                builder.value_returns.append(self.span(stmt))
+
     def _visit_misc(self, node: ast.AST, prefix: str, class_qualname: str | None) -> None:
         """The statements and expressions inside `node` (and its excepthandlers, match_cases, ...)."""
         for child in children(node):
-            if isinstance(child, ast.stmt):
+            kind = type(child)
+            if kind is _Constant:
+                continue
+            if kind in _EXPR_KINDS:
+                self._visit_expr(child, parent=node)  # type: ignore[arg-type]
+            elif isinstance(child, ast.stmt):
                 self._visit_stmt(child, prefix, class_qualname)
             elif isinstance(child, ast.expr):
                 self._visit_expr(child, parent=node)
@@ -524,14 +576,19 @@ class _ModuleIndexer:
             patch = self.flask.patch(node)
             if patch is not None:
                 self.func_stack[-1].patches.append(patch)
-        if type(func) is _Attribute and type(func.ctx) is _Load:  # its reference is known: not resolved twice
+        if type(func) is _Name:  # a called name records nothing but a rename (see `_visit_name`)
+            self.flask.note_name(func)
+        elif type(func) is _Attribute and type(func.ctx) is _Load:  # its reference is known: not resolved twice
             self._visit_attribute(func, self._site(func, node, False, None, None), func_ref)
         else:
             self._visit_expr(func, parent=node)
+        arg_of = ref or "?"
         for i, arg in enumerate(node.args):
-            self._visit_expr(arg, parent=node, arg_of=ref or "?", arg_key=f"#{i}")
+            if type(arg) is not _Constant:
+                self._visit_expr(arg, parent=node, arg_of=arg_of, arg_key=_ARG_KEYS[i] if i < 16 else f"#{i}")
         for kw in node.keywords:
-            self._visit_expr(kw.value, parent=node, arg_of=ref or "?", arg_key=kw.arg or "**")
+            if type(kw.value) is not _Constant:
+                self._visit_expr(kw.value, parent=node, arg_of=arg_of, arg_key=kw.arg or "**")
 
     def _visit_attribute(self, node: ast.Attribute, site: _Site, known: str | None | _Unknown = _UNKNOWN) -> None:
         """`known`: `node`'s reference when the caller has resolved it already."""
@@ -549,7 +606,11 @@ class _ModuleIndexer:
                         key_span=self.span(subscript) if key is not None and subscript is not None else None)
                 )
         self.flask.note_attribute(node, ref)
-        self._visit_expr(node.value, parent=node)
+        value = node.value
+        if type(value) is _Name:  # the value of an attribute records nothing but a rename (`_visit_name`)
+            self.flask.note_name(value)
+        else:
+            self._visit_expr(value, parent=node)
 
     def _visit_name(self, node: ast.Name, site: _Site) -> None:
         self.flask.note_name(node)
