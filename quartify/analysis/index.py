@@ -167,6 +167,7 @@ class _ModuleIndexer:
         self.instance_attrs: dict[str, dict[str, list[str]]] = {}
         self.fixture_cls_attrs: list[tuple[str, str]] = []
         self.attribute_stores: list[tuple[Span, str]] = []
+        self.returns_dict = False  # a `return {...}` somewhere (every statement is visited)
 
     def span(self, node: ast.AST) -> Span:
         return self.positions.span(node)
@@ -209,6 +210,8 @@ class _ModuleIndexer:
 
     def _upload_helpers(self, tree: ast.Module) -> tuple[UploadHelper, ...]:
         """Upload helpers (analysis.upload_helpers) as spans; module-level ones only in test modules."""
+        if not self.returns_dict:
+            return ()  # a helper returns a dict literal: without one in the module there is none
         name = self.path.rsplit("/", 1)[-1]
         test_module = name.startswith("test_") or name.endswith("_test.py")  # not conftest: it is imported
         return tuple(
@@ -283,6 +286,8 @@ class _ModuleIndexer:
                 self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
 
     def _note_return(self, stmt: ast.Return) -> None:
+        if type(stmt.value) is ast.Dict:
+            self.returns_dict = True
         if self.func_stack:
             builder = self.func_stack[-1]
             if isinstance(stmt.value, ast.Name):

@@ -29,6 +29,12 @@ class Positions:
         return byte_col
 
     def span(self, node: ast.AST) -> Span:
+        if self.ascii:  # the common case first: a parsed node has every position attribute
+            try:
+                line = node.lineno  # type: ignore[attr-defined]
+                return Span(line, node.col_offset, node.end_lineno or line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+            except AttributeError:
+                pass
         line = getattr(node, "lineno", 1)
         end_line = getattr(node, "end_lineno", None) or line
         if self.ascii:
