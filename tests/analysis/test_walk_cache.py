@@ -54,6 +54,18 @@ def test_a_node_built_after_parsing_is_walked_like_ast_does() -> None:
         assert children(built) == list(ast.iter_child_nodes(built))
 
 
+def test_a_dropped_node_does_not_lend_its_children_to_a_later_one() -> None:
+    # Children are listed on request and kept by id: a node built, listed and dropped inside the
+    # cache (the resolver's marker nodes) must not leave its list to the next node at its address.
+    tree = ast.parse("x = 1")
+    with children_cached(tree):
+        for number in range(200):
+            built = ast.BinOp(left=ast.Name(f"a{number}", ast.Load()), op=ast.Add(), right=ast.Constant(number))
+            assert children(built) == list(ast.iter_child_nodes(built))
+            assert walk(built) == list(ast.walk(built))
+            del built
+
+
 def test_every_module_of_quartify_is_walked_like_ast_does() -> None:
     # The walk skips fields whose ASDL type is a name, string or number: none may hold a node.
     import quartify
