@@ -7,7 +7,9 @@ generator over a generator: profiling CTFd put a third of the index there. Insid
 read after; outside it they are exactly the `ast` functions. The order is the same either way,
 so what the index finds does not depend on the cache. Listing on request, not the whole tree up
 front, skips the nodes nothing asks about (most leaves under module-level code) and the
-up-front loop's own cost (about a tenth of the index's instructions on CTFd).
+up-front loop's own cost (about a tenth of the index's instructions on CTFd). The lists are
+kept by node (a node hashes by identity), and `children` is the store's own look-up: a node
+already listed costs a dict look-up in C, no Python call.
 
 Listing a node's children reads only the fields its ASDL signature types as nodes (a `Name`'s
 `ctx`, not its `id`) and copies a list field whole unless it holds an empty slot: for any tree the
@@ -19,12 +21,10 @@ The tree must not be changed while the cache is active (the index only reads it)
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _AST = ast.AST
-_cache: dict[int, list[ast.AST]] | None = None
-_alive: list[ast.AST] = []  # every node `_cache` holds an entry for: no id is reused while it lives
 
 
 # ASDL types whose values are never nodes (a name, a string, a constant, a number), alone or as
@@ -68,44 +68,49 @@ def _list_children(node: ast.AST) -> list[ast.AST]:
     return out
 
 
+class _Children(dict[ast.AST, list[ast.AST]]):
+    """Children by node (a node hashes by identity, and a key keeps its node alive, so no
+    address is reused by a node built later). A miss lists them, and keeps the list while a
+    `children_cached` block is open."""
+
+    open_blocks = 0
+
+    def __missing__(self, node: ast.AST) -> list[ast.AST]:
+        kids = _list_children(node)
+        if self.open_blocks:
+            self[node] = kids
+        return kids
+
+
+_store = _Children()
+
+# The direct child nodes of a node, in `ast.iter_child_nodes` order: the store's own lookup, so
+# a listed node's children cost one dict look-up in C, no Python call (the index's analyses ask
+# about two million times on indico).
+children: Callable[[ast.AST], list[ast.AST]] = _store.__getitem__
+
+
 @contextmanager
 def children_cached(tree: ast.AST) -> Iterator[None]:
     """Inside: `children` and `walk` list each node's children once, on the first request, and
-    read that list after (`tree`: the tree they are for, documentation only; any node is cached)."""
-    global _cache, _alive
-    before = _cache, _alive
-    _cache, _alive = {}, []
+    read that list after (`tree`: the tree they are for; any node asked about is kept)."""
+    _store.open_blocks += 1
     try:
         yield
     finally:
-        _cache, _alive = before
-
-
-def children(node: ast.AST) -> list[ast.AST]:
-    """The direct child nodes, in `ast.iter_child_nodes` order."""
-    cache = _cache
-    if cache is None:
-        return _list_children(node)
-    kids = cache.get(id(node))
-    if kids is None:
-        kids = cache[id(node)] = _list_children(node)
-        _alive.append(node)  # its id stays its own while the cache lives (a marker node may be dropped)
-    return kids
+        _store.open_blocks -= 1
+        if not _store.open_blocks:
+            _store.clear()
 
 
 def walk(node: ast.AST) -> list[ast.AST]:
     """`node` and everything under it, in `ast.walk` order (breadth first). A list, not a
     generator: the index walks whole subtrees, and a list grows in C where a generator
     resumes in Python once per node."""
-    cache = _cache
-    if cache is None:
+    if not _store.open_blocks:
         return list(ast.walk(node))
-    get = cache.get
+    get = _store.__getitem__
     out = [node]
     for current in out:  # breadth first: the list is the queue, read while it grows
-        kids = get(id(current))
-        if kids is None:
-            kids = cache[id(current)] = _list_children(current)
-            _alive.append(current)
-        out.extend(kids)
+        out.extend(get(current))
     return out
