@@ -259,31 +259,9 @@ class _ModuleIndexer:
             self._visit_other_stmt(stmt, prefix, class_qualname)
 
     def _visit_other_stmt(self, stmt: ast.stmt, prefix: str, class_qualname: str | None) -> None:
-        """A statement of a type `_visit_stmt` does not list (one a later Python adds)."""
-        if isinstance(stmt, _FUNC):
-            self._visit_function(stmt, prefix, class_qualname)
-        elif isinstance(stmt, ast.ClassDef):
-            self._visit_class(stmt, prefix)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            self.flask.note_import(stmt)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            self._visit_with(stmt, prefix, class_qualname)
-        else:
-            if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Attribute):
-                self._note_augmented(stmt.target)
-            if isinstance(stmt, ast.Assign):
-                if self.func_stack:
-                    self._note_instance_attributes(stmt)
-                    self._note_fixture_cls_attributes(stmt)
-                self.flask.note_g_attributes(stmt)
-            if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                self._note_attribute_stores(stmt)
-            self._visit_misc(stmt, prefix, class_qualname)
-            if isinstance(stmt, ast.Return):
-                self._note_return(stmt)
-            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield) and self.func_stack:
-                value = stmt.value.value
-                self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
+        """A statement type `_visit_stmt` does not list (one a later Python adds, like 3.12's
+        `type X = ...`): what it holds, as the isinstance chain before the tables did."""
+        self._visit_misc(stmt, prefix, class_qualname)
 
     def _note_return(self, stmt: ast.Return) -> None:
         if type(stmt.value) is ast.Dict:
@@ -515,28 +493,15 @@ class _ModuleIndexer:
                 if type(child) is not _Constant and isinstance(child, ast.expr):
                     self._visit_expr(child, parent=node)
             return
-        self._visit_other(node, parent, with_item, arg_of, arg_key)
+        self._visit_other(node)
 
-    def _visit_other(
-        self, node: ast.expr, parent: ast.AST | None, with_item: bool, arg_of: str | None, arg_key: str | None
-    ) -> None:
-        """Lambdas, comprehensions, and any node type the dispatch in `_visit_expr` does not list."""
-        if isinstance(node, ast.Constant) or isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            return
+    def _visit_other(self, node: ast.expr) -> None:
+        """Lambdas, comprehensions, and an expression type `_visit_expr` does not list (one a
+        later Python adds): its expressions, keyword values and generators."""
         if isinstance(node, ast.Lambda):
             self._visit_lambda(node)
-            return
-        if isinstance(node, COMPREHENSIONS):
+        elif isinstance(node, COMPREHENSIONS):
             self._visit_comprehension(node)
-            return
-        if isinstance(node, (ast.Yield, ast.YieldFrom)) and self.func_stack and self._ctx() == CTX_OK:
-            self.func_stack[-1].is_generator = True
-        if isinstance(node, ast.Call):
-            self._visit_call(node, self._site(node, parent, with_item, arg_of, arg_key))
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            self._visit_attribute(node, self._site(node, parent, with_item, arg_of, arg_key))
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            self._visit_name(node, self._site(node, parent, with_item, arg_of, arg_key))
         else:
             for child in children(node):
                 if isinstance(child, ast.expr):
