@@ -154,12 +154,24 @@ class _Flow:
 
     def _names_under(self, root: ast.AST) -> list[ast.Name]:
         """The tracked names `root` reads outside nested defs, lambdas and classes (a loop reads
-        its statements once per pass: they are listed once)."""
+        its statements once per pass: they are listed once). The walk of `_own_nodes`, without
+        listing what cannot be a read (a name's context)."""
         untracked = self.untracked
-        return [
-            node for node in _own_nodes([root])
-            if type(node) is ast.Name and type(node.ctx) is ast.Load and node.id not in untracked
-        ]
+        name_type, load, deferred = ast.Name, ast.Load, _DEFERRED_TYPES
+        out: list[ast.Name] = []
+        if type(root) is name_type:
+            stack: list[ast.AST] = [root]
+        else:
+            stack = list(children(root))  # a root is entered even when it is a def itself
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is name_type:
+                if type(node.ctx) is load and node.id not in untracked:  # type: ignore[attr-defined]
+                    out.append(node)  # type: ignore[arg-type]
+            elif kind not in deferred:
+                stack.extend(children(node))
+        return out
 
     def assign(self, node: ast.AST, state: State) -> State:
         bound = self.bind(node)

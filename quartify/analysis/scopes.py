@@ -501,35 +501,25 @@ class NameResolver:
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 scope.params[extra.arg] = None
-        for child in _scope_statements(node.body):
-            _collect_local_bindings(child, scope, self.bindings.import_base)
-        # One bindings object per statement: a loop is walked until its state stops changing,
-        # and values compare by identity, so a fresh marker on every pass (a `for` target's
-        # _IterMarker) would never settle and the whole function would lose its flow.
-        bound: dict[int, dict[str, list[ast.AST]]] = {}
+        # Each binding statement's names are collected once: the scope's `local_values` are their
+        # concatenation in walk order, and the flow reads the same lists (the same value objects)
+        # per statement. One bindings object per statement matters: a loop is walked until its
+        # state stops changing, and values compare by identity, so a fresh marker on every pass
+        # (a `for` target's _IterMarker) would never settle and the function would lose its flow.
+        bound = _collect_scope(scope, node.body, self.bindings.import_base, self.bindings.rare_binders)
+        empty: dict[str, list[ast.AST]] = {}
 
         def bind(stmt: ast.AST) -> dict[str, list[ast.AST]]:
-            if id(stmt) not in bound:
-                bound[id(stmt)] = self._statement_bindings(qualname, stmt)
-            return bound[id(stmt)]
+            return bound.get(id(stmt), empty)
 
         scope.reaching = flow.reaching_values(node.body, bind, _isinstance_tests, self.bindings.rare_binders)
         scope.body = node.body
         return scope
 
-    def _statement_bindings(self, qualname: str, stmt: ast.AST) -> dict[str, list[ast.AST]]:
-        """The names one statement of `qualname` binds, and to what (for `analysis.flow`)."""
-        if type(stmt) not in _BINDERS:
-            return {}  # an expression statement, a return, ...: no scope to build
-        scope = Scope(qualname, "function")
-        _collect_local_bindings(stmt, scope, self.bindings.import_base)
-        return scope.local_values
-
     def class_scope(self, node: ast.ClassDef, qualname: str) -> Scope:
         """A class body's own names (its imports and assignments), seen only from the body itself."""
         scope = Scope(qualname, "class")
-        for child in _scope_statements(node.body):
-            _collect_local_bindings(child, scope, self.bindings.import_base)
+        _collect_scope(scope, node.body, self.bindings.import_base, self.bindings.rare_binders)
         return scope
 
     def _parametrized(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
@@ -660,7 +650,7 @@ def target_names(target: ast.AST) -> Iterator[str]:
 
 _NESTED = frozenset({*_SCOPES, *COMPREHENSIONS})
 _NAMED_HERE = frozenset({*_FUNC, ast.ClassDef})
-# The node types `_collect_local_bindings` reads; every other node binds nothing.
+# The node types `_node_bindings` reads (and `global`); every other node binds nothing.
 _BINDERS = frozenset({
     ast.Global, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.With,
     ast.AsyncWith, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
@@ -668,11 +658,19 @@ _BINDERS = frozenset({
 })
 
 
-def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
+# What may hold a binding statement of the same scope: a statement, an `except` clause, a `case`.
+_STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _scope_statements(body: Iterable[ast.stmt], rare_binders: bool = True) -> Iterator[ast.AST]:
     """Every node of a function body that belongs to its own scope (not nested scopes) and may
-    bind a name there (`_BINDERS`), in the order of a depth-first walk, last child first."""
+    bind a name there (`_BINDERS`), in the order of a depth-first walk, last child first.
+    `rare_binders` False (the module holds no `:=`): no expression binds a name here (a lambda's
+    or comprehension's names are its own), so only statements are looked into; the binders come
+    out in the same order as from the whole walk."""
     stack: list[ast.AST] = list(body)
     nested, named, binders = _NESTED, _NAMED_HERE, _BINDERS
+    statement_like = _STATEMENT_LIKE
     while stack:
         node = stack.pop()
         if type(node) in binders:
@@ -683,18 +681,38 @@ def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
                 if kind in named:
                     yield child  # its name is bound here
                 continue
-            stack.append(child)
+            if rare_binders or isinstance(child, statement_like):
+                stack.append(child)
 
 
-def _collect_local_bindings(
-    node: ast.AST, scope: Scope, import_base: Callable[[ast.ImportFrom], str]
-) -> None:
-    if type(node) not in _BINDERS:
-        return
+def _collect_scope(
+    scope: Scope, body: list[ast.stmt], import_base: Callable[[ast.ImportFrom], str], rare_binders: bool
+) -> dict[int, dict[str, list[ast.AST]]]:
+    """Fill `scope` with the names `body` binds (its `local_values` in walk order, its `global`
+    declarations); gives each binding node's own names, by id of the node (for `analysis.flow`)."""
     values = scope.local_values
-    if isinstance(node, ast.Global):
-        scope.declared_global.update(node.names)
-    elif isinstance(node, ast.Assign):
+    by_node: dict[int, dict[str, list[ast.AST]]] = {}
+    for node in _scope_statements(body, rare_binders):
+        if isinstance(node, ast.Global):
+            scope.declared_global.update(node.names)
+            continue
+        own = _node_bindings(node, scope.qualname, import_base)
+        by_node[id(node)] = own
+        for name, bound in own.items():
+            known = values.get(name)
+            if known is None:
+                values[name] = list(bound)
+            else:
+                known.extend(bound)
+    return by_node
+
+
+def _node_bindings(
+    node: ast.AST, qualname: str, import_base: Callable[[ast.ImportFrom], str]
+) -> dict[str, list[ast.AST]]:
+    """The names one binding node (`_BINDERS`, not `global`) of the scope `qualname` binds, and to what."""
+    values: dict[str, list[ast.AST]] = {}
+    if isinstance(node, ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Name):
                 values.setdefault(target.id, []).append(node.value)
@@ -722,9 +740,10 @@ def _collect_local_bindings(
     elif isinstance(node, (ast.Import, ast.ImportFrom)):
         _collect_local_imports(node, values, import_base)
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        values.setdefault(node.name, []).append(_RefMarker(f"{scope.qualname}.<locals>.{node.name}"))
+        values.setdefault(node.name, []).append(_RefMarker(f"{qualname}.<locals>.{node.name}"))
     elif isinstance(node, ast.ExceptHandler) and node.name:
         values.setdefault(node.name, []).extend([node, node])
+    return values
 
 
 def _collect_local_imports(
