@@ -54,14 +54,37 @@ def reaching_values(
     return {name: tuple(values.values()) for name, values in flow.reads.items()}
 
 
-_RARE_BINDER_WORDS = (":=", "global", "nonlocal", "match")
-
-
 def may_hold_rare_binders(source: str) -> bool:
-    """False when `source` has none of the tokens `_untracked` looks for (`:=`, and the keywords
-    `global`, `nonlocal` and `match` are spelled out in the text of any program using them);
-    True says only "perhaps" (the word may sit in a string, a comment or a longer name)."""
-    return any(word in source for word in _RARE_BINDER_WORDS)
+    """False when `source` has none of the tokens `_untracked` looks for (`:=`, the keywords
+    `global` and `nonlocal`, a `match` statement), all spelled out in the text of any program
+    using them; True says only "perhaps" (the word may sit in a string or a comment). A `match`
+    statement begins its line (no compound statement follows a `;` or another statement's `:` on
+    one line), so `re.match(...)` or `if matched:` is not one. Plain `str.find`, no regex: this
+    looks at every byte of every file."""
+    return (":=" in source or _has_word(source, "global", False) or _has_word(source, "nonlocal", False)
+            or _has_word(source, "match", True))
+
+
+def _has_word(source: str, word: str, line_start: bool) -> bool:
+    """`word` stands alone (no letter, digit or `_` touching it) somewhere in `source`; with
+    `line_start`, only blanks may come before it on its line."""
+    at = source.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before = at
+        if line_start:
+            while before and source[before - 1] in " \t\f":
+                before -= 1
+        prev = source[before - 1] if before else "\n"
+        next_ = source[end] if end < len(source) else "\n"
+        if (prev in "\r\n" if line_start else not _word_char(prev)) and not _word_char(next_):
+            return True
+        at = source.find(word, end)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _untracked(body: list[ast.stmt]) -> frozenset[str]:

@@ -90,6 +90,8 @@ class Scope:
     # A function's body, for `only_iterated` (computed on the first question: few functions ask).
     body: list[ast.stmt] = field(default_factory=list)
     _only_iterated: frozenset[str] | None = None
+    # What each name read answered while this scope was the innermost (`NameResolver.name_ref`).
+    answered: dict[ast.Name, str | None] = field(default_factory=dict)
 
     def only_iterated(self) -> frozenset[str]:
         """Locals read only as the iterable of a `for` (a list bound to them is never changed in place)."""
@@ -212,6 +214,7 @@ class NameResolver:
     def __init__(self, bindings: ModuleBindings) -> None:
         self.bindings = bindings
         self.scopes: list[Scope] = []
+        self._resolving = 0  # local values being resolved (the cycle guard is up: no answer is kept)
 
     def push(self, scope: Scope) -> None:
         self.scopes.append(scope)
@@ -290,7 +293,19 @@ class NameResolver:
         return literal_ref(node)
 
     def name_ref(self, name: str, read: ast.Name | None = None) -> str | None:
-        """What `name` stands for; given the `read` node, only the bindings that reach it count."""
+        """What `name` stands for; given the `read` node, only the bindings that reach it count.
+        A read's answer depends only on the scopes around it, which do not change while they are
+        on the stack: it is kept, per innermost scope, unless the cycle guard is up (a read met
+        while resolving a local's values may answer None only because of the guard)."""
+        if read is None or self._resolving or not self.scopes or read.id != name:
+            return self._name_ref(name, read)
+        answered = self.scopes[-1].answered
+        if read in answered:
+            return answered[read]
+        ref = answered[read] = self._name_ref(name, read)
+        return ref
+
+    def _name_ref(self, name: str, read: ast.Name | None) -> str | None:
         innermost = True
         for scope in reversed(self.scopes):
             if scope.kind == "class" and not innermost:
@@ -345,11 +360,13 @@ class NameResolver:
         if key in scope.resolving:
             return None
         scope.resolving.add(key)
+        self._resolving += 1
         try:
             # Several assignments are fine when they all bind the same kind of value
             # (`response = client.get(...)` twice in a test).
             refs = {self._value_ref(v) for v in values}
         finally:
+            self._resolving -= 1
             scope.resolving.discard(key)
         if len(refs) == 1:
             return refs.pop()
