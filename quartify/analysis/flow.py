@@ -24,7 +24,8 @@ from typing import TypeAlias
 
 from quartify.analysis.walk import children
 
-# name -> the values that may be bound to it here (identity matters, not equality)
+# name -> the values that may be bound to it here (identity matters, not equality; a value may
+# appear twice in one tuple: only which values, in the order first met, count). Never changed in place.
 State: TypeAlias = dict[str, tuple[ast.AST, ...]]
 Bind: TypeAlias = Callable[[ast.AST], dict[str, list[ast.AST]]]
 Reaching: TypeAlias = dict[ast.Name, tuple[ast.AST, ...]]
@@ -125,13 +126,21 @@ def _merge(*states: State | None) -> State | None:
     live = [s for s in states if s is not None]
     if not live:
         return None
-    out: dict[str, dict[int, ast.AST]] = {}
+    first = live[0]
+    if all(state is first for state in live):
+        return first  # a branch that binds nothing hands its state on unchanged
+    out: dict[str, tuple[ast.AST, ...]] = {}
     for state in live:
         for name, values in state.items():
-            slot = out.setdefault(name, {})
-            for value in values:
-                slot.setdefault(id(value), value)
-    return {name: tuple(slot.values()) for name, slot in out.items()}
+            known = out.get(name)
+            if known is None:
+                out[name] = values
+            elif known is not values:  # the same tuple: a binding both paths share
+                seen = {id(value) for value in known}
+                extra = tuple(value for value in values if id(value) not in seen)
+                if extra:
+                    out[name] = known + extra
+    return out
 
 
 def _same(a: State | None, b: State | None) -> bool:
@@ -248,7 +257,7 @@ class _Flow:
             jumps = self.loops[-1].breaks if isinstance(stmt, ast.Break) else self.loops[-1].continues
             jumps.append(state)
             return None
-        self.read(children(stmt), state)
+        self.read((stmt,), state)  # every part of a simple statement: the names under it
         if isinstance(stmt, (ast.Return, ast.Raise)):
             return None
         return self.assign(stmt, state)

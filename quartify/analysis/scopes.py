@@ -90,8 +90,11 @@ class Scope:
     # A function's body, for `only_iterated` (computed on the first question: few functions ask).
     body: list[ast.stmt] = field(default_factory=list)
     _only_iterated: frozenset[str] | None = None
-    # What each name read answered while this scope was the innermost (`NameResolver.name_ref`).
-    answered: dict[ast.Name, str | None] = field(default_factory=dict)
+    # What each expression answered while this scope was the innermost (`NameResolver.ref`).
+    answered: dict[ast.AST, str | None] = field(default_factory=dict)
+    # ... and each set of local values, by (id of their scope, ids of the values): the answer, and
+    # the cycle guard's keys asked about while it was worked out (`NameResolver._local_ref`).
+    values_answered: dict[tuple[int, ...], tuple[str | None, frozenset[object]]] = field(default_factory=dict)
 
     def only_iterated(self) -> frozenset[str]:
         """Locals read only as the iterable of a `for` (a list bound to them is never changed in place)."""
@@ -215,6 +218,8 @@ class NameResolver:
         self.bindings = bindings
         self.scopes: list[Scope] = []
         self._resolving = 0  # local values being resolved (the cycle guard is up: no answer is kept)
+        self._guard_hits = 0  # how often the cycle guard has answered None
+        self._checked: set[object] | None = None  # the guard's keys asked about, while recording
 
     def push(self, scope: Scope) -> None:
         self.scopes.append(scope)
@@ -264,7 +269,20 @@ class NameResolver:
         return None
 
     def ref(self, node: ast.AST) -> str | None:
-        """The reference string an expression stands for, or None when it cannot be told."""
+        """The reference string an expression stands for, or None when it cannot be told.
+        An expression's answer depends only on the scopes around it, which do not change while
+        they are on the stack: it is kept per innermost scope (the index asks again for `a.b`
+        after `a.b.c`), unless the cycle guard is up (an expression met while resolving a local's
+        values may answer None only because of the guard)."""
+        if self._resolving or not self.scopes:
+            return self._ref(node)
+        answered = self.scopes[-1].answered
+        if node in answered:
+            return answered[node]
+        ref = answered[node] = self._ref(node)
+        return ref
+
+    def _ref(self, node: ast.AST) -> str | None:
         if isinstance(node, ast.Name):
             return self.name_ref(node.id, node)
         if isinstance(node, ast.Attribute):
@@ -293,10 +311,8 @@ class NameResolver:
         return literal_ref(node)
 
     def name_ref(self, name: str, read: ast.Name | None = None) -> str | None:
-        """What `name` stands for; given the `read` node, only the bindings that reach it count.
-        A read's answer depends only on the scopes around it, which do not change while they are
-        on the stack: it is kept, per innermost scope, unless the cycle guard is up (a read met
-        while resolving a local's values may answer None only because of the guard)."""
+        """What `name` stands for; given the `read` node, only the bindings that reach it count
+        (the answer is kept as `ref` keeps it: `ref(read)` is this)."""
         if read is None or self._resolving or not self.scopes or read.id != name:
             return self._name_ref(name, read)
         answered = self.scopes[-1].answered
@@ -357,8 +373,31 @@ class NameResolver:
             key = name
             if len(values) > 8:
                 return None
+        if self._checked is not None:
+            self._checked.add(key)
         if key in scope.resolving:
+            self._guard_hits += 1
             return None
+        if self._resolving or not self.scopes:
+            return self._values_ref(scope, key, values)
+        # A top-level question: another read the same values reach may take this answer, when
+        # the guard never stopped the resolution and was never asked about that read.
+        answers = self.scopes[-1].values_answered
+        values_key = (id(scope), *map(id, values))
+        kept = answers.get(values_key)
+        if kept is not None and key not in kept[1]:
+            return kept[0]
+        hits, self._checked = self._guard_hits, set()
+        try:
+            ref = self._values_ref(scope, key, values)
+        finally:
+            checked, self._checked = self._checked, None
+        if self._guard_hits == hits:
+            answers[values_key] = (ref, frozenset(checked))
+        return ref
+
+    def _values_ref(self, scope: Scope, key: object, values: list[ast.AST] | tuple[ast.AST, ...]) -> str | None:
+        """One reference for all the values a local may hold (None when they disagree on something unknown)."""
         scope.resolving.add(key)
         self._resolving += 1
         try:
