@@ -40,14 +40,21 @@ class _GiveUp(Exception):
 
 
 def reaching_values(
-    body: list[ast.stmt], bind: Bind, narrow: Narrow | None = None, rare_binders: bool = True
+    body: list[ast.stmt], bind: Bind, narrow: Narrow | None = None, rare_binders: bool = True,
+    bound: Iterable[str] | None = None,
 ) -> Reaching:
     """For each name read in `body` (and in its comprehensions), the bound values that reach it.
     `narrow`, when given, says what an `if` test proves about names in the branch it guards
     (`isinstance(data, Response)`): those values replace the reaching ones there.
     `rare_binders` False: the caller knows the module holds no `:=`, `global`, `nonlocal` or
-    `match` (`may_hold_rare_binders` of its text), so no name is untracked and none is looked for."""
-    flow = _Flow(bind, _untracked(body) if rare_binders else frozenset(), narrow)
+    `match` (`may_hold_rare_binders` of its text), so no name is untracked and none is looked for.
+    `bound`, when given, holds every name `bind` can bind: only reads of those can be reached by a
+    value (a function binding no name has no flow to follow)."""
+    if bound is not None:
+        bound = frozenset(bound)
+        if not bound:
+            return {}
+    flow = _Flow(bind, _untracked(body) if rare_binders else frozenset(), narrow, bound)
     try:
         flow.block(body, {})
     except (_GiveUp, RecursionError):
@@ -160,6 +167,7 @@ class _Flow:
     bind: Bind
     untracked: frozenset[str]
     narrow: Narrow | None = None
+    bound: frozenset[str] | None = None  # the only names a value can reach (None: any)
     reads: dict[ast.Name, dict[int, ast.AST]] = field(default_factory=dict)
     loops: list[_Loop] = field(default_factory=list)
     tries: list[list[State]] = field(default_factory=list)  # states an exception may leave from
@@ -188,7 +196,7 @@ class _Flow:
         """The tracked names `root` reads outside nested defs, lambdas and classes (a loop reads
         its statements once per pass: they are listed once). The walk of `_own_nodes`, without
         listing what cannot be a read (a name's context)."""
-        untracked = self.untracked
+        untracked, bound = self.untracked, self.bound
         name_type, load, deferred = ast.Name, ast.Load, _DEFERRED_TYPES
         out: list[ast.Name] = []
         if type(root) is name_type:
@@ -199,8 +207,10 @@ class _Flow:
             node = stack.pop()
             kind = type(node)
             if kind is name_type:
-                if type(node.ctx) is load and node.id not in untracked:  # type: ignore[attr-defined]
-                    out.append(node)  # type: ignore[arg-type]
+                read: ast.Name = node  # type: ignore[assignment]
+                name = read.id
+                if type(read.ctx) is load and name not in untracked and (bound is None or name in bound):
+                    out.append(read)
             elif kind not in deferred:
                 stack.extend(children(node))
         return out

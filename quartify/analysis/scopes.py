@@ -568,7 +568,8 @@ class NameResolver:
         def bind(stmt: ast.AST) -> dict[str, list[ast.AST]]:
             return bound.get(id(stmt), empty)
 
-        scope.reaching = flow.reaching_values(node.body, bind, _isinstance_tests, self.bindings.rare_binders)
+        scope.reaching = flow.reaching_values(
+            node.body, bind, _isinstance_tests, self.bindings.rare_binders, scope.local_values.keys())
         scope.body = node.body
         return scope
 
