@@ -32,6 +32,8 @@ Reaching: TypeAlias = dict[ast.Name, tuple[ast.AST, ...]]
 Narrow: TypeAlias = Callable[[ast.expr], dict[str, list[ast.AST]]]
 
 _DEFERRED_TYPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# Nodes whose children read nothing here: deferred bodies, and leaves (a constant, a context).
+_NO_READ_UNDER = frozenset({*_DEFERRED_TYPES, ast.Constant, ast.Load, ast.Store, ast.Del})
 _MAX_PASSES = 64  # a loop reaches its fixed point in (bindings + 1) passes; this only guards cost
 
 
@@ -197,7 +199,7 @@ class _Flow:
         its statements once per pass: they are listed once). The walk of `_own_nodes`, without
         listing what cannot be a read (a name's context)."""
         untracked, bound = self.untracked, self.bound
-        name_type, load, deferred = ast.Name, ast.Load, _DEFERRED_TYPES
+        name_type, load, skipped = ast.Name, ast.Load, _NO_READ_UNDER
         out: list[ast.Name] = []
         if type(root) is name_type:
             stack: list[ast.AST] = [root]
@@ -211,7 +213,7 @@ class _Flow:
                 name = read.id
                 if type(read.ctx) is load and name not in untracked and (bound is None or name in bound):
                     out.append(read)
-            elif kind not in deferred:
+            elif kind not in skipped:
                 stack.extend(children(node))
         return out
 

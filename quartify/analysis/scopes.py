@@ -717,6 +717,12 @@ _BINDERS = frozenset({
 
 # What may hold a binding statement of the same scope: a statement, an `except` clause, a `case`.
 _STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)
+# ... and of those, the kinds with statements inside (a block, handlers, cases).
+_HOLDS_STATEMENTS = frozenset(
+    kind for kind in vars(ast).values()
+    if isinstance(kind, type) and issubclass(kind, _STATEMENT_LIKE)
+    and {"body", "orelse", "handlers", "finalbody", "cases"} & set(kind._fields)
+)
 
 
 def _scope_statements(body: Iterable[ast.stmt], rare_binders: bool = True) -> Iterator[ast.AST]:
@@ -727,11 +733,14 @@ def _scope_statements(body: Iterable[ast.stmt], rare_binders: bool = True) -> It
     out in the same order as from the whole walk."""
     stack: list[ast.AST] = list(body)
     nested, named, binders = _NESTED, _NAMED_HERE, _BINDERS
-    statement_like = _STATEMENT_LIKE
+    statement_like, holding = _STATEMENT_LIKE, _HOLDS_STATEMENTS
     while stack:
         node = stack.pop()
-        if type(node) in binders:
+        kind = type(node)
+        if kind in binders:
             yield node
+        if not rare_binders and kind not in holding:
+            continue  # a simple statement: expressions only
         for child in children(node):
             kind = type(child)
             if kind in nested:
