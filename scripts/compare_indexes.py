@@ -40,7 +40,7 @@ def _sources(roots: list[str]) -> Iterator[tuple[str, str, bool, str]]:
 def _index(path: str, module: str, is_package: bool, text: str) -> Result:
     try:
         return index_source(text, path, module, is_package)
-    except Exception as exc:  # an error is an answer to compare too
+    except Exception as exc:  # noqa: BLE001 - an error is an answer to compare too
         return f"{type(exc).__name__}: {exc}"
 
 
