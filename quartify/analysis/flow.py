@@ -32,6 +32,12 @@ Reaching: TypeAlias = dict[ast.Name, tuple[ast.AST, ...]]
 Narrow: TypeAlias = Callable[[ast.expr], dict[str, list[ast.AST]]]
 
 _DEFERRED_TYPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# The statements `_Flow.stmt` follows one by one; every other statement is simple (read, then bind).
+_NOT_SIMPLE = frozenset({
+    ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Break, ast.Continue,
+    *(kind for kind in (getattr(ast, "TryStar", None),) if kind is not None),
+})
 # Nodes whose children read nothing here: deferred bodies, and leaves (a constant, a context).
 _NO_READ_UNDER = frozenset({*_DEFERRED_TYPES, ast.Constant, ast.Load, ast.Store, ast.Del})
 _MAX_PASSES = 64  # a loop reaches its fixed point in (bindings + 1) passes; this only guards cost
@@ -238,15 +244,21 @@ class _Flow:
 
     # -- statements --------------------------------------------------------------------------
     def block(self, body: Iterable[ast.stmt], state: State | None) -> State | None:
+        tries = self.tries
         for stmt in body:
             if state is None:
                 return None  # unreachable: its reads fall back to every binding
-            self.note(state)
+            for observed in tries:  # `note`, inline: an exception raised here lands there
+                observed.append(state)
             state = self.stmt(stmt, state)
         self.note(state)
         return state
 
     def stmt(self, stmt: ast.stmt, state: State) -> State | None:
+        kind = type(stmt)
+        if kind not in _NOT_SIMPLE:
+            self.read((stmt,), state)  # every part of a simple statement: the names under it
+            return None if kind is ast.Return or kind is ast.Raise else self.assign(stmt, state)
         if isinstance(stmt, ast.If):
             self.read([stmt.test], state)
             return _merge(self.block(stmt.body, self.narrowed(stmt.test, state)), self.block(stmt.orelse, state))
@@ -269,10 +281,7 @@ class _Flow:
             jumps = self.loops[-1].breaks if isinstance(stmt, ast.Break) else self.loops[-1].continues
             jumps.append(state)
             return None
-        self.read((stmt,), state)  # every part of a simple statement: the names under it
-        if isinstance(stmt, (ast.Return, ast.Raise)):
-            return None
-        return self.assign(stmt, state)
+        raise AssertionError(f"not a compound statement: {kind.__name__}")  # _NOT_SIMPLE lists only those above
 
     def loop(self, stmt: ast.For | ast.AsyncFor | ast.While, state: State) -> State | None:
         is_for = not isinstance(stmt, ast.While)
