@@ -222,6 +222,7 @@ class NameResolver:
         self._resolving = 0  # local values being resolved (the cycle guard is up: no answer is kept)
         self._guard_hits = 0  # how often the cycle guard has answered None
         self._checked: set[object] | None = None  # the guard's keys asked about, while recording
+        self._imported_locally: set[str] = set()  # names an `import` binds in a function or class body
 
     def push(self, scope: Scope) -> None:
         self.scopes.append(scope)
@@ -347,6 +348,8 @@ class NameResolver:
     def local_import_ref(self, name: str) -> str | None:
         """What `name` imports, when the scope that binds it (a function or class body, not the
         module) binds it only by `import` statements naming one thing; else None."""
+        if name not in self._imported_locally:
+            return None  # most names: no function or class body imports them
         innermost = True
         for scope in reversed(self.scopes):
             if scope.kind == "class" and not innermost:
@@ -564,7 +567,7 @@ class NameResolver:
         # per statement. One bindings object per statement matters: a loop is walked until its
         # state stops changing, and values compare by identity, so a fresh marker on every pass
         # (a `for` target's _IterMarker) would never settle and the function would lose its flow.
-        bound = _collect_scope(scope, node.body, self.bindings.import_base, self.bindings.rare_binders)
+        bound = _collect_scope(scope, node.body, self.bindings, self._imported_locally)
         empty: dict[str, list[ast.AST]] = {}
 
         def bind(stmt: ast.AST) -> dict[str, list[ast.AST]]:
@@ -578,7 +581,7 @@ class NameResolver:
     def class_scope(self, node: ast.ClassDef, qualname: str) -> Scope:
         """A class body's own names (its imports and assignments), seen only from the body itself."""
         scope = Scope(qualname, "class")
-        _collect_scope(scope, node.body, self.bindings.import_base, self.bindings.rare_binders)
+        _collect_scope(scope, node.body, self.bindings, self._imported_locally)
         return scope
 
     def _parametrized(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
@@ -754,17 +757,20 @@ def _scope_statements(body: Iterable[ast.stmt], rare_binders: bool = True) -> It
 
 
 def _collect_scope(
-    scope: Scope, body: list[ast.stmt], import_base: Callable[[ast.ImportFrom], str], rare_binders: bool
+    scope: Scope, body: list[ast.stmt], bindings: ModuleBindings, imported: set[str]
 ) -> dict[int, dict[str, list[ast.AST]]]:
     """Fill `scope` with the names `body` binds (its `local_values` in walk order, its `global`
-    declarations); gives each binding node's own names, by id of the node (for `analysis.flow`)."""
+    declarations) and `imported` with those an `import` binds; gives each binding node's own
+    names, by id of the node (for `analysis.flow`)."""
     values = scope.local_values
     by_node: dict[int, dict[str, list[ast.AST]]] = {}
-    for node in _scope_statements(body, rare_binders):
+    for node in _scope_statements(body, bindings.rare_binders):
         if isinstance(node, ast.Global):
             scope.declared_global.update(node.names)
             continue
-        own = _node_bindings(node, scope.qualname, import_base)
+        own = _node_bindings(node, scope.qualname, bindings.import_base)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imported.update(own)
         by_node[id(node)] = own
         for name, bound in own.items():
             known = values.get(name)
