@@ -10,12 +10,18 @@ about Flask; `analysis.flask_facts` holds that.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from quartify.analysis import flow
-from quartify.analysis.walk import children, walk
+from quartify.analysis import flow, local_bindings
+from quartify.analysis.local_bindings import (
+    ImportMarker,
+    IterMarker,
+    RefMarker,
+    target_names,
+)
+from quartify.analysis.walk import walk
 
 # Reference-string prefixes (the linker reads them back).
 PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
@@ -25,7 +31,6 @@ CAST = "typing.cast"  # `typing.cast(T, value)` refers to what `value` refers to
 UNION_PREFIX = "@any"  # `@any{a|b}`: a local bound several ways
 
 _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # A parameter annotated with Werkzeug's response classes holds what Flask's test client returns
 # (a `TestResponse` wrapping `flask.Response`) or what a hook receives: under Quart, a Quart
@@ -103,32 +108,12 @@ class Scope:
         return self._only_iterated
 
 
-class _RefMarker(ast.AST):
-    """Stands for a value whose reference is known outright (a nested def, a local import)."""
-
-    def __init__(self, ref: str) -> None:
-        super().__init__()
-        self.ref = ref
-
-
-class _ImportMarker(_RefMarker):
-    """A value bound by an `import` inside a function or class body."""
-
-
 class _InstanceMarker(ast.AST):
     """Stands for "an instance of `cls`" where `isinstance(name, cls)` holds (an `if` branch)."""
 
     def __init__(self, test: ast.Call) -> None:
         super().__init__()
         self.test = test
-
-
-class _IterMarker(ast.AST):
-    """Stands for "an item of `iter`" as the value a `for` target is bound to."""
-
-    def __init__(self, iter_node: ast.expr) -> None:
-        super().__init__()
-        self.iter = iter_node
 
 
 @dataclass
@@ -262,7 +247,7 @@ class NameResolver:
 
     def loop_iterables(self, read: ast.Name) -> list[ast.expr]:
         """What the `for` loops binding the local `read` reads iterate over (empty: none)."""
-        return [v.iter for v in self._bound_values(read) or () if isinstance(v, _IterMarker)]
+        return [v.iter for v in self._bound_values(read) or () if isinstance(v, IterMarker)]
 
     def method_class(self) -> str | None:
         """The class whose method (or a def nested in it) is being walked."""
@@ -361,7 +346,7 @@ class NameResolver:
                 return None
             if name in scope.local_values:
                 values = scope.local_values[name]
-                if all(isinstance(v, _ImportMarker) for v in values) and len({v.ref for v in values}) == 1:  # type: ignore[attr-defined]
+                if all(isinstance(v, ImportMarker) for v in values) and len({v.ref for v in values}) == 1:  # type: ignore[attr-defined]
                     return values[0].ref  # type: ignore[attr-defined, no-any-return]
                 return None
         return None
@@ -419,7 +404,7 @@ class NameResolver:
         return union(r for r in refs if r)
 
     def _value_ref(self, value: ast.AST) -> str | None:
-        if isinstance(value, _RefMarker):
+        if isinstance(value, RefMarker):
             return value.ref
         if isinstance(value, _InstanceMarker):
             func, cls = value.test.func, value.test.args[1]
@@ -427,7 +412,7 @@ class NameResolver:
                 return None
             base = self.ref(cls)
             return f"{base}()" if base and not base.startswith(("builtins.", UNION_PREFIX, PARAM_PREFIX)) else None
-        if isinstance(value, _IterMarker):
+        if isinstance(value, IterMarker):
             elts = self._iterated_items(value.iter)
             if elts:
                 # `for method in (client.get, client.post):`, or a local list bound only to such a
@@ -480,7 +465,7 @@ class NameResolver:
             return None
         found: set[str] = set()
         for value in values:
-            elts = self._iterated_items(value.iter) if isinstance(value, _IterMarker) else [value]
+            elts = self._iterated_items(value.iter) if isinstance(value, IterMarker) else [value]
             if elts is None:
                 return None
             for elt in elts:
@@ -566,8 +551,8 @@ class NameResolver:
         # concatenation in walk order, and the flow reads the same lists (the same value objects)
         # per statement. One bindings object per statement matters: a loop is walked until its
         # state stops changing, and values compare by identity, so a fresh marker on every pass
-        # (a `for` target's _IterMarker) would never settle and the function would lose its flow.
-        bound = _collect_scope(scope, node.body, self.bindings, self._imported_locally)
+        # (a `for` target's IterMarker) would never settle and the function would lose its flow.
+        bound = self._collect(scope, node.body)
         empty: dict[str, list[ast.AST]] = {}
 
         def bind(stmt: ast.AST) -> dict[str, list[ast.AST]]:
@@ -581,8 +566,14 @@ class NameResolver:
     def class_scope(self, node: ast.ClassDef, qualname: str) -> Scope:
         """A class body's own names (its imports and assignments), seen only from the body itself."""
         scope = Scope(qualname, "class")
-        _collect_scope(scope, node.body, self.bindings, self._imported_locally)
+        self._collect(scope, node.body)
         return scope
+
+    def _collect(self, scope: Scope, body: list[ast.stmt]) -> dict[int, dict[str, list[ast.AST]]]:
+        """`scope`'s names from its body (`analysis.local_bindings`), and each statement's own."""
+        return local_bindings.collect(
+            body, scope.qualname, scope.local_values, scope.declared_global, self.bindings.rare_binders,
+            self.bindings.import_base, self._imported_locally)
 
     def _parametrized(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
         """`@pytest.mark.parametrize(("form", "msg"), [({...}, "..."), ...])`: a parameter whose
@@ -698,146 +689,6 @@ def _only_iterated(body: list[ast.stmt]) -> frozenset[str]:
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.iter, ast.Name):
                 iterables.add(id(node.iter))
     return frozenset(iterated - other)
-
-
-def target_names(target: ast.AST) -> Iterator[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            yield from target_names(elt)
-    elif isinstance(target, ast.Starred):
-        yield from target_names(target.value)
-
-
-_NESTED = frozenset({*_SCOPES, *COMPREHENSIONS})
-_NAMED_HERE = frozenset({*_FUNC, ast.ClassDef})
-# The node types `_node_bindings` reads (and `global`); every other node binds nothing.
-_BINDERS = frozenset({
-    ast.Global, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.With,
-    ast.AsyncWith, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-    ast.ExceptHandler,
-})
-
-
-# What may hold a binding statement of the same scope: a statement, an `except` clause, a `case`.
-_STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)
-# ... and of those, the kinds with statements inside (a block, handlers, cases).
-_HOLDS_STATEMENTS = frozenset(
-    kind for kind in vars(ast).values()
-    if isinstance(kind, type) and issubclass(kind, _STATEMENT_LIKE)
-    and {"body", "orelse", "handlers", "finalbody", "cases"} & set(kind._fields)
-)
-
-
-def _scope_statements(body: Iterable[ast.stmt], rare_binders: bool = True) -> Iterator[ast.AST]:
-    """Every node of a function body that belongs to its own scope (not nested scopes) and may
-    bind a name there (`_BINDERS`), in the order of a depth-first walk, last child first.
-    `rare_binders` False (the module holds no `:=`): no expression binds a name here (a lambda's
-    or comprehension's names are its own), so only statements are looked into; the binders come
-    out in the same order as from the whole walk."""
-    stack: list[ast.AST] = list(body)
-    nested, named, binders = _NESTED, _NAMED_HERE, _BINDERS
-    statement_like, holding = _STATEMENT_LIKE, _HOLDS_STATEMENTS
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind in binders:
-            yield node
-        if not rare_binders and kind not in holding:
-            continue  # a simple statement: expressions only
-        for child in children(node):
-            kind = type(child)
-            if kind in nested:
-                if kind in named:
-                    yield child  # its name is bound here
-                continue
-            if rare_binders or isinstance(child, statement_like):
-                stack.append(child)
-
-
-def _collect_scope(
-    scope: Scope, body: list[ast.stmt], bindings: ModuleBindings, imported: set[str]
-) -> dict[int, dict[str, list[ast.AST]]]:
-    """Fill `scope` with the names `body` binds (its `local_values` in walk order, its `global`
-    declarations) and `imported` with those an `import` binds; gives each binding node's own
-    names, by id of the node (for `analysis.flow`)."""
-    values = scope.local_values
-    by_node: dict[int, dict[str, list[ast.AST]]] = {}
-    for node in _scope_statements(body, bindings.rare_binders):
-        if isinstance(node, ast.Global):
-            scope.declared_global.update(node.names)
-            continue
-        own = _node_bindings(node, scope.qualname, bindings.import_base)
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            imported.update(own)
-        by_node[id(node)] = own
-        for name, bound in own.items():
-            known = values.get(name)
-            if known is None:
-                values[name] = list(bound)
-            else:
-                known.extend(bound)
-    return by_node
-
-
-def _node_bindings(
-    node: ast.AST, qualname: str, import_base: Callable[[ast.ImportFrom], str]
-) -> dict[str, list[ast.AST]]:
-    """The names one binding node (`_BINDERS`, not `global`) of the scope `qualname` binds, and to what."""
-    values: dict[str, list[ast.AST]] = {}
-    if isinstance(node, ast.Assign):
-        for target in node.targets:
-            if isinstance(target, ast.Name):
-                values.setdefault(target.id, []).append(node.value)
-            else:
-                for name in target_names(target):
-                    values.setdefault(name, []).extend([node, node])  # unknown: two values
-    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        values.setdefault(node.target.id, []).append(node.value if node.value else node)
-    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
-        for name in target_names(node.target):
-            values.setdefault(name, []).extend([node, node])
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        if isinstance(node.target, ast.Name):
-            values.setdefault(node.target.id, []).append(_IterMarker(node.iter))
-        else:
-            for name in target_names(node.target):
-                values.setdefault(name, []).extend([node, node])
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        for item in node.items:
-            if isinstance(item.optional_vars, ast.Name):
-                values.setdefault(item.optional_vars.id, []).append(item.context_expr)
-            elif item.optional_vars is not None:
-                for name in target_names(item.optional_vars):
-                    values.setdefault(name, []).extend([node, node])
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        _collect_local_imports(node, values, import_base)
-    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        values.setdefault(node.name, []).append(_RefMarker(f"{qualname}.<locals>.{node.name}"))
-    elif isinstance(node, ast.ExceptHandler) and node.name:
-        values.setdefault(node.name, []).extend([node, node])
-    return values
-
-
-def _collect_local_imports(
-    node: ast.Import | ast.ImportFrom,
-    values: dict[str, list[ast.AST]],
-    import_base: Callable[[ast.ImportFrom], str],
-) -> None:
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            if alias.asname:
-                values.setdefault(alias.asname, []).append(_ImportMarker(alias.name))
-            else:
-                top = alias.name.split(".")[0]
-                values.setdefault(top, []).append(_ImportMarker(top))
-        return
-    base = import_base(node)
-    for alias in node.names:
-        if alias.name != "*":
-            ref = f"{base}.{alias.name}" if base else alias.name
-            values.setdefault(alias.asname or alias.name, []).append(_ImportMarker(ref))
 
 
 def _has_nested_def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

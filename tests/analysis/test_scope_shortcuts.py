@@ -11,7 +11,8 @@ import pytest
 
 from quartify.analysis.flow import may_hold_rare_binders
 from quartify.analysis.index import index_source
-from quartify.analysis.scopes import NameResolver, _scope_statements
+from quartify.analysis.local_bindings import scope_statements
+from quartify.analysis.scopes import NameResolver
 from quartify.analysis.walk import children_cached
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,8 +89,8 @@ def test_the_statement_only_search_finds_the_binders_the_whole_walk_finds() -> N
         with children_cached(tree):
             for node in ast.walk(tree):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    whole = list(_scope_statements(node.body, rare_binders=True))
-                    assert list(_scope_statements(node.body, rare_binders=False)) == whole, (path, node.name)
+                    whole = list(scope_statements(node.body, rare_binders=True))
+                    assert list(scope_statements(node.body, rare_binders=False)) == whole, (path, node.name)
                     checked += bool(whole)
     assert checked > 500  # the corpus is real code with binders to find
 
