@@ -24,13 +24,22 @@ from typing import TypeAlias
 
 from quartify.analysis.walk import children
 
-# name -> the values that may be bound to it here (identity matters, not equality)
+# name -> the values that may be bound to it here (identity matters, not equality; a value may
+# appear twice in one tuple: only which values, in the order first met, count). Never changed in place.
 State: TypeAlias = dict[str, tuple[ast.AST, ...]]
 Bind: TypeAlias = Callable[[ast.AST], dict[str, list[ast.AST]]]
 Reaching: TypeAlias = dict[ast.Name, tuple[ast.AST, ...]]
 Narrow: TypeAlias = Callable[[ast.expr], dict[str, list[ast.AST]]]
 
 _DEFERRED_TYPES = frozenset({ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# The statements `_Flow.stmt` follows one by one; every other statement is simple (read, then bind).
+_NOT_SIMPLE = frozenset({
+    ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Break, ast.Continue,
+    *(kind for kind in (getattr(ast, "TryStar", None),) if kind is not None),
+})
+# Nodes whose children read nothing here: deferred bodies, and leaves (a constant, a context).
+_NO_READ_UNDER = frozenset({*_DEFERRED_TYPES, ast.Constant, ast.Load, ast.Store, ast.Del})
 _MAX_PASSES = 64  # a loop reaches its fixed point in (bindings + 1) passes; this only guards cost
 
 
@@ -39,14 +48,21 @@ class _GiveUp(Exception):
 
 
 def reaching_values(
-    body: list[ast.stmt], bind: Bind, narrow: Narrow | None = None, rare_binders: bool = True
+    body: list[ast.stmt], bind: Bind, narrow: Narrow | None = None, rare_binders: bool = True,
+    bound: Iterable[str] | None = None,
 ) -> Reaching:
     """For each name read in `body` (and in its comprehensions), the bound values that reach it.
     `narrow`, when given, says what an `if` test proves about names in the branch it guards
     (`isinstance(data, Response)`): those values replace the reaching ones there.
     `rare_binders` False: the caller knows the module holds no `:=`, `global`, `nonlocal` or
-    `match` (`may_hold_rare_binders` of its text), so no name is untracked and none is looked for."""
-    flow = _Flow(bind, _untracked(body) if rare_binders else frozenset(), narrow)
+    `match` (`may_hold_rare_binders` of its text), so no name is untracked and none is looked for.
+    `bound`, when given, holds every name `bind` can bind: only reads of those can be reached by a
+    value (a function binding no name has no flow to follow)."""
+    if bound is not None:
+        bound = frozenset(bound)
+        if not bound:
+            return {}
+    flow = _Flow(bind, _untracked(body) if rare_binders else frozenset(), narrow, bound)
     try:
         flow.block(body, {})
     except (_GiveUp, RecursionError):
@@ -54,14 +70,37 @@ def reaching_values(
     return {name: tuple(values.values()) for name, values in flow.reads.items()}
 
 
-_RARE_BINDER_WORDS = (":=", "global", "nonlocal", "match")
-
-
 def may_hold_rare_binders(source: str) -> bool:
-    """False when `source` has none of the tokens `_untracked` looks for (`:=`, and the keywords
-    `global`, `nonlocal` and `match` are spelled out in the text of any program using them);
-    True says only "perhaps" (the word may sit in a string, a comment or a longer name)."""
-    return any(word in source for word in _RARE_BINDER_WORDS)
+    """False when `source` has none of the tokens `_untracked` looks for (`:=`, the keywords
+    `global` and `nonlocal`, a `match` statement), all spelled out in the text of any program
+    using them; True says only "perhaps" (the word may sit in a string or a comment). A `match`
+    statement begins its line (no compound statement follows a `;` or another statement's `:` on
+    one line), so `re.match(...)` or `if matched:` is not one. Plain `str.find`, no regex: this
+    looks at every byte of every file."""
+    return (":=" in source or _has_word(source, "global", False) or _has_word(source, "nonlocal", False)
+            or _has_word(source, "match", True))
+
+
+def _has_word(source: str, word: str, line_start: bool) -> bool:
+    """`word` stands alone (no letter, digit or `_` touching it) somewhere in `source`; with
+    `line_start`, only blanks may come before it on its line."""
+    at = source.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before = at
+        if line_start:
+            while before and source[before - 1] in " \t\f":
+                before -= 1
+        prev = source[before - 1] if before else "\n"
+        next_ = source[end] if end < len(source) else "\n"
+        if (prev in "\r\n" if line_start else not _word_char(prev)) and not _word_char(next_):
+            return True
+        at = source.find(word, end)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _untracked(body: list[ast.stmt]) -> frozenset[str]:
@@ -102,13 +141,21 @@ def _merge(*states: State | None) -> State | None:
     live = [s for s in states if s is not None]
     if not live:
         return None
-    out: dict[str, dict[int, ast.AST]] = {}
+    first = live[0]
+    if all(state is first for state in live):
+        return first  # a branch that binds nothing hands its state on unchanged
+    out: dict[str, tuple[ast.AST, ...]] = {}
     for state in live:
         for name, values in state.items():
-            slot = out.setdefault(name, {})
-            for value in values:
-                slot.setdefault(id(value), value)
-    return {name: tuple(slot.values()) for name, slot in out.items()}
+            known = out.get(name)
+            if known is None:
+                out[name] = values
+            elif known is not values:  # the same tuple: a binding both paths share
+                seen = {id(value) for value in known}
+                extra = tuple(value for value in values if id(value) not in seen)
+                if extra:
+                    out[name] = known + extra
+    return out
 
 
 def _same(a: State | None, b: State | None) -> bool:
@@ -128,6 +175,7 @@ class _Flow:
     bind: Bind
     untracked: frozenset[str]
     narrow: Narrow | None = None
+    bound: frozenset[str] | None = None  # the only names a value can reach (None: any)
     reads: dict[ast.Name, dict[int, ast.AST]] = field(default_factory=dict)
     loops: list[_Loop] = field(default_factory=list)
     tries: list[list[State]] = field(default_factory=list)  # states an exception may leave from
@@ -154,12 +202,26 @@ class _Flow:
 
     def _names_under(self, root: ast.AST) -> list[ast.Name]:
         """The tracked names `root` reads outside nested defs, lambdas and classes (a loop reads
-        its statements once per pass: they are listed once)."""
-        untracked = self.untracked
-        return [
-            node for node in _own_nodes([root])
-            if type(node) is ast.Name and type(node.ctx) is ast.Load and node.id not in untracked
-        ]
+        its statements once per pass: they are listed once). The walk of `_own_nodes`, without
+        listing what cannot be a read (a name's context)."""
+        untracked, bound = self.untracked, self.bound
+        name_type, load, skipped = ast.Name, ast.Load, _NO_READ_UNDER
+        out: list[ast.Name] = []
+        if type(root) is name_type:
+            stack: list[ast.AST] = [root]
+        else:
+            stack = list(children(root))  # a root is entered even when it is a def itself
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is name_type:
+                read: ast.Name = node  # type: ignore[assignment]
+                name = read.id
+                if type(read.ctx) is load and name not in untracked and (bound is None or name in bound):
+                    out.append(read)
+            elif kind not in skipped:
+                stack.extend(children(node))
+        return out
 
     def assign(self, node: ast.AST, state: State) -> State:
         bound = self.bind(node)
@@ -182,15 +244,21 @@ class _Flow:
 
     # -- statements --------------------------------------------------------------------------
     def block(self, body: Iterable[ast.stmt], state: State | None) -> State | None:
+        tries = self.tries
         for stmt in body:
             if state is None:
                 return None  # unreachable: its reads fall back to every binding
-            self.note(state)
+            for observed in tries:  # `note`, inline: an exception raised here lands there
+                observed.append(state)
             state = self.stmt(stmt, state)
         self.note(state)
         return state
 
     def stmt(self, stmt: ast.stmt, state: State) -> State | None:
+        kind = type(stmt)
+        if kind not in _NOT_SIMPLE:
+            self.read((stmt,), state)  # every part of a simple statement: the names under it
+            return None if kind is ast.Return or kind is ast.Raise else self.assign(stmt, state)
         if isinstance(stmt, ast.If):
             self.read([stmt.test], state)
             return _merge(self.block(stmt.body, self.narrowed(stmt.test, state)), self.block(stmt.orelse, state))
@@ -213,10 +281,7 @@ class _Flow:
             jumps = self.loops[-1].breaks if isinstance(stmt, ast.Break) else self.loops[-1].continues
             jumps.append(state)
             return None
-        self.read(children(stmt), state)
-        if isinstance(stmt, (ast.Return, ast.Raise)):
-            return None
-        return self.assign(stmt, state)
+        raise AssertionError(f"not a compound statement: {kind.__name__}")  # _NOT_SIMPLE lists only those above
 
     def loop(self, stmt: ast.For | ast.AsyncFor | ast.While, state: State) -> State | None:
         is_for = not isinstance(stmt, ast.While)

@@ -10,12 +10,18 @@ about Flask; `analysis.flask_facts` holds that.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from quartify.analysis import flow
-from quartify.analysis.walk import children, walk
+from quartify.analysis import flow, local_bindings
+from quartify.analysis.local_bindings import (
+    ImportMarker,
+    IterMarker,
+    RefMarker,
+    target_names,
+)
+from quartify.analysis.walk import walk
 
 # Reference-string prefixes (the linker reads them back).
 PARAM_PREFIX = "@param:"  # `@param:<function qualname>:<name>`: an untyped parameter
@@ -25,7 +31,6 @@ CAST = "typing.cast"  # `typing.cast(T, value)` refers to what `value` refers to
 UNION_PREFIX = "@any"  # `@any{a|b}`: a local bound several ways
 
 _FUNC = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # A parameter annotated with Werkzeug's response classes holds what Flask's test client returns
 # (a `TestResponse` wrapping `flask.Response`) or what a hook receives: under Quart, a Quart
@@ -90,6 +95,11 @@ class Scope:
     # A function's body, for `only_iterated` (computed on the first question: few functions ask).
     body: list[ast.stmt] = field(default_factory=list)
     _only_iterated: frozenset[str] | None = None
+    # What each expression answered while this scope was the innermost (`NameResolver.ref`).
+    answered: dict[ast.AST, str | None] = field(default_factory=dict)
+    # ... and each set of local values, by (id of their scope, ids of the values): the answer, and
+    # the cycle guard's keys asked about while it was worked out (`NameResolver._local_ref`).
+    values_answered: dict[tuple[int, ...], tuple[str | None, frozenset[object]]] = field(default_factory=dict)
 
     def only_iterated(self) -> frozenset[str]:
         """Locals read only as the iterable of a `for` (a list bound to them is never changed in place)."""
@@ -98,32 +108,12 @@ class Scope:
         return self._only_iterated
 
 
-class _RefMarker(ast.AST):
-    """Stands for a value whose reference is known outright (a nested def, a local import)."""
-
-    def __init__(self, ref: str) -> None:
-        super().__init__()
-        self.ref = ref
-
-
-class _ImportMarker(_RefMarker):
-    """A value bound by an `import` inside a function or class body."""
-
-
 class _InstanceMarker(ast.AST):
     """Stands for "an instance of `cls`" where `isinstance(name, cls)` holds (an `if` branch)."""
 
     def __init__(self, test: ast.Call) -> None:
         super().__init__()
         self.test = test
-
-
-class _IterMarker(ast.AST):
-    """Stands for "an item of `iter`" as the value a `for` target is bound to."""
-
-    def __init__(self, iter_node: ast.expr) -> None:
-        super().__init__()
-        self.iter = iter_node
 
 
 @dataclass
@@ -209,9 +199,15 @@ class ModuleBindings:
 class NameResolver:
     """The stack of scopes being walked, and what an expression refers to from inside it."""
 
+    keep_answers = True  # False: every question worked out afresh (tests compare the two)
+
     def __init__(self, bindings: ModuleBindings) -> None:
         self.bindings = bindings
         self.scopes: list[Scope] = []
+        self._resolving = 0  # local values being resolved (the cycle guard is up: no answer is kept)
+        self._guard_hits = 0  # how often the cycle guard has answered None
+        self._checked: set[object] | None = None  # the guard's keys asked about, while recording
+        self._imported_locally: set[str] = set()  # names an `import` binds in a function or class body
 
     def push(self, scope: Scope) -> None:
         self.scopes.append(scope)
@@ -251,7 +247,7 @@ class NameResolver:
 
     def loop_iterables(self, read: ast.Name) -> list[ast.expr]:
         """What the `for` loops binding the local `read` reads iterate over (empty: none)."""
-        return [v.iter for v in self._bound_values(read) or () if isinstance(v, _IterMarker)]
+        return [v.iter for v in self._bound_values(read) or () if isinstance(v, IterMarker)]
 
     def method_class(self) -> str | None:
         """The class whose method (or a def nested in it) is being walked."""
@@ -261,7 +257,20 @@ class NameResolver:
         return None
 
     def ref(self, node: ast.AST) -> str | None:
-        """The reference string an expression stands for, or None when it cannot be told."""
+        """The reference string an expression stands for, or None when it cannot be told.
+        An expression's answer depends only on the scopes around it, which do not change while
+        they are on the stack: it is kept per innermost scope (the index asks again for `a.b`
+        after `a.b.c`), unless the cycle guard is up (an expression met while resolving a local's
+        values may answer None only because of the guard)."""
+        if self._resolving or not self.scopes or not self.keep_answers:
+            return self._ref(node)
+        answered = self.scopes[-1].answered
+        if node in answered:
+            return answered[node]
+        ref = answered[node] = self._ref(node)
+        return ref
+
+    def _ref(self, node: ast.AST) -> str | None:
         if isinstance(node, ast.Name):
             return self.name_ref(node.id, node)
         if isinstance(node, ast.Attribute):
@@ -290,7 +299,17 @@ class NameResolver:
         return literal_ref(node)
 
     def name_ref(self, name: str, read: ast.Name | None = None) -> str | None:
-        """What `name` stands for; given the `read` node, only the bindings that reach it count."""
+        """What `name` stands for; given the `read` node, only the bindings that reach it count
+        (the answer is kept as `ref` keeps it: `ref(read)` is this)."""
+        if read is None or self._resolving or not self.scopes or read.id != name or not self.keep_answers:
+            return self._name_ref(name, read)
+        answered = self.scopes[-1].answered
+        if read in answered:
+            return answered[read]
+        ref = answered[read] = self._name_ref(name, read)
+        return ref
+
+    def _name_ref(self, name: str, read: ast.Name | None) -> str | None:
         innermost = True
         for scope in reversed(self.scopes):
             if scope.kind == "class" and not innermost:
@@ -314,6 +333,8 @@ class NameResolver:
     def local_import_ref(self, name: str) -> str | None:
         """What `name` imports, when the scope that binds it (a function or class body, not the
         module) binds it only by `import` statements naming one thing; else None."""
+        if name not in self._imported_locally:
+            return None  # most names: no function or class body imports them
         innermost = True
         for scope in reversed(self.scopes):
             if scope.kind == "class" and not innermost:
@@ -325,7 +346,7 @@ class NameResolver:
                 return None
             if name in scope.local_values:
                 values = scope.local_values[name]
-                if all(isinstance(v, _ImportMarker) for v in values) and len({v.ref for v in values}) == 1:  # type: ignore[attr-defined]
+                if all(isinstance(v, ImportMarker) for v in values) and len({v.ref for v in values}) == 1:  # type: ignore[attr-defined]
                     return values[0].ref  # type: ignore[attr-defined, no-any-return]
                 return None
         return None
@@ -342,14 +363,39 @@ class NameResolver:
             key = name
             if len(values) > 8:
                 return None
+        if self._checked is not None:
+            self._checked.add(key)
         if key in scope.resolving:
+            self._guard_hits += 1
             return None
+        if self._resolving or not self.scopes or not self.keep_answers:
+            return self._values_ref(scope, key, values)
+        # A top-level question: another read the same values reach may take this answer, when
+        # the guard never stopped the resolution and was never asked about that read.
+        answers = self.scopes[-1].values_answered
+        values_key = (id(scope), *map(id, values))
+        kept = answers.get(values_key)
+        if kept is not None and key not in kept[1]:
+            return kept[0]
+        hits, self._checked = self._guard_hits, set()
+        try:
+            ref = self._values_ref(scope, key, values)
+        finally:
+            checked, self._checked = self._checked, None
+        if self._guard_hits == hits:
+            answers[values_key] = (ref, frozenset(checked))
+        return ref
+
+    def _values_ref(self, scope: Scope, key: object, values: list[ast.AST] | tuple[ast.AST, ...]) -> str | None:
+        """One reference for all the values a local may hold (None when they disagree on something unknown)."""
         scope.resolving.add(key)
+        self._resolving += 1
         try:
             # Several assignments are fine when they all bind the same kind of value
             # (`response = client.get(...)` twice in a test).
             refs = {self._value_ref(v) for v in values}
         finally:
+            self._resolving -= 1
             scope.resolving.discard(key)
         if len(refs) == 1:
             return refs.pop()
@@ -358,7 +404,7 @@ class NameResolver:
         return union(r for r in refs if r)
 
     def _value_ref(self, value: ast.AST) -> str | None:
-        if isinstance(value, _RefMarker):
+        if isinstance(value, RefMarker):
             return value.ref
         if isinstance(value, _InstanceMarker):
             func, cls = value.test.func, value.test.args[1]
@@ -366,7 +412,7 @@ class NameResolver:
                 return None
             base = self.ref(cls)
             return f"{base}()" if base and not base.startswith(("builtins.", UNION_PREFIX, PARAM_PREFIX)) else None
-        if isinstance(value, _IterMarker):
+        if isinstance(value, IterMarker):
             elts = self._iterated_items(value.iter)
             if elts:
                 # `for method in (client.get, client.post):`, or a local list bound only to such a
@@ -419,7 +465,7 @@ class NameResolver:
             return None
         found: set[str] = set()
         for value in values:
-            elts = self._iterated_items(value.iter) if isinstance(value, _IterMarker) else [value]
+            elts = self._iterated_items(value.iter) if isinstance(value, IterMarker) else [value]
             if elts is None:
                 return None
             for elt in elts:
@@ -501,36 +547,33 @@ class NameResolver:
         for extra in (args.vararg, args.kwarg):
             if extra is not None:
                 scope.params[extra.arg] = None
-        for child in _scope_statements(node.body):
-            _collect_local_bindings(child, scope, self.bindings.import_base)
-        # One bindings object per statement: a loop is walked until its state stops changing,
-        # and values compare by identity, so a fresh marker on every pass (a `for` target's
-        # _IterMarker) would never settle and the whole function would lose its flow.
-        bound: dict[int, dict[str, list[ast.AST]]] = {}
+        # Each binding statement's names are collected once: the scope's `local_values` are their
+        # concatenation in walk order, and the flow reads the same lists (the same value objects)
+        # per statement. One bindings object per statement matters: a loop is walked until its
+        # state stops changing, and values compare by identity, so a fresh marker on every pass
+        # (a `for` target's IterMarker) would never settle and the function would lose its flow.
+        bound = self._collect(scope, node.body)
+        empty: dict[str, list[ast.AST]] = {}
 
         def bind(stmt: ast.AST) -> dict[str, list[ast.AST]]:
-            if id(stmt) not in bound:
-                bound[id(stmt)] = self._statement_bindings(qualname, stmt)
-            return bound[id(stmt)]
+            return bound.get(id(stmt), empty)
 
-        scope.reaching = flow.reaching_values(node.body, bind, _isinstance_tests, self.bindings.rare_binders)
+        scope.reaching = flow.reaching_values(
+            node.body, bind, _isinstance_tests, self.bindings.rare_binders, scope.local_values.keys())
         scope.body = node.body
         return scope
-
-    def _statement_bindings(self, qualname: str, stmt: ast.AST) -> dict[str, list[ast.AST]]:
-        """The names one statement of `qualname` binds, and to what (for `analysis.flow`)."""
-        if type(stmt) not in _BINDERS:
-            return {}  # an expression statement, a return, ...: no scope to build
-        scope = Scope(qualname, "function")
-        _collect_local_bindings(stmt, scope, self.bindings.import_base)
-        return scope.local_values
 
     def class_scope(self, node: ast.ClassDef, qualname: str) -> Scope:
         """A class body's own names (its imports and assignments), seen only from the body itself."""
         scope = Scope(qualname, "class")
-        for child in _scope_statements(node.body):
-            _collect_local_bindings(child, scope, self.bindings.import_base)
+        self._collect(scope, node.body)
         return scope
+
+    def _collect(self, scope: Scope, body: list[ast.stmt]) -> dict[int, dict[str, list[ast.AST]]]:
+        """`scope`'s names from its body (`analysis.local_bindings`), and each statement's own."""
+        return local_bindings.collect(
+            body, scope.qualname, scope.local_values, scope.declared_global, self.bindings.rare_binders,
+            self.bindings.import_base, self._imported_locally)
 
     def _parametrized(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
         """`@pytest.mark.parametrize(("form", "msg"), [({...}, "..."), ...])`: a parameter whose
@@ -646,105 +689,6 @@ def _only_iterated(body: list[ast.stmt]) -> frozenset[str]:
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.iter, ast.Name):
                 iterables.add(id(node.iter))
     return frozenset(iterated - other)
-
-
-def target_names(target: ast.AST) -> Iterator[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            yield from target_names(elt)
-    elif isinstance(target, ast.Starred):
-        yield from target_names(target.value)
-
-
-_NESTED = frozenset({*_SCOPES, *COMPREHENSIONS})
-_NAMED_HERE = frozenset({*_FUNC, ast.ClassDef})
-# The node types `_collect_local_bindings` reads; every other node binds nothing.
-_BINDERS = frozenset({
-    ast.Global, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.With,
-    ast.AsyncWith, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-    ast.ExceptHandler,
-})
-
-
-def _scope_statements(body: Iterable[ast.stmt]) -> Iterator[ast.AST]:
-    """Every node of a function body that belongs to its own scope (not nested scopes) and may
-    bind a name there (`_BINDERS`), in the order of a depth-first walk, last child first."""
-    stack: list[ast.AST] = list(body)
-    nested, named, binders = _NESTED, _NAMED_HERE, _BINDERS
-    while stack:
-        node = stack.pop()
-        if type(node) in binders:
-            yield node
-        for child in children(node):
-            kind = type(child)
-            if kind in nested:
-                if kind in named:
-                    yield child  # its name is bound here
-                continue
-            stack.append(child)
-
-
-def _collect_local_bindings(
-    node: ast.AST, scope: Scope, import_base: Callable[[ast.ImportFrom], str]
-) -> None:
-    if type(node) not in _BINDERS:
-        return
-    values = scope.local_values
-    if isinstance(node, ast.Global):
-        scope.declared_global.update(node.names)
-    elif isinstance(node, ast.Assign):
-        for target in node.targets:
-            if isinstance(target, ast.Name):
-                values.setdefault(target.id, []).append(node.value)
-            else:
-                for name in target_names(target):
-                    values.setdefault(name, []).extend([node, node])  # unknown: two values
-    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        values.setdefault(node.target.id, []).append(node.value if node.value else node)
-    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
-        for name in target_names(node.target):
-            values.setdefault(name, []).extend([node, node])
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        if isinstance(node.target, ast.Name):
-            values.setdefault(node.target.id, []).append(_IterMarker(node.iter))
-        else:
-            for name in target_names(node.target):
-                values.setdefault(name, []).extend([node, node])
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        for item in node.items:
-            if isinstance(item.optional_vars, ast.Name):
-                values.setdefault(item.optional_vars.id, []).append(item.context_expr)
-            elif item.optional_vars is not None:
-                for name in target_names(item.optional_vars):
-                    values.setdefault(name, []).extend([node, node])
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        _collect_local_imports(node, values, import_base)
-    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        values.setdefault(node.name, []).append(_RefMarker(f"{scope.qualname}.<locals>.{node.name}"))
-    elif isinstance(node, ast.ExceptHandler) and node.name:
-        values.setdefault(node.name, []).extend([node, node])
-
-
-def _collect_local_imports(
-    node: ast.Import | ast.ImportFrom,
-    values: dict[str, list[ast.AST]],
-    import_base: Callable[[ast.ImportFrom], str],
-) -> None:
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            if alias.asname:
-                values.setdefault(alias.asname, []).append(_ImportMarker(alias.name))
-            else:
-                top = alias.name.split(".")[0]
-                values.setdefault(top, []).append(_ImportMarker(top))
-        return
-    base = import_base(node)
-    for alias in node.names:
-        if alias.name != "*":
-            ref = f"{base}.{alias.name}" if base else alias.name
-            values.setdefault(alias.asname or alias.name, []).append(_ImportMarker(ref))
 
 
 def _has_nested_def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

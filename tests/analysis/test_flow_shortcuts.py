@@ -31,6 +31,21 @@ def test_plain_code_skips_the_search() -> None:
     assert not may_hold_rare_binders("def f(client):\n    rv = client.get('/')\n    return rv.json\n")
 
 
+@pytest.mark.parametrize("source", [
+    "import re\ndef f(s):\n    m = re.match('x', s)\n    return m\n",  # `match` inside a line
+    "def f(config):\n    return config.global_timeout, config.matches\n",  # in longer names
+])
+def test_words_that_cannot_bind_do_not_make_the_flow_look(source: str) -> None:
+    assert not _untracked(ast.parse(source).body)
+    assert not may_hold_rare_binders(source)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_match_statement_is_seen_at_the_start_of_any_line(newline: str) -> None:
+    source = newline.join(["def f(v):", "    match v:", "        case [a]:", "            a.run()", ""])
+    assert may_hold_rare_binders(source)
+
+
 def test_a_walrus_local_falls_back_to_every_binding() -> None:
     # `x` is also bound by `:=`, which the flow does not follow: the read after the `if` falls
     # back to every binding of `x`, the walrus's among them (a value the index does not type),
