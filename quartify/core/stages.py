@@ -13,7 +13,7 @@ from pathlib import Path
 
 from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
-from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.plan import FilePlan, RepoPlan, settling_edits
 from quartify.core.free_names import newly_unbound
 from quartify.core.import_check import added_imports
 from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
@@ -170,8 +170,7 @@ def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed
             problem = f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not"
         else:
             index = index_source(done.source, item.display, item.index.module, item.index.is_package, tree)
-            again = plan_file(repo, index)
-            if again.unsettled():
+            if settling_edits(repo, index):
                 problem = "the output is not a fixed point (a second run would change it again)"
     except SyntaxError as exc:
         problem = f"the output does not compile: {exc.msg} (line {exc.lineno})"

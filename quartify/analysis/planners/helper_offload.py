@@ -17,7 +17,7 @@ from quartify.core.types import ChainStep, Finding, Safety, Severity
 
 
 @planner
-def plan_helper_offloads(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_helper_offloads(ctx: FileContext) -> Iterator[Offload | Finding]:
     calls = ctx.repo.helper_offloads.calls
     if not calls:
         return
