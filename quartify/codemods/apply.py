@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -25,6 +25,7 @@ from quartify.codemods.dispatch import Dispatcher
 from quartify.codemods.pieces import Unsure
 from quartify.codemods.piecewise import Kinds, apply_pieces, body_safe_kinds, leading_lines_kinds, module_kinds
 from quartify.codemods.spans import Spans, _module_range
+from quartify.core.import_check import imports_in
 from quartify.core.types import Finding, Span
 
 
@@ -61,6 +62,9 @@ class Applied:
     findings: tuple[Finding, ...]
     awaits_added: int
     functions_made_async: int
+    # The modules the input imports (`import_check.imports_in`), read from the tree the pieces
+    # were found in, so verification need not parse the input again; None when not parsed.
+    input_imports: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
 
 
 def apply_plan(source: str, plan: FilePlan) -> Applied:
@@ -75,7 +79,8 @@ def apply_plan(source: str, plan: FilePlan) -> Applied:
         head, rest, newline = apply_pieces(source, plan, concerns, ctx, kinds)
         if ctx.needed_imports or any(type(e) in kinds[2] for e in plan.edits):
             head = _rewrite_head(source, head, newline, bool(rest), concerns, ctx)
-        return Applied(head + rest, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async)
+        imports = tuple(imports_in(ctx.input_tree).items()) if ctx.input_tree is not None else None
+        return Applied(head + rest, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async, imports)
     except (Unsure, cst.ParserSyntaxError):
         return apply_plan_whole(source, plan)
 
