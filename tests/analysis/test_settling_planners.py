@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import quartify.analysis.edits as edits
 import quartify.analysis.plan as plan_module
-import quartify.core.stages as stages
+from quartify.analysis import edits
 from quartify.analysis.edits import Edit
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.planners import Planner, all_planners, may_settle, settling_planners
@@ -21,6 +20,7 @@ from quartify.analysis.planners.context import FileContext
 from quartify.analysis.planners.missing_api import plan_missing_apis
 from quartify.analysis.planners.offload import Offload, plan_runner_offloads
 from quartify.analysis.repo import RepoPlan
+from quartify.core import stages
 from quartify.core.config import Options
 from quartify.core.paths import migrate_paths
 from quartify.core.types import Finding

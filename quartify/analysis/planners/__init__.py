@@ -84,8 +84,8 @@ def _yielded_types(fn: Planner) -> tuple[object, ...] | None:
     annotation = getattr(fn, "__annotations__", {}).get("return")
     if isinstance(annotation, str):
         try:
-            annotation = eval(annotation, getattr(fn, "__globals__", {}))  # noqa: S307 - the module's own annotation
-        except Exception:
+            annotation = eval(annotation, getattr(fn, "__globals__", {}))  # the module's own annotation
+        except (NameError, AttributeError, SyntaxError, TypeError):
             return None
     if typing.get_origin(annotation) not in (Iterable, typing.get_origin(typing.Iterator[int])):
         return None

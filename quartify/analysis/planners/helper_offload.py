@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from quartify.analysis.edits import Edit
 from quartify.analysis.helper_offload import CODE, HelperCall, leaf_name
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
