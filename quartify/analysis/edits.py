@@ -45,6 +45,27 @@ class Edit:
         return (self.span, type(self).__name__, repr(self))
 
 
+def _in_sort_key_order(edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    """`sorted(edits, key=Edit.sort_key)`, without its cost on a large plan: sorted by plain int
+    tuples and the kind's name (no `Span` comparisons), the `repr` of an edit computed only where
+    two share span and kind."""
+    def cheap(edit: Edit) -> tuple[int, int, int, int, str]:
+        span = edit.span
+        return (span.line, span.col, span.end_line, span.end_col, type(edit).__name__)
+
+    ordered = sorted(edits, key=cheap)
+    keys = [cheap(edit) for edit in ordered]
+    out: list[Edit] = []
+    i = 0
+    while i < len(ordered):
+        j = i + 1
+        while j < len(ordered) and keys[j] == keys[i]:
+            j += 1
+        out.extend(ordered[i:j] if j == i + 1 else sorted(ordered[i:j], key=repr))
+        i = j
+    return tuple(out)
+
+
 def declared_kinds() -> dict[str, type[Edit]]:
     """Every edit kind defined so far (load the planners first: `planners.load_all()`)."""
     return dict(_KINDS)
@@ -61,7 +82,7 @@ class FilePlan:
     @classmethod
     def build(cls, path: str, edits: Iterable[Edit], findings: Iterable[Finding]) -> FilePlan:
         """Deduplicated, deterministically ordered edits and sorted findings."""
-        return cls(path, tuple(sorted(set(edits), key=Edit.sort_key)), tuple(sorted(findings, key=Finding.sort_key)))
+        return cls(path, _in_sort_key_order(set(edits)), tuple(sorted(findings, key=Finding.sort_key)))
 
     @property
     def has_edits(self) -> bool:

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 
 from quartify.analysis.edits import Edit, FilePlan
 from quartify.analysis.model import ModuleIndex
-from quartify.analysis.planners import all_planners
+from quartify.analysis.planners import all_planners, settling_planners
 from quartify.analysis.planners.context import FileContext
 from quartify.analysis.repo import RepoPlan
 from quartify.core.config import Options
 from quartify.core.types import Finding
 
-__all__ = ["FilePlan", "RepoPlan", "plan_file"]
+__all__ = ["FilePlan", "RepoPlan", "plan_file", "settling_edits"]
 
 
 def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
@@ -32,6 +32,14 @@ def plan_file(repo: RepoPlan, module: ModuleIndex) -> FilePlan:
             else:
                 edits.append(item)
     return FilePlan.build(module.path, edits, _kept(repo.options, module, findings))
+
+
+def settling_edits(repo: RepoPlan, module: ModuleIndex) -> tuple[Edit, ...]:
+    """The settling edits `plan_file(repo, module)` would hold (`FilePlan.unsettled`), in no set
+    order and possibly repeated: only the planners that may yield one run, and nothing is sorted
+    (what verification asks of the output)."""
+    ctx = FileContext(repo, module)
+    return tuple(item for plan in settling_planners() for item in plan(ctx) if isinstance(item, Edit) and item.settles)
 
 
 def _kept(options: Options, module: ModuleIndex, findings: Iterable[Finding]) -> list[Finding]:

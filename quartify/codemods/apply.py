@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -19,11 +19,13 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from quartify.analysis import planners
 from quartify.analysis.edits import FilePlan, declared_kinds
+from quartify.codemods.add_imports import add_imports, leading_imports_end
 from quartify.codemods.base import Concern, Context, registered
 from quartify.codemods.dispatch import Dispatcher
 from quartify.codemods.pieces import Unsure
 from quartify.codemods.piecewise import Kinds, apply_pieces, body_safe_kinds, leading_lines_kinds, module_kinds
 from quartify.codemods.spans import Spans, _module_range
+from quartify.core.import_check import imports_in
 from quartify.core.types import Finding, Span
 
 
@@ -35,7 +37,7 @@ def load_all() -> tuple[type[Concern], ...]:
         import quartify.codemods as package
 
         for info in pkgutil.iter_modules(package.__path__):
-            if info.name not in ("apply", "base", "dispatch", "pieces", "piecewise", "spans", "textual"):
+            if info.name not in ("add_imports", "apply", "base", "dispatch", "pieces", "piecewise", "spans", "textual"):
                 importlib.import_module(f"{package.__name__}.{info.name}")
         orphans = unhandled_kinds()
         if orphans:
@@ -60,6 +62,9 @@ class Applied:
     findings: tuple[Finding, ...]
     awaits_added: int
     functions_made_async: int
+    # The modules the input imports (`import_check.imports_in`), read from the tree the pieces
+    # were found in, so verification need not parse the input again; None when not parsed.
+    input_imports: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
 
 
 def apply_plan(source: str, plan: FilePlan) -> Applied:
@@ -74,7 +79,8 @@ def apply_plan(source: str, plan: FilePlan) -> Applied:
         head, rest, newline = apply_pieces(source, plan, concerns, ctx, kinds)
         if ctx.needed_imports or any(type(e) in kinds[2] for e in plan.edits):
             head = _rewrite_head(source, head, newline, bool(rest), concerns, ctx)
-        return Applied(head + rest, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async)
+        imports = tuple(imports_in(ctx.input_tree).items()) if ctx.input_tree is not None else None
+        return Applied(head + rest, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async, imports)
     except (Unsure, cst.ParserSyntaxError):
         return apply_plan_whole(source, plan)
 
@@ -107,7 +113,7 @@ def apply_plan_whole(source: str, plan: FilePlan) -> Applied:
     edit_lines = plan.edit_lines()
     new = module.visit(Dispatcher([c(ctx) for c in load_all()], edit_lines, Spans(module, source, edit_lines)))
     if ctx.needed_imports:
-        new, _enough = _add_imports(new, ctx.needed_imports)
+        new = _add_imports_visitor(new, ctx.needed_imports)
     return Applied(new.code, tuple(ctx.findings), ctx.awaits_added, ctx.functions_made_async)
 
 
@@ -135,44 +141,13 @@ def imports_context(needed: set[tuple[str, str | None]]) -> CodemodContext:
 
 
 def _add_imports(module: cst.Module, needed: set[tuple[str, str | None]]) -> tuple[cst.Module, bool]:
-    """LibCST's `AddImportsVisitor`, run on the module's head only.
-
-    The visitor reads and edits nothing past the first statement after the leading run of
-    imports (a docstring, the imports, and the statement that may get a blank line above the
-    new ones), yet it copies and walks the whole module: on real repos that was a third of the
-    transform. Handing it the head and appending the rest untouched gives the same module. Of
-    the statement after the imports it reads only that it is no import, and its `leading_lines`
-    (it may add a blank line): a `pass` with those lines stands in for it, so a long def or class
-    there is not walked either.
-    Also says whether `module` held that statement after the imports (a head parsed alone must)."""
-    codemod_ctx = imports_context(needed)
-    body = module.body
-    end = 1 if body and _is_docstring(body[0]) else 0
-    while end < len(body) and _is_import_line(body[end]):
-        end += 1
-    if end == len(body):  # imports only
-        return AddImportsVisitor(codemod_ctx).transform_module(module), False
-    after = body[end]
-    stand_in = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=after.leading_lines)
-    done = AddImportsVisitor(codemod_ctx).transform_module(module.with_changes(body=[*body[:end], stand_in]))
-    last = done.body[-1]
-    assert isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Pass)  # nothing goes after it
-    after = after.with_changes(leading_lines=last.leading_lines)
-    return done.with_changes(body=[*done.body[:-1], after, *body[end + 1 :]]), True
+    """The needed imports added as LibCST's `AddImportsVisitor` adds them (`add_imports`: the same
+    decisions and nodes, without the visitor's matcher set-up and walk), and whether `module` held
+    the statement after its leading imports, which the visitor reads for its leading lines (a
+    head parsed alone must hold it)."""
+    return add_imports(module, needed), leading_imports_end(module) < len(module.body)
 
 
-def _is_docstring(stmt: cst.BaseStatement) -> bool:
-    """What LibCST's visitor skips before the imports: a docstring, or a `__strict__` flag."""
-    if not isinstance(stmt, cst.SimpleStatementLine) or not stmt.body:
-        return False
-    first = stmt.body[0]
-    if isinstance(first, cst.Expr):
-        return isinstance(first.value, cst.SimpleString)
-    return (isinstance(first, cst.Assign) and len(first.targets) == 1
-            and isinstance(first.targets[0].target, cst.Name) and first.targets[0].target.value == "__strict__")
-
-
-def _is_import_line(stmt: cst.BaseStatement) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-            and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom)))
-
+def _add_imports_visitor(module: cst.Module, needed: set[tuple[str, str | None]]) -> cst.Module:
+    """The reference: LibCST's visitor itself, on the whole module."""
+    return AddImportsVisitor(imports_context(needed)).transform_module(module)

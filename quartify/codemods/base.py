@@ -9,6 +9,7 @@ so positions always come from the original source the plan was made from.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -26,6 +27,7 @@ class Context:
     needed_imports: set[tuple[str, str | None]] = field(default_factory=set)  # (module, name)
     awaits_added: int = 0
     functions_made_async: int = 0
+    input_tree: ast.Module | None = None  # the input as `ast` parsed it for the pieces, if it was
 
 
 def to_span(rng: object) -> Span:

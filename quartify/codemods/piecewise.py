@@ -83,6 +83,7 @@ def apply_pieces(source: str, plan: FilePlan, concerns: list[Concern], ctx: Cont
         tree = ast.parse(source)
     except (SyntaxError, ValueError) as exc:
         raise Unsure(str(exc)) from exc
+    ctx.input_tree = tree
     pieces = find_pieces(tree, lines, [e for e in plan.edits if type(e) not in head_kinds], body_safe)
     for piece in pieces:
         if piece.uncertain and any(type(e) in leading for e in piece.edits):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
-from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
+from quartify.analysis.plan import FilePlan, RepoPlan, settling_edits
 from quartify.core.free_names import newly_unbound
-from quartify.core.import_check import added_imports
+from quartify.core.import_check import added_imports, imports_in
 from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
 from quartify.core.syntax_hints import newer_python_hint
@@ -96,6 +96,7 @@ class Transformed:
     findings: tuple[Finding, ...]
     awaits_added: int
     functions_made_async: int
+    input_imports: tuple[tuple[str, int], ...] | None = None  # `Applied.input_imports`
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def transform_file(text: str, plan: FilePlan) -> Transformed | TransformFailed:
             plan.path, _failure(plan.path, f"internal error while transforming: {type(exc).__name__}: {exc}", 1)
         )
     source = _keep_final_cr(text, applied.source)
-    return Transformed(plan.path, source, applied.findings, applied.awaits_added, applied.functions_made_async)
+    return Transformed(plan.path, source, applied.findings, applied.awaits_added, applied.functions_made_async,
+                       applied.input_imports)
 
 
 def _keep_final_cr(before: str, after: str) -> str:
@@ -170,8 +172,7 @@ def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed
             problem = f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not"
         else:
             index = index_source(done.source, item.display, item.index.module, item.index.is_package, tree)
-            again = plan_file(repo, index)
-            if again.unsettled():
+            if settling_edits(repo, index):
                 problem = "the output is not a fixed point (a second run would change it again)"
     except SyntaxError as exc:
         problem = f"the output does not compile: {exc.msg} (line {exc.lineno})"
@@ -189,5 +190,14 @@ def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed
         done.functions_made_async,
         done.awaits_added,
         item.encoding,
-        tuple(added_imports(item.text, tree).items()),
+        _added_imports(item.text, tree, done.input_imports),
     )
+
+
+def _added_imports(old: str, tree: ast.Module, before: tuple[tuple[str, int], ...] | None) -> tuple[tuple[str, int], ...]:
+    """`added_imports(old, tree)`, from the input's imports the transform read when it has them
+    (the input is then not parsed again)."""
+    if before is None:
+        return tuple(added_imports(old, tree).items())
+    had = {module for module, _line in before}
+    return tuple((module, line) for module, line in imports_in(tree).items() if module not in had)

@@ -37,7 +37,7 @@ class TodoComment(Edit):
 
 
 @planner
-def plan_blocking(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_blocking(ctx: FileContext) -> Iterator[SleepCall | Offload | TodoComment | Finding]:
     for facts in ctx.functions:
         if facts.func.qualname in ctx.repo.loop:
             yield from _blocking_calls(ctx, facts)
@@ -57,7 +57,7 @@ def resource(linker_resolved: str) -> str:
     return linker_resolved.split(".", 1)[0].split("(", 1)[0]
 
 
-def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[Edit | Finding]:
+def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[SleepCall | Offload | TodoComment | Finding]:
     repo, func = ctx.repo, facts.func
     options = repo.options
     tables = blocking_rules.tables(options.extra_rules)

@@ -35,7 +35,7 @@ def _is_app_group_command(resolved: str) -> bool:
 
 
 @planner
-def plan_command_app_context(ctx: FileContext) -> Iterator[Edit]:
+def plan_command_app_context(ctx: FileContext) -> Iterator[CommandAppContext]:
     for facts in ctx.functions:
         func = facts.func
         if facts.kind != "cli" or facts.bridged or func.is_async:

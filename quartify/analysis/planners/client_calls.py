@@ -92,7 +92,7 @@ def response_item(ctx: FileContext, func: FunctionInfo, items: tuple[Span, ...])
 
 
 @planner
-def plan_client_calls(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_client_calls(ctx: FileContext) -> Iterator[ClientCall | DefaultPath | CookieCall | ResponseWith | Finding]:
     client = ctx.api.test_client
     for facts in ctx.functions:
         func = facts.func

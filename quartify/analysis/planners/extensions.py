@@ -89,7 +89,7 @@ def custom_init(ctx: FileContext, form_class: str) -> FunctionInfo | None:
 
 
 @planner
-def plan_forms(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_forms(ctx: FileContext) -> Iterator[FormCreate | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
             if not is_form_construction(ctx, use):
@@ -164,7 +164,7 @@ def _route(row: ExtensionRow, wanted: Strategy) -> str:
 
 
 @planner
-def plan_extension_imports(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_extension_imports(ctx: FileContext) -> Iterator[MoveExtension | CorsCall | CrossOrigin | Finding]:
     wanted = ctx.repo.options.extensions
     moves = moves_for(wanted)
     cors_uses = [u for u in ctx.all_uses if u.kind in ("call", "name", "attr") and ctx.resolve(u.ref) == CORS]

@@ -20,7 +20,7 @@ class DropGeneratorReturn(Edit):
 
 
 @planner
-def plan_generator_returns(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_generator_returns(ctx: FileContext) -> Iterator[DropGeneratorReturn | Finding]:
     for facts in ctx.functions:
         func = facts.func
         if not (facts.made_async and func.is_generator):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from quartify.analysis.edits import Edit
 from quartify.analysis.helper_offload import CODE, HelperCall, leaf_name
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
@@ -17,7 +16,7 @@ from quartify.core.types import ChainStep, Finding, Safety, Severity
 
 
 @planner
-def plan_helper_offloads(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_helper_offloads(ctx: FileContext) -> Iterator[Offload | Finding]:
     calls = ctx.repo.helper_offloads.calls
     if not calls:
         return

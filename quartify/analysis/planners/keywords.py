@@ -18,7 +18,7 @@ class KeywordRename(Edit):
 
 
 @planner
-def plan_keyword_renames(ctx: FileContext) -> Iterator[Edit]:
+def plan_keyword_renames(ctx: FileContext) -> Iterator[KeywordRename]:
     for use in ctx.all_uses:
         if use.kind != "call":
             continue

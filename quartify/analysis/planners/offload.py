@@ -30,7 +30,7 @@ def is_runner_offload(ctx: FileContext, facts: FunctionFacts, use: Use) -> bool:
 
 
 @planner
-def plan_runner_offloads(ctx: FileContext) -> Iterator[Edit]:
+def plan_runner_offloads(ctx: FileContext) -> Iterator[Offload]:
     for facts in ctx.functions:
         for use in facts.func.uses:
             if is_runner_offload(ctx, facts, use):

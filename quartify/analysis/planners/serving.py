@@ -25,7 +25,7 @@ SERVE_FLAGS = "`-k uvloop -w N`: the uvloop worker, N worker processes, at least
 
 
 @planner
-def plan_serving(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_serving(ctx: FileContext) -> Iterator[AppRun | Finding]:
     serving = ctx.api.serving
     module = ctx.module
     hypercorn = serving.hypercorn.format(module=module.module.split("@")[0] or "app")

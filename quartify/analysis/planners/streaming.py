@@ -19,7 +19,7 @@ class StreamCall(Edit):
 
 
 @planner
-def plan_streaming(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_streaming(ctx: FileContext) -> Iterator[StreamCall | Finding]:
     linker = ctx.linker
     for func in ctx.module.functions:
         if func.parent is None and any(linker.resolve(d.ref) == STREAM_WITH_CONTEXT for d in func.decorators):

@@ -52,7 +52,7 @@ def swapped(ctx: FileContext) -> bool:
 
 
 @planner
-def plan_unsafe_http(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_unsafe_http(ctx: FileContext) -> Iterator[HttpCall | HttpResponseOk | HttpException | Finding]:
     for path, line, why in ctx.linker.unsafe_refusals.get("httpx", ()):
         if path == ctx.path:
             yield ctx.finding(REFUSED, Severity.WARNING,

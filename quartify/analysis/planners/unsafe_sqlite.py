@@ -50,7 +50,7 @@ def swapped(ctx: FileContext) -> bool:
 
 
 @planner
-def plan_unsafe_sqlite(ctx: FileContext) -> Iterator[Edit | Finding]:
+def plan_unsafe_sqlite(ctx: FileContext) -> Iterator[SqliteConnect | SqliteExecute | SqliteConnectionError | SqliteClosedError | Finding]:
     for path, line, why in ctx.linker.unsafe_refusals.get("aiosqlite", ()):
         if path == ctx.path:
             yield ctx.finding(REFUSED, Severity.WARNING,
