@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quartify.analysis.graph_memo import Scans, scan
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
-from quartify.analysis.model import CTX_OK, Decorator
+from quartify.analysis.model import CTX_OK, Decorator, FunctionInfo, ModuleIndex
 
 DECORATOR = frozenset({"decorator.decorator", "decorator.decorator.decorator"})
 DECORATE = frozenset({"decorator.decorate", "decorator.decorator.decorate"})
@@ -45,27 +46,46 @@ class Callers:
         return resolved if resolved in self.families else None
 
 
-def find(linker: Linker) -> Callers:
+def find(linker: Linker, scans: Scans | None = None) -> Callers:
+    """The repo's callers. `scans`: each function's and module's findings kept from earlier runs
+    whose linker answers this one adopted (analysis/graph_memo.py); they read only their owner
+    and the answers, and which repo functions exist."""
     calls: dict[str, frozenset[str]] = {}
     families: dict[str, str] = {}
     made: set[str] = set()
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
-        if any(linker.resolve(d.ref) in DECORATOR for d in func.decorators):
+        decorated, callers = scan(scans, "decorator-package", func, lambda: _function_callers(linker, func))
+        if decorated:
             _add(linker, qualname, calls, families, qualname)
-        for use in func.uses:
-            if use.kind == "name" and use.arg_key == "#1" and use.arg_of and linker.resolve(use.arg_of) in DECORATE:
-                caller = linker.resolve(use.ref)
-                if caller in linker.functions:
-                    _add(linker, caller, calls, families, qualname)
+        for caller in callers:
+            _add(linker, caller, calls, families, qualname)
     for module in linker.modules.values():
-        for use in module.module_uses:
-            if use.kind == "name" and use.arg_key == "#0" and use.arg_of and linker.resolve(use.arg_of) in DECORATOR:
-                caller = linker.resolve(use.ref)
-                made.add(caller)
-                if caller in linker.functions:
-                    _add(linker, caller, calls, families, caller)
+        for caller in scan(scans, "decorator-package", module, lambda: _made_callers(linker, module)):
+            made.add(caller)
+            if caller in linker.functions:
+                _add(linker, caller, calls, families, caller)
     return Callers(calls, families, next(iter(made)) if len(made) == 1 and made <= set(families) else None)
+
+
+def _function_callers(linker: Linker, func: FunctionInfo) -> tuple[bool, tuple[str, ...]]:
+    """Whether `func` is written under `@decorator`, and the repo functions it passes to
+    `decorate(view, caller)` as the caller, in the order written."""
+    decorated = any(linker.resolve(d.ref) in DECORATOR for d in func.decorators)
+    callers = []
+    for use in func.uses:
+        if use.kind == "name" and use.arg_key == "#1" and use.arg_of and linker.resolve(use.arg_of) in DECORATE:
+            caller = linker.resolve(use.ref)
+            if caller in linker.functions:
+                callers.append(caller)
+    return decorated, tuple(callers)
+
+
+def _made_callers(linker: Linker, module: ModuleIndex) -> tuple[str, ...]:
+    """What a module's `name = decorator(caller)` lines hand to `decorator`, resolved."""
+    return tuple(linker.resolve(use.ref) for use in module.module_uses
+                 if use.kind == "name" and use.arg_key == "#0" and use.arg_of
+                 and linker.resolve(use.arg_of) in DECORATOR)
 
 
 def _add(linker: Linker, caller: str, calls: dict[str, frozenset[str]], families: dict[str, str], family: str) -> None:

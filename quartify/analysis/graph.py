@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
 from quartify.analysis import decorator_package
-from quartify.analysis.graph_memo import BodyFacts, BodyMemo, World
+from quartify.analysis.graph_memo import BodyFacts, BodyMemo, Scans, World, scan
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, join, tokens
-from quartify.analysis.model import CTX_OK, FunctionInfo, Use
+from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.analysis.unittest_facts import sync_fixture_why
 from quartify.analysis.view_registry import CALLS as REGISTRY_CALLS
@@ -158,13 +158,18 @@ def classify(linker: Linker, func: FunctionInfo) -> Classified:
 
 def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     """The repo's graph. `memo`: what function bodies gave a run whose answers this linker
-    adopted (analysis/graph_memo.py); the same graph, with less work after an edit."""
+    adopted (analysis/graph_memo.py); the same graph, with less work after an edit (each pass's
+    per-function scan is kept there too, `Scans`)."""
+    scans = memo.scans if memo is not None else None
+    if scans is not None:
+        scans.turn()
     kinds: dict[str, Classified] = {}
     for qualname in sorted(linker.functions):
-        kinds[qualname] = classify(linker, linker.functions[qualname])
+        func = linker.functions[qualname]
+        kinds[qualname] = scan(scans, "classify", func, lambda: classify(linker, func))
 
-    package = decorator_package.find(linker)
-    wrappers, wrapper_params = _decorator_families(linker, package)
+    package = decorator_package.find(linker, scans)
+    wrappers, wrapper_params = _decorator_families(linker, package, scans)
     applications: dict[str, set[str]] = {}
     decorated: dict[str, set[str]] = {}
     # `deco(f)` spelled as a call: `f` keeps its own name, so only the wrapper must follow it
@@ -175,8 +180,11 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
     for qualname in sorted(linker.functions):
         func = linker.functions[qualname]
-        for dec in func.decorators:
-            target = package.applied(linker, dec) or linker.resolve(dec.ref)
+        if not func.decorators:
+            continue
+        for resolved in scan(scans, "decorators", func, lambda: tuple(linker.resolve(d.ref) for d in func.decorators)):
+            # `package.applied(linker, dec) or linker.resolve(dec.ref)`
+            target = (package.made or resolved) if resolved == decorator_package.MADE else resolved
             if target in wrappers:
                 applications.setdefault(target, set()).add(qualname)
                 decorated.setdefault(target, set()).add(qualname)
@@ -190,12 +198,8 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
                     if name in kinds and kinds[name].kind == "view":
                         applications.setdefault(target, set()).add(name)
 
-    decorator_spans = {d.span for f in linker.functions.values() for d in f.decorators}
-    all_uses: list[tuple[str | None, Use]] = []
-    for mod in linker.modules.values():
-        all_uses.extend((None, u) for u in mod.module_uses)
-        for func in mod.functions:
-            all_uses.extend((func.qualname, u) for u in func.uses)
+    decorator_spans: set[Span] | None = None  # asked for rarely: built on first need
+    owners = _owners(linker)
 
     # Pure answers asked once per string (the same callee and receiver recur across the repo).
     resolve = linker.resolve
@@ -205,7 +209,31 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     call_registration = _Memo(lambda written: _decorator_call_registration(
         linker, written, resolve(written) if written != "?" else UNKNOWN))
     functions = linker.functions
-    for _owner, use in all_uses:
+
+    def may_register(use: Use) -> bool:
+        """Whether the loop below can do anything with `use` (else it passes over it): a call
+        whose value a view or hook registration takes, or a name or attribute naming a repo
+        function. Reads the use and the linker's answers only."""
+        if use.kind == "call":
+            arg_of = use.arg_of
+            if not arg_of or arg_of == "?":
+                return False
+            registering = registration_kind(resolve(arg_of))
+            if registering is None:
+                called = call_registration(arg_of)
+                if called is not None:
+                    registering = called[0]
+            return registering in ("view", "hook")
+        if use.kind not in ("name", "attr") or use.arg_of is None and use.kind == "attr":
+            return False
+        return resolve(use.ref) in functions
+
+    registering: list[tuple[str | None, Use]] = []  # the uses `may_register` keeps, in the repo's order
+    for owner_name, owner, uses in owners:
+        kept = scan(scans, "registrations", owner, lambda: tuple(u for u in uses if may_register(u)))
+        registering.extend((owner_name, u) for u in kept)
+    functions = linker.functions
+    for _owner, use in registering:
         use_kind, arg_of = use.kind, use.arg_of
         if use_kind == "call":
             if not arg_of or arg_of == "?":
@@ -263,8 +291,11 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             continue  # `functools.wraps(view)` copies the name, it never calls or keeps `view`
         if receiver in decorator_package.DECORATOR | decorator_package.DECORATE:
             continue  # `decorator(caller)`, `decorate(view, caller)`: the families above
-        if use.arg_of is None and use.kind == "name" and use.span in decorator_spans and target in wrappers.get(target, ()):
-            continue  # `@stamped` applying a `decorator`-package caller: an application (above), not a value
+        if use.arg_of is None and use.kind == "name" and target in wrappers.get(target, ()):
+            if decorator_spans is None:
+                decorator_spans = {d.span for f in linker.functions.values() for d in f.decorators}
+            if use.span in decorator_spans:
+                continue  # `@stamped` applying a `decorator`-package caller: an application (above), not a value
         if use.arg_of is None and use.kind == "name":
             func = linker.functions[target]
             parent = linker.functions.get(func.parent) if func.parent else None
@@ -276,7 +307,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         elif use.arg_of is not None:
             value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
 
-    streamed = _streamed_generators(linker, all_uses)
+    streamed = _streamed_generators(linker, owners, scans)
     for qualname, line in streamed.items():
         if kinds[qualname].kind == "plain":
             kinds[qualname] = Classified("stream", line, "stream_with_context")
@@ -305,7 +336,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         groups=tuple(groups),
         def_lines={q: f.span.line for q, f in linker.functions.items()},
     )
-    uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params, package)
+    uncertain = _uncertain_decorators(linker, owners, wrappers, wrapper_params, package, scans)
     return RepoGraph(
         graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain,
         {d: frozenset(members) for d, members in applications.items()},
@@ -492,16 +523,37 @@ def hands_coroutine_over(linker: Linker, use: Use) -> bool:
     return target in COROUTINE_CONSUMERS or target.endswith(".run_until_complete")
 
 
-def _streamed_generators(linker: Linker, uses: list[tuple[str | None, Use]]) -> dict[str, int]:
+Owner = tuple[str | None, "FunctionInfo | ModuleIndex", tuple[Use, ...]]
+
+
+def _owners(linker: Linker) -> list[Owner]:
+    """Every holder of uses, in the repo's order: each module (its module-level and class-body
+    uses, owner name None), then its functions."""
+    out: list[Owner] = []
+    for mod in linker.modules.values():
+        out.append((None, mod, mod.module_uses))
+        out.extend((func.qualname, func, func.uses) for func in mod.functions)
+    return out
+
+
+def _streamed_generators(linker: Linker, owners: list[Owner], scans: Scans | None = None) -> dict[str, int]:
     """Generator functions handed to `stream_with_context`, which in Quart takes only an
     async generator function: `stream_with_context(gen())`, `(gen)` and `@stream_with_context`."""
+
+    def handed(uses: tuple[Use, ...]) -> tuple[tuple[str, int], ...]:
+        out = []
+        for use in uses:
+            if use.arg_key != "#0" or not use.arg_of or linker.resolve(use.arg_of) != STREAM_WITH_CONTEXT:
+                continue
+            target = linker.resolve(use.ref)
+            if target in linker.functions and linker.functions[target].is_generator:
+                out.append((target, use.span.line))
+        return tuple(out)
+
     found: dict[str, int] = {}
-    for _owner, use in uses:
-        if use.arg_key != "#0" or not use.arg_of or linker.resolve(use.arg_of) != STREAM_WITH_CONTEXT:
-            continue
-        target = linker.resolve(use.ref)
-        if target in linker.functions and linker.functions[target].is_generator:
-            found.setdefault(target, use.span.line)
+    for _name, owner, uses in owners:
+        for target, line in scan(scans, "streamed", owner, lambda: handed(uses)):
+            found.setdefault(target, line)
     for qualname, func in linker.functions.items():
         if func.is_generator and any(linker.resolve(d.ref) == STREAM_WITH_CONTEXT for d in func.decorators):
             found.setdefault(qualname, func.span.line)
@@ -535,7 +587,7 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def _decorator_families(
-    linker: Linker, package: decorator_package.Callers
+    linker: Linker, package: decorator_package.Callers, scans: Scans | None = None
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and
     `decorator`-package callers, which call their first parameter (the decorated function)."""
@@ -548,21 +600,31 @@ def _decorator_families(
         func = linker.functions[qualname]
         if func.parent is None:
             continue
-        for use in func.uses:
-            if use.kind != "call" or not use.ref.startswith(PARAM_PREFIX) or use.ctx != CTX_OK:
-                continue
-            owner, _, param = use.ref[len(PARAM_PREFIX) :].rpartition(":")
-            if not param.isidentifier():
-                continue  # `info.load_app()`: a method of the parameter, not the parameter
-            if owner == qualname or owner not in linker.functions:
-                continue
-            # The decorator is the outermost def of the chain that owns the parameter.
-            top = owner
-            while linker.functions[top].parent is not None:
-                top = linker.functions[top].parent or top
+        for top, ref in scan(scans, "families", func, lambda: _param_calls(linker, func)):
             wrappers.setdefault(top, set()).add(qualname)
-            wrapper_params.setdefault(qualname, set()).add(use.ref)
+            wrapper_params.setdefault(qualname, set()).add(ref)
     return wrappers, wrapper_params
+
+
+def _param_calls(linker: Linker, func: FunctionInfo) -> tuple[tuple[str, str], ...]:
+    """A nested def's calls of a parameter of a def enclosing it: (the outermost def of that
+    chain, which is the decorator; the parameter's reference). Reads the function, and the
+    parents of the defs enclosing it."""
+    out = []
+    for use in func.uses:
+        if use.kind != "call" or not use.ref.startswith(PARAM_PREFIX) or use.ctx != CTX_OK:
+            continue
+        owner, _, param = use.ref[len(PARAM_PREFIX) :].rpartition(":")
+        if not param.isidentifier():
+            continue  # `info.load_app()`: a method of the parameter, not the parameter
+        if owner == func.qualname or owner not in linker.functions:
+            continue
+        # The decorator is the outermost def of the chain that owns the parameter.
+        top = owner
+        while linker.functions[top].parent is not None:
+            top = linker.functions[top].parent or top
+        out.append((top, use.ref))
+    return tuple(out)
 
 
 def _override_groups(linker: Linker, split: list[tuple[str, str]]) -> list[frozenset[str]]:
@@ -621,10 +683,11 @@ def _patch_groups(linker: Linker) -> list[frozenset[str]]:
 
 def _uncertain_decorators(
     linker: Linker,
-    uses: list[tuple[str | None, Use]],
+    owners: list[Owner],
     wrappers: dict[str, set[str]],
     wrapper_params: dict[str, set[str]],
     package: decorator_package.Callers,
+    scans: Scans | None = None,
 ) -> frozenset[str]:
     """Decorators called on a value that is not a function quartify knows (`auth(view)` in a
     registration loop): whatever they wrap may stay sync."""
@@ -636,21 +699,35 @@ def _uncertain_decorators(
         for ref in refs:
             if top is not None:
                 receivers[ref[len(PARAM_PREFIX) :].rpartition(":")[0]] = top
+    if not receivers:
+        return frozenset()
+    per_owner = [scan(scans, "uncertain", owner, lambda: _function_calls(linker, uses)) for _name, owner, uses in owners]
     applied: dict[str, list[Use]] = {}
-    for _owner, use in uses:
-        if use.kind == "call" and use.nargs >= 1:
-            target = receivers.get(linker.resolve(use.ref))
+    for calls_of, _known in per_owner:
+        for resolved, use in calls_of:
+            target = receivers.get(resolved)
             if target is not None:
                 applied.setdefault(target, []).append(use)
     if not applied:
         return frozenset()
-    known = {
-        (use.arg_of, use.span.line)
-        for _owner, use in uses
-        if use.kind in ("name", "attr") and use.arg_of and linker.resolve(use.ref) in linker.functions
-    }
+    known = {site for _calls, sites in per_owner for site in sites}
     uncertain = set()
     for decorator, calls in applied.items():
         if any((call.ref, call.span.line) not in known for call in calls):
             uncertain.add(decorator)
     return frozenset(uncertain)
+
+
+def _function_calls(
+    linker: Linker, uses: tuple[Use, ...]
+) -> tuple[tuple[tuple[str, Use], ...], frozenset[tuple[str, int]]]:
+    """What `_uncertain_decorators` reads from one owner's uses: its calls with an argument of
+    a repo function (what they call, the use), and where a repo function is passed as an
+    argument (the written callee it is passed to, the line). Every receiver of a wrapped
+    function is a repo function, so the calls of anything else cannot matter."""
+    resolve, functions = linker.resolve, linker.functions
+    calls = tuple((resolved, use) for use in uses
+                  if use.kind == "call" and use.nargs >= 1 and (resolved := resolve(use.ref)) in functions)
+    known = frozenset((use.arg_of, use.span.line) for use in uses
+                      if use.kind in ("name", "attr") and use.arg_of and resolve(use.ref) in functions)
+    return calls, known

@@ -12,17 +12,30 @@ Quart-WTF forms apply. So a run whose linker adopted the last run's answers (eve
 analysis/link_memory.py) and whose `World` equals the last run's reuses the last run's result
 for every function it sees again; anything else starts empty. Functions that call a view out of
 `app.view_functions` read the repo's classification too: never kept.
+
+The other whole-repo passes of `graph.build` (classification, `stream_with_context`, the
+`decorator` package, decorator families and their applications, registrations by call) each
+start with a scan of every function's (or module's) uses that asks the linker what they mean and
+keeps the few that matter to the pass. Such a scan reads only its owner (a frozen `FunctionInfo`
+or `ModuleIndex`: the same object, the same fields) and the linker's answers, and the signature
+facts of other functions (which exist, their parents, whether they are generators), which are
+equal whenever the answers were adopted (analysis/link_memory.py). So `Scans` keeps each
+owner's scan result per pass for as long as this memo lives (`LinkMemory` starts a new one when
+a run does not adopt), and the pass combines them, in the owners' order, as it did the uses.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from quartify.analysis.model import FunctionInfo, ModuleIndex
 from quartify.analysis.solver import Edge, Seed
+
+_R = TypeVar("_R")
 
 # What one function's body gives: (use seeds, registry seeds, edges).
 BodyFacts = tuple[tuple[Seed, ...], tuple[Seed, ...], tuple[Edge, ...]]
@@ -52,6 +65,34 @@ class World:
         return hashlib.blake2b(marshal.dumps(plain, 0), digest_size=20).digest()
 
 
+class Scans:
+    """Per-owner scan results of one linker's answers, from this run and the runs before it
+    whose answers it adopted. Entries for owners a run did not ask about are dropped at `turn`
+    (an owner object gone from the repo is released, so its id is never mistaken for another's)."""
+
+    def __init__(self) -> None:
+        self._now: dict[tuple[str, int], tuple[object, object]] = {}
+        self._before: dict[tuple[str, int], tuple[object, object]] = {}
+
+    def turn(self) -> None:
+        """Start a run: what the last run asked for stays available, the rest is let go."""
+        self._before, self._now = self._now, {}
+
+    def get(self, name: str, owner: object, compute: Callable[[], _R]) -> _R:
+        """`compute()` for pass `name` over `owner`, or its result from an earlier run."""
+        key = (name, id(owner))
+        known = self._now.get(key) or self._before.get(key)
+        if known is None or known[0] is not owner:
+            known = (owner, compute())
+        self._now[key] = known
+        return known[1]  # type: ignore[return-value]  # stored by this method for this pass
+
+
+def scan(scans: Scans | None, name: str, owner: object, compute: Callable[[], _R]) -> _R:
+    """One owner's scan for pass `name`: kept in `scans` when there is one, else worked out."""
+    return compute() if scans is None else scans.get(name, owner, compute)
+
+
 @dataclass
 class BodyMemo:
     """The last run's body facts per function object, valid under `world` only; or an earlier
@@ -60,6 +101,8 @@ class BodyMemo:
     world: World | None = None
     facts: dict[int, tuple[FunctionInfo, BodyFacts]] = field(default_factory=dict)
     stored: tuple[bytes, dict[str, StoredFacts]] | None = None
+    # the other passes' per-owner scans: they read the linker's answers only, not `world`
+    scans: Scans = field(default_factory=Scans)
 
     def under(self, world: World, modules: Iterable[ModuleIndex] = ()) -> None:
         """Start a run under `world`: the kept facts are dropped unless it is the last run's."""
