@@ -13,40 +13,25 @@ analysis/link_memory.py) and whose `World` equals the last run's reuses the last
 for every function it sees again; anything else starts empty. Functions that call a view out of
 `app.view_functions` read the repo's classification too: never kept.
 
-The other whole-repo passes of `graph.build` (classification, `stream_with_context`, the
-`decorator` package, decorator families and their applications, registrations by call) each
-start with a scan of every function's (or module's) uses that asks the linker what they mean and
-keeps the few that matter to the pass. Such a scan reads only its owner (a frozen `FunctionInfo`
-or `ModuleIndex`: the same object, the same fields) and the linker's answers, and the signature
-facts of other functions (which exist, their parents, whether they are generators), which are
-equal whenever the answers were adopted (analysis/link_memory.py). So `Scans` keeps each
-owner's scan result per pass for as long as this memo lives (`LinkMemory` starts a new one when
-a run does not adopt), and the pass combines them, in the owners' order, as it did the uses.
+The other whole-repo passes keep their per-module share beside these (`scans`,
+analysis/graph_scan.py): they read the linker's answers, not `World`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
+from quartify.analysis.graph_scan import Scans, content_key
 from quartify.analysis.model import FunctionInfo, ModuleIndex
 from quartify.analysis.solver import Edge, Seed
-
-_R = TypeVar("_R")
 
 # What one function's body gives: (use seeds, registry seeds, edges).
 BodyFacts = tuple[tuple[Seed, ...], tuple[Seed, ...], tuple[Edge, ...]]
 # The same as plain values, per function of a module: (qualname, seeds, edges).
 StoredFacts = tuple[tuple[str, tuple[tuple[str, int, str, bool], ...], tuple[tuple[str, str, int, str], ...]], ...]
-
-
-def content_key(m: ModuleIndex) -> str:
-    """What a module's index is a function of (with quartify's code, which a stored record's
-    header holds): its path, module name, package flag and text."""
-    return f"{m.path}\0{m.module}\0{m.is_package}\0{m.source_hash}"
 
 
 @dataclass(frozen=True)
@@ -63,34 +48,6 @@ class World:
         plain = (sorted(self.async_defs), sorted(self.generators), [(d, sorted(w)) for d, w in self.wrappers],
                  [(k, repr(a)) for k, a in self.extra_awaitables], self.forms)
         return hashlib.blake2b(marshal.dumps(plain, 0), digest_size=20).digest()
-
-
-class Scans:
-    """Per-owner scan results of one linker's answers, from this run and the runs before it
-    whose answers it adopted. Entries for owners a run did not ask about are dropped at `turn`
-    (an owner object gone from the repo is released, so its id is never mistaken for another's)."""
-
-    def __init__(self) -> None:
-        self._now: dict[tuple[str, int], tuple[object, object]] = {}
-        self._before: dict[tuple[str, int], tuple[object, object]] = {}
-
-    def turn(self) -> None:
-        """Start a run: what the last run asked for stays available, the rest is let go."""
-        self._before, self._now = self._now, {}
-
-    def get(self, name: str, owner: object, compute: Callable[[], _R]) -> _R:
-        """`compute()` for pass `name` over `owner`, or its result from an earlier run."""
-        key = (name, id(owner))
-        known = self._now.get(key) or self._before.get(key)
-        if known is None or known[0] is not owner:
-            known = (owner, compute())
-        self._now[key] = known
-        return known[1]  # type: ignore[return-value]  # stored by this method for this pass
-
-
-def scan(scans: Scans | None, name: str, owner: object, compute: Callable[[], _R]) -> _R:
-    """One owner's scan for pass `name`: kept in `scans` when there is one, else worked out."""
-    return compute() if scans is None else scans.get(name, owner, compute)
 
 
 @dataclass
