@@ -32,8 +32,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quartify.analysis.graph_memo import BodyMemo, StoredFacts
 from quartify.analysis import graph_scan
+from quartify.analysis.graph_memo import BodyMemo, StoredFacts
 from quartify.analysis.graph_scan import content_key
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex

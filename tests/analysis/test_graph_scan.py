@@ -6,6 +6,8 @@ scanned again."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from quartify.analysis import graph, graph_scan
@@ -112,7 +114,7 @@ def test_edits_in_one_file_that_change_another_files_functions_give_a_fresh_buil
         assert incremental == fresh, what
         fresh_results.append(fresh)
     # every edit changed the graph another file's functions are in
-    assert all(a != b for a, b in zip(fresh_results, fresh_results[1:]))
+    assert all(a != b for a, b in itertools.pairwise(fresh_results))
     kinds = dict(fresh_results[3][1])  # type: ignore[call-overload]
     assert kinds["decorators.logged.<locals>.wrapper"].kind == "view"
     assert kinds["helpers.lines"].kind == "stream"
