@@ -221,7 +221,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         if kinds[qualname].kind == "plain":
             kinds[qualname] = Classified("stream", line, "stream_with_context")
 
-    barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses)
+    barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses, _special(linker, modules, facts, located))
     use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo)
     seeds.extend(use_seeds)
     seeds.extend(registry_seeds)
@@ -254,14 +254,30 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
 
 
+def _special(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located) -> set[str]:
+    """The functions whose fields can make them a seed or barrier though plain and no value:
+    `ModuleFacts.special`, and every function no module's facts locate (looked at in full)."""
+    out = {q for q in linker.functions if q not in located}
+    for module, found in zip(modules, facts):
+        for i in found.special:
+            qualname = module.functions[i].qualname
+            at = located.get(qualname)
+            if at is not None and at[2] == i and at[1] is module:
+                out.add(qualname)
+    return out
+
+
 def _seeds_and_barriers(
-    linker: Linker, kinds: dict[str, Classified], value_uses: dict[str, str]
+    linker: Linker, kinds: dict[str, Classified], value_uses: dict[str, str], special: set[str]
 ) -> tuple[dict[str, str], list[Seed]]:
     """Forced seeds (views, hooks, streamed generators, defs already async, form validators)
-    and barriers (functions async cannot cross), each with the reason a person reads."""
+    and barriers (functions async cannot cross), each with the reason a person reads. A plain
+    function passed as no value and not `special` is neither: passed over."""
     barriers: dict[str, str] = {}
     seeds: list[Seed] = []
     for qualname, info in kinds.items():
+        if info.kind == "plain" and qualname not in special and qualname not in value_uses:
+            continue
         func = linker.functions[qualname]
         if info.kind in ("view", "hook", "stream") or func.is_async:
             what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
@@ -278,6 +294,8 @@ def _seeds_and_barriers(
             barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
     # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
     # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
+    if not any(linker.functions[q].name in FORM_ASYNC_METHODS for q in special):
+        return barriers, seeds
     for qualname, func in linker.functions.items():
         if (func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.applies(FLASK_FORM)
                 and linker.inherits(func.class_qualname, FLASK_FORM)):
@@ -384,7 +402,7 @@ def _body_uses(
 
 FLASK_FORM = "flask_wtf.FlaskForm"
 STREAM_WITH_CONTEXT = graph_scan.STREAM_WITH_CONTEXT
-FORM_ASYNC_METHODS = frozenset({"validate", "validate_on_submit"})  # coroutine methods of QuartForm
+FORM_ASYNC_METHODS = graph_scan.FORM_ASYNC_METHODS  # coroutine methods of QuartForm
 # Calls that take a coroutine object and run it: the call inside them is not awaited, and
 # the caller does not need to be async (`asyncio.run(main())` in a sync CLI command).
 COROUTINE_CONSUMERS = frozenset(

@@ -24,8 +24,12 @@ from quartify.analysis.classify import Classified, classify
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
+from quartify.analysis.unittest_facts import CLASS_FIXTURES, MODULE_FIXTURES
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
+# unittest fixtures that stay sync (unittest_facts.py), a Quart-WTF form's coroutine methods
+FORM_ASYNC_METHODS = frozenset({"validate", "validate_on_submit"})  # coroutine methods of QuartForm
+SPECIAL_NAMES = CLASS_FIXTURES | MODULE_FIXTURES | FORM_ASYNC_METHODS
 MODULE = -1  # the owner position of a module-level (or class-body) use
 
 
@@ -43,6 +47,9 @@ class ModuleFacts(NamedTuple):
     made: tuple[str, ...]  # what `name = decorator(caller)` hands to `decorator`, resolved
     calls: tuple[tuple[str, int, int], ...]  # calls of a repo function with an argument: callee, where
     passed: tuple[tuple[str, int], ...]  # a repo function passed as an argument: written callee, line
+    # functions `graph._seeds_and_barriers` must look at even when plain: `async def`, generators
+    # returning a value, and those named like a unittest fixture or a form's validate method
+    special: tuple[int, ...]
 
 
 def owner_uses(module: ModuleIndex, position: int) -> tuple[Use, ...]:
@@ -76,8 +83,10 @@ def scan(linker: Linker, modules: Sequence[ModuleIndex], may_register: Callable[
              for m in modules]
     passed = [tuple((u.arg_of, u.span.line) for _i, uses in owners(m) for u in uses
                     if u.kind in ("name", "attr") and u.arg_of and resolve(u.ref) in functions) for m in modules]
+    special = [tuple(i for i, f in enumerate(m.functions) if f.is_async or f.is_generator and f.value_returns
+                     or f.name in SPECIAL_NAMES) for m in modules]
     return [ModuleFacts(*parts) for parts in zip(kinds, decorators, param_calls, registering, streamed,
-                                                 streamed_defs, package, made, calls, passed)]
+                                                 streamed_defs, package, made, calls, passed, special)]
 
 
 def _handed(linker: Linker, use: Use) -> tuple[str, int] | None:
