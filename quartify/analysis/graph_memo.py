@@ -60,6 +60,8 @@ class BodyMemo:
     stored: tuple[bytes, dict[str, StoredFacts]] | None = None
     # the other passes' per-owner scans: they read the linker's answers only, not `world`
     scans: Scans = field(default_factory=Scans)
+    # modules whose facts `under` read from `stored`, with what it read (`export` writes it again)
+    _restored: dict[int, tuple[ModuleIndex, StoredFacts]] = field(default_factory=dict)
 
     def under(self, world: World, modules: Iterable[ModuleIndex] = ()) -> None:
         """Start a run under `world`: the kept facts are dropped unless it is the last run's."""
@@ -68,10 +70,12 @@ class BodyMemo:
             return
         self.world = world
         self.facts = {}
+        self._restored = {}
         if stored is not None and stored[0] == world.digest():
             for m in modules:
                 kept = stored[1].get(content_key(m))
                 if kept:
+                    self._restored[id(m)] = (m, kept)
                     by_name = {q: (tuple(Seed(*s) for s in seeds), (), tuple(Edge(*e) for e in edges))
                                for q, seeds, edges in kept}
                     for f in m.functions:
@@ -93,6 +97,11 @@ class BodyMemo:
             return None
         out: dict[str, StoredFacts] = {}
         for m in modules:
+            restored = self._restored.get(id(m))
+            if restored is not None and restored[0] is m:
+                # the facts of every function of `m` are those read for it (same text, same world)
+                out[content_key(m)] = restored[1]
+                continue
             kept = []
             for f in m.functions:
                 known = self.get(f)
