@@ -15,11 +15,12 @@ returns no coroutine, so it is never awaited and colours nobody.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
-from quartify.analysis.model import CTX_OK, Decorator
+from quartify.analysis.model import CTX_OK, Decorator, FunctionInfo, ModuleIndex
 
 DECORATOR = frozenset({"decorator.decorator", "decorator.decorator.decorator"})
 DECORATE = frozenset({"decorator.decorate", "decorator.decorator.decorate"})
@@ -46,26 +47,53 @@ class Callers:
 
 
 def find(linker: Linker) -> Callers:
+    """The repo's callers."""
+    return gather(
+        linker,
+        ((q, *function_callers(linker, f)) for q, f in sorted(linker.functions.items())),
+        (caller for module in linker.modules.values() for caller in made_callers(linker, module)),
+    )
+
+
+def gather(
+    linker: Linker, per_function: Iterable[tuple[str, bool, tuple[str, ...]]], made_by_modules: Iterable[str]
+) -> Callers:
+    """The repo's callers from what each function gave `function_callers` (in qualname order)
+    and each module `made_callers` (in the linker's module order): analysis/graph_scan.py keeps
+    those between runs."""
     calls: dict[str, frozenset[str]] = {}
     families: dict[str, str] = {}
     made: set[str] = set()
-    for qualname in sorted(linker.functions):
-        func = linker.functions[qualname]
-        if any(linker.resolve(d.ref) in DECORATOR for d in func.decorators):
+    for qualname, decorated, callers in per_function:
+        if decorated:
             _add(linker, qualname, calls, families, qualname)
-        for use in func.uses:
-            if use.kind == "name" and use.arg_key == "#1" and use.arg_of and linker.resolve(use.arg_of) in DECORATE:
-                caller = linker.resolve(use.ref)
-                if caller in linker.functions:
-                    _add(linker, caller, calls, families, qualname)
-    for module in linker.modules.values():
-        for use in module.module_uses:
-            if use.kind == "name" and use.arg_key == "#0" and use.arg_of and linker.resolve(use.arg_of) in DECORATOR:
-                caller = linker.resolve(use.ref)
-                made.add(caller)
-                if caller in linker.functions:
-                    _add(linker, caller, calls, families, caller)
+        for caller in callers:
+            _add(linker, caller, calls, families, qualname)
+    for caller in made_by_modules:
+        made.add(caller)
+        if caller in linker.functions:
+            _add(linker, caller, calls, families, caller)
     return Callers(calls, families, next(iter(made)) if len(made) == 1 and made <= set(families) else None)
+
+
+def function_callers(linker: Linker, func: FunctionInfo) -> tuple[bool, tuple[str, ...]]:
+    """Whether `func` is written under `@decorator`, and the repo functions it passes to
+    `decorate(view, caller)` as the caller, in the order written."""
+    decorated = any(linker.resolve(d.ref) in DECORATOR for d in func.decorators)
+    callers = []
+    for use in func.uses:
+        if use.kind == "name" and use.arg_key == "#1" and use.arg_of and linker.resolve(use.arg_of) in DECORATE:
+            caller = linker.resolve(use.ref)
+            if caller in linker.functions:
+                callers.append(caller)
+    return decorated, tuple(callers)
+
+
+def made_callers(linker: Linker, module: ModuleIndex) -> tuple[str, ...]:
+    """What a module's `name = decorator(caller)` lines hand to `decorator`, resolved."""
+    return tuple(linker.resolve(use.ref) for use in module.module_uses
+                 if use.kind == "name" and use.arg_key == "#0" and use.arg_of
+                 and linker.resolve(use.arg_of) in DECORATOR)
 
 
 def _add(linker: Linker, caller: str, calls: dict[str, frozenset[str]], families: dict[str, str], family: str) -> None:

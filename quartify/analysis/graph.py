@@ -9,34 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
-from quartify.analysis import decorator_package
+from quartify.analysis import decorator_package, graph_scan
+from quartify.analysis.classify import DISTINCTIVE, Classified, classify, untyped
+from quartify.analysis.classify import (
+    decorator_call_registration as _decorator_call_registration,
+)
+from quartify.analysis.classify import registration_kind as _registration_kind
 from quartify.analysis.graph_memo import BodyFacts, BodyMemo, World
+from quartify.analysis.graph_scan import ModuleFacts, Scans
 from quartify.analysis.index import PARAM_PREFIX
-from quartify.analysis.link import UNKNOWN, Linker, join, tokens
-from quartify.analysis.model import CTX_OK, FunctionInfo, Use
+from quartify.analysis.link import UNKNOWN, Linker, tokens
+from quartify.analysis.model import FunctionInfo, ModuleIndex, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.analysis.unittest_facts import sync_fixture_why
 from quartify.analysis.view_registry import CALLS as REGISTRY_CALLS
 from quartify.analysis.view_registry import registry_call
 from quartify.core.types import Span
 from quartify.rules import loader
-from quartify.rules.loader import AwaitKind, RegisteredKind
+from quartify.rules.loader import AwaitKind
 
 _T = TypeVar("_T")
 
-# Registration method names distinctive enough to trust on a receiver the index cannot type
-# (an `app` parameter without annotation). `get`/`post`/... are too common to guess from.
-_DISTINCTIVE = frozenset(
-    {"route", "add_url_rule", "before_request", "before_app_request", "after_request",
-     "after_app_request", "teardown_request", "teardown_app_request", "teardown_appcontext",
-     "errorhandler", "app_errorhandler", "register_error_handler", "context_processor",
-     "app_context_processor"}
-)
 # Calls that read a function's metadata only: passing a function to them is no value use.
 _METADATA_ONLY = frozenset({"functools.wraps", "functools.update_wrapper"})
-_PROPERTY = frozenset({"builtins.property", "functools.cached_property"})
 # Where a registering call takes the function: keyword name, or positional index.
 _CALL_ARG = {"add_url_rule": ("view_func", "#2"), "register_error_handler": ("f", "#1")}
 
@@ -50,17 +47,6 @@ BARRIER_WHY = {
     "value": "it is passed as a value",
     "signal": "it is a signal receiver",
 }
-
-
-# What a function is to Flask: registered (`RegisteredKind`), a barrier (`BARRIER_WHY`), streamed, or plain.
-FunctionKind = Literal[RegisteredKind, "property", "dunder", "factory", "value", "signal", "stream", "plain"]
-
-
-@dataclass(frozen=True)
-class Classified:
-    kind: FunctionKind
-    line: int
-    detail: str
 
 
 @dataclass
@@ -82,89 +68,47 @@ class RepoGraph:
     decorated: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def _registration_kind(linker: Linker, resolved: str) -> RegisteredKind | None:
-    reg = loader.registration()
-    toks = tokens(resolved)
-    if len(toks) < 2:
-        return None
-    method = toks[-1]
-    receiver = resolved[: -len(method) - 1]
-    kind = reg.methods.get(method)
-    if kind is None:
-        return None
-    if receiver in reg.receivers:
-        return kind
-    return None
-
-
-def _decorator_call_registration(
-    linker: Linker, arg_of: str | None, receiver: str
-) -> tuple[RegisteredKind, str] | None:
-    """`app.errorhandler(404)(f)`, `bp.route("/")(f)`: the registering decorator called by hand.
-    Returns its kind and method name when the callee is the result of a registration call."""
-    if not arg_of or arg_of == "?" or not arg_of.endswith(")"):
-        return None
-    toks = tokens(receiver)
-    if len(toks) >= 3 and toks[-1] == "()":
-        kind = _registration_kind(linker, join(toks[:-1]))
-        if kind is not None:
-            return kind, toks[-2]
-    if _untyped(receiver):
-        written = tokens(arg_of)
-        if len(written) >= 3 and written[-1] == "()" and written[-2] in _DISTINCTIVE:
-            return loader.registration().methods[written[-2]], written[-2]
-    return None
-
-
-def _untyped(resolved: str) -> bool:
-    """A receiver the index could not type: an unannotated parameter, or unresolvable."""
-    return resolved == UNKNOWN or resolved.startswith(PARAM_PREFIX)
-
-
-def _is_cli(resolved: str) -> bool:
-    reg = loader.registration()
-    if resolved in reg.cli_decorators:
-        return True
-    return resolved.endswith(".cli.command") or resolved.endswith(".cli.group")
-
-
-def classify(linker: Linker, func: FunctionInfo) -> Classified:
-    reg = loader.registration()
-    for dec in func.decorators:
-        resolved = linker.resolve(dec.ref)
-        kind = _registration_kind(linker, resolved)
-        if kind is None and _untyped(resolved) and dec.called and dec.ref:
-            method = dec.ref.rsplit(".", 1)[-1]
-            if method in _DISTINCTIVE:
-                kind = reg.methods[method]
-        if kind is not None:
-            return Classified(kind, dec.span.line, f"@{dec.ref.rsplit('.', 1)[-1]}")
-        if _is_cli(resolved):
-            return Classified("cli", dec.span.line, "click command")
-        if resolved in _PROPERTY or resolved.endswith(".setter"):
-            return Classified("property", dec.span.line, "property")
-        if resolved.startswith(("flask.", "blinker.")) and resolved.rsplit(".", 1)[-1] in ("connect", "connect_via"):
-            return Classified("signal", dec.span.line, "signal receiver")
-    if func.class_qualname:
-        mro = linker.mro(func.class_qualname)
-        if func.name in reg.view_methods and any(c in reg.view_classes for c in mro):
-            return Classified("view", func.span.line, "class-based view method")
-    if func.name.startswith("__") and func.name.endswith("__"):
-        return Classified("dunder", func.span.line, func.name)
-    if func.makes_app:
-        return Classified("factory", func.span.line, "app factory")
-    return Classified("plain", func.span.line, "")
-
-
 def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     """The repo's graph. `memo`: what function bodies gave a run whose answers this linker
-    adopted (analysis/graph_memo.py); the same graph, with less work after an edit."""
-    kinds: dict[str, Classified] = {}
-    for qualname in sorted(linker.functions):
-        kinds[qualname] = classify(linker, linker.functions[qualname])
+    adopted (analysis/graph_memo.py); the same graph, with less work after an edit (each module's
+    share of the whole-repo passes is kept there too, analysis/graph_scan.py)."""
+    # Pure answers asked once per string (the same callee and receiver recur across the repo).
+    resolve = linker.resolve
+    registration_kind = _Memo(lambda resolved: _registration_kind(linker, resolved))
+    # by the written callee (its receiver is what that resolves to)
+    call_registration = _Memo(lambda written: _decorator_call_registration(
+        linker, written, resolve(written) if written != "?" else UNKNOWN))
+    functions = linker.functions
 
-    package = decorator_package.find(linker)
-    wrappers, wrapper_params = _decorator_families(linker, package)
+    def may_register(use: Use) -> bool:
+        """Whether the registration loop below can do anything with `use` (else it passes over
+        it): a call whose value a view or hook registration takes, or a name or attribute naming
+        a repo function. Reads the use and the linker's answers only."""
+        if use.kind == "call":
+            arg_of = use.arg_of
+            if not arg_of or arg_of == "?":
+                return False
+            registering = registration_kind(resolve(arg_of))
+            if registering is None:
+                called = call_registration(arg_of)
+                if called is not None:
+                    registering = called[0]
+            return registering in ("view", "hook")
+        if use.kind not in ("name", "attr") or use.arg_of is None and use.kind == "attr":
+            return False
+        return resolve(use.ref) in functions
+
+    modules = list(linker.modules.values())
+    facts = _module_facts(linker, modules, memo.scans if memo is not None else None, may_register)
+    located = graph_scan.by_function(linker, modules, facts)
+
+    kinds: dict[str, Classified] = {}
+    for qualname in sorted(functions):
+        at = located.get(qualname)
+        kinds[qualname] = at[3].kinds[at[2]] if at is not None else classify(linker, functions[qualname])
+
+    package = _package(linker, modules, facts, located)
+    wrappers, wrapper_params = _decorator_families(linker, package, located)
     applications: dict[str, set[str]] = {}
     decorated: dict[str, set[str]] = {}
     # `deco(f)` spelled as a call: `f` keeps its own name, so only the wrapper must follow it
@@ -173,10 +117,10 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     called_only: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
 
-    for qualname in sorted(linker.functions):
-        func = linker.functions[qualname]
-        for dec in func.decorators:
-            target = package.applied(linker, dec) or linker.resolve(dec.ref)
+    for qualname, resolved_decorators in _decorators(linker, located):
+        for resolved in resolved_decorators:
+            # `package.applied(linker, dec) or linker.resolve(dec.ref)`
+            target = (package.made or resolved) if resolved == decorator_package.MADE else resolved
             if target in wrappers:
                 applications.setdefault(target, set()).add(qualname)
                 decorated.setdefault(target, set()).add(qualname)
@@ -190,22 +134,15 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
                     if name in kinds and kinds[name].kind == "view":
                         applications.setdefault(target, set()).add(name)
 
-    decorator_spans = {d.span for f in linker.functions.values() for d in f.decorators}
-    all_uses: list[tuple[str | None, Use]] = []
-    for mod in linker.modules.values():
-        all_uses.extend((None, u) for u in mod.module_uses)
-        for func in mod.functions:
-            all_uses.extend((func.qualname, u) for u in func.uses)
-
-    # Pure answers asked once per string (the same callee and receiver recur across the repo).
-    resolve = linker.resolve
-    registration_kind = _Memo(lambda resolved: _registration_kind(linker, resolved))
+    decorator_spans: set[Span] | None = None  # asked for rarely: built on first need
     decorator_of = _Memo(lambda resolved: _decorator_of(linker, resolved, wrappers))
-    # by the written callee (its receiver is what that resolves to)
-    call_registration = _Memo(lambda written: _decorator_call_registration(
-        linker, written, resolve(written) if written != "?" else UNKNOWN))
-    functions = linker.functions
-    for _owner, use in all_uses:
+    relevant: list[tuple[str | None, Use]] = []  # the uses `may_register` keeps, in the repo's order
+    for module, found in zip(modules, facts):
+        for i, j in found.registering:
+            owner = None if i == graph_scan.MODULE else module.functions[i].qualname
+            relevant.append((owner, graph_scan.owner_uses(module, i)[j]))
+
+    for _owner, use in relevant:
         use_kind, arg_of = use.kind, use.arg_of
         if use_kind == "call":
             if not arg_of or arg_of == "?":
@@ -229,9 +166,9 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             continue
         receiver = resolve(arg_of) if arg_of and arg_of != "?" else UNKNOWN
         kind = registration_kind(receiver) if receiver != UNKNOWN else None
-        if kind is None and use.arg_of and use.arg_of != "?" and _untyped(receiver):
+        if kind is None and use.arg_of and use.arg_of != "?" and untyped(receiver):
             method = use.arg_of.rsplit(".", 1)[-1]
-            if method in _DISTINCTIVE:
+            if method in DISTINCTIVE:
                 kind = loader.registration().methods[method]
         called = call_registration(arg_of) if arg_of else None
         if kind is None and called is not None and use.arg_key == "#0":
@@ -263,8 +200,11 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             continue  # `functools.wraps(view)` copies the name, it never calls or keeps `view`
         if receiver in decorator_package.DECORATOR | decorator_package.DECORATE:
             continue  # `decorator(caller)`, `decorate(view, caller)`: the families above
-        if use.arg_of is None and use.kind == "name" and use.span in decorator_spans and target in wrappers.get(target, ()):
-            continue  # `@stamped` applying a `decorator`-package caller: an application (above), not a value
+        if use.arg_of is None and use.kind == "name" and target in wrappers.get(target, ()):
+            if decorator_spans is None:
+                decorator_spans = {d.span for f in linker.functions.values() for d in f.decorators}
+            if use.span in decorator_spans:
+                continue  # `@stamped` applying a `decorator`-package caller: an application (above), not a value
         if use.arg_of is None and use.kind == "name":
             func = linker.functions[target]
             parent = linker.functions.get(func.parent) if func.parent else None
@@ -276,12 +216,12 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         elif use.arg_of is not None:
             value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
 
-    streamed = _streamed_generators(linker, all_uses)
+    streamed = _streamed_generators(linker, facts, located)
     for qualname, line in streamed.items():
         if kinds[qualname].kind == "plain":
             kinds[qualname] = Classified("stream", line, "stream_with_context")
 
-    barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses)
+    barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses, _special(linker, modules, facts, located))
     use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo)
     seeds.extend(use_seeds)
     seeds.extend(registry_seeds)
@@ -305,7 +245,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         groups=tuple(groups),
         def_lines={q: f.span.line for q, f in linker.functions.items()},
     )
-    uncertain = _uncertain_decorators(linker, all_uses, wrappers, wrapper_params, package)
+    uncertain = _uncertain_decorators(linker, modules, facts, wrappers, wrapper_params, package)
     return RepoGraph(
         graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain,
         {d: frozenset(members) for d, members in applications.items()},
@@ -314,14 +254,30 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
 
 
+def _special(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located) -> set[str]:
+    """The functions whose fields can make them a seed or barrier though plain and no value:
+    `ModuleFacts.special`, and every function no module's facts locate (looked at in full)."""
+    out = {q for q in linker.functions if q not in located}
+    for module, found in zip(modules, facts):
+        for i in found.special:
+            qualname = module.functions[i].qualname
+            at = located.get(qualname)
+            if at is not None and at[2] == i and at[1] is module:
+                out.add(qualname)
+    return out
+
+
 def _seeds_and_barriers(
-    linker: Linker, kinds: dict[str, Classified], value_uses: dict[str, str]
+    linker: Linker, kinds: dict[str, Classified], value_uses: dict[str, str], special: set[str]
 ) -> tuple[dict[str, str], list[Seed]]:
     """Forced seeds (views, hooks, streamed generators, defs already async, form validators)
-    and barriers (functions async cannot cross), each with the reason a person reads."""
+    and barriers (functions async cannot cross), each with the reason a person reads. A plain
+    function passed as no value and not `special` is neither: passed over."""
     barriers: dict[str, str] = {}
     seeds: list[Seed] = []
     for qualname, info in kinds.items():
+        if info.kind == "plain" and qualname not in special and qualname not in value_uses:
+            continue
         func = linker.functions[qualname]
         if info.kind in ("view", "hook", "stream") or func.is_async:
             what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
@@ -338,6 +294,8 @@ def _seeds_and_barriers(
             barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
     # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
     # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
+    if not any(linker.functions[q].name in FORM_ASYNC_METHODS for q in special):
+        return barriers, seeds
     for qualname, func in linker.functions.items():
         if (func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.applies(FLASK_FORM)
                 and linker.inherits(func.class_qualname, FLASK_FORM)):
@@ -383,7 +341,7 @@ def _body_uses(
     # reference -> (what it resolves to, the Quart awaitable it stands for), asked in that order
     facts: dict[str, tuple[str, loader.Awaitable | None]] = {}
     is_form = _Memo(lambda resolved: linker.inherits(resolved, FLASK_FORM))
-    is_view = lambda q: q in kinds and kinds[q].kind == "view"  # noqa: E731
+    is_view = lambda q: q in kinds and kinds[q].kind == "view"
     for qualname in sorted(functions):
         func = functions[qualname]
         known = memo.get(func) if memo is not None else None
@@ -442,9 +400,9 @@ def _body_uses(
     return use_seeds, registry_seeds, edges
 
 
-STREAM_WITH_CONTEXT = "flask.stream_with_context"
 FLASK_FORM = "flask_wtf.FlaskForm"
-FORM_ASYNC_METHODS = frozenset({"validate", "validate_on_submit"})  # coroutine methods of QuartForm
+STREAM_WITH_CONTEXT = graph_scan.STREAM_WITH_CONTEXT
+FORM_ASYNC_METHODS = graph_scan.FORM_ASYNC_METHODS  # coroutine methods of QuartForm
 # Calls that take a coroutine object and run it: the call inside them is not awaited, and
 # the caller does not need to be async (`asyncio.run(main())` in a sync CLI command).
 COROUTINE_CONSUMERS = frozenset(
@@ -492,19 +450,67 @@ def hands_coroutine_over(linker: Linker, use: Use) -> bool:
     return target in COROUTINE_CONSUMERS or target.endswith(".run_until_complete")
 
 
-def _streamed_generators(linker: Linker, uses: list[tuple[str | None, Use]]) -> dict[str, int]:
+def _module_facts(
+    linker: Linker, modules: list[ModuleIndex], scans: Scans | None, may_register: Callable[[Use], bool]
+) -> list[ModuleFacts]:
+    """Each module's share of the passes: kept ones where `scans` has them, the rest scanned."""
+    if scans is None:
+        return graph_scan.scan(linker, modules, may_register)
+    scans.turn()
+    known = [scans.get(m) for m in modules]
+    missing = [m for m, f in zip(modules, known) if f is None]
+    fresh = iter(graph_scan.scan(linker, missing, may_register))
+    out = []
+    for module, found in zip(modules, known):
+        if found is None:
+            found = next(fresh)
+            scans.put(module, found)
+        out.append(found)
+    return out
+
+
+Located = dict[str, tuple[FunctionInfo, ModuleIndex, int, ModuleFacts]]
+
+
+def _package(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located) -> decorator_package.Callers:
+    """`decorator_package.find`, from the modules' facts (functions in qualname order)."""
+    per_function = []
+    for module, found in zip(modules, facts):
+        for i, decorated, callers in found.package:
+            qualname = module.functions[i].qualname
+            at = located.get(qualname)
+            if at is not None and at[2] == i and at[1] is module:
+                per_function.append((qualname, decorated, callers))
+    per_function.sort(key=lambda entry: entry[0])
+    return decorator_package.gather(linker, per_function, (c for found in facts for c in found.made))
+
+
+def _decorators(linker: Linker, located: Located) -> list[tuple[str, tuple[str, ...]]]:
+    """What each decorated function's decorators resolve to, in qualname order."""
+    out = []
+    for module_facts in {id(at[3]): (at[1], at[3]) for at in located.values()}.values():
+        module, found = module_facts
+        for i, resolved in found.decorators:
+            qualname = module.functions[i].qualname
+            at = located.get(qualname)
+            if at is not None and at[2] == i and at[1] is module:
+                out.append((qualname, resolved))
+    out.sort(key=lambda entry: entry[0])
+    return out
+
+
+def _streamed_generators(linker: Linker, facts: list[ModuleFacts], located: Located) -> dict[str, int]:
     """Generator functions handed to `stream_with_context`, which in Quart takes only an
     async generator function: `stream_with_context(gen())`, `(gen)` and `@stream_with_context`."""
     found: dict[str, int] = {}
-    for _owner, use in uses:
-        if use.arg_key != "#0" or not use.arg_of or linker.resolve(use.arg_of) != STREAM_WITH_CONTEXT:
-            continue
-        target = linker.resolve(use.ref)
-        if target in linker.functions and linker.functions[target].is_generator:
-            found.setdefault(target, use.span.line)
-    for qualname, func in linker.functions.items():
-        if func.is_generator and any(linker.resolve(d.ref) == STREAM_WITH_CONTEXT for d in func.decorators):
-            found.setdefault(qualname, func.span.line)
+    for module_facts in facts:
+        for target, line in module_facts.streamed:
+            found.setdefault(target, line)
+    written = {q for q, at in located.items() if at[2] in at[3].streamed_defs}
+    if written:
+        for qualname, func in linker.functions.items():
+            if qualname in written:
+                found.setdefault(qualname, func.span.line)
     return found
 
 
@@ -535,7 +541,7 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def _decorator_families(
-    linker: Linker, package: decorator_package.Callers
+    linker: Linker, package: decorator_package.Callers, located: Located
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and
     `decorator`-package callers, which call their first parameter (the decorated function)."""
@@ -544,24 +550,18 @@ def _decorator_families(
     for family, caller in package.families.items():
         wrappers.setdefault(family, set()).add(caller)
         wrapper_params.setdefault(caller, set()).update(package.calls[caller])
-    for qualname in sorted(linker.functions):
-        func = linker.functions[qualname]
-        if func.parent is None:
-            continue
-        for use in func.uses:
-            if use.kind != "call" or not use.ref.startswith(PARAM_PREFIX) or use.ctx != CTX_OK:
-                continue
-            owner, _, param = use.ref[len(PARAM_PREFIX) :].rpartition(":")
-            if not param.isidentifier():
-                continue  # `info.load_app()`: a method of the parameter, not the parameter
-            if owner == qualname or owner not in linker.functions:
-                continue
-            # The decorator is the outermost def of the chain that owns the parameter.
-            top = owner
-            while linker.functions[top].parent is not None:
-                top = linker.functions[top].parent or top
-            wrappers.setdefault(top, set()).add(qualname)
-            wrapper_params.setdefault(qualname, set()).add(use.ref)
+    calls = []
+    for module_facts in {id(at[3]): (at[1], at[3]) for at in located.values()}.values():
+        module, found = module_facts
+        for i, top, ref in found.param_calls:
+            qualname = module.functions[i].qualname
+            at = located.get(qualname)
+            if at is not None and at[2] == i and at[1] is module:
+                calls.append((qualname, top, ref))
+    calls.sort(key=lambda entry: entry[0])  # stable: each function's calls stay in use order
+    for qualname, top, ref in calls:
+        wrappers.setdefault(top, set()).add(qualname)
+        wrapper_params.setdefault(qualname, set()).add(ref)
     return wrappers, wrapper_params
 
 
@@ -621,7 +621,8 @@ def _patch_groups(linker: Linker) -> list[frozenset[str]]:
 
 def _uncertain_decorators(
     linker: Linker,
-    uses: list[tuple[str | None, Use]],
+    modules: list[ModuleIndex],
+    facts: list[ModuleFacts],
     wrappers: dict[str, set[str]],
     wrapper_params: dict[str, set[str]],
     package: decorator_package.Callers,
@@ -636,19 +637,17 @@ def _uncertain_decorators(
         for ref in refs:
             if top is not None:
                 receivers[ref[len(PARAM_PREFIX) :].rpartition(":")[0]] = top
+    # Every receiver is a repo function, so the calls of anything else cannot matter
+    # (`ModuleFacts.calls` holds the calls of repo functions only).
     applied: dict[str, list[Use]] = {}
-    for _owner, use in uses:
-        if use.kind == "call" and use.nargs >= 1:
-            target = receivers.get(linker.resolve(use.ref))
+    for module, found in zip(modules, facts):
+        for resolved, i, j in found.calls:
+            target = receivers.get(resolved)
             if target is not None:
-                applied.setdefault(target, []).append(use)
+                applied.setdefault(target, []).append(graph_scan.owner_uses(module, i)[j])
     if not applied:
         return frozenset()
-    known = {
-        (use.arg_of, use.span.line)
-        for _owner, use in uses
-        if use.kind in ("name", "attr") and use.arg_of and linker.resolve(use.ref) in linker.functions
-    }
+    known = {site for found in facts for site in found.passed}
     uncertain = set()
     for decorator, calls in applied.items():
         if any((call.ref, call.span.line) not in known for call in calls):

@@ -12,6 +12,9 @@ Quart-WTF forms apply. So a run whose linker adopted the last run's answers (eve
 analysis/link_memory.py) and whose `World` equals the last run's reuses the last run's result
 for every function it sees again; anything else starts empty. Functions that call a view out of
 `app.view_functions` read the repo's classification too: never kept.
+
+The other whole-repo passes keep their per-module share beside these (`scans`,
+analysis/graph_scan.py): they read the linker's answers, not `World`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from quartify.analysis.graph_scan import Scans, content_key
 from quartify.analysis.model import FunctionInfo, ModuleIndex
 from quartify.analysis.solver import Edge, Seed
 
@@ -28,12 +32,6 @@ from quartify.analysis.solver import Edge, Seed
 BodyFacts = tuple[tuple[Seed, ...], tuple[Seed, ...], tuple[Edge, ...]]
 # The same as plain values, per function of a module: (qualname, seeds, edges).
 StoredFacts = tuple[tuple[str, tuple[tuple[str, int, str, bool], ...], tuple[tuple[str, str, int, str], ...]], ...]
-
-
-def content_key(m: ModuleIndex) -> str:
-    """What a module's index is a function of (with quartify's code, which a stored record's
-    header holds): its path, module name, package flag and text."""
-    return f"{m.path}\0{m.module}\0{m.is_package}\0{m.source_hash}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +58,10 @@ class BodyMemo:
     world: World | None = None
     facts: dict[int, tuple[FunctionInfo, BodyFacts]] = field(default_factory=dict)
     stored: tuple[bytes, dict[str, StoredFacts]] | None = None
+    # the other passes' per-owner scans: they read the linker's answers only, not `world`
+    scans: Scans = field(default_factory=Scans)
+    # modules whose facts `under` read from `stored`, with what it read (`export` writes it again)
+    _restored: dict[int, tuple[ModuleIndex, StoredFacts]] = field(default_factory=dict)
 
     def under(self, world: World, modules: Iterable[ModuleIndex] = ()) -> None:
         """Start a run under `world`: the kept facts are dropped unless it is the last run's."""
@@ -68,10 +70,12 @@ class BodyMemo:
             return
         self.world = world
         self.facts = {}
+        self._restored = {}
         if stored is not None and stored[0] == world.digest():
             for m in modules:
                 kept = stored[1].get(content_key(m))
                 if kept:
+                    self._restored[id(m)] = (m, kept)
                     by_name = {q: (tuple(Seed(*s) for s in seeds), (), tuple(Edge(*e) for e in edges))
                                for q, seeds, edges in kept}
                     for f in m.functions:
@@ -93,6 +97,11 @@ class BodyMemo:
             return None
         out: dict[str, StoredFacts] = {}
         for m in modules:
+            restored = self._restored.get(id(m))
+            if restored is not None and restored[0] is m:
+                # the facts of every function of `m` are those read for it (same text, same world)
+                out[content_key(m)] = restored[1]
+                continue
             kept = []
             for f in m.functions:
                 known = self.get(f)

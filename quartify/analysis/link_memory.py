@@ -32,7 +32,9 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quartify.analysis.graph_memo import BodyMemo, StoredFacts, content_key
+from quartify.analysis import graph_scan
+from quartify.analysis.graph_memo import BodyMemo, StoredFacts
+from quartify.analysis.graph_scan import content_key
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
 
@@ -89,6 +91,8 @@ class LinkRecord:
     # digest is `world` (analysis/graph_memo.py)
     world: bytes = b""
     bodies: dict[str, StoredFacts] = field(default_factory=dict)
+    # each module's share of the graph's whole-repo passes, by module text (analysis/graph_scan.py)
+    scans: dict[str, graph_scan.StoredFacts] = field(default_factory=dict)
 
 
 class LinkMemory:
@@ -140,8 +144,10 @@ class LinkMemory:
             self.adopted = (len(record.answers) <= _MAX_GROWTH * base
                             and linker.adopt_answers(record.answers, record.arguments, record.definers))
         self._from_stored = self.adopted and last is None
-        if self._from_stored and self.stored is not None and self.stored.world:
-            self.bodies = BodyMemo(stored=(self.stored.world, self.stored.bodies))
+        if self._from_stored and self.stored is not None:
+            record = self.stored
+            self.bodies = BodyMemo(stored=(record.world, record.bodies) if record.world else None,
+                                   scans=graph_scan.Scans(record.scans))
         elif not self.adopted:
             self.bodies = BodyMemo()
         self._last = (key, linker, base if self.adopted else 0)
@@ -159,4 +165,5 @@ class LinkMemory:
         answers, arguments, definers = answered
         signatures = {content_key(m): d for m, d in self._signatures.values()}
         world, bodies = self.bodies.export(linker.modules.values()) or (b"", {})
-        return LinkRecord(key, dict(answers), arguments, definers, base or len(answers), signatures, world, bodies)
+        return LinkRecord(key, dict(answers), arguments, definers, base or len(answers), signatures, world, bodies,
+                          self.bodies.scans.export())

@@ -19,7 +19,7 @@ from quartify.analysis.link_memory import LinkRecord
 from quartify.core.index_cache import code_fingerprint
 from quartify.core.tempfiles import replace_with
 
-MAGIC = b"quartify-link-answers 3\n"
+MAGIC = b"quartify-link-answers 4\n"
 NAME = "links.lnk"
 
 
@@ -38,14 +38,14 @@ def load(directory: Path) -> LinkRecord | None:
             return None
         if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
             return None
-        digest, answers, arguments, definers, base, signatures, world, bodies = marshal.loads(payload)
+        digest, answers, arguments, definers, base, signatures, world, bodies, scans = marshal.loads(payload)
     except Exception:  # a broken record of any kind is no record, never a failed run
         return None
     if not (isinstance(digest, bytes) and isinstance(answers, dict) and isinstance(arguments, dict)
             and isinstance(definers, dict) and isinstance(base, int) and isinstance(signatures, dict)
-            and isinstance(world, bytes) and isinstance(bodies, dict)):
+            and isinstance(world, bytes) and isinstance(bodies, dict) and isinstance(scans, dict)):
         return None
-    return LinkRecord(digest, answers, arguments, definers, base, signatures, world, bodies)
+    return LinkRecord(digest, answers, arguments, definers, base, signatures, world, bodies, scans)
 
 
 def save(directory: Path, record: LinkRecord) -> bool:
@@ -53,7 +53,7 @@ def save(directory: Path, record: LinkRecord) -> bool:
     cannot be written (the run goes on)."""
     try:
         payload = marshal.dumps((record.digest, record.answers, record.arguments, record.definers, record.base,
-                                 record.signatures, record.world, record.bodies))
+                                 record.signatures, record.world, record.bodies, record.scans))
         check = hashlib.blake2b(payload, digest_size=16).hexdigest()
         blob = MAGIC + f"{code_fingerprint()}\n{len(payload)}\n{check}\n\n".encode() + payload
         if not directory.is_dir():

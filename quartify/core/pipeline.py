@@ -258,10 +258,16 @@ def _real(path: Path) -> Path:
 
 
 def _focused(files: Sequence[InputFile], focus: frozenset[Path] | None) -> frozenset[str]:
-    """The display names of the Python inputs a run transforms and reports."""
+    """The display names of the Python inputs a run transforms and reports. A path's real path
+    ends in its own last name unless that last part is a symlink, so only a file named like a
+    focus file, or a symlink, needs its real path worked out (a language server asks with one
+    file of a whole project on every keystroke)."""
     if focus is None:
         return frozenset(f.display for f in files)
-    return frozenset(f.display for f in files if _real(f.path) in focus)
+    names = {p.name for p in focus}
+    return frozenset(f.display for f in files
+                     if (f.path.name in names or f.path.name in ("", ".", "..") or f.path.is_symlink())
+                     and _real(f.path) in focus)
 
 
 def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResult | None:

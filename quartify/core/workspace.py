@@ -147,7 +147,7 @@ class Workspace:
 
         def indexer(files: Sequence[InputFile]) -> list[Indexed | IndexFailed]:
             out = self._index(files)
-            indexed.update((i.path.resolve(), i) for i in out if isinstance(i, Indexed))
+            indexed.update((i.path, i) for i in out if isinstance(i, Indexed))  # `items`' paths: resolved
             return out
 
         # jobs=1: the pipeline's own pool forks, and forking a process that runs threads (a

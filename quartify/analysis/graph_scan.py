@@ -1,0 +1,200 @@
+"""One module's share of the whole-repo passes of `graph.build`, kept between runs.
+
+Classification, decorator families and their applications, the `decorator` package, registrations
+written as calls, `stream_with_context` and uncertain decorators each start by asking the linker
+what every function's (or module's) decorators and uses mean, and keep the few that matter to
+the pass. That first step reads, for one module: the module's own index (frozen: the same object
+or the same text, the same fields), the linker's answers, the class tables (`Linker.mro`) and,
+of other functions, only signature facts (which qualnames exist, their parents, whether they are
+generators). All of those are equal whenever a run adopted the last run's answers, since
+adopting requires every module's signature to be equal (analysis/link_memory.py). So a run whose
+linker adopted keeps `ModuleFacts` per module object (`LinkMemory`, in memory for `quartify
+lsp`) or per module text (`LinkRecord`, on disk for a one-shot `--check`), and scans again only
+the modules it has not seen; `graph.build` then combines the facts in the order it used to ask
+for them, so the graph is the one a fresh build makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from quartify.analysis import decorator_package
+from quartify.analysis.classify import Classified, classify
+from quartify.analysis.index import PARAM_PREFIX
+from quartify.analysis.link import Linker
+from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
+from quartify.analysis.unittest_facts import CLASS_FIXTURES, MODULE_FIXTURES
+
+STREAM_WITH_CONTEXT = "flask.stream_with_context"
+# unittest fixtures that stay sync (unittest_facts.py), a Quart-WTF form's coroutine methods
+FORM_ASYNC_METHODS = frozenset({"validate", "validate_on_submit"})  # coroutine methods of QuartForm
+SPECIAL_NAMES = CLASS_FIXTURES | MODULE_FIXTURES | FORM_ASYNC_METHODS
+MODULE = -1  # the owner position of a module-level (or class-body) use
+
+
+class ModuleFacts(NamedTuple):
+    """What one module gives each pass. Positions index `ModuleIndex.functions` (MODULE: the
+    module's own uses) and that owner's uses."""
+
+    kinds: tuple[Classified, ...]  # each function's classification, by position
+    decorators: tuple[tuple[int, tuple[str, ...]], ...]  # what each decorator of a decorated function resolves to
+    param_calls: tuple[tuple[int, str, str], ...]  # a nested def calling an enclosing def's parameter: decorator, ref
+    registering: tuple[tuple[int, int], ...]  # the uses a registration pass can act on (`may_register`)
+    streamed: tuple[tuple[str, int], ...]  # generator functions handed to stream_with_context, and where
+    streamed_defs: tuple[int, ...]  # generators written under @stream_with_context
+    package: tuple[tuple[int, bool, tuple[str, ...]], ...]  # under @decorator; callers given to decorate()
+    made: tuple[str, ...]  # what `name = decorator(caller)` hands to `decorator`, resolved
+    calls: tuple[tuple[str, int, int], ...]  # calls of a repo function with an argument: callee, where
+    passed: tuple[tuple[str, int], ...]  # a repo function passed as an argument: written callee, line
+    # functions `graph._seeds_and_barriers` must look at even when plain: `async def`, generators
+    # returning a value, and those named like a unittest fixture or a form's validate method
+    special: tuple[int, ...]
+
+
+def owner_uses(module: ModuleIndex, position: int) -> tuple[Use, ...]:
+    return module.module_uses if position == MODULE else module.functions[position].uses
+
+
+def scan(linker: Linker, modules: Sequence[ModuleIndex], may_register: Callable[[Use], bool]) -> list[ModuleFacts]:
+    """The facts of each of `modules` (`may_register`: the registration pass's test of a use,
+    which reads the use and the linker's answers only). Pass by pass, as `graph.build` asked."""
+    resolve, functions = linker.resolve, linker.functions
+
+    def owners(module: ModuleIndex) -> list[tuple[int, tuple[Use, ...]]]:
+        return [(MODULE, module.module_uses), *((i, f.uses) for i, f in enumerate(module.functions))]
+
+    kinds = [tuple(classify(linker, f) for f in m.functions) for m in modules]
+    package = [tuple((i, *found) for i, f in enumerate(m.functions)
+                     if any(found := decorator_package.function_callers(linker, f))) for m in modules]
+    made = [decorator_package.made_callers(linker, m) for m in modules]
+    param_calls = [tuple((i, top, ref) for i, f in enumerate(m.functions) if f.parent is not None
+                         for top, ref in _param_calls(linker, f)) for m in modules]
+    decorators = [tuple((i, tuple(resolve(d.ref) for d in f.decorators)) for i, f in enumerate(m.functions)
+                        if f.decorators) for m in modules]
+    registering = [tuple((i, j) for i, uses in owners(m) for j, u in enumerate(uses) if may_register(u))
+                   for m in modules]
+    streamed = [tuple(hit for _i, uses in owners(m) for use in uses if (hit := _handed(linker, use)) is not None)
+                for m in modules]
+    streamed_defs = [tuple(i for i, f in enumerate(m.functions) if f.is_generator
+                           and any(resolve(d.ref) == STREAM_WITH_CONTEXT for d in f.decorators)) for m in modules]
+    calls = [tuple((resolved, i, j) for i, uses in owners(m) for j, u in enumerate(uses)
+                   if u.kind == "call" and u.nargs >= 1 and (resolved := resolve(u.ref)) in functions)
+             for m in modules]
+    passed = [tuple((u.arg_of, u.span.line) for _i, uses in owners(m) for u in uses
+                    if u.kind in ("name", "attr") and u.arg_of and resolve(u.ref) in functions) for m in modules]
+    special = [tuple(i for i, f in enumerate(m.functions) if f.is_async or f.is_generator and f.value_returns
+                     or f.name in SPECIAL_NAMES) for m in modules]
+    return [ModuleFacts(*parts) for parts in zip(kinds, decorators, param_calls, registering, streamed,
+                                                 streamed_defs, package, made, calls, passed, special)]
+
+
+def _handed(linker: Linker, use: Use) -> tuple[str, int] | None:
+    """`stream_with_context(gen())` or `(gen)`: the generator function handed over, and the line."""
+    if use.arg_key != "#0" or not use.arg_of or linker.resolve(use.arg_of) != STREAM_WITH_CONTEXT:
+        return None
+    target = linker.resolve(use.ref)
+    if target in linker.functions and linker.functions[target].is_generator:
+        return target, use.span.line
+    return None
+
+
+def _param_calls(linker: Linker, func: FunctionInfo) -> tuple[tuple[str, str], ...]:
+    """A nested def's calls of a parameter of a def enclosing it: (the outermost def of that
+    chain, which is the decorator; the parameter's reference). Reads the function, and the
+    parents of the defs enclosing it."""
+    out = []
+    for use in func.uses:
+        if use.kind != "call" or not use.ref.startswith(PARAM_PREFIX) or use.ctx != CTX_OK:
+            continue
+        owner, _, param = use.ref[len(PARAM_PREFIX) :].rpartition(":")
+        if not param.isidentifier():
+            continue  # `info.load_app()`: a method of the parameter, not the parameter
+        if owner == func.qualname or owner not in linker.functions:
+            continue
+        # The decorator is the outermost def of the chain that owns the parameter.
+        top = owner
+        while linker.functions[top].parent is not None:
+            top = linker.functions[top].parent or top
+        out.append((top, use.ref))
+    return tuple(out)
+
+
+def by_function(
+    linker: Linker, modules: Sequence[ModuleIndex], facts: Sequence[ModuleFacts]
+) -> dict[str, tuple[FunctionInfo, ModuleIndex, int, ModuleFacts]]:
+    """Each function of the linker's table that one of `modules` holds: its module, position and
+    module's facts (a qualname defined twice is the linker's, the last one)."""
+    functions = linker.functions
+    out = {}
+    for module, found in zip(modules, facts):
+        for i, func in enumerate(module.functions):
+            if functions.get(func.qualname) is func:
+                out[func.qualname] = (func, module, i, found)
+    return out
+
+
+class Scans:
+    """Each module's facts, from this run and the earlier runs whose answers it adopted: by module
+    object (kept in memory), or by module text (`stored`, an earlier process's, from disk).
+    Entries for modules a run did not ask about are let go at `turn` (a module object gone from
+    the repo is released, so its id is never mistaken for another's)."""
+
+    def __init__(self, stored: dict[str, StoredFacts] | None = None) -> None:
+        self._now: dict[int, tuple[ModuleIndex, ModuleFacts]] = {}
+        self._before: dict[int, tuple[ModuleIndex, ModuleFacts]] = {}
+        self._stored = stored or {}
+
+    def turn(self) -> None:
+        """Start a run: what the last run asked for stays available, the rest is let go."""
+        self._before, self._now = self._now, {}
+
+    def get(self, module: ModuleIndex) -> ModuleFacts | None:
+        key = id(module)
+        known = self._now.get(key) or self._before.get(key)
+        if known is not None and known[0] is module:
+            self._now[key] = known
+            return known[1]
+        plain = self._stored.get(content_key(module)) if self._stored else None
+        found = restore(plain, module) if plain is not None else None
+        if found is not None:
+            self._now[key] = (module, found)
+        return found
+
+    def put(self, module: ModuleIndex, facts: ModuleFacts) -> None:
+        self._now[id(module)] = (module, facts)
+
+    def export(self) -> dict[str, StoredFacts]:
+        """This run's facts by module text, for a later process."""
+        return {content_key(m): export(f) for m, f in self._now.values()}
+
+
+def content_key(m: ModuleIndex) -> str:
+    """What a module's index is a function of (with quartify's code, which a stored record's
+    header holds): its path, module name, package flag and text."""
+    return f"{m.path}\0{m.module}\0{m.is_package}\0{m.source_hash}"
+
+
+# --- stored form (core/link_store.py): plain values, no objects -------------------------------
+
+StoredFacts = tuple[object, ...]
+
+
+def export(facts: ModuleFacts) -> StoredFacts:
+    """`facts` as values marshal writes (classifications as tuples)."""
+    kinds = tuple((c.kind, c.line, c.detail) for c in facts.kinds)
+    return (kinds, *facts[1:])
+
+
+def restore(stored: object, module: ModuleIndex) -> ModuleFacts | None:
+    """Facts read back for `module` (None: not the shape `export` writes, or not this module's)."""
+    if not isinstance(stored, tuple) or len(stored) != len(ModuleFacts._fields) or not isinstance(stored[0], tuple):
+        return None
+    try:
+        kinds = tuple(Classified(kind, line, detail) for kind, line, detail in stored[0])
+    except (TypeError, ValueError):
+        return None
+    facts = ModuleFacts(kinds, *stored[1:])
+    if len(facts.kinds) != len(module.functions):
+        return None
+    return facts
