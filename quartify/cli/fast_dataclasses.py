@@ -16,7 +16,8 @@ magic number and its checksum holds; anything off, and it is rebuilt. It is writ
 whole or not at all (temp file, rename), only when the run compiled a new text, and holds at
 most `LIMIT` texts (past that it starts again from the texts of the run). Only the console
 script's module (`quartify.cli.main`) installs it: importing quartify's core as a library leaves
-`dataclasses` as it is.
+`dataclasses` as it is. Installing it also defers the docstrings `dataclasses` makes from
+signatures until they are read (`cli/lazy_docs.py`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
+from quartify.cli import lazy_docs
 from quartify.core.tempfiles import replace_with
 
 MAGIC = b"quartify-dataclass-code 1\n"
@@ -116,6 +118,7 @@ def install(path: Path | None = None) -> CodeTable | None:
     table = CodeTable(path if path is not None else default_path())
     dataclasses.exec = table.exec  # type: ignore[attr-defined]  # a module global shadows the builtin
     atexit.register(table.save)
+    lazy_docs.install()  # and the docstrings dataclasses makes from signatures wait until read
     return table
 
 

@@ -36,15 +36,16 @@ def _prefix(base: Path, root: Path) -> str:
 def distinct_names(files: Iterable[tuple[Path, str, bool]], root: Path) -> dict[Path, str]:
     """For each `(path, module, is_package)` whose module name another file also has, the
     name it is indexed under instead; files with a unique name are left out."""
-    groups: dict[str, list[tuple[Path, Path]]] = {}
+    groups: dict[str, list[tuple[Path, bool]]] = {}
     for path, module, is_package in files:
         if module:
-            groups.setdefault(module, []).append((path, _base_folder(path, module, is_package)))
+            groups.setdefault(module, []).append((path, is_package))
     renamed: dict[Path, str] = {}
     root = root.resolve()
-    for module, members in groups.items():
-        if len(members) < 2:
-            continue
+    for module, named in groups.items():
+        if len(named) < 2:
+            continue  # the common case: no base folder to find (each costs a path resolution)
+        members = [(path, _base_folder(path, module, is_package)) for path, is_package in named]
         members.sort(key=lambda m: (len(m[1].parts), m[0].as_posix()))
         for path, base in members[1:]:
             prefix = _prefix(base, root)

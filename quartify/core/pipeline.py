@@ -150,8 +150,12 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     if progress:
         progress("index", 0, len(files))
 
+    # While the index workers run, this process loads what the pool forked after solving will
+    # share (LibCST, the rewrites): otherwise it does so after solving, with one core idle.
+    meanwhile = workers.preload if workers.will_fork(len(focused)) else None
+
     def index_all(args: list[IndexArgs]) -> list[Indexed | IndexFailed]:
-        return workers.map(index_file, [(*a, options.max_file_size) for a in args])
+        return workers.map(index_file, [(*a, options.max_file_size) for a in args], meanwhile=meanwhile)
 
     indexed = indexer(files) if indexer is not None else index_cached(
         [(f.path, f.display, f.module, f.is_package, f.data) for f in files], cache, index_all, options.max_file_size)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
 R = TypeVar("R")
+_FEW = 8  # planning fewer files than this stays in the calling process
 
 Done = Transformed | TransformFailed
 
@@ -36,7 +37,11 @@ class Workers:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[..., R], args: Sequence[tuple[object, ...]], workers: int | None = None) -> list[R]:
+    def map(self, fn: Callable[..., R], args: Sequence[tuple[object, ...]], workers: int | None = None,
+            meanwhile: Callable[[], object] | None = None) -> list[R]:
+        """`fn` over `args` in the pool, in order. `meanwhile` runs in this process once the
+        tasks are handed out (the workers are forked by then, so they do not inherit what it
+        loads), while this process would otherwise only wait for their answers."""
         wanted = self.workers if workers is None else workers
         if wanted <= 1 or len(args) < 2:
             return [fn(*a) for a in args]
@@ -45,10 +50,26 @@ class Workers:
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=self.workers)
-        return list(self.pool.map(fn, *zip(*args, strict=True), chunksize=self._chunk(len(args))))
+        answers = self.pool.map(fn, *zip(*args, strict=True), chunksize=self._chunk(len(args)))
+        if meanwhile is not None:
+            meanwhile()
+        return list(answers)
 
     def _chunk(self, tasks: int) -> int:
-        return max(1, tasks // (self.workers * 4))
+        # Small chunks, so both workers finish together: with four per worker, the last chunk
+        # (~43 of CTFd's 346 files) left the other worker idle for a tenth of the stage.
+        return max(1, tasks // (self.workers * 16))
+
+    def will_fork(self, files: int) -> bool:
+        """Whether planning `files` files forks a pool (which loads the rewrites first)."""
+        return self.workers > 1 and files >= _FEW and self.can_fork
+
+    def preload(self) -> None:
+        """Load LibCST and the rewrites the forked pool's workers will share (`plan_transform_verify`
+        does so anyway when it forks; earlier, this process does it while the index workers run)."""
+        from quartify.codemods.apply import load_all
+
+        load_all()
 
     def close(self) -> None:
         if self.pool is not None:
@@ -69,16 +90,15 @@ class Workers:
         global _TASK
         _TASK = _Task(repo, items, done)
         try:
-            if self.workers <= 1 or len(wanted) < 8:
+            if self.workers <= 1 or len(wanted) < _FEW:
                 return {d: _one(d) for d in wanted}
             if not self.can_fork:
                 return self._split(wanted)
             self.close()  # the index pool was forked before the plan existed
-            # LibCST and the rewrites load here once, not in every forked worker on every run
-            # (a run over few files, or none, never forks and never loads them unless needed).
-            from quartify.codemods.apply import load_all
-
-            load_all()
+            # LibCST and the rewrites load here once (if not already: `preload`), not in every
+            # forked worker on every run (a run over few files, or none, never forks and never
+            # loads them unless needed).
+            self.preload()
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 

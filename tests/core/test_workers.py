@@ -77,3 +77,42 @@ def test_forked_split_and_serial_runs_agree(monkeypatch: pytest.MonkeyPatch) -> 
     changed = {path for path, status, _new, _findings in serial if status == "changed"}
     assert changed == {f"helper_{n}.py" for n in range(6)} | {f"view_{n}.py" for n in range(6)}
     assert any(path == "broken.py" and status == "failed" for path, status, _new, _findings in serial)
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_the_index_pool_runs_the_callers_work_while_its_workers_answer_in_order() -> None:
+    calls: list[str] = []
+    pool = Workers(2)
+    try:
+        answers = pool.map(_square, [(n,) for n in range(40)], meanwhile=lambda: calls.append("meanwhile"))
+    finally:
+        pool.close()
+    assert answers == [n * n for n in range(40)]
+    assert calls == ["meanwhile"]
+    calls.clear()
+    assert Workers(1).map(_square, [(3,), (4,)], meanwhile=lambda: calls.append("meanwhile")) == [9, 16]
+    assert calls == []  # no pool to wait for: what it loads is loaded when needed, if at all
+
+
+def test_a_run_that_forks_after_solving_loads_the_rewrites_while_indexing(monkeypatch: pytest.MonkeyPatch) -> None:
+    order: list[str] = []
+    preload, plan = Workers.preload, Workers.plan_transform_verify
+
+    def spy_preload(self: Workers) -> None:
+        order.append("preload")
+        preload(self)
+
+    def spy_plan(self: Workers, *args: Any) -> Any:
+        order.append("plan")
+        return plan(self, *args)
+
+    monkeypatch.setattr(Workers, "preload", spy_preload)
+    monkeypatch.setattr(Workers, "plan_transform_verify", spy_plan)
+    _run(2)
+    assert order[:2] == ["preload", "plan"]  # loaded during the index stage, before the plan pool forks
+    order.clear()
+    _run(1)
+    assert "preload" not in order  # one process: nothing forks, nothing is loaded ahead
