@@ -64,7 +64,7 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
     skipped: list[_Skip] = []
     leftovers: list[Path] = []
     excluded = 0
-    trees = tuple(_real(p) for p in paths if p.is_dir())
+    trees = tuple(real_path(p) for p in paths if p.is_dir())
 
     def take(path: Path, inside: tuple[Path, ...] | None) -> None:
         target = _regular_file(path, inside, skipped)
@@ -82,7 +82,7 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
             if given.suffix == ".py" or is_dependency_file(given):
                 take(given, None)  # named on the command line: wherever its target lies
             continue
-        given = _real(given)
+        given = real_path(given)
         specs: dict[Path, "pathspec.PathSpec[Any]"] = {}
         for dirpath, dirnames, filenames in os.walk(given, onerror=lambda e: skipped.append(_unreadable(e))):
             current = Path(dirpath)
@@ -145,7 +145,7 @@ def _regular_file(path: Path, inside: tuple[Path, ...] | None, skipped: list[_Sk
             return None
         path = target
     elif inside is None:
-        path = _real(path)
+        path = real_path(path)
     if not stat.S_ISREG(info.st_mode):
         skipped.append(_Skip(path, f"not a regular file ({_kind(info.st_mode)})"))
         return None
@@ -171,7 +171,7 @@ def _unreadable(exc: OSError) -> _Skip:
 
 def _finding(skip: _Skip, root: Path) -> Finding:
     try:
-        shown = (_real(skip.path.parent) / skip.path.name).relative_to(root).as_posix()
+        shown = (real_path(skip.path.parent) / skip.path.name).relative_to(root).as_posix()
     except ValueError:
         shown = skip.path.as_posix()
     if skip.failed == "directory":
@@ -181,7 +181,7 @@ def _finding(skip: _Skip, root: Path) -> Finding:
     return Finding("QFY004", Severity.WARNING, f"skipped {shown}: {skip.why}", shown, 1)
 
 
-def _real(path: Path) -> Path:
+def real_path(path: Path) -> Path:
     """`Path.resolve()` without its RuntimeError on a link loop (Python < 3.13)."""
     return Path(os.path.realpath(path))
 
@@ -204,7 +204,7 @@ def _ignored(
 
 
 def common_root(paths: list[Path]) -> Path:
-    resolved = [_real(p) for p in paths] or [Path.cwd()]
+    resolved = [real_path(p) for p in paths] or [Path.cwd()]
     dirs = [p if p.is_dir() else p.parent for p in resolved]
     return Path(os.path.commonpath([str(d) for d in dirs]))
 

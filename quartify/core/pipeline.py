@@ -10,7 +10,6 @@ a project, solved with the whole project: see `core.subset`). Nothing here write
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -37,6 +36,7 @@ from quartify.analysis.repo import short
 from quartify.analysis.solver import solve
 from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
+from quartify.core.discover import real_path
 from quartify.core.gcpause import paused
 from quartify.core import link_store
 from quartify.core.index_cache import IndexCache
@@ -133,7 +133,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 
     files = [f for f in everything if not f.dependency_file]
     _dedupe_modules(files)
-    focus = frozenset(_real(p) for p in focus) if focus is not None else None
+    focus = frozenset(real_path(p) for p in focus) if focus is not None else None
     focused = _focused(files, focus)
     workers = Workers(options.workers(len(files)))
     try:
@@ -227,7 +227,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
     )
     dependencies = migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
                                             ((PATCH_REQUIREMENT,) if route else ()) + swapped, async_tests)
-    results.extend(d for d in dependencies if focus is None or _real(d.path) in focus)
+    results.extend(d for d in dependencies if focus is None or real_path(d.path) in focus)
     on_disk = {f.display for f in everything if f.data is None}  # stdin and in-memory runs write no helper
     changed_plans = [(i.path, i.index, done[i.display][0]) for i in good if i.display in on_disk
                      and i.display in results_by and results_by[i.display].status is Status.CHANGED]
@@ -240,7 +240,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         elsewhere = also_needs(repo, good, focused)
         shown = {f.path: f.display for f in everything}
         elsewhere.extend(OtherFile(shown.get(d.path, d.path.as_posix()), "dependency file")
-                         for d in dependencies if d.status is Status.CHANGED and _real(d.path) not in focus)
+                         for d in dependencies if d.status is Status.CHANGED and real_path(d.path) not in focus)
     compat = _compat_file(route, good)
     imports_compat = any(done[d][0].of(PatchImports) for d, r in results_by.items() if r.status is Status.CHANGED)
     if compat is not None and (focus is None or imports_compat):
@@ -257,10 +257,6 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
                      also_needs=tuple(elsewhere))
 
 
-def _real(path: Path) -> Path:
-    return Path(os.path.realpath(path))
-
-
 def _focused(files: Sequence[InputFile], focus: frozenset[Path] | None) -> frozenset[str]:
     """The display names of the Python inputs a run transforms and reports. A path's real path
     ends in its own last name unless that last part is a symlink, so only a file named like a
@@ -271,7 +267,7 @@ def _focused(files: Sequence[InputFile], focus: frozenset[Path] | None) -> froze
     names = {p.name for p in focus}
     return frozenset(f.display for f in files
                      if (f.path.name in names or f.path.name in ("", ".", "..") or f.path.is_symlink())
-                     and _real(f.path) in focus)
+                     and real_path(f.path) in focus)
 
 
 def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResult | None:
