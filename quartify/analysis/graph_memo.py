@@ -5,7 +5,7 @@ and through core/link_store.py a later one-shot run).
 Quart awaitable is used, caller -> callee edges) on every run, though after a keystroke only
 the edited file's functions changed. What one function's body gives is a function of: that
 function's index (a `FunctionInfo` is frozen: the same object, the same facts; and a module's
-index is a function of its text, `link_memory.content_key`), the linker's answers, and a few
+index is a function of its text, `graph_scan.content_key`), the linker's answers, and a few
 repo-wide facts (`World`): which functions were `async def` or generators before the
 migration, each decorator's wrappers, the calls an unsafe fix makes awaitable, and whether
 Quart-WTF forms apply. So a run whose linker adopted the last run's answers (every answer equal,
