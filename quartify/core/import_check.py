@@ -6,6 +6,7 @@ dependency-file machinery (a pre-commit re-check of a migrated file pays only fo
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,11 +79,14 @@ def _top_level_imports(source: str) -> tuple[tuple[str, int], ...]:
     return tuple(imports_in(tree).items())
 
 
-def added_imports(old: str, new: str | ast.Module) -> dict[str, int]:
+def added_imports(old: str, new: str | ast.Module, before: Iterable[str] | None = None) -> dict[str, int]:
     """Top-level modules `new` (a text or its tree) imports and `old` did not, with their first
-    line in `new`; a module the old text never spells cannot be imported there."""
+    line in `new`; a module the old text never spells cannot be imported there. `before`: the
+    modules `old` imports, when a caller already read them (`old` is then not parsed)."""
     now = imports_in(new) if isinstance(new, ast.Module) else top_level_imports(new)
-    if not any(m in old for m in now):
-        return now
-    before = top_level_imports(old)
-    return {m: line for m, line in now.items() if m not in before}
+    if before is None:
+        if not any(m in old for m in now):
+            return now
+        before = top_level_imports(old)
+    had = set(before)
+    return {m: line for m, line in now.items() if m not in had}

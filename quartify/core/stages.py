@@ -15,7 +15,7 @@ from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.plan import FilePlan, RepoPlan, settling_edits
 from quartify.core.free_names import newly_unbound
-from quartify.core.import_check import added_imports, imports_in
+from quartify.core.import_check import added_imports
 from quartify.core.nesting import TOO_DEEP, caused_by_depth, deep_enough
 from quartify.core.source import SourceError, decode, read
 from quartify.core.syntax_hints import newer_python_hint
@@ -190,14 +190,6 @@ def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed
         done.functions_made_async,
         done.awaits_added,
         item.encoding,
-        _added_imports(item.text, tree, done.input_imports),
+        tuple(added_imports(item.text, tree, None if done.input_imports is None else dict(done.input_imports)).items()),
     )
 
-
-def _added_imports(old: str, tree: ast.Module, before: tuple[tuple[str, int], ...] | None) -> tuple[tuple[str, int], ...]:
-    """`added_imports(old, tree)`, from the input's imports the transform read when it has them
-    (the input is then not parsed again)."""
-    if before is None:
-        return tuple(added_imports(old, tree).items())
-    had = {module for module, _line in before}
-    return tuple((module, line) for module, line in imports_in(tree).items() if module not in had)
