@@ -5,13 +5,9 @@ a damaged table is rebuilt; importing quartify's core as a library installs noth
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import run_probe
 
 PROBE = '''
 import dataclasses, json, sys
@@ -55,12 +51,8 @@ print(json.dumps({"same": same, "behaves": behaves, "added": table.added}))
 
 
 def _probe(prefix: Path) -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONPYCACHEPREFIX": str(prefix)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    """The probe with its bytecode (and the table beside it) under `prefix`, written as an install does."""
+    return run_probe(PROBE, {"PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": None})
 
 
 def _tables(prefix: Path) -> list[Path]:
@@ -89,7 +81,5 @@ def test_a_damaged_table_is_rebuilt(tmp_path: Path) -> None:
 
 
 def test_importing_the_core_as_a_library_installs_nothing() -> None:
-    code = "import dataclasses, quartify.core.pipeline; print('exec' in vars(dataclasses))"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+    code = "import dataclasses, json, quartify.core.pipeline; print(json.dumps({'installed': 'exec' in vars(dataclasses)}))"
+    assert run_probe(code) == {"installed": False}

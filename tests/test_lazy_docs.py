@@ -5,13 +5,7 @@ Run in a fresh interpreter: installing it changes `dataclasses` for the whole pr
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import run_probe
 
 PROBE = '''
 import dataclasses, json
@@ -52,16 +46,8 @@ print(json.dumps({
 '''
 
 
-def _probe() -> dict[str, object]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def test_deferred_docstrings_read_as_the_ones_dataclasses_writes() -> None:
-    seen = _probe()
+    seen = run_probe(PROBE)
     assert seen["installed"] == [True, False]  # a second install changes nothing
     assert seen["lazy"] == seen["stock"]
     assert seen["stock"] == [
