@@ -255,13 +255,8 @@ class _ModuleIndexer:
             elif kind is ast.Expr and type(stmt.value) is ast.Yield and self.func_stack:  # type: ignore[attr-defined]
                 value = stmt.value.value  # type: ignore[attr-defined]
                 self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
-        else:
-            self._visit_other_stmt(stmt, prefix, class_qualname)
-
-    def _visit_other_stmt(self, stmt: ast.stmt, prefix: str, class_qualname: str | None) -> None:
-        """A statement type `_visit_stmt` does not list (one a later Python adds, like 3.12's
-        `type X = ...`): what it holds, as the isinstance chain before the tables did."""
-        self._visit_misc(stmt, prefix, class_qualname)
+        else:  # a statement type not listed (one a later Python adds, like 3.12's `type X = ...`)
+            self._visit_misc(stmt, prefix, class_qualname)
 
     def _note_return(self, stmt: ast.Return) -> None:
         if type(stmt.value) is ast.Dict:

@@ -62,12 +62,6 @@ class RepoPlan:
         return self._helper_offloads
 
     @property
-    def async_test_bases(self) -> frozenset[str]:
-        """Repo classes deriving straight from unittest.TestCase whose family has async methods:
-        they become IsolatedAsyncioTestCase, or pytest would call the coroutines and pass them."""
-        return self.unittest.async_bases
-
-    @property
     def unittest(self) -> UnittestFacts:
         return self._unittest
 
