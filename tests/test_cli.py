@@ -44,6 +44,13 @@ def test_check_writes_nothing_and_exits_1(project: Path, quartify_cmd: list[str]
     assert proc.stdout == b""
 
 
+def test_check_names_each_file_that_would_change(project: Path, quartify_cmd: list[str]) -> None:
+    proc = run(quartify_cmd, "migrate", "--check", str(project), cwd=project)
+    lines = [line for line in proc.stderr.decode().splitlines() if line.startswith("would change")]
+    # util.py stays as it is; the project lists no dependencies, so a requirements.txt is written
+    assert lines == ["would change app.py (functions made async: 1, awaits added: 1)", "would change requirements.txt"]
+
+
 def test_diff_prints_unified_diff_and_writes_nothing(project: Path, quartify_cmd: list[str]) -> None:
     proc = run(quartify_cmd, "migrate", "--diff", str(project), cwd=project)
     assert proc.returncode == 1

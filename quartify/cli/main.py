@@ -160,6 +160,8 @@ def migrate_cmd(
     result = done.result
     if show_diff:
         _print_diffs(result)
+    elif check and err is not None:
+        _name_changes(err, result)
     if not dry_run:
         result = write_changes(result, root)
     if err is not None:
@@ -285,6 +287,15 @@ def exit_code(result: RunResult, dry_run: bool) -> int:
     if dry_run and result.changed:
         return 1
     return 0
+
+
+def _name_changes(err: Console, result: RunResult) -> None:
+    """`--check` without a diff names each file that would change, as `black --check` does, so a
+    failing check says where to look."""
+    for item in result.changed:
+        counts = (f" (functions made async: {item.functions_made_async}, awaits added: {item.awaits_added})"
+                  if item.functions_made_async or item.awaits_added else "")  # none for a dependency file
+        err.print(f"would change {_display(item.path)}{counts}", highlight=False, soft_wrap=True)
 
 
 def _display(path: Path) -> str:
