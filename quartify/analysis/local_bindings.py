@@ -83,6 +83,8 @@ def scope_statements(body: Iterable[ast.stmt], rare_binders: bool = True) -> Ite
         kind = type(node)
         if kind in binders:
             yield node
+        if kind in named:
+            continue  # a def or class of the body itself: its name is bound here, its body is its own
         if not rare_binders and kind not in holding:
             continue  # a simple statement: expressions only
         for child in children(node):
