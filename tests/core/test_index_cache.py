@@ -116,7 +116,7 @@ def test_an_entry_naming_another_global_is_refused_without_running_it(
 
     (tmp_path / "cache").mkdir()
     # a whole, well-formed entry (header and checksum right): only the unpickler stands in the way
-    (tmp_path / "cache" / f"{key}.idx").write_bytes(index_cache._encode(key, Payload()))  # type: ignore[arg-type]
+    (tmp_path / "cache" / f"{key}.idx").write_bytes(index_cache._framed(key, pickle.dumps(Payload(), protocol=5), 0))
     asked: list[tuple[str, str]] = []
     judge = index_cache._allowed_class
 
