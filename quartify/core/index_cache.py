@@ -154,7 +154,7 @@ class IndexCache:
 
     def get(self, key: str) -> Entry | None:
         try:
-            blob = self._path(key).read_bytes()
+            blob = _read(os.path.join(self.directory, key + _SUFFIX))
         except OSError:
             return None
         from quartify.analysis.model import ModuleIndex
@@ -270,7 +270,7 @@ def _split_pickle(index: ModuleIndex) -> tuple[bytes, int]:
     return out.getvalue(), cut
 
 
-def _check(payload: bytes) -> str:
+def _check(payload: bytes | memoryview) -> str:
     """A checksum that catches a damaged entry (what a crafted one could do, the restricted
     unpickler stops): CRC-32, several times faster than a cryptographic digest on the few
     megabytes a one-file check reads."""
@@ -282,26 +282,36 @@ def _decode(blob: bytes, key: str, kinds: tuple[type, ...]) -> object:
     if not blob.startswith(MAGIC):
         return None
     try:
-        version, stored_key, length, head, check, payload = blob[len(MAGIC):].split(b"\n", 5)
+        start = len(MAGIC)
+        for _line in range(5):
+            start = blob.index(b"\n", start) + 1
+        version, stored_key, length, head, check = blob[len(MAGIC):start - 1].split(b"\n")
         if version.decode("ascii") != __version__ or stored_key.decode("ascii") != key:
             return None
-        if len(payload) != int(length) or _check(payload) != check.decode("ascii"):
+        # the payload read in place: no copy of the few megabytes a one-file check loads
+        if len(blob) - start != int(length) or _check(memoryview(blob)[start:]) != check.decode("ascii"):
             return None
+        stream = io.BytesIO(blob)
+        stream.seek(start)
         if int(head):
-            entry = _lazy_entry(payload, int(head))
+            entry = _lazy_entry(stream, start + int(head))
         else:
-            entry = _SafeUnpickler(io.BytesIO(payload)).load()
+            entry = _SafeUnpickler(stream).load()
     except Exception:  # a broken entry of any kind is a miss, never a failed run
         return None
     return entry if isinstance(entry, kinds) else None
 
 
-def _lazy_entry(payload: bytes, cut: int) -> ModuleIndex | None:
+def _read(path: str) -> bytes:
+    with open(path, "rb", buffering=0) as handle:
+        return handle.read()
+
+
+def _lazy_entry(stream: io.BytesIO, cut: int) -> ModuleIndex | None:
     """The head of an index entry, its body (from `cut` on) left to its unpickler
     (`core.lazy_index`)."""
     from quartify.core.lazy_index import attach
 
-    stream = io.BytesIO(payload)
     unpickler = _HeadUnpickler(stream)
     head = unpickler.load()
     return attach(head, unpickler) if stream.tell() == cut else None
