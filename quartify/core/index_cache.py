@@ -23,7 +23,8 @@ returns), never inside the indexer, so the indexer can change freely:
 - An index entry is two pickles, a head and a body (`core.lazy_index`): loading it decodes the
   head, and the body (uses, decorators, ... the fields a one-file check rarely reads of other
   modules) is decoded when first read. The checksum covers both and is checked on loading.
-- The directory is bounded: past `limit_bytes`, the oldest entries are removed.
+- The directory is bounded: past `limit_bytes`, the oldest entries are removed (checked after
+  about one entry written in 16, `evict_after`).
 - The same directory holds whole runs' results (`get_run`/`put_run`, keyed by `core.run_cache`),
   under the same rules; the unpickler also rebuilds `pathlib` paths for them.
 """
@@ -39,7 +40,7 @@ import pickle
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, is_dataclass
 from enum import Enum
@@ -209,6 +210,14 @@ class IndexCache:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write("# Written by quartify: its index cache, never to commit.\n*\n")
         os.replace(tmp, ignore)
+
+    def evict_after(self, written: Sequence[str]) -> int:
+        """`evict`, after a run wrote the entries `written`, about once every 16 entries written:
+        when one of their keys (uniform hex digests) starts with "0". Scanning the directory costs
+        some 5 us an entry (6 ms for 1,100 entries, 40 ms when full) that an edited one-file check
+        would otherwise pay every time; the directory outgrows `limit_bytes` by at most the few
+        entries written since the last eviction."""
+        return self.evict() if any(key.startswith("0") for key in written) else 0
 
     def evict(self) -> int:
         """Remove the oldest entries (and stale temp files) until the cache fits `limit_bytes`

@@ -147,6 +147,20 @@ def test_the_cache_directory_ignores_itself_and_stays_bounded(tmp_path: Path) ->
     assert cache.get(keys[-1]) == indexed.index
 
 
+def test_a_run_evicts_after_about_one_entry_written_in_sixteen(tmp_path: Path) -> None:
+    source = tmp_path / "app.py"
+    source.write_text(VIEW, encoding="utf-8")
+    indexed = index_file(source, "app.py", "app", False)
+    assert isinstance(indexed, Indexed)
+    cache = IndexCache(tmp_path / "cache", limit_bytes=10_000)
+    for n in range(30):
+        assert cache.put(f"{n + 1:x}" * 40, indexed.index)  # no key starting with "0"
+    over = sorted(cache.directory.glob("*.idx"))
+    assert cache.evict_after([p.stem for p in over]) == 0 and sorted(cache.directory.glob("*.idx")) == over
+    assert cache.evict_after(["0" * 40, over[0].stem]) > 0  # one written key starting with "0"
+    assert sum(p.stat().st_size for p in cache.directory.glob("*.idx")) <= 10_000
+
+
 def test_an_unwritable_cache_is_skipped_not_fatal(tmp_path: Path) -> None:
     work = copy_of(SAMPLES[0], tmp_path)
     blocker = tmp_path / "not-a-directory"
