@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any, ClassVar
 
-from quartify.analysis.model import FunctionInfo, ModuleIndex
+from quartify.analysis.model import Decorator, FunctionInfo, ModuleIndex, Use, WithSite
 
 # Fields a one-file check does not read from other modules' indexes (measured on the
 # benchmark repo: the linker and the graph read names, spans, colours, patches and bindings).
@@ -128,9 +128,16 @@ for _plain, _lazy in LAZY.items():
 _ORDER = {plain: tuple(f.name for f in fields(plain)) for plain in LAZY}
 
 
-def split(index: ModuleIndex) -> tuple[ModuleIndex, tuple[dict[str, object], tuple[dict[str, object], ...]]]:
-    """The head (a lazy copy of `index` without its deferred fields) and the body (those fields of
-    the module, then of each function, as `Lean` would pickle them)."""
+# The field names only the body holds, pickled first with the head: the body's many `Use` objects
+# then name their fields by a short memo reference (2 bytes), not a long one (5) past the head's
+# first 256 objects.
+KEYS = tuple(sorted({f.name for cls in (Use, Decorator, WithSite) for f in fields(cls)}.union(*DEFERRED.values())))
+
+
+def split(index: ModuleIndex) -> tuple[tuple[tuple[str, ...], ModuleIndex],
+                                       tuple[dict[str, object], tuple[dict[str, object], ...]]]:
+    """The head (`KEYS` and a lazy copy of `index` without its deferred fields) and the body
+    (those fields of the module, then of each function, as `Lean` would pickle them)."""
     functions: list[FunctionInfo] = []
     bodies: list[dict[str, object]] = []
     for func in index.functions:
@@ -139,7 +146,7 @@ def split(index: ModuleIndex) -> tuple[ModuleIndex, tuple[dict[str, object], tup
         bodies.append(body)
     module, body = _parts(index)
     module.__dict__["functions"] = tuple(functions)
-    return module, (body, tuple(bodies))
+    return (KEYS, module), (body, tuple(bodies))
 
 
 def _parts(obj: Any) -> tuple[Any, dict[str, object]]:
@@ -156,9 +163,10 @@ def reduce_head(obj: _Pending) -> tuple[Callable[..., object], tuple[type], dict
     return copyreg.__newobj__, (type(obj),), obj.__dict__  # type: ignore[attr-defined]
 
 
-def attach(head: object, unpickler: pickle.Unpickler) -> ModuleIndex | None:
-    """`head` with every lazy object pointing at the body `unpickler` reads next, or None when
-    `head` is not a head."""
+def attach(loaded: object, unpickler: pickle.Unpickler) -> ModuleIndex | None:
+    """The index of a loaded head, every lazy object pointing at the body `unpickler` reads
+    next, or None when `loaded` is not a head."""
+    head = loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 else None
     if type(head) is not LazyModuleIndex or not isinstance(head.__dict__.get("functions"), tuple):
         return None
     body = Body(unpickler, head)
