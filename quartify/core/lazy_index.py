@@ -125,7 +125,22 @@ LAZY: dict[type, type[_Pending]] = {FunctionInfo: LazyFunctionInfo, ModuleIndex:
 for _plain, _lazy in LAZY.items():
     for _name in DEFERRED[_plain]:
         setattr(_lazy, _name, _Deferred(_name))
-_ORDER = {plain: tuple(f.name for f in fields(plain)) for plain in LAZY}
+
+
+def _reappended(plain: type) -> tuple[str, ...]:
+    """The fields from the first head field that follows a deferred one on: a head's state and
+    then its body's, merged, hold the fields in their class's order once these are moved to
+    the end (FunctionInfo: `patches`, `positional`)."""
+    names = [f.name for f in fields(plain)]
+    seen_deferred = False
+    for n, name in enumerate(names):
+        seen_deferred = seen_deferred or name in DEFERRED[plain]
+        if seen_deferred and name not in DEFERRED[plain]:
+            return tuple(names[n:])
+    return ()
+
+
+_REAPPENDED = {plain: _reappended(plain) for plain in LAZY}
 
 
 # The field names only the body holds, pickled first with the head: the body's many `Use` objects
@@ -191,11 +206,10 @@ def _merged(obj: _Pending, extra: object) -> dict[str, object]:
     plain = obj.base
     if not isinstance(extra, dict) or not extra.keys() <= DEFERRED[plain]:
         raise CacheEntryError("a body entry holds fields it should not")
-    state = obj.__dict__
-    merged: dict[str, object] = {}
-    for name in _ORDER[plain]:
-        if name in state:
-            merged[name] = state[name]
-        elif name in extra:
-            merged[name] = extra[name]
+    merged = obj.__dict__.copy()
+    del merged[_BODY]
+    merged.update(extra)
+    for name in _REAPPENDED[plain]:
+        if name in merged:
+            merged[name] = merged.pop(name)
     return merged
