@@ -59,7 +59,7 @@ class Body:
             return  # done (an object of this module was already filled)
         try:
             filled = _filled(self._index, unpickler.load())
-        except Exception as error:  # noqa: BLE001  # a crafted body: never a silently missing field
+        except Exception as error:  # a crafted body: never a silently missing field
             self._error = CacheEntryError(f"cache entry of {self._index.path}: {error}")
             raise self._error from error
         for obj, state in filled:
@@ -77,6 +77,8 @@ class _Pending:
         if not isinstance(body, Body):
             raise CacheEntryError("a lazy index object without its body")
         body.load()
+        if isinstance(self, _Pending):  # not an object of its module's index (a crafted head)
+            raise CacheEntryError("a lazy index object its body does not fill")
 
     def __eq__(self, other: object) -> bool:
         self._complete()
