@@ -215,8 +215,8 @@ class IndexCache:
         """`evict`, after a run wrote the entries `written`, about once every 16 entries written:
         when one of their keys (uniform hex digests) starts with "0". Scanning the directory costs
         some 5 us an entry (6 ms for 1,100 entries, 40 ms when full) that an edited one-file check
-        would otherwise pay every time; the directory outgrows `limit_bytes` by at most the few
-        entries written since the last eviction."""
+        would otherwise pay every time; the directory outgrows `limit_bytes` only by the entries
+        written since the last eviction (16 or so)."""
         return self.evict() if any(key.startswith("0") for key in written) else 0
 
     def evict(self) -> int:

@@ -108,6 +108,14 @@ def test_whatever_sees_every_field_sees_the_decoded_ones(how: str, tmp_path: Pat
         assert func.__getstate__() == expected.__getstate__() and "_deferred" not in func.__getstate__()
 
 
+def test_a_loaded_index_stored_again_loads_the_same(tmp_path: Path) -> None:
+    index = index_source(VIEW, "views.py", "views", False)
+    cache = stored(index, tmp_path)
+    assert cache.put("again", loaded(cache))  # not read before: stored whole all the same
+    again = cache.get("again")
+    assert again == index and pickle.dumps(again, protocol=5) == pickle.dumps(eager(index), protocol=5)
+
+
 def _entry_with_body(index: ModuleIndex, body: object) -> bytes:
     """An entry with `index`'s head and `body` after it, header and checksum right."""
     payload, cut = index_cache._split_pickle(index)
