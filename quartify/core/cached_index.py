@@ -53,10 +53,11 @@ def index_cached(
             misses.append(n)
     if misses:
         fresh = index_all([(*args[n][:4], loaded[n]) for n in misses])
+        written: list[str] = []
         for n, item in zip(misses, fresh):
             results[n] = item
             key = keys[n]
-            if key is not None:
-                cache.put(key, item.index if isinstance(item, Indexed) else item.error)
-        cache.evict()
+            if key is not None and cache.put(key, item.index if isinstance(item, Indexed) else item.error):
+                written.append(key)
+        cache.evict_after(written)
     return [r for r in results if r is not None]

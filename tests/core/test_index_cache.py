@@ -116,7 +116,7 @@ def test_an_entry_naming_another_global_is_refused_without_running_it(
 
     (tmp_path / "cache").mkdir()
     # a whole, well-formed entry (header and checksum right): only the unpickler stands in the way
-    (tmp_path / "cache" / f"{key}.idx").write_bytes(index_cache._encode(key, Payload()))  # type: ignore[arg-type]
+    (tmp_path / "cache" / f"{key}.idx").write_bytes(index_cache._framed(key, pickle.dumps(Payload(), protocol=5), 0))
     asked: list[tuple[str, str]] = []
     judge = index_cache._allowed_class
 
@@ -145,6 +145,20 @@ def test_the_cache_directory_ignores_itself_and_stays_bounded(tmp_path: Path) ->
     assert sum(p.stat().st_size for p in cache.directory.glob("*.idx")) <= 10_000
     assert keys[-1] in left and keys[0] not in left  # the oldest went first
     assert cache.get(keys[-1]) == indexed.index
+
+
+def test_a_run_evicts_after_about_one_entry_written_in_sixteen(tmp_path: Path) -> None:
+    source = tmp_path / "app.py"
+    source.write_text(VIEW, encoding="utf-8")
+    indexed = index_file(source, "app.py", "app", False)
+    assert isinstance(indexed, Indexed)
+    cache = IndexCache(tmp_path / "cache", limit_bytes=10_000)
+    for n in range(30):
+        assert cache.put(f"{n + 1:x}" * 40, indexed.index)  # no key starting with "0"
+    over = sorted(cache.directory.glob("*.idx"))
+    assert cache.evict_after([p.stem for p in over]) == 0 and sorted(cache.directory.glob("*.idx")) == over
+    assert cache.evict_after(["0" * 40, over[0].stem]) > 0  # one written key starting with "0"
+    assert sum(p.stat().st_size for p in cache.directory.glob("*.idx")) <= 10_000
 
 
 def test_an_unwritable_cache_is_skipped_not_fatal(tmp_path: Path) -> None:
