@@ -57,14 +57,23 @@ class Linker:
                 self._conftests.setdefault(m.path, []).append(m)
         self.top_packages = frozenset(m.module.split(".", 1)[0] for m in mods)
         self.bindings = {m.module: m.binding_map() for m in mods}
-        self.functions: dict[str, FunctionInfo] = {f.qualname: f for m in mods for f in m.functions}
-        self.classes: dict[str, ClassInfo] = {c.qualname: c for m in mods for c in m.classes}
-        self.module_of: dict[str, ModuleIndex] = {}
+        # One pass over every def (thousands in a large repo, on every re-run), each qualname
+        # read once for the table of its kind and for `module_of` (later modules win, as before).
+        functions: dict[str, FunctionInfo] = {}
+        classes: dict[str, ClassInfo] = {}
+        module_of: dict[str, ModuleIndex] = {}
         for m in mods:
             for f in m.functions:
-                self.module_of[f.qualname] = m
+                qualname = f.qualname
+                functions[qualname] = f
+                module_of[qualname] = m
             for c in m.classes:
-                self.module_of[c.qualname] = m
+                qualname = c.qualname
+                classes[qualname] = c
+                module_of[qualname] = m
+        self.functions = functions
+        self.classes = classes
+        self.module_of = module_of
         api = loader.quart_api()
         names = loader.names()
         self.canonical = dict(api.canonical)
