@@ -41,16 +41,18 @@ def loop_set(linker: Linker, graph: RepoGraph, skip: frozenset[tuple[str, int, s
     """`skip`: (caller, line, callee) calls that run the callee in a worker thread instead."""
     # Entries are what Quart itself calls on the loop, decided by registration, never by
     # whether a def is async yet: a second run over migrated code must find the same set.
-    entries = [q for q in sorted(linker.functions) if graph.kinds[q].kind in ENTRY_KINDS]
+    kinds = graph.kinds
+    entries = sorted(q for q in linker.functions if kinds[q].kind in ENTRY_KINDS)
+    # Each caller's calls in (line, callee) order; edges differing only in their context are one call here.
     callees: dict[str, list[tuple[str, int]]] = {}
-    for edge in sorted(set(graph.graph.edges), key=lambda e: (e.caller, e.line, e.callee)):
-        callees.setdefault(edge.caller, []).append((edge.callee, edge.line))
+    for caller, line, callee in sorted({(e.caller, e.line, e.callee) for e in graph.graph.edges}):
+        callees.setdefault(caller, []).append((callee, line))
     paths: dict[str, tuple[Hop, ...]] = {entry: () for entry in entries}
     queue = deque(entries)
     while queue:
         current = queue.popleft()
         for callee, line in callees.get(current, ()):
-            if callee in paths or graph.kinds[callee].kind == "cli" or (current, line, callee) in skip:
+            if callee in paths or kinds[callee].kind == "cli" or (current, line, callee) in skip:
                 continue
             paths[callee] = (*paths[current], Hop(current, line, callee))
             queue.append(callee)
