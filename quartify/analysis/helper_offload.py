@@ -113,17 +113,28 @@ def plan_helper_offloads(
             found[name] = blocking_sites(linker, tables, options, linker.functions[name])
         return found[name]
 
+    # The helper a call names is a fact of its reference (`_sync_helper`): asked once per reference.
+    helper_of: dict[str, str | None] = {}
+    silenced_in: dict[int, frozenset[int]] = {}  # by module object: lines where QFY172 is silenced
+    functions = linker.functions
     for caller in sorted(loop.paths):
-        func = linker.functions.get(caller)
+        func = functions.get(caller)
         if func is None or not (func.is_async or is_async(caller)):
             continue
-        module = linker.module_of.get(caller)
-        silenced = {line for line, codes in (module.suppressions if module else ()) if {CODE, "ALL"} & set(codes)}
+        silenced: frozenset[int] | None = None
         for use in func.uses:
-            if use.span.line in silenced:
-                continue
-            helper = _sync_helper(linker, graph, is_async, use)
+            if use.kind != "call" or use.awaited:
+                continue  # what `_sync_helper` turns down first, without a call
+            ref = use.ref
+            if ref in helper_of:
+                helper = helper_of[ref]
+            else:
+                helper = helper_of[ref] = _sync_helper(linker, graph, is_async, use)
             if helper is None:
+                continue
+            if silenced is None:
+                silenced = _silenced(linker, caller, silenced_in)
+            if use.span.line in silenced:
                 continue
             if helper not in verdicts:
                 verdicts[helper] = _verdict(linker, graph, sites_of, callees, is_async, helper)
@@ -136,8 +147,21 @@ def plan_helper_offloads(
     return HelperOffloads(calls)
 
 
+def _silenced(linker: Linker, caller: str, known: dict[int, frozenset[int]]) -> frozenset[int]:
+    """The lines of `caller`'s module where QFY172 is silenced (`known`: by module, each worked out once)."""
+    module = linker.module_of.get(caller)
+    if module is None:
+        return frozenset()
+    found = known.get(id(module))
+    if found is None:
+        found = known[id(module)] = frozenset(
+            line for line, codes in module.suppressions if {CODE, "ALL"} & set(codes))
+    return found
+
+
 def _sync_helper(linker: Linker, graph: RepoGraph, is_async: Callable[[str], bool], use: Use) -> str | None:
-    """The repo function `use` calls, when it is a plain sync function the colouring left sync."""
+    """The repo function `use` calls, when it is a plain sync function the colouring left sync
+    (past the call's own kind, a fact of `use.ref` alone)."""
     if use.kind != "call" or use.awaited:
         return None
     target = linker.resolve(use.ref)
