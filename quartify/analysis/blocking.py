@@ -98,7 +98,15 @@ def loop_set(linker: Linker, graph: RepoGraph, skip: frozenset[tuple[str, int, s
     return LoopSet(_Paths(parents))
 
 
-def blocking_rule(linker: Linker, tables: BlockingTables, use: Use) -> BlockingRule | None:
+def blocking_rule(linker: Linker, tables: BlockingTables, use: Use,
+                  known: dict[str, BlockingRule | None] | None = None) -> BlockingRule | None:
+    """`known`: the rules of one run's references so far (past the call's own kind, the rule is a
+    fact of the reference), to ask each reference once."""
     if use.kind != "call" or use.awaited:
         return None
-    return tables.match(linker.resolve(use.ref))
+    if known is None:
+        return tables.match(linker.resolve(use.ref))
+    ref = use.ref
+    if ref not in known:
+        known[ref] = tables.match(linker.resolve(ref))
+    return known[ref]

@@ -78,15 +78,21 @@ class HelperOffloads:
         return next((c.refusal for c in self.calls.values() if c.helper == helper and c.refusal), "")
 
 
-def blocking_sites(linker: Linker, tables: BlockingTables, options: Options, func: FunctionInfo) -> list[BlockingSite]:
+def blocking_sites(linker: Linker, tables: BlockingTables, options: Options, func: FunctionInfo,
+                   known: dict[str, BlockingRule | None] | None = None) -> list[BlockingSite]:
     """The blocking calls of one function, one per site: a chain on one receiver
-    (`get_db().execute(...).fetchall()`) is one site, reported at its innermost blocking call."""
-    module = linker.module_of.get(func.qualname)
-    silenced = {line: set(codes) for line, codes in (module.suppressions if module else ())}
+    (`get_db().execute(...).fetchall()`) is one site, reported at its innermost blocking call.
+    `known`: rules by reference shared across one run's questions (`blocking_rule`)."""
+    silenced: dict[int, set[str]] | None = None  # worked out at the first blocking call
     best: dict[tuple[str, int, int], tuple[Use, BlockingRule]] = {}
     for use in func.uses:
-        rule = blocking_rule(linker, tables, use)
-        if rule is None or not options.wants(rule.code) or rule.code in silenced.get(use.span.line, ()):
+        rule = blocking_rule(linker, tables, use, known)
+        if rule is None or not options.wants(rule.code):
+            continue
+        if silenced is None:
+            module = linker.module_of.get(func.qualname)
+            silenced = {line: set(codes) for line, codes in (module.suppressions if module else ())}
+        if rule.code in silenced.get(use.span.line, ()):
             continue
         key = (rule.code, use.span.line, use.span.col)
         kept = best.get(key)
@@ -107,13 +113,15 @@ def plan_helper_offloads(
     verdicts: dict[str, tuple[tuple[BlockingSite, ...], str]] = {}
     calls: dict[tuple[str, Span], HelperCall] = {}
     found: dict[str, list[BlockingSite]] = {}  # function -> its blocking sites, each computed once
+    rules: dict[str, BlockingRule | None] = {}  # the blocking rule of each callee reference
 
     def sites_of(name: str) -> list[BlockingSite]:
         if name not in found:
-            found[name] = blocking_sites(linker, tables, options, linker.functions[name])
+            found[name] = blocking_sites(linker, tables, options, linker.functions[name], rules)
         return found[name]
 
-    # The helper a call names is a fact of its reference (`_sync_helper`): asked once per reference.
+    # The helper a call names is a fact of its reference (`_sync_helper`): asked once per
+    # reference ("" in the lookup: not asked yet; no qualname is empty).
     helper_of: dict[str, str | None] = {}
     silenced_in: dict[int, frozenset[int]] = {}  # by module object: lines where QFY172 is silenced
     functions = linker.functions
@@ -125,11 +133,9 @@ def plan_helper_offloads(
         for use in func.uses:
             if use.kind != "call" or use.awaited:
                 continue  # what `_sync_helper` turns down first, without a call
-            ref = use.ref
-            if ref in helper_of:
-                helper = helper_of[ref]
-            else:
-                helper = helper_of[ref] = _sync_helper(linker, graph, is_async, use)
+            helper = helper_of.get(use.ref, "")
+            if helper == "":
+                helper = helper_of[use.ref] = _sync_helper(linker, graph, is_async, use)
             if helper is None:
                 continue
             if silenced is None:
