@@ -44,6 +44,21 @@ def join(parts: Iterable[str]) -> str:
     return out
 
 
+class _Bindings:
+    """Each module's name -> reference table (`ModuleIndex.binding_map`), made on the first
+    question about that module: a run that adopted an earlier run's answers asks about few."""
+
+    def __init__(self, modules: dict[str, ModuleIndex]) -> None:
+        self._modules = modules
+        self._made: dict[str, dict[str, str]] = {}
+
+    def __getitem__(self, module: str) -> dict[str, str]:
+        made = self._made.get(module)
+        if made is None:
+            made = self._made[module] = self._modules[module].binding_map()  # KeyError: not a repo module
+        return made
+
+
 class Linker:
     def __init__(self, modules: Iterable[ModuleIndex], inactive: frozenset[str] = frozenset()) -> None:
         mods = sorted(modules, key=lambda m: m.module)
@@ -56,7 +71,7 @@ class Linker:
             if m.path.rsplit("/", 1)[-1] == "conftest.py":
                 self._conftests.setdefault(m.path, []).append(m)
         self.top_packages = frozenset(m.module.split(".", 1)[0] for m in mods)
-        self.bindings = {m.module: m.binding_map() for m in mods}
+        self.bindings = _Bindings(self.modules)
         # One pass over every def (thousands in a large repo, on every re-run), each qualname
         # read once for the table of its kind and for `module_of` (later modules win, as before).
         functions: dict[str, FunctionInfo] = {}

@@ -109,3 +109,24 @@ def test_pytest_parameter_resolves_to_the_conftest_fixture_value() -> None:
 def test_unknown_names_in_a_repo_module_stay_unknown() -> None:
     linker = link(app="x = 1\n")
     assert linker.resolve("app.missing") == UNKNOWN
+
+
+def test_the_tables_of_defs_and_bindings_follow_the_modules() -> None:
+    linker = link(
+        pkg__init__="from .views import index as home\n",
+        pkg__views="def index(): ...\nclass Form:\n    def validate(self): ...\n",
+    )
+    views = linker.modules["pkg.views"]
+    assert list(linker.functions) == ["pkg.views.index", "pkg.views.Form.validate"]
+    assert linker.functions["pkg.views.index"] is views.functions[0]
+    assert list(linker.classes) == ["pkg.views.Form"]
+    assert {name: m.module for name, m in linker.module_of.items()} == dict.fromkeys(
+        ["pkg.views.index", "pkg.views.Form.validate", "pkg.views.Form"], "pkg.views")
+    assert linker.bindings["pkg"] == {"home": "pkg.views.index"}
+    assert linker.resolve("pkg.home") == "pkg.views.index"
+    try:
+        linker.bindings["elsewhere"]
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("a module outside the repo has no bindings")
