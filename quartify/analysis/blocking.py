@@ -80,7 +80,8 @@ def loop_set(linker: Linker, graph: RepoGraph, skip: frozenset[tuple[str, int, s
     # Entries are what Quart itself calls on the loop, decided by registration, never by
     # whether a def is async yet: a second run over migrated code must find the same set.
     kinds = graph.kinds
-    entries = sorted(q for q in linker.functions if kinds[q].kind in ENTRY_KINDS)
+    functions = linker.functions
+    entries = sorted(q for q, c in kinds.items() if c.kind in ENTRY_KINDS and q in functions)
     # Each caller's calls in (line, callee) order (a call listed twice, or in two contexts, is
     # passed over the second time: its callee is reached already).
     callees: dict[str, list[tuple[str, int]]] = {}
