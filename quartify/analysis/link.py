@@ -176,10 +176,14 @@ class Linker:
         """Take over the answers of `earlier`, a linker over tables equal to this one's (what
         `analysis/link_memory.py` checks), when its resolutions never met the cycle guard: each of
         its answers is then what this linker would work out itself, in any order. False (and
-        nothing taken) when they did, or when `earlier` answered nothing yet."""
+        nothing taken) when they did, or when `earlier` answered nothing yet. Its class orders
+        (`mro`) come along: each kept one was worked out from the tables and answers alone."""
         if earlier.cyclic or earlier._args_cache is None:
             return False
-        return self.adopt_answers(earlier._cache, earlier._args_cache, earlier._definers)
+        if not self.adopt_answers(earlier._cache, earlier._args_cache, earlier._definers):
+            return False
+        self._mro = dict(earlier._mro)
+        return True
 
     def adopt_answers(self, answers: dict[str, str], arguments: dict[str, list[tuple[str, str]]],
                       definers: dict[str, str]) -> bool:

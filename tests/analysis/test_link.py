@@ -130,3 +130,19 @@ def test_the_tables_of_defs_and_bindings_follow_the_modules() -> None:
         pass
     else:
         raise AssertionError("a module outside the repo has no bindings")
+
+
+def test_a_linker_taking_over_answers_takes_the_class_orders_worked_out_with_them() -> None:
+    modules = dict(
+        base="class Base: ...\n",
+        mid="from base import Base\nclass Mid(Base): ...\n",
+        app="import unittest\nfrom mid import Mid\nclass Case(Mid, unittest.TestCase): ...\nclass Other: ...\n",
+    )
+    earlier = link(**modules)
+    assert earlier.mro("app.Case") == ["app.Case", "mid.Mid", "unittest.TestCase", "base.Base"]
+    later = link(**modules)
+    assert later.adopt(earlier)
+    assert "app.Case" in later._mro  # taken over, not worked out again
+    assert later.mro("app.Case") == link(**modules).mro("app.Case")
+    assert later.inherits("app.Case", "unittest.TestCase") and not later.inherits("app.Other", "unittest.TestCase")
+    assert "app.Other" not in earlier._mro  # the later linker's own orders stay its own
