@@ -78,15 +78,21 @@ class HelperOffloads:
         return next((c.refusal for c in self.calls.values() if c.helper == helper and c.refusal), "")
 
 
-def blocking_sites(linker: Linker, tables: BlockingTables, options: Options, func: FunctionInfo) -> list[BlockingSite]:
+def blocking_sites(linker: Linker, tables: BlockingTables, options: Options, func: FunctionInfo,
+                   known: dict[str, BlockingRule | None] | None = None) -> list[BlockingSite]:
     """The blocking calls of one function, one per site: a chain on one receiver
-    (`get_db().execute(...).fetchall()`) is one site, reported at its innermost blocking call."""
-    module = linker.module_of.get(func.qualname)
-    silenced = {line: set(codes) for line, codes in (module.suppressions if module else ())}
+    (`get_db().execute(...).fetchall()`) is one site, reported at its innermost blocking call.
+    `known`: rules by reference shared across one run's questions (`blocking_rule`)."""
+    silenced: dict[int, set[str]] | None = None  # worked out at the first blocking call
     best: dict[tuple[str, int, int], tuple[Use, BlockingRule]] = {}
     for use in func.uses:
-        rule = blocking_rule(linker, tables, use)
-        if rule is None or not options.wants(rule.code) or rule.code in silenced.get(use.span.line, ()):
+        rule = blocking_rule(linker, tables, use, known)
+        if rule is None or not options.wants(rule.code):
+            continue
+        if silenced is None:
+            module = linker.module_of.get(func.qualname)
+            silenced = {line: set(codes) for line, codes in (module.suppressions if module else ())}
+        if rule.code in silenced.get(use.span.line, ()):
             continue
         key = (rule.code, use.span.line, use.span.col)
         kept = best.get(key)
@@ -107,23 +113,34 @@ def plan_helper_offloads(
     verdicts: dict[str, tuple[tuple[BlockingSite, ...], str]] = {}
     calls: dict[tuple[str, Span], HelperCall] = {}
     found: dict[str, list[BlockingSite]] = {}  # function -> its blocking sites, each computed once
+    rules: dict[str, BlockingRule | None] = {}  # the blocking rule of each callee reference
 
     def sites_of(name: str) -> list[BlockingSite]:
         if name not in found:
-            found[name] = blocking_sites(linker, tables, options, linker.functions[name])
+            found[name] = blocking_sites(linker, tables, options, linker.functions[name], rules)
         return found[name]
 
+    # The helper a call names is a fact of its reference (`_sync_helper`): asked once per
+    # reference ("" in the lookup: not asked yet; no qualname is empty).
+    helper_of: dict[str, str | None] = {}
+    silenced_in: dict[int, frozenset[int]] = {}  # by module object: lines where QFY172 is silenced
+    functions = linker.functions
     for caller in sorted(loop.paths):
-        func = linker.functions.get(caller)
+        func = functions.get(caller)
         if func is None or not (func.is_async or is_async(caller)):
             continue
-        module = linker.module_of.get(caller)
-        silenced = {line for line, codes in (module.suppressions if module else ()) if {CODE, "ALL"} & set(codes)}
+        silenced: frozenset[int] | None = None
         for use in func.uses:
-            if use.span.line in silenced:
-                continue
-            helper = _sync_helper(linker, graph, is_async, use)
+            if use.kind != "call" or use.awaited:
+                continue  # what `_sync_helper` turns down first, without a call
+            helper = helper_of.get(use.ref, "")
+            if helper == "":
+                helper = helper_of[use.ref] = _sync_helper(linker, graph, is_async, use)
             if helper is None:
+                continue
+            if silenced is None:
+                silenced = _silenced(linker, caller, silenced_in)
+            if use.span.line in silenced:
                 continue
             if helper not in verdicts:
                 verdicts[helper] = _verdict(linker, graph, sites_of, callees, is_async, helper)
@@ -136,8 +153,21 @@ def plan_helper_offloads(
     return HelperOffloads(calls)
 
 
+def _silenced(linker: Linker, caller: str, known: dict[int, frozenset[int]]) -> frozenset[int]:
+    """The lines of `caller`'s module where QFY172 is silenced (`known`: by module, each worked out once)."""
+    module = linker.module_of.get(caller)
+    if module is None:
+        return frozenset()
+    found = known.get(id(module))
+    if found is None:
+        found = known[id(module)] = frozenset(
+            line for line, codes in module.suppressions if {CODE, "ALL"} & set(codes))
+    return found
+
+
 def _sync_helper(linker: Linker, graph: RepoGraph, is_async: Callable[[str], bool], use: Use) -> str | None:
-    """The repo function `use` calls, when it is a plain sync function the colouring left sync."""
+    """The repo function `use` calls, when it is a plain sync function the colouring left sync
+    (past the call's own kind, a fact of `use.ref` alone)."""
     if use.kind != "call" or use.awaited:
         return None
     target = linker.resolve(use.ref)

@@ -44,6 +44,21 @@ def join(parts: Iterable[str]) -> str:
     return out
 
 
+class _Bindings:
+    """Each module's name -> reference table (`ModuleIndex.binding_map`), made on the first
+    question about that module: a run that adopted an earlier run's answers asks about few."""
+
+    def __init__(self, modules: dict[str, ModuleIndex]) -> None:
+        self._modules = modules
+        self._made: dict[str, dict[str, str]] = {}
+
+    def __getitem__(self, module: str) -> dict[str, str]:
+        made = self._made.get(module)
+        if made is None:
+            made = self._made[module] = self._modules[module].binding_map()  # KeyError: not a repo module
+        return made
+
+
 class Linker:
     def __init__(self, modules: Iterable[ModuleIndex], inactive: frozenset[str] = frozenset()) -> None:
         mods = sorted(modules, key=lambda m: m.module)
@@ -56,15 +71,24 @@ class Linker:
             if m.path.rsplit("/", 1)[-1] == "conftest.py":
                 self._conftests.setdefault(m.path, []).append(m)
         self.top_packages = frozenset(m.module.split(".", 1)[0] for m in mods)
-        self.bindings = {m.module: m.binding_map() for m in mods}
-        self.functions: dict[str, FunctionInfo] = {f.qualname: f for m in mods for f in m.functions}
-        self.classes: dict[str, ClassInfo] = {c.qualname: c for m in mods for c in m.classes}
-        self.module_of: dict[str, ModuleIndex] = {}
+        self.bindings = _Bindings(self.modules)
+        # One pass over every def (thousands in a large repo, on every re-run), each qualname
+        # read once for the table of its kind and for `module_of` (later modules win, as before).
+        functions: dict[str, FunctionInfo] = {}
+        classes: dict[str, ClassInfo] = {}
+        module_of: dict[str, ModuleIndex] = {}
         for m in mods:
             for f in m.functions:
-                self.module_of[f.qualname] = m
+                qualname = f.qualname
+                functions[qualname] = f
+                module_of[qualname] = m
             for c in m.classes:
-                self.module_of[c.qualname] = m
+                qualname = c.qualname
+                classes[qualname] = c
+                module_of[qualname] = m
+        self.functions = functions
+        self.classes = classes
+        self.module_of = module_of
         api = loader.quart_api()
         names = loader.names()
         self.canonical = dict(api.canonical)
@@ -152,10 +176,14 @@ class Linker:
         """Take over the answers of `earlier`, a linker over tables equal to this one's (what
         `analysis/link_memory.py` checks), when its resolutions never met the cycle guard: each of
         its answers is then what this linker would work out itself, in any order. False (and
-        nothing taken) when they did, or when `earlier` answered nothing yet."""
+        nothing taken) when they did, or when `earlier` answered nothing yet. Its class orders
+        (`mro`) come along: each kept one was worked out from the tables and answers alone."""
         if earlier.cyclic or earlier._args_cache is None:
             return False
-        return self.adopt_answers(earlier._cache, earlier._args_cache, earlier._definers)
+        if not self.adopt_answers(earlier._cache, earlier._args_cache, earlier._definers):
+            return False
+        self._mro = dict(earlier._mro)
+        return True
 
     def adopt_answers(self, answers: dict[str, str], arguments: dict[str, list[tuple[str, str]]],
                       definers: dict[str, str]) -> bool:

@@ -49,7 +49,16 @@ class RepoPlan:
         return found
 
     def methods_named(self, name: str) -> list[str]:
-        return self._methods_by_name.get(name, [])
+        """Repo methods called `name`. Their table is built on the first question: most runs
+        (a one-file check with nothing unresolved) never ask, and it reads every def."""
+        by_name = self._methods_by_name
+        if by_name is None:
+            by_name = {}
+            for qualname, func in self.linker.functions.items():
+                if func.class_qualname is not None:
+                    by_name.setdefault(func.name, []).append(qualname)
+            object.__setattr__(self, "_methods_by_name", by_name)
+        return by_name.get(name, [])
 
     @property
     def loop(self) -> LoopSet:
@@ -74,14 +83,9 @@ class RepoPlan:
                 loop = loop_set(self.linker, self.graph, skip=offloads.skipped_edges)
         object.__setattr__(self, "_loop", loop)
         object.__setattr__(self, "_unittest", unittest_facts(self.linker, self.is_async))
-        by_name: dict[str, list[str]] = {}
-        for qualname, func in self.linker.functions.items():
-            if func.class_qualname is not None:
-                by_name.setdefault(func.name, []).append(qualname)
-        object.__setattr__(self, "_methods_by_name", by_name)
 
     _awaitables: dict[str, Awaitable | None] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _methods_by_name: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _methods_by_name: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
     _helper_offloads: HelperOffloads = field(default_factory=HelperOffloads, init=False, repr=False, compare=False)
     _unittest: UnittestFacts = field(

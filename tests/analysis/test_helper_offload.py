@@ -112,3 +112,30 @@ def test_an_ignore_comment_or_option_for_qfy172_keeps_the_helper_on_the_loop() -
     source = (HEAD + body.format("")).encode()
     ignored = migrate([InputFile(Path("app.py"), "app.py", "app", False, source)], Options(jobs=1, ignore=("QFY172",)))
     assert "to_thread" not in output_of(ignored.files[0])
+
+
+def test_an_ignore_comment_keeps_only_its_own_call_of_the_helper_on_the_loop() -> None:
+    """The helper a reference names is asked once per run, the silenced lines once per module:
+    neither may carry one call site's answer over to another."""
+    result = run(
+        "def fetch(u):\n    return requests.get(u).text\n\n\n"
+        "@app.get('/a')\ndef a():\n    return fetch('http://a')  # quartify: ignore[QFY172]\n\n\n"
+        "@app.get('/b')\ndef b():\n    return fetch('http://b')\n\n\n"
+        "@app.get('/c')\ndef c():\n    return fetch('http://c') + fetch('http://d')\n"
+    )
+    text = output_of(result)
+    assert "return fetch('http://a')  # quartify: ignore[QFY172]" in text
+    assert "return await asyncio.to_thread(fetch, 'http://b')" in text
+    assert "await asyncio.to_thread(fetch, 'http://c') + await asyncio.to_thread(fetch, 'http://d')" in text
+
+
+def test_a_helper_whose_result_is_handed_to_gather_is_offloaded_though_no_call_edge_reaches_it() -> None:
+    """`asyncio.gather(fetch(u))` hands on what `fetch` returns, so the graph draws no call edge
+    (colour does not climb it), yet the call runs `fetch`'s blocking body on the loop: helper
+    offloads must find such calls among every use of the view, not only along the graph's edges."""
+    result = run(
+        "import asyncio\n\n\ndef fetch(u):\n    requests.get(u)\n    return asyncio.sleep(0)\n\n\n"
+        "@app.get('/')\nasync def index():\n    await asyncio.gather(fetch('x'))\n    return ''\n"
+    )
+    assert "await asyncio.gather(await asyncio.to_thread(fetch, 'x'))" in output_of(result)
+    assert messages(result, "QFY172")

@@ -109,3 +109,40 @@ def test_pytest_parameter_resolves_to_the_conftest_fixture_value() -> None:
 def test_unknown_names_in_a_repo_module_stay_unknown() -> None:
     linker = link(app="x = 1\n")
     assert linker.resolve("app.missing") == UNKNOWN
+
+
+def test_the_tables_of_defs_and_bindings_follow_the_modules() -> None:
+    linker = link(
+        pkg__init__="from .views import index as home\n",
+        pkg__views="def index(): ...\nclass Form:\n    def validate(self): ...\n",
+    )
+    views = linker.modules["pkg.views"]
+    assert list(linker.functions) == ["pkg.views.index", "pkg.views.Form.validate"]
+    assert linker.functions["pkg.views.index"] is views.functions[0]
+    assert list(linker.classes) == ["pkg.views.Form"]
+    assert {name: m.module for name, m in linker.module_of.items()} == dict.fromkeys(
+        ["pkg.views.index", "pkg.views.Form.validate", "pkg.views.Form"], "pkg.views")
+    assert linker.bindings["pkg"] == {"home": "pkg.views.index"}
+    assert linker.resolve("pkg.home") == "pkg.views.index"
+    try:
+        linker.bindings["elsewhere"]
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("a module outside the repo has no bindings")
+
+
+def test_a_linker_taking_over_answers_takes_the_class_orders_worked_out_with_them() -> None:
+    modules = dict(
+        base="class Base: ...\n",
+        mid="from base import Base\nclass Mid(Base): ...\n",
+        app="import unittest\nfrom mid import Mid\nclass Case(Mid, unittest.TestCase): ...\nclass Other: ...\n",
+    )
+    earlier = link(**modules)
+    assert earlier.mro("app.Case") == ["app.Case", "mid.Mid", "unittest.TestCase", "base.Base"]
+    later = link(**modules)
+    assert later.adopt(earlier)
+    assert "app.Case" in later._mro  # taken over, not worked out again
+    assert later.mro("app.Case") == link(**modules).mro("app.Case")
+    assert later.inherits("app.Case", "unittest.TestCase") and not later.inherits("app.Other", "unittest.TestCase")
+    assert "app.Other" not in earlier._mro  # the later linker's own orders stay its own

@@ -83,3 +83,26 @@ def test_result_does_not_depend_on_input_order() -> None:
         again = solve(graph(shuffled, ["n30"], ["v"]))
         assert again.async_nodes == base.async_nodes
         assert {n: r.via for n, r in again.reasons.items()} == {n: r.via for n, r in base.reasons.items()}
+
+
+def test_a_node_seeded_several_times_takes_its_first_seed_in_sorted_order_whatever_the_listing() -> None:
+    seeds = [Seed("helper", 9, "request.form"), Seed("helper", 4, "request.json"), Seed("helper", 4, "request.files"),
+             Seed("view", 3, "view", True), Seed("view", 1, "request.form")]
+    for order in (seeds, seeds[::-1], [seeds[2], seeds[4], seeds[0], seeds[3], seeds[1]]):
+        sol = solve(Graph(nodes=frozenset({"view", "helper"}), edges=(), seeds=tuple(order)))
+        assert (sol.reasons["helper"].line, sol.reasons["helper"].what) == (4, "request.files")
+        assert sol.reasons["view"].what == "view"  # a forced seed wins over an earlier-line use
+
+
+def test_a_listed_twice_edge_or_seed_is_reported_once() -> None:
+    blocked_call = Edge("f", "helper", 7, "lambda")
+    g = Graph(
+        nodes=frozenset({"f", "helper", "cmd"}),
+        edges=(blocked_call, blocked_call, Edge("cmd", "helper", 3), Edge("cmd", "helper", 3)),
+        seeds=(Seed("helper", 2, "request.form"), Seed("helper", 2, "request.form"), Seed("cmd", 5, "request.args"),
+               Seed("cmd", 5, "request.args")),
+        barriers={"cmd": "it is a click command"},
+    )
+    sol = solve(g)
+    assert sol.async_nodes == {"helper"}
+    assert [(b.node, b.line, b.cause) for b in sol.blocked] == [("cmd", 3, "helper"), ("cmd", 5, "cmd"), ("f", 7, "helper")]
