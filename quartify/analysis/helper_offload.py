@@ -30,6 +30,7 @@ from quartify.analysis.graph import RepoGraph
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, Use
 from quartify.core.config import Options
+from quartify.core.lazy_index import body_pending, called_refs
 from quartify.core.types import Span
 from quartify.rules import blocking as blocking_rules
 from quartify.rules.blocking import BlockingRule, BlockingTables
@@ -123,30 +124,38 @@ def plan_helper_offloads(
     # The helper a call names is a fact of its reference (`_sync_helper`): asked once per
     # reference ("" in the lookup: not asked yet; no qualname is empty).
     helper_of: dict[str, str | None] = {}
+
+    def offloadable(ref: str) -> str | None:
+        """The sync helper a not-awaited call of `ref` runs, when blocking calls lie behind it."""
+        helper = helper_of.get(ref, "")
+        if helper == "":
+            helper = helper_of[ref] = _sync_helper(linker, graph, is_async, ref)
+        if helper is None:
+            return None
+        if helper not in verdicts:
+            verdicts[helper] = _verdict(linker, graph, sites_of, callees, is_async, helper)
+        return helper if verdicts[helper][0] else None  # nothing blocking behind it: nothing to say
+
     silenced_in: dict[int, frozenset[int]] = {}  # by module object: lines where QFY172 is silenced
     functions = linker.functions
     for caller in sorted(loop.paths):
         func = functions.get(caller)
         if func is None or not (func.is_async or is_async(caller)):
             continue
+        if body_pending(func) and not any(offloadable(ref) for ref in called_refs(func)):
+            continue  # a cached function calling no such helper: its module's body stays undecoded
         silenced: frozenset[int] | None = None
         for use in func.uses:
             if use.kind != "call" or use.awaited:
-                continue  # what `_sync_helper` turns down first, without a call
-            helper = helper_of.get(use.ref, "")
-            if helper == "":
-                helper = helper_of[use.ref] = _sync_helper(linker, graph, is_async, use)
+                continue
+            helper = offloadable(use.ref)
             if helper is None:
                 continue
             if silenced is None:
                 silenced = _silenced(linker, caller, silenced_in)
             if use.span.line in silenced:
                 continue
-            if helper not in verdicts:
-                verdicts[helper] = _verdict(linker, graph, sites_of, callees, is_async, helper)
             covers, refusal = verdicts[helper]
-            if not covers:
-                continue  # nothing blocking behind it: nothing to say
             if not refusal:
                 refusal = _site_refusal(use)
             calls[(caller, use.span)] = HelperCall(caller, use, helper, covers, refusal)
@@ -165,12 +174,10 @@ def _silenced(linker: Linker, caller: str, known: dict[int, frozenset[int]]) -> 
     return found
 
 
-def _sync_helper(linker: Linker, graph: RepoGraph, is_async: Callable[[str], bool], use: Use) -> str | None:
-    """The repo function `use` calls, when it is a plain sync function the colouring left sync
-    (past the call's own kind, a fact of `use.ref` alone)."""
-    if use.kind != "call" or use.awaited:
-        return None
-    target = linker.resolve(use.ref)
+def _sync_helper(linker: Linker, graph: RepoGraph, is_async: Callable[[str], bool], ref: str) -> str | None:
+    """The repo function a not-awaited call of `ref` runs, when it is a plain sync function the
+    colouring left sync."""
+    target = linker.resolve(ref)
     helper = linker.functions.get(target)
     if helper is None or helper.is_async or is_async(target) or helper.is_generator:
         return None

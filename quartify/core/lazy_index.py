@@ -37,6 +37,8 @@ DEFERRED: dict[type, frozenset[str]] = {
                             "data_fields", "upload_helpers"}),
 }
 _BODY = "_deferred"  # the instance attribute naming a lazy object's `Body`
+# The head's one derived fact: a lazy function's not-awaited call references (`called_refs`).
+_CALLS = "_called"
 
 
 class CacheEntryError(RuntimeError):
@@ -159,6 +161,7 @@ def split(index: ModuleIndex) -> tuple[tuple[tuple[str, ...], ModuleIndex],
     bodies: list[dict[str, object]] = []
     for func in index.functions:
         head, body = _parts(func)
+        head.__dict__[_CALLS] = called_refs(func)
         functions.append(head)
         bodies.append(body)
     module, body = _parts(index)
@@ -172,6 +175,23 @@ def _parts(obj: Any) -> tuple[Any, dict[str, object]]:
     head = object.__new__(LAZY[type(obj)])
     head.__dict__.update((k, v) for k, v in state.items() if k not in deferred)
     return head, {k: v for k, v in state.items() if k in deferred}
+
+
+def called_refs(func: FunctionInfo) -> tuple[str, ...]:
+    """The references `func` calls without awaiting them, each once, in first-use order: the
+    uses a caller's sync helpers are found among (analysis/helper_offload.py). A function loaded
+    from the cache answers from its head, without decoding its module's body."""
+    kept = func.__dict__.get(_CALLS)
+    if kept is not None:
+        assert isinstance(kept, tuple)
+        return kept
+    return tuple(dict.fromkeys(u.ref for u in func.uses if u.kind == "call" and not u.awaited))
+
+
+def body_pending(func: FunctionInfo) -> bool:
+    """Whether `func` is a cached function whose body is not decoded yet (reading its uses costs
+    a decode of its module's body)."""
+    return _BODY in func.__dict__
 
 
 def reduce_head(obj: _Pending) -> tuple[Callable[..., object], tuple[type], dict[str, object]]:
@@ -210,6 +230,7 @@ def _merged(obj: _Pending, extra: object) -> dict[str, object]:
         raise CacheEntryError("a body entry holds fields it should not")
     merged = obj.__dict__.copy()
     del merged[_BODY]
+    merged.pop(_CALLS, None)
     merged.update(extra)
     for name in _REAPPENDED[plain]:
         if name in merged:

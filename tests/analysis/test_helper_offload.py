@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quartify.core.config import BlockingMode, Options
 from quartify.core.pipeline import InputFile, migrate
 from quartify.core.types import FileResult
@@ -139,3 +141,46 @@ def test_a_helper_whose_result_is_handed_to_gather_is_offloaded_though_no_call_e
     )
     assert "await asyncio.gather(await asyncio.to_thread(fetch, 'x'))" in output_of(result)
     assert messages(result, "QFY172")
+
+
+CACHED_APP = {
+    "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+    "helpers.py": "import requests\n\n\ndef fetch(u):\n    return requests.get(u).text\n\n\ndef shout(s):\n    return s.upper()\n",
+    "quotes.py": "from app import app\nfrom helpers import fetch\n\n\n@app.get('/q')\ndef quote():\n    return fetch('http://x')\n",
+    "plain.py": "from app import app\nfrom helpers import shout\n\n\n@app.get('/p')\ndef page():\n    return shout('hi')\n",
+    "pyproject.toml": "[project]\nname = 'cached'\n",
+}
+
+
+def test_a_one_file_check_from_the_cache_decodes_only_views_calling_offloaded_helpers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A one-file check loads every other module's index from the cache with its uses undecoded
+    (core/lazy_index.py); helper offloads reads a view's uses only when one of its calls reaches a
+    helper with blocking calls behind it: a view calling none keeps its module's body undecoded,
+    and the result is a run without the cache's."""
+    from quartify.core import lazy_index
+    from quartify.core.paths import migrate_paths
+
+    for name, text in CACHED_APP.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    target = tmp_path / "quotes.py"
+    migrate_paths([target], Options(), whole_project=True, use_cache=True)  # fills the cache
+    target.write_text(CACHED_APP["quotes.py"] + "\n# edited\n", encoding="utf-8")
+
+    decoded: list[str] = []
+    load = lazy_index.Body.load
+
+    def recording(body: lazy_index.Body) -> None:
+        if body._unpickler is not None:
+            decoded.append(body._index.module)
+        load(body)
+
+    monkeypatch.setattr(lazy_index.Body, "load", recording)
+    cached = migrate_paths([target], Options(), whole_project=True, use_cache=True)
+    uncached = migrate_paths([target], Options(), whole_project=True)
+
+    assert "plain" not in decoded  # its view calls only shout, which blocks on nothing
+    assert "helpers" in decoded  # fetch's blocking calls were read
+    assert cached.files == uncached.files and cached.also_needs == uncached.also_needs
+    assert "return await asyncio.to_thread(fetch, 'http://x')" in output_of(cached.files[0])
