@@ -37,7 +37,7 @@ from quartify.analysis.solver import solve
 from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
 from quartify.core.discover import real_path
-from quartify.core.gcpause import paused
+from quartify.core.gcpause import keep, paused
 from quartify.core import link_store
 from quartify.core.index_cache import IndexCache
 from quartify.core.paths import _PYTEST_FILES
@@ -253,6 +253,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         for i in good if i.path in changed
         for f in i.index.functions if repo.is_async(f.qualname) and not f.is_async
     )
+    keep(indexed, links, linker, base_graph, repo_graph, repo, items, done)  # a one-shot process ends without freeing them
     return RunResult(tuple(results), 0, (), made_async, tuple(timings.items()), async_tests,
                      also_needs=tuple(elsewhere))
 
