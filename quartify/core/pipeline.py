@@ -201,7 +201,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
             pins[display] = _why_kept(failed)
             kept[display] = failed
     record = links.record() if stored and links is not None else None
-    if record is not None and cache is not None:
+    if record is not None and cache is not None and links is not None and link_store.worth_saving(record, links.stored):
         link_store.save(cache.directory, record)
     if pins:
         _note_pins(results_by, pins, linker, repo, first_solution or frozenset())
