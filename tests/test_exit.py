@@ -55,8 +55,8 @@ def test_a_failing_check_ends_by_hard_exit_with_code_1_and_everything_printed(pr
 
 
 def test_a_diff_on_a_pipe_is_printed_whole_as_in_process(project: Path) -> None:
-    done = child("migrate", "--diff", "-q", "app.py", cwd=project)  # first: the next reads its stored run
     in_process = CliRunner().invoke(main, ["migrate", "--diff", "-q", str(project / "app.py")])
+    done = child("migrate", "--diff", "-q", "app.py", cwd=project)  # the stored run of the first: kept too
     assert done.returncode == in_process.exit_code == 1
     # Paths are shown relative to the working directory: the same diff once both are relative.
     assert done.stdout.removesuffix("atexit handler ran\n") == in_process.output.replace(f"{project}/", "")

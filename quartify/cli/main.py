@@ -190,19 +190,28 @@ def _run(paths: list[Path], options: Options, err: Console | None, cache_dir: Pa
          use_cache: bool) -> RunResult:
     """The pipeline, with a progress bar when stderr is a terminal (`err` None or quiet: none).
     What the run leaves is frozen (core/gcpause.py): this process ends soon, and its exit would
-    otherwise walk it all again; the console script's process also keeps it, to end without
-    freeing it (cli/oneshot.py)."""
+    otherwise walk it all again. The console script's process keeps it too, the result as well
+    (a stored run's), and ends without freeing it or tearing down the interpreter (cli/oneshot.py)."""
     from quartify.cli.oneshot import one_shot
-    from quartify.core.gcpause import paused
+    from quartify.core.gcpause import keep, paused
     from quartify.core.paths import migrate_paths
 
-    keep = one_shot()
-    if err is None or err.quiet or not err.is_terminal:
-        with paused(freeze=True, keep=keep):
-            return migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
+    with paused(freeze=True, keep=one_shot()):
+        if err is None or err.quiet or not err.is_terminal:
+            result = migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
+        else:
+            result = _run_with_progress(paths, options, err, cache_dir, use_cache)
+        keep(result)
+        return result
+
+
+def _run_with_progress(paths: list[Path], options: Options, err: Console, cache_dir: Path | None,
+                       use_cache: bool) -> RunResult:
     from rich.progress import Progress, TaskID  # only with a terminal: it costs start-up time
 
-    with paused(freeze=True, keep=keep), Progress(transient=True, console=err) as bar:
+    from quartify.core.paths import migrate_paths
+
+    with Progress(transient=True, console=err) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

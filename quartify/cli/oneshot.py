@@ -10,7 +10,8 @@ output and error are flushed, so the output, the files written and the exit code
 normal exit.
 
 Only `run` turns this on, and it ends the process this way only when a run kept something (the
-`migrate` command), no other thread is alive and the exit is a plain code. Every other way in
+`migrate` command, a stored run's result included: the interpreter's own teardown is a few ms
+too), no other thread is alive and the exit is a plain code. Every other way in
 (the language server, `quartify verify`, a library caller, click's CliRunner calling
 `quartify.cli.main.main`) keeps nothing and exits as Python does.
 """
