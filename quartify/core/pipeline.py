@@ -11,7 +11,7 @@ a project, solved with the whole project: see `core.subset`). Nothing here write
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,6 +87,7 @@ def migrate(
     cache: IndexCache | None = None,
     indexer: Indexer | None = None,
     links: LinkMemory | None = None,
+    read: Mapping[Path, bytes] | None = None,
 ) -> RunResult:
     """Migrate `inputs` together: every Python input is indexed, the whole set is solved.
 
@@ -103,11 +104,13 @@ def migrate(
     in-memory index, `core/workspace.py`); one result per input, in order.
     `links`: the linker's answers kept from the previous run of a long-lived caller (the same
     result; analysis/link_memory.py).
+    `read`: the bytes of inputs already read from disk, by path (the run cache's key was made of
+    them): indexed as they are instead of reading the files again.
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
     with paused(), project_dists(_declared_dists([f for f in everything if f.dependency_file])):
-        return _migrate(everything, options, progress, focus, cache, indexer, links)
+        return _migrate(everything, options, progress, focus, cache, indexer, links, read or {})
 
 
 def _declared_dists(files: Sequence[InputFile]) -> set[str]:
@@ -122,7 +125,7 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
 
 def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
              focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None,
-             links: LinkMemory | None = None) -> RunResult:
+             links: LinkMemory | None = None, read: Mapping[Path, bytes] | None = None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -138,7 +141,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     workers = Workers(options.workers(len(files)))
     try:
         return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer,
-                       links)
+                       links, read or {})
     finally:
         workers.close()
 
@@ -146,7 +149,8 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: Workers,
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
             focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
-            indexer: Indexer | None, links: LinkMemory | None = None) -> RunResult:
+            indexer: Indexer | None, links: LinkMemory | None = None,
+            read: Mapping[Path, bytes] | None = None) -> RunResult:
     if progress:
         progress("index", 0, len(files))
 
@@ -158,7 +162,8 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         return workers.map(index_file, [(*a, options.max_file_size) for a in args], meanwhile=meanwhile)
 
     indexed = indexer(files) if indexer is not None else index_cached(
-        [(f.path, f.display, f.module, f.is_package, f.data) for f in files], cache, index_all, options.max_file_size)
+        [(f.path, f.display, f.module, f.is_package, f.data if f.data is not None else (read or {}).get(f.path))
+         for f in files], cache, index_all, options.max_file_size)
     if progress:
         progress("index", len(files), len(files))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,10 +36,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RunMemo:
-    """One run's key in one cache."""
+    """One run's key in one cache, and the bytes of each input read from disk to make it: the
+    run indexes those same bytes (`migrate(read=...)`), never a later state of a file, and reads
+    no file twice."""
 
     cache: IndexCache
     key: str
+    data: dict[Path, bytes] = field(default_factory=dict, compare=False)
 
     def get(self) -> RunResult | None:
         return self.cache.get_run(self.key)
@@ -64,12 +67,15 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
     top = os.path.realpath(root)
     folders: set[str] = {top}
     real_dirs: dict[str, str] = {}  # realpath of each input's folder, asked once per folder
+    read: dict[Path, bytes] = {}
     for f in sorted(inputs, key=lambda f: (f.display, str(f.path))):
         part(f"{f.path}|{f.display}|{f.module}|{f.is_package}|{f.dependency_file}")
         try:
             data = f.data if f.data is not None else read_bytes(f.path)
         except SourceError:
             return None
+        if f.data is None:
+            read[f.path] = data
         digest.update(hashlib.blake2b(data, digest_size=20).digest())
         folder = _real_folder(str(f.path), real_dirs)
         while folder not in folders and folder.startswith(top):
@@ -85,7 +91,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
             names = ["<unlistable>"]
         part(folder)
         part("/".join(names))
-    return RunMemo(cache, "run-" + digest.hexdigest())
+    return RunMemo(cache, "run-" + digest.hexdigest(), read)
 
 
 def _real_folder(path: str, real_dirs: dict[str, str]) -> str:
