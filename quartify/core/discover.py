@@ -217,20 +217,24 @@ def module_name(path: Path, root: Path) -> tuple[str, bool]:
 def module_names(files: Sequence[Path]) -> list[tuple[str, bool]]:
     """`module_name` of each of `Discovered.files` (real paths already), asking each directory
     once whether it is a package: a run names every file of the project, each a few levels deep."""
-    packages: dict[Path, bool] = {}
+    packages: dict[str, bool] = {}
     return [_module_name(path, packages) for path in files]
 
 
-def _module_name(path: Path, packages: dict[Path, bool]) -> tuple[str, bool]:
+def _module_name(path: Path, packages: dict[str, bool]) -> tuple[str, bool]:
+    # On the path's text (os.path): `Path.parent` and Path keys were most of the time it took.
     is_package = path.name == "__init__.py"
     parts = [] if is_package else [path.stem]
-    directory = path.parent
-    while directory != directory.parent:
+    directory = os.path.dirname(str(path))
+    while True:
+        parent, name = os.path.split(directory)
+        if parent == directory:  # the file system's root
+            break
         known = packages.get(directory)
         if known is None:
-            known = packages[directory] = (directory / "__init__.py").is_file()
+            known = packages[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
         if not known:
             break
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    return ".".join(parts) or path.stem, is_package
+        parts.append(name)
+        directory = parent
+    return ".".join(reversed(parts)) or path.stem, is_package
