@@ -56,6 +56,7 @@ from quartify.core.stages import (
     TransformFailed,
     index_file,
 )
+from quartify.core.run_cache import dependency_memo
 from quartify.core.subset import also_needs
 from quartify.core.types import (
     AsyncFunction,
@@ -67,7 +68,6 @@ from quartify.core.types import (
     Severity,
     Status,
 )
-from quartify.deps import rewrite_dependency_file
 from quartify.deps.declared import declared_names
 from quartify.rules.extensions import inactive_modules, project_dists
 
@@ -230,8 +230,8 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
         for i in good
     )
-    dependencies = migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
-                                            ((PATCH_REQUIREMENT,) if route else ()) + swapped, async_tests)
+    dependencies = _dependency_step([f for f in everything if f.dependency_file], ported_dists,
+                                    ((PATCH_REQUIREMENT,) if route else ()) + swapped, async_tests, cache)
     results.extend(d for d in dependencies if focus is None or real_path(d.path) in focus)
     on_disk = {f.display for f in everything if f.data is None}  # stdin and in-memory runs write no helper
     changed_plans = [(i.path, i.index, done[i.display][0]) for i in good if i.display in on_disk
@@ -290,12 +290,28 @@ def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResul
     return FileResult(target, Status.CHANGED, "", compat_source(__version__))
 
 
+def _dependency_step(files: Sequence[InputFile], ported: frozenset[str], also: tuple[str, ...], async_tests: bool,
+                     cache: IndexCache | None) -> list[FileResult]:
+    """`migrate_dependency_files`, answered from the cache when those files and arguments were
+    seen before (core/run_cache.py: `dependency_memo`)."""
+    memo = dependency_memo(cache, files, ported, also, async_tests) if cache is not None and files else None
+    stored = memo.get() if memo is not None else None
+    if stored is not None:
+        return list(stored.files)
+    results = migrate_dependency_files(files, ported, also, async_tests)
+    if memo is not None:
+        memo.put(RunResult(tuple(results)))
+    return results
+
+
 def migrate_dependency_files(files: Sequence[InputFile], ported_dists: frozenset[str] = frozenset(),
                              also: tuple[str, ...] = (), async_tests: bool = True) -> list[FileResult]:
     """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings, the
     Quart port of every extension in `ported_dists` (whose imports this run moved), and `also`
     (other requirements the migrated code imports). A pytest section is only created when
     `async_tests` (some test became async), as a pytest.ini is only written then."""
+    from quartify.deps import rewrite_dependency_file
+
     loaded: list[tuple[InputFile, Source | None, Finding | None]] = []
     for f in files:
         try:

@@ -94,6 +94,26 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
     return RunMemo(cache, "run-" + digest.hexdigest(), read)
 
 
+def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: frozenset[str], also: tuple[str, ...],
+                    async_tests: bool) -> RunMemo | None:
+    """The key of the dependency step of a run (`migrate_dependency_files(files, ported, also,
+    async_tests)`), whose answer is a function of those files' paths and bytes, the arguments and
+    quartify's code alone; kept like a run's result, as a run of those files. A one-file check
+    after an edit of a module leaves the dependency files as they were, and reading their
+    rewrite back spares loading tomlkit. None when a file cannot be read (the step says why)."""
+    digest = hashlib.blake2b(digest_size=20)
+    head = (code_fingerprint(), sorted(ported), also, async_tests)
+    digest.update(f"dependencies 1 {head!r}".encode("utf-8", "surrogatepass"))
+    for f in files:
+        try:
+            data = f.data if f.data is not None else read_bytes(f.path)
+        except SourceError:
+            return None
+        digest.update(f"\0{f.path}|{f.display}\0".encode("utf-8", "surrogatepass"))
+        digest.update(hashlib.blake2b(data, digest_size=20).digest())
+    return RunMemo(cache, "deps-" + digest.hexdigest())
+
+
 def _real_folder(path: str, real_dirs: dict[str, str]) -> str:
     """`os.path.dirname(os.path.realpath(path))`, with one `lstat` for a file that is no link."""
     if os.path.islink(path):
