@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HEAVY = ("libcst", "mypy", "black", "rich", "tomlkit", "quartify.core.pipeline", "quartify.codemods",
-         "quartify.deps", "quartify.analysis", "quartify.report", "concurrent.futures")
+         "quartify.deps", "quartify.analysis", "quartify.report", "concurrent.futures", "pathspec")
 
 PROBE = """
 import json, sys
@@ -80,3 +80,10 @@ def test_a_check_after_editing_a_module_reads_the_dependency_files_rewrite_back(
     loaded = loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
     assert "quartify.core.pipeline" in loaded  # computed: the module changed
     assert "tomlkit" not in loaded  # the dependency files did not: their rewrite is read back
+
+
+def test_a_project_without_gitignore_or_excludes_never_loads_pathspec(tmp_path: Path) -> None:
+    _migrated_project(tmp_path)
+    assert "pathspec" not in loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
+    (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
+    assert "pathspec" in loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
