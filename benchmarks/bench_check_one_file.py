@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             edits.restore()
         size = sum(p.stat().st_size for p in cache.glob("*.idx"))
         rows.append(("cache size", f"{size / 2**20:.1f} MiB in {len(list(cache.glob('*.idx')))} index entries, "
-                     f"{len(list(cache.glob('*.run')))} stored runs"))
+                     f"{len(list(cache.glob('run-*.run')))} stored runs"))
         os.chdir(root)
         for stage, seconds in stages(root, target, cache):
             rows.append((f"  warm, unchanged, in process: {stage}", f"{seconds * 1000:.0f} ms"))

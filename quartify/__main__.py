@@ -1,3 +1,3 @@
-from quartify.cli.main import main
+from quartify.cli.main import run
 
-main()
+run()

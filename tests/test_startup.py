@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HEAVY = ("libcst", "mypy", "black", "rich", "tomlkit", "quartify.core.pipeline", "quartify.codemods",
-         "quartify.deps", "quartify.analysis", "quartify.report", "concurrent.futures")
+         "quartify.deps", "quartify.analysis", "quartify.report", "concurrent.futures", "pathspec")
 
 PROBE = """
 import json, sys
@@ -70,3 +70,20 @@ def test_a_quiet_recheck_the_run_cache_answers_loads_no_analysis(tmp_path: Path)
 def test_a_check_that_prints_loads_rich(tmp_path: Path) -> None:
     _migrated_project(tmp_path)
     assert "rich" in loaded_after("migrate", "--check", "views.py", cwd=tmp_path)
+
+
+def test_a_check_after_editing_a_module_reads_the_dependency_files_rewrite_back(tmp_path: Path) -> None:
+    _migrated_project(tmp_path)
+    assert "tomlkit" in loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)  # rewrites pyproject.toml
+    views = tmp_path / "views.py"
+    views.write_text(views.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    loaded = loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
+    assert "quartify.core.pipeline" in loaded  # computed: the module changed
+    assert "tomlkit" not in loaded  # the dependency files did not: their rewrite is read back
+
+
+def test_a_project_without_gitignore_or_excludes_never_loads_pathspec(tmp_path: Path) -> None:
+    _migrated_project(tmp_path)
+    assert "pathspec" not in loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
+    (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
+    assert "pathspec" in loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)

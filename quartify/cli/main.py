@@ -51,6 +51,14 @@ class _LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
+def run() -> None:
+    """The console script and `python -m quartify`: `main` as the whole process, which ends
+    without tearing down what a migrate run built (cli/oneshot.py)."""
+    from quartify.cli.oneshot import run as run_once
+
+    run_once(main)
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="quartify")
 def main() -> None:
@@ -182,16 +190,28 @@ def _run(paths: list[Path], options: Options, err: Console | None, cache_dir: Pa
          use_cache: bool) -> RunResult:
     """The pipeline, with a progress bar when stderr is a terminal (`err` None or quiet: none).
     What the run leaves is frozen (core/gcpause.py): this process ends soon, and its exit would
-    otherwise walk it all again."""
-    from quartify.core.gcpause import paused
+    otherwise walk it all again. The console script's process keeps it too, the result as well
+    (a stored run's), and ends without freeing it or tearing down the interpreter (cli/oneshot.py)."""
+    from quartify.cli.oneshot import one_shot
+    from quartify.core.gcpause import keep, paused
     from quartify.core.paths import migrate_paths
 
-    if err is None or err.quiet or not err.is_terminal:
-        with paused(freeze=True):
-            return migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
+    with paused(freeze=True, keep=one_shot()):
+        if err is None or err.quiet or not err.is_terminal:
+            result = migrate_paths(paths, options, whole_project=True, cache_dir=cache_dir, use_cache=use_cache)
+        else:
+            result = _run_with_progress(paths, options, err, cache_dir, use_cache)
+        keep(result)
+        return result
+
+
+def _run_with_progress(paths: list[Path], options: Options, err: Console, cache_dir: Path | None,
+                       use_cache: bool) -> RunResult:
     from rich.progress import Progress, TaskID  # only with a terminal: it costs start-up time
 
-    with paused(freeze=True), Progress(transient=True, console=err) as bar:
+    from quartify.core.paths import migrate_paths
+
+    with Progress(transient=True, console=err) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -7,6 +7,13 @@ written atomically (temp file, rename) and read only when its header (magic, qua
 fingerprint, length, checksum) matches; anything else is no record, and the run links from
 scratch. The payload is marshal data (strings, tuples, lists, dicts): loading it runs no code.
 Like the index cache, a record can make a run faster and never change its result.
+
+A one-file check after an edit changes the record only in the edited module's facts (its
+signature digest, body facts and scans, all by the module's text), yet writing the whole record
+again (~1.3 MB on a 50 kLOC project) was about 10 ms of it. `worth_saving` lets the record on
+disk stand while it holds the same answers under the same key and lacks the facts of at most
+`STALE` modules of the new one: a later run that reads it works those few modules out again, as
+it does for any module it has not seen.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from quartify.core.tempfiles import replace_with
 
 MAGIC = b"quartify-link-answers 4\n"
 NAME = "links.lnk"
+STALE = 4  # modules whose facts a record on disk may lack before it is written again
 
 
 def load(directory: Path) -> LinkRecord | None:
@@ -46,6 +54,23 @@ def load(directory: Path) -> LinkRecord | None:
             and isinstance(world, bytes) and isinstance(bodies, dict) and isinstance(scans, dict)):
         return None
     return LinkRecord(digest, answers, arguments, definers, base, signatures, world, bodies, scans)
+
+
+def worth_saving(record: LinkRecord, kept: LinkRecord | None) -> bool:
+    """Whether `record` should replace `kept` (the record on disk the run read, None for none):
+    not when both hold the same answers under the same key and repo-wide facts and `kept` lacks
+    the per-module facts of at most `STALE` modules of `record`."""
+    if kept is None or (record.digest, record.base, record.world) != (kept.digest, kept.base, kept.world):
+        return True
+    if record.answers != kept.answers or record.arguments != kept.arguments or record.definers != kept.definers:
+        return True
+    missing: set[str] = set()
+    for mine, theirs in ((record.signatures, kept.signatures), (record.bodies, kept.bodies),
+                         (record.scans, kept.scans)):
+        missing.update(key for key in mine if key not in theirs)
+        if len(missing) > STALE:
+            return True
+    return False
 
 
 def save(directory: Path, record: LinkRecord) -> bool:

@@ -11,7 +11,7 @@ a project, solved with the whole project: see `core.subset`). Nothing here write
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from quartify.analysis.solver import solve
 from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
 from quartify.core.discover import real_path
-from quartify.core.gcpause import paused
+from quartify.core.gcpause import keep, paused
 from quartify.core import link_store
 from quartify.core.index_cache import IndexCache
 from quartify.core.paths import _PYTEST_FILES
@@ -56,6 +56,7 @@ from quartify.core.stages import (
     TransformFailed,
     index_file,
 )
+from quartify.core.run_cache import dependency_memo
 from quartify.core.subset import also_needs
 from quartify.core.types import (
     AsyncFunction,
@@ -67,7 +68,6 @@ from quartify.core.types import (
     Severity,
     Status,
 )
-from quartify.deps import rewrite_dependency_file
 from quartify.deps.declared import declared_names
 from quartify.rules.extensions import inactive_modules, project_dists
 
@@ -87,6 +87,7 @@ def migrate(
     cache: IndexCache | None = None,
     indexer: Indexer | None = None,
     links: LinkMemory | None = None,
+    read: Mapping[Path, bytes] | None = None,
 ) -> RunResult:
     """Migrate `inputs` together: every Python input is indexed, the whole set is solved.
 
@@ -103,11 +104,13 @@ def migrate(
     in-memory index, `core/workspace.py`); one result per input, in order.
     `links`: the linker's answers kept from the previous run of a long-lived caller (the same
     result; analysis/link_memory.py).
+    `read`: the bytes of inputs already read from disk, by path (the run cache's key was made of
+    them): indexed as they are instead of reading the files again.
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
     with paused(), project_dists(_declared_dists([f for f in everything if f.dependency_file])):
-        return _migrate(everything, options, progress, focus, cache, indexer, links)
+        return _migrate(everything, options, progress, focus, cache, indexer, links, read or {})
 
 
 def _declared_dists(files: Sequence[InputFile]) -> set[str]:
@@ -122,7 +125,7 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
 
 def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
              focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None,
-             links: LinkMemory | None = None) -> RunResult:
+             links: LinkMemory | None = None, read: Mapping[Path, bytes] | None = None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -138,7 +141,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     workers = Workers(options.workers(len(files)))
     try:
         return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer,
-                       links)
+                       links, read or {})
     finally:
         workers.close()
 
@@ -146,7 +149,8 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: Workers,
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
             focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
-            indexer: Indexer | None, links: LinkMemory | None = None) -> RunResult:
+            indexer: Indexer | None, links: LinkMemory | None = None,
+            read: Mapping[Path, bytes] | None = None) -> RunResult:
     if progress:
         progress("index", 0, len(files))
 
@@ -158,7 +162,8 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         return workers.map(index_file, [(*a, options.max_file_size) for a in args], meanwhile=meanwhile)
 
     indexed = indexer(files) if indexer is not None else index_cached(
-        [(f.path, f.display, f.module, f.is_package, f.data) for f in files], cache, index_all, options.max_file_size)
+        [(f.path, f.display, f.module, f.is_package, f.data if f.data is not None else (read or {}).get(f.path))
+         for f in files], cache, index_all, options.max_file_size)
     if progress:
         progress("index", len(files), len(files))
 
@@ -201,7 +206,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
             pins[display] = _why_kept(failed)
             kept[display] = failed
     record = links.record() if stored and links is not None else None
-    if record is not None and cache is not None:
+    if record is not None and cache is not None and links is not None and link_store.worth_saving(record, links.stored):
         link_store.save(cache.directory, record)
     if pins:
         _note_pins(results_by, pins, linker, repo, first_solution or frozenset())
@@ -225,8 +230,8 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         is_test_module(i.display) and any(f.is_async or repo.is_async(f.qualname) for f in i.index.functions)
         for i in good
     )
-    dependencies = migrate_dependency_files([f for f in everything if f.dependency_file], ported_dists,
-                                            ((PATCH_REQUIREMENT,) if route else ()) + swapped, async_tests)
+    dependencies = _dependency_step([f for f in everything if f.dependency_file], ported_dists,
+                                    ((PATCH_REQUIREMENT,) if route else ()) + swapped, async_tests, cache)
     results.extend(d for d in dependencies if focus is None or real_path(d.path) in focus)
     on_disk = {f.display for f in everything if f.data is None}  # stdin and in-memory runs write no helper
     changed_plans = [(i.path, i.index, done[i.display][0]) for i in good if i.display in on_disk
@@ -253,6 +258,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         for i in good if i.path in changed
         for f in i.index.functions if repo.is_async(f.qualname) and not f.is_async
     )
+    keep(indexed, links, linker, base_graph, repo_graph, repo, items, done)  # a one-shot process ends without freeing them
     return RunResult(tuple(results), 0, (), made_async, tuple(timings.items()), async_tests,
                      also_needs=tuple(elsewhere))
 
@@ -284,12 +290,28 @@ def _compat_file(route: PatchRoute | None, good: Sequence[Indexed]) -> FileResul
     return FileResult(target, Status.CHANGED, "", compat_source(__version__))
 
 
+def _dependency_step(files: Sequence[InputFile], ported: frozenset[str], also: tuple[str, ...], async_tests: bool,
+                     cache: IndexCache | None) -> list[FileResult]:
+    """`migrate_dependency_files`, answered from the cache when those files and arguments were
+    seen before (core/run_cache.py: `dependency_memo`)."""
+    memo = dependency_memo(cache, files, ported, also, async_tests) if cache is not None and files else None
+    stored = memo.get() if memo is not None else None
+    if stored is not None:
+        return list(stored.files)
+    results = migrate_dependency_files(files, ported, also, async_tests)
+    if memo is not None:
+        memo.put(RunResult(tuple(results)))
+    return results
+
+
 def migrate_dependency_files(files: Sequence[InputFile], ported_dists: frozenset[str] = frozenset(),
                              also: tuple[str, ...] = (), async_tests: bool = True) -> list[FileResult]:
     """Dependency and pytest config files: Flask -> Quart, pytest-asyncio and its settings, the
     Quart port of every extension in `ported_dists` (whose imports this run moved), and `also`
     (other requirements the migrated code imports). A pytest section is only created when
     `async_tests` (some test became async), as a pytest.ini is only written then."""
+    from quartify.deps import rewrite_dependency_file
+
     loaded: list[tuple[InputFile, Source | None, Finding | None]] = []
     for f in files:
         try:

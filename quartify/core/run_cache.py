@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,10 +36,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RunMemo:
-    """One run's key in one cache."""
+    """One run's key in one cache, and the bytes of each input read from disk to make it: the
+    run indexes those same bytes (`migrate(read=...)`), never a later state of a file, and reads
+    no file twice."""
 
     cache: IndexCache
     key: str
+    data: dict[Path, bytes] = field(default_factory=dict, compare=False)
 
     def get(self) -> RunResult | None:
         return self.cache.get_run(self.key)
@@ -64,12 +67,15 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
     top = os.path.realpath(root)
     folders: set[str] = {top}
     real_dirs: dict[str, str] = {}  # realpath of each input's folder, asked once per folder
+    read: dict[Path, bytes] = {}
     for f in sorted(inputs, key=lambda f: (f.display, str(f.path))):
         part(f"{f.path}|{f.display}|{f.module}|{f.is_package}|{f.dependency_file}")
         try:
             data = f.data if f.data is not None else read_bytes(f.path)
         except SourceError:
             return None
+        if f.data is None:
+            read[f.path] = data
         digest.update(hashlib.blake2b(data, digest_size=20).digest())
         folder = _real_folder(str(f.path), real_dirs)
         while folder not in folders and folder.startswith(top):
@@ -85,7 +91,27 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
             names = ["<unlistable>"]
         part(folder)
         part("/".join(names))
-    return RunMemo(cache, "run-" + digest.hexdigest())
+    return RunMemo(cache, "run-" + digest.hexdigest(), read)
+
+
+def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: frozenset[str], also: tuple[str, ...],
+                    async_tests: bool) -> RunMemo | None:
+    """The key of the dependency step of a run (`migrate_dependency_files(files, ported, also,
+    async_tests)`), whose answer is a function of those files' paths and bytes, the arguments and
+    quartify's code alone; kept like a run's result, as a run of those files. A one-file check
+    after an edit of a module leaves the dependency files as they were, and reading their
+    rewrite back spares loading tomlkit. None when a file cannot be read (the step says why)."""
+    digest = hashlib.blake2b(digest_size=20)
+    head = (code_fingerprint(), sorted(ported), also, async_tests)
+    digest.update(f"dependencies 1 {head!r}".encode("utf-8", "surrogatepass"))
+    for f in files:
+        try:
+            data = f.data if f.data is not None else read_bytes(f.path)
+        except SourceError:
+            return None
+        digest.update(f"\0{f.path}|{f.display}\0".encode("utf-8", "surrogatepass"))
+        digest.update(hashlib.blake2b(data, digest_size=20).digest())
+    return RunMemo(cache, "deps-" + digest.hexdigest())
 
 
 def _real_folder(path: str, real_dirs: dict[str, str]) -> str:

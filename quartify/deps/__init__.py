@@ -35,7 +35,6 @@ from quartify.deps._common import (
     tables,
 )
 from quartify.deps._lines import rewrite_ini, rewrite_requirements
-from quartify.deps._toml import rewrite_pyproject, rewrite_pytest_toml
 from quartify.rules.extensions import ExtensionRow
 
 __all__ = [
@@ -76,8 +75,12 @@ def _rewrite(kind: FileKind, path: str, text: str, elsewhere: bool) -> tuple[str
         case FileKind.REQUIREMENTS:
             return rewrite_requirements(path, text)
         case FileKind.PYPROJECT:
+            from quartify.deps._toml import rewrite_pyproject  # tomlkit: loaded only for a TOML file
+
             return rewrite_pyproject(path, text, elsewhere)
         case FileKind.PYTEST_TOML:
+            from quartify.deps._toml import rewrite_pytest_toml
+
             return rewrite_pytest_toml(path, text)
         case FileKind.SETUP_PY:
             from quartify.deps._setuppy import rewrite_setup_py  # LibCST: loaded only for a setup.py

@@ -5,11 +5,13 @@ run without any cache, and a damaged record is no record."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from quartify.analysis.link import Linker
+from quartify.analysis.link_memory import LinkRecord
 from quartify.core import link_store
 from quartify.core.config import Options
 from quartify.core.pipeline import migrate_paths
@@ -101,3 +103,39 @@ def test_a_damaged_record_is_no_record(shop: Path, tmp_path: Path, damage: str, 
     assert not any(adoptions)
     assert outcome(cached, shop) == outcome(plain, shop)
     assert link_store.load(cache) is not None  # the run kept its own answers again
+
+
+def test_an_edit_that_keeps_the_answers_leaves_the_record_on_disk(
+        shop: Path, tmp_path: Path, adoptions: list[bool]) -> None:  # noqa: F811
+    cache = tmp_path / "cache"
+    helpers = shop / "shop" / "helpers.py"
+    check(helpers, cache)
+    written = (cache / link_store.NAME).read_bytes()
+    for text in (EDITED_BODY, EDITED_BODY.replace('"none"', '"nothing"')):  # bodies edited, twice
+        helpers.write_text(text, encoding="utf-8")
+        adoptions.clear()
+        cached, plain = check(helpers, cache)
+        assert outcome(cached, shop) == outcome(plain, shop)
+        assert any(adoptions)  # the record on disk still answers
+        assert (cache / link_store.NAME).read_bytes() == written  # and was not written again
+    helpers.write_text(AWAITING, encoding="utf-8")  # what it returns changed: new answers
+    check(helpers, cache)
+    assert (cache / link_store.NAME).read_bytes() != written
+
+
+def test_a_record_is_worth_saving_past_a_few_modules_or_on_other_answers(shop: Path, tmp_path: Path) -> None:  # noqa: F811
+    cache = tmp_path / "cache"
+    check(shop / "shop" / "helpers.py", cache)
+    kept = link_store.load(cache)
+    assert kept is not None
+
+    def new_texts(count: int) -> LinkRecord:
+        fresh = {f"text {i}": b"digest" for i in range(count)}
+        return replace(kept, signatures={**kept.signatures, **fresh}, scans={**kept.scans, **dict.fromkeys(fresh, ())})
+
+    assert not link_store.worth_saving(kept, kept)
+    assert not link_store.worth_saving(new_texts(link_store.STALE), kept)
+    assert link_store.worth_saving(new_texts(link_store.STALE + 1), kept)
+    assert link_store.worth_saving(replace(kept, answers={**kept.answers, "shop.views.x": "shop.helpers.x"}), kept)
+    assert link_store.worth_saving(replace(kept, digest=b"another key"), kept)
+    assert link_store.worth_saving(kept, None)

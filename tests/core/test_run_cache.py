@@ -5,12 +5,16 @@ without any cache, through a sequence of edits across files."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from quartify.core import paths
 from quartify.core.config import Options
 from quartify.core.index_cache import IndexCache
 from quartify.core.pipeline import discovered_inputs, migrate_paths
-from quartify.core.run_cache import run_memo
-from quartify.core.types import OtherFile, RunResult, Status
+from quartify.core.run_cache import RunMemo, run_memo
+from quartify.core.types import FileResult, OtherFile, RunResult, Status
 from tests.core.test_index_cache import outcome
 from tests.core.test_subset import HELPER, shop  # noqa: F401  (the fixture)
 
@@ -74,3 +78,53 @@ def test_a_stored_run_answers_only_the_same_files_options_and_folders(shop: Path
     assert key() == before
     (shop / "shop" / "views.py").write_text("# edited\n", encoding="utf-8")
     assert key() != before
+
+
+def test_a_run_indexes_the_bytes_its_key_was_made_of(
+        shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    helpers = shop / "shop" / "helpers.py"
+    real = paths.run_memo
+
+    def then_edited(*args: Any) -> RunMemo | None:
+        memo = real(*args)
+        helpers.write_text(AWAITING, encoding="utf-8")  # the file changes once the key is made
+        return memo
+
+    monkeypatch.setattr(paths, "run_memo", then_edited)
+    cached = migrate_paths([helpers], Options(), whole_project=True, use_cache=True, cache_dir=tmp_path / "cache")
+    monkeypatch.undo()
+    helpers.write_text(HELPER, encoding="utf-8")
+    # The result (and the run stored under the key) is the state the key holds, read once.
+    plain = migrate_paths([helpers], Options(), whole_project=True)
+    assert cached.files[0].old_source == HELPER
+    assert outcome(cached, shop) == outcome(plain, shop)
+
+
+def test_the_dependency_step_is_read_back_while_its_files_are_unchanged(
+        shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from quartify.core import pipeline
+
+    computed: list[int] = []
+    real = pipeline.migrate_dependency_files
+
+    def counted(*args: Any) -> list[FileResult]:
+        computed.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "migrate_dependency_files", counted)
+    cache = tmp_path / "cache"
+    helpers = shop / "shop" / "helpers.py"
+    requirements = shop / "requirements.txt"
+    requirements.write_text("flask>=2\npytest\n", encoding="utf-8")
+    for text, requirement, computes in ((HELPER, "flask>=2\npytest\n", True),
+                                        (HELPER + "# edited\n", "flask>=2\npytest\n", False),
+                                        (AWAITING, "flask>=2\npytest\n", False),  # no test, no port: same step
+                                        (AWAITING, "flask>=2.2\npytest\n", True)):
+        helpers.write_text(text, encoding="utf-8")
+        requirements.write_text(requirement, encoding="utf-8")
+        computed.clear()
+        whole = migrate_paths([shop], Options(), use_cache=True, cache_dir=cache)
+        assert bool(computed) == computes, (text, requirement)
+        plain = migrate_paths([shop], Options())
+        assert outcome(whole, shop) == outcome(plain, shop)
+        assert any(f.path.name == "requirements.txt" and f.status is Status.CHANGED for f in whole.files)
