@@ -26,6 +26,7 @@ from quartify.core import gcpause
 from quartify.core.config import Options
 from quartify.core.discover import module_name
 from quartify.core.pipeline import InputFile, discovered_inputs, migrate, plan_repo
+from quartify.core.reuse import Reuse
 from quartify.core.stages import Indexed, IndexFailed, index_file
 from quartify.core.types import FileResult, RunResult
 
@@ -80,6 +81,7 @@ class Workspace:
         self._runs = 0
         self._last: tuple[tuple[object, ...], Analysis] | None = None  # the last run and what it read
         self._links = LinkMemory()  # the last run's linker answers, kept while they hold
+        self.reuse = Reuse()  # the focused files' transforms, kept for the next run (core/reuse.py)
         self.rediscover()
 
     # ------------------------------------------------------------------ state
@@ -153,7 +155,10 @@ class Workspace:
         # jobs=1: the pipeline's own pool forks, and forking a process that runs threads (a
         # language server) can deadlock the child on a lock another thread held; `_index` spawns.
         with gcpause.paused(freeze=True):
-            result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer, links=self._links)
+            result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer, links=self._links,
+                             reuse=self.reuse if wanted is not None else None)
+        if wanted is not None:
+            self.reuse.only({item.display for path, item in indexed.items() if path in wanted})
         self._runs += 1
         if self._runs % _RELEASE_EVERY == 0:
             gcpause.release()  # the few cycles frozen runs left behind (core/gcpause.py)
