@@ -8,7 +8,7 @@ stop the other files.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from quartify.analysis.index import UnindexableSource, index_source
@@ -24,13 +24,15 @@ from quartify.core.types import FileResult, Finding, Severity, Status
 
 @dataclass(frozen=True)
 class Indexed:
-    """A file read and indexed: its text, encoding and index."""
+    """A file read and indexed: its text, encoding and index; `tree`, when asked for, the text
+    as `ast` parsed it for the index, so that transforming the file need not parse it again."""
 
     path: Path
     display: str
     index: ModuleIndex
     text: str
     encoding: str
+    tree: ast.Module | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,21 @@ class IndexFailed:
 
 
 def index_file(
-    path: Path, display: str, module: str, is_package: bool, data: bytes | None = None, max_size: int = 0
+    path: Path, display: str, module: str, is_package: bool, data: bytes | None = None, max_size: int = 0,
+    keep_tree: bool = False,
 ) -> Indexed | IndexFailed:
+    """`keep_tree`: the result holds the parsed tree (an in-process caller about to transform
+    the file; a tree is not worth sending back from a worker process)."""
     too_large = _too_large(path, display, data, max_size)
     if too_large is not None:
         return too_large
+    tree: ast.Module | None = None
     try:
         src = decode(data) if data is not None else read(path)
         with deep_enough():
-            idx = index_source(src.text, display, module, is_package)
+            if keep_tree:
+                tree = _parsed(src.text)
+            idx = index_source(src.text, display, module, is_package, tree)
     except SourceError as exc:
         return IndexFailed(path, display, _failure(display, str(exc), exc.line))
     except UnindexableSource as exc:
@@ -66,7 +74,16 @@ def index_file(
         return IndexFailed(path, display, _failure(display, message, exc.line, exc.col))
     except RecursionError:
         return IndexFailed(path, display, _failure(display, TOO_DEEP, 1))
-    return Indexed(path, display, idx, src.text, src.encoding)
+    return Indexed(path, display, idx, src.text, src.encoding, tree)
+
+
+def _parsed(text: str) -> ast.Module | None:
+    """`text` as `ast.parse` gives it, or None where it raises: the index parses it again and
+    says why, as it does without a tree."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
 
 
 def _too_large(path: Path, display: str, data: bytes | None, max_size: int) -> IndexFailed | None:
@@ -107,14 +124,15 @@ class TransformFailed:
     error: Finding
 
 
-def transform_file(text: str, plan: FilePlan) -> Transformed | TransformFailed:
+def transform_file(text: str, plan: FilePlan, tree: ast.Module | None = None) -> Transformed | TransformFailed:
+    """`tree`: `text` already parsed by `ast.parse` (`Indexed.tree`)."""
     # LibCST and the codemods load here, not at import: a run with nothing to rewrite (a
     # pre-commit check of migrated code) never pays for them.
     from quartify.codemods.apply import apply_plan
 
     try:
         with deep_enough():
-            applied = apply_plan(text, plan)
+            applied = apply_plan(text, plan, tree)
     except RecursionError:
         return TransformFailed(plan.path, _failure(plan.path, TOO_DEEP, 1))
     except Exception as exc:  # a bug in one codemod must not stop the other files
@@ -160,7 +178,7 @@ class Output:
     file whose texts did not change (core/reuse.py)."""
 
     problem: str | None
-    tree: ast.Module | None = None
+    tree: ast.Module | None = field(default=None, compare=False)  # (ast nodes compare by identity)
     index: ModuleIndex | None = None
 
 

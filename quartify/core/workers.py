@@ -157,7 +157,7 @@ def _one(display: str, plan: FilePlan | None = None) -> Checked:
     if transformed is None and task.reuse is not None:
         transformed = task.reuse.transformed(item, plan)
     if transformed is None:
-        transformed = transform_file(item.text, plan)
+        transformed = transform_file(item.text, plan, item.tree)
     with deep_enough():  # the output is as deep as the input the stages handled
         output = _output(task.reuse, item, plan, transformed)
         return Checked(plan, transformed, verify_file(task.repo, item, plan, transformed, output))

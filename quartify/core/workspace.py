@@ -149,7 +149,9 @@ class Workspace:
 
         def indexer(files: Sequence[InputFile]) -> list[Indexed | IndexFailed]:
             out = self._index(files)
-            indexed.update((i.path, i) for i in out if isinstance(i, Indexed))  # `items`' paths: resolved
+            # `items`' paths: resolved. A parsed tree serves this run's transform only (`_index`).
+            indexed.update((i.path, replace(i, tree=None) if i.tree is not None else i)
+                           for i in out if isinstance(i, Indexed))
             return out
 
         # jobs=1: the pipeline's own pool forks, and forking a process that runs threads (a
@@ -210,11 +212,14 @@ class Workspace:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 fresh = list(pool.map(index_file, *zip(*args), chunksize=8))
         else:
-            fresh = [index_file(*a) for a in args]
+            # An edited file: the run transforms it next, from the tree its index was parsed
+            # into (`Indexed.tree`); the warm cache keeps the index without it.
+            fresh = [index_file(*a, keep_tree=True) for a in args]
         for (f, key), item in zip(misses, fresh):
-            self._cache[f.path] = (key, item)
+            self._cache[f.path] = (key, replace(item, tree=None) if isinstance(item, Indexed) else item)
         self.indexed_last = len(misses)
-        return [self._cache[f.path][1] for f in files]
+        just = {f.path: item for (f, _key), item in zip(misses, fresh)}
+        return [just[f.path] if f.path in just else self._cache[f.path][1] for f in files]
 
 
 def _content_key(f: InputFile) -> tuple[object, ...]:
