@@ -120,3 +120,41 @@ def test_a_sequence_of_edits_gives_what_fresh_runs_give(tmp_path: Path) -> None:
     ws.set_buffer(helpers, awaited, 99)
     result = ws.analyse().file(views.resolve())
     assert result is not None and "return await name('guest')" in (result.new_source or "")
+
+
+GREETING = "from flask import request\n\n\ndef name():\n    return 'guest'\n"
+PAGES = ("from flask import Flask\nfrom greeting import name\n\napp = Flask(__name__)\n\n\n"
+         "@app.route('/')\ndef index():\n    return 'hi'\n\n\ndef greet():\n    return name()\n")
+
+
+def fresh_result(root: Path, buffers: dict[Path, str], path: Path) -> object:
+    """What a workspace that never ran before reports for `path` (nothing to reuse)."""
+    ws = Workspace(root)
+    for p, text in buffers.items():
+        ws.set_buffer(p, text)
+    return ws.analyse(list(buffers)).file(path.resolve())
+
+
+def test_an_open_file_typed_elsewhere_keeps_its_transform_until_its_plan_changes(tmp_path: Path) -> None:
+    greeting, pages = write(tmp_path, "greeting.py", GREETING), write(tmp_path, "pages.py", PAGES)
+    ws = Workspace(tmp_path)
+    buffers = {greeting: GREETING, pages: PAGES}
+    for p, text in buffers.items():
+        ws.set_buffer(p, text)
+    first = ws.analyse(list(buffers)).file(pages.resolve())
+    assert first is not None and first.new_source is not None and "def greet():" in first.new_source
+    assert ws.reuse.hits == 0
+
+    buffers[greeting] = GREETING + "# typing in the other file\n"  # the same plan for pages.py
+    ws.set_buffer(greeting, buffers[greeting])
+    kept = ws.analyse(list(buffers)).file(pages.resolve())
+    assert ws.reuse.hits == 1  # pages.py's transform (and output checks) came from the run before
+    assert kept == first == fresh_result(tmp_path, buffers, pages)
+
+    buffers[greeting] = GREETING.replace("return 'guest'", "return request.get_json()['name']")  # name() becomes async
+    ws.set_buffer(greeting, buffers[greeting])
+    changed = ws.analyse(list(buffers)).file(pages.resolve())
+    assert ws.reuse.hits == 1  # a new plan for pages.py: transformed again
+    assert changed is not None and changed.new_source is not None
+    assert "async def greet():\n    return await name()" in changed.new_source
+    assert changed == fresh_result(tmp_path, buffers, pages)
