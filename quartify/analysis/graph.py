@@ -8,6 +8,8 @@ dunder, CLI command or app factory is a barrier that async cannot cross.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -17,7 +19,7 @@ from quartify.analysis.classify import (
     decorator_call_registration as _decorator_call_registration,
 )
 from quartify.analysis.classify import registration_kind as _registration_kind
-from quartify.analysis.graph_memo import BodyFacts, BodyMemo, World
+from quartify.analysis.graph_memo import BodyMemo, ModuleBody, World
 from quartify.analysis.graph_scan import ModuleFacts, Scans
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, tokens
@@ -323,80 +325,107 @@ def _body_uses(
     those calling a view out of `app.view_functions`, which gets a coroutine once views are async
     (analysis/view_registry.py decides when it can be awaited); and the caller -> callee edges
     colour can climb along. Returned in that order, each list in function order. With `memo`
-    (a run whose linker adopted the last run's answers, analysis/graph_memo.py), a function
-    object seen by the last run under the same repo-wide facts gives what it gave then."""
-    use_seeds: list[Seed] = []
-    registry_seeds: list[Seed] = []
-    edges: list[Edge] = []
+    (a run whose linker adopted the last run's answers, analysis/graph_memo.py), a module seen by
+    the last run under the same repo-wide facts gives what it gave then."""
+    functions = linker.functions
+    modules = linker.modules.values()
     forms = linker.applies(FLASK_FORM)
-    seen: dict[int, tuple[FunctionInfo, BodyFacts]] = {}
+    # Kept by module only while no qualname is defined twice (graph_memo.py says why).
+    whole = memo is not None and len(functions) == sum(len(m.functions) for m in modules)
     if memo is not None:
         memo.under(World(
-            frozenset(q for q, f in linker.functions.items() if f.is_async),
-            frozenset(q for q, f in linker.functions.items() if f.is_generator),
+            frozenset(q for q, f in functions.items() if f.is_async),
+            frozenset(q for q, f in functions.items() if f.is_generator),
             tuple(sorted((d, frozenset(w)) for d, w in wrappers.items())),
-            tuple(sorted(linker.extra_awaitables.items())), forms), linker.modules.values())
-    resolve = linker.resolve
-    functions = linker.functions
-    # reference -> (what it resolves to, the Quart awaitable it stands for), asked in that order
-    facts: dict[str, tuple[str, loader.Awaitable | None]] = {}
+            tuple(sorted(linker.extra_awaitables.items())), forms), modules if whole else ())
+    kept: list[tuple[ModuleIndex, ModuleBody]] = []
+    fresh: list[ModuleIndex] = []
+    todo: list[tuple[str, FunctionInfo]] = []  # the functions worked out now
+    for module in modules if whole else ():
+        known = memo.get(module) if memo is not None else None
+        if known is None:
+            fresh.append(module)
+            todo.extend((f.qualname, f) for f in module.functions)
+        else:
+            kept.append((module, known))
+            todo.extend((module.functions[i].qualname, module.functions[i]) for i in known[2])
+    if whole:
+        todo.sort(key=itemgetter(0))
+    else:
+        todo = [(q, functions[q]) for q in sorted(functions)]
+    # reference -> (what it resolves to, the Quart awaitable it stands for), asked once
+    ask = _Memo(lambda ref: (linker.resolve(ref), quart_awaitable(linker, ref)))
     is_form = _Memo(lambda resolved: linker.inherits(resolved, FLASK_FORM))
-    is_view = lambda q: q in kinds and kinds[q].kind == "view"
-    for qualname in sorted(functions):
-        func = functions[qualname]
-        known = memo.get(func) if memo is not None else None
-        if known is not None:
-            use_seeds.extend(known[0])
-            registry_seeds.extend(known[1])
-            edges.extend(known[2])
-            seen[id(func)] = (func, known)
-            continue
-        first = len(use_seeds), len(edges)
-        calls: list[Use] = []
-        for use in func.uses:
-            fact = facts.get(use.ref)
-            if fact is None:
-                fact = facts[use.ref] = (resolve(use.ref), quart_awaitable(linker, use.ref))
-            resolved, awaitable = fact
-            call = use.kind == "call"
-            if call and forms and is_form(resolved):
-                use_seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
-                seeded = True
-            elif awaitable is not None and _needs_async(awaitable.kind, use):
-                text = use.text or resolved
-                use_seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if call else f"uses {text}"))
-                seeded = True
-            else:
-                seeded = False
-            if not call:
-                continue  # neither a registry call nor an edge
-            if resolved in REGISTRY_CALLS:
-                calls.append(use)
-            if seeded:
-                continue  # a seed, not an edge
-            callee = functions.get(resolved)
-            if (
-                callee is not None
-                and not callee.is_generator
-                and not callee.is_async
-                and not hands_coroutine_over(linker, use)
-                and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
-            ):
-                # A function that was async before the migration colours nobody: its callers
-                # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
-                # Calling a generator runs none of its body: an async generator's caller
-                # needs no await, so colour does not climb out of generators.
-                edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
-        # Once every use of the function is resolved (a registry call reads its other uses).
-        for use in calls:
-            found = registry_call(linker, func, use, is_view)
-            if found is not None and not found.reason:
-                registry_seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
-                                           "from app.view_functions (a coroutine function in Quart)"))
-        if memo is not None and not calls:  # a registry call reads the repo's classification: never kept
-            seen[id(func)] = (func, (tuple(use_seeds[first[0]:]), (), tuple(edges[first[1]:])))
+    worked = {q: _function_body(linker, kinds, wrappers, forms, func, ask, is_form) for q, func in todo}
+    use_seeds = [s for found in worked.values() for s in found[0]]
+    registry_seeds = [s for found in worked.values() for s in found[1] or ()]
+    edges = [e for found in worked.values() for e in found[2]]
+    if kept:  # the kept shares and the functions worked out, in function order (a stable sort)
+        use_seeds = sorted(chain(use_seeds, *(body[0] for _m, body in kept)), key=attrgetter("node"))
+        edges = sorted(chain(edges, *(body[1] for _m, body in kept)), key=attrgetter("caller"))
     if memo is not None:
-        memo.keep(seen)
+        shares = {id(m): (m, body) for m, body in kept}
+        for module in fresh:
+            found = [worked[f.qualname] for f in module.functions]
+            shares[id(module)] = (module, (
+                tuple(s for seeds, registry, _e in found if registry is None for s in seeds),
+                tuple(e for _s, registry, edges in found if registry is None for e in edges),
+                tuple(i for i, (_s, registry, _e) in enumerate(found) if registry is not None)))
+        memo.keep(shares)
+    return use_seeds, registry_seeds, edges
+
+
+def _function_body(
+    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]], forms: bool, func: FunctionInfo,
+    ask: _Memo[tuple[str, loader.Awaitable | None]], is_form: _Memo[bool],
+) -> tuple[list[Seed], list[Seed] | None, list[Edge]]:
+    """What one function's uses say: its use seeds, its registry seeds (None when it calls no
+    view registry: a function that does reads the repo's classification, never kept) and edges."""
+    qualname, functions = func.qualname, linker.functions
+    use_seeds: list[Seed] = []
+    edges: list[Edge] = []
+    calls: list[Use] = []
+    for use in func.uses:
+        resolved, awaitable = ask(use.ref)
+        call = use.kind == "call"
+        if call and forms and is_form(resolved):
+            use_seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
+            seeded = True
+        elif awaitable is not None and _needs_async(awaitable.kind, use):
+            text = use.text or resolved
+            use_seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if call else f"uses {text}"))
+            seeded = True
+        else:
+            seeded = False
+        if not call:
+            continue  # neither a registry call nor an edge
+        if resolved in REGISTRY_CALLS:
+            calls.append(use)
+        if seeded:
+            continue  # a seed, not an edge
+        callee = functions.get(resolved)
+        if (
+            callee is not None
+            and not callee.is_generator
+            and not callee.is_async
+            and not hands_coroutine_over(linker, use)
+            and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
+        ):
+            # A function that was async before the migration colours nobody: its callers
+            # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
+            # Calling a generator runs none of its body: an async generator's caller
+            # needs no await, so colour does not climb out of generators.
+            edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
+    if not calls:
+        return use_seeds, None, edges
+    # Once every use of the function is resolved (a registry call reads its other uses).
+    is_view = lambda q: q in kinds and kinds[q].kind == "view"
+    registry_seeds = []
+    for use in calls:
+        found = registry_call(linker, func, use, is_view)
+        if found is not None and not found.reason:
+            registry_seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
+                                       "from app.view_functions (a coroutine function in Quart)"))
     return use_seeds, registry_seeds, edges
 
 
