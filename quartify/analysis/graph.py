@@ -102,15 +102,22 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
     modules = list(linker.modules.values())
     facts = _module_facts(linker, modules, memo.scans if memo is not None else None, may_register)
-    located = graph_scan.by_function(linker, modules, facts)
+    # None: each function of each module is the linker's (no qualname is defined twice)
+    located = None if len(functions) == sum(len(f.names) for f in facts) else graph_scan.by_function(
+        linker, modules, facts)
 
-    kinds: dict[str, Classified] = {}
-    for qualname in sorted(functions):
-        at = located.get(qualname)
-        kinds[qualname] = at[3].kinds[at[2]] if at is not None else classify(linker, functions[qualname])
+    kinds: dict[str, Classified]
+    if located is None:
+        kinds = dict(sorted(zip(chain.from_iterable(f.names for f in facts),
+                                chain.from_iterable(f.kinds for f in facts)), key=itemgetter(0)))
+    else:
+        kinds = {}
+        for qualname in sorted(functions):
+            at = located.get(qualname)
+            kinds[qualname] = at[3].kinds[at[2]] if at is not None else classify(linker, functions[qualname])
 
     package = _package(linker, modules, facts, located)
-    wrappers, wrapper_params = _decorator_families(linker, package, located)
+    wrappers, wrapper_params = _decorator_families(package, modules, facts, located)
     applications: dict[str, set[str]] = {}
     decorated: dict[str, set[str]] = {}
     # `deco(f)` spelled as a call: `f` keeps its own name, so only the wrapper must follow it
@@ -119,7 +126,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     called_only: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
 
-    for qualname, resolved_decorators in _decorators(linker, located):
+    for qualname, resolved_decorators in _decorators(modules, facts, located):
         for resolved in resolved_decorators:
             # `package.applied(linker, dec) or linker.resolve(dec.ref)`
             target = (package.made or resolved) if resolved == decorator_package.MADE else resolved
@@ -141,7 +148,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     relevant: list[tuple[str | None, Use]] = []  # the uses `may_register` keeps, in the repo's order
     for module, found in zip(modules, facts):
         for i, j in found.registering:
-            owner = None if i == graph_scan.MODULE else module.functions[i].qualname
+            owner = None if i == graph_scan.MODULE else found.names[i]
             relevant.append((owner, graph_scan.owner_uses(module, i)[j]))
 
     for _owner, use in relevant:
@@ -218,7 +225,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         elif use.arg_of is not None:
             value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
 
-    streamed = _streamed_generators(linker, facts, located)
+    streamed = _streamed_generators(linker, modules, facts, located)
     for qualname, line in streamed.items():
         if kinds[qualname].kind == "plain":
             kinds[qualname] = Classified("stream", line, "stream_with_context")
@@ -245,7 +252,8 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         seeds=tuple(seeds),
         barriers=barriers,
         groups=tuple(groups),
-        def_lines={q: f.span.line for q, f in linker.functions.items()},
+        # the linker's functions are the modules' in order, the last of a qualname defined twice
+        def_lines=dict(zip(chain.from_iterable(f.names for f in facts), chain.from_iterable(f.lines for f in facts))),
     )
     uncertain = _uncertain_decorators(linker, modules, facts, wrappers, wrapper_params, package)
     return RepoGraph(
@@ -256,16 +264,12 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
 
 
-def _special(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located) -> set[str]:
+def _special(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None) -> set[str]:
     """The functions whose fields can make them a seed or barrier though plain and no value:
     `ModuleFacts.special`, and every function no module's facts locate (looked at in full)."""
-    out = {q for q in linker.functions if q not in located}
+    out = set() if located is None else {q for q in linker.functions if q not in located}
     for module, found in zip(modules, facts):
-        for i in found.special:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                out.add(qualname)
+        out.update(found.names[i] for i in found.special if _own(located, module, found, i))
     return out
 
 
@@ -501,45 +505,54 @@ def _module_facts(
 Located = dict[str, tuple[FunctionInfo, ModuleIndex, int, ModuleFacts]]
 
 
-def _package(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located) -> decorator_package.Callers:
+def _own(located: Located | None, module: ModuleIndex, found: ModuleFacts, i: int) -> bool:
+    """Whether the function at position `i` of `module` is the linker's: always when `located` is
+    None (no qualname defined twice), else when no later definition took its qualname."""
+    if located is None:
+        return True
+    at = located.get(found.names[i])
+    return at is not None and at[2] == i and at[1] is module
+
+
+def _package(
+    linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
+) -> decorator_package.Callers:
     """`decorator_package.find`, from the modules' facts (functions in qualname order)."""
     per_function = []
     for module, found in zip(modules, facts):
         for i, decorated, callers in found.package:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                per_function.append((qualname, decorated, callers))
+            if _own(located, module, found, i):
+                per_function.append((found.names[i], decorated, callers))
     per_function.sort(key=lambda entry: entry[0])
     return decorator_package.gather(linker, per_function, (c for found in facts for c in found.made))
 
 
-def _decorators(linker: Linker, located: Located) -> list[tuple[str, tuple[str, ...]]]:
+def _decorators(
+    modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
+) -> list[tuple[str, tuple[str, ...]]]:
     """What each decorated function's decorators resolve to, in qualname order."""
     out = []
-    for module_facts in {id(at[3]): (at[1], at[3]) for at in located.values()}.values():
-        module, found = module_facts
+    for module, found in zip(modules, facts):
         for i, resolved in found.decorators:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                out.append((qualname, resolved))
+            if _own(located, module, found, i):
+                out.append((found.names[i], resolved))
     out.sort(key=lambda entry: entry[0])
     return out
 
 
-def _streamed_generators(linker: Linker, facts: list[ModuleFacts], located: Located) -> dict[str, int]:
+def _streamed_generators(
+    linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
+) -> dict[str, int]:
     """Generator functions handed to `stream_with_context`, which in Quart takes only an
     async generator function: `stream_with_context(gen())`, `(gen)` and `@stream_with_context`."""
     found: dict[str, int] = {}
     for module_facts in facts:
         for target, line in module_facts.streamed:
             found.setdefault(target, line)
-    written = {q for q, at in located.items() if at[2] in at[3].streamed_defs}
-    if written:
-        for qualname, func in linker.functions.items():
-            if qualname in written:
-                found.setdefault(qualname, func.span.line)
+    for module, module_facts in zip(modules, facts):
+        for i in module_facts.streamed_defs:
+            if _own(located, module, module_facts, i):
+                found.setdefault(module_facts.names[i], module_facts.lines[i])
     return found
 
 
@@ -570,7 +583,7 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def _decorator_families(
-    linker: Linker, package: decorator_package.Callers, located: Located
+    package: decorator_package.Callers, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and
     `decorator`-package callers, which call their first parameter (the decorated function)."""
@@ -580,13 +593,10 @@ def _decorator_families(
         wrappers.setdefault(family, set()).add(caller)
         wrapper_params.setdefault(caller, set()).update(package.calls[caller])
     calls = []
-    for module_facts in {id(at[3]): (at[1], at[3]) for at in located.values()}.values():
-        module, found = module_facts
+    for module, found in zip(modules, facts):
         for i, top, ref in found.param_calls:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                calls.append((qualname, top, ref))
+            if _own(located, module, found, i):
+                calls.append((found.names[i], top, ref))
     calls.sort(key=lambda entry: entry[0])  # stable: each function's calls stay in use order
     for qualname, top, ref in calls:
         wrappers.setdefault(top, set()).add(qualname)

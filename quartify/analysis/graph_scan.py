@@ -50,6 +50,10 @@ class ModuleFacts(NamedTuple):
     # functions `graph._seeds_and_barriers` must look at even when plain: `async def`, generators
     # returning a value, and those named like a unittest fixture or a form's validate method
     special: tuple[int, ...]
+    # each function's qualname and `def` line, by position: what the passes combine, without
+    # reading every function's index again
+    names: tuple[str, ...]
+    lines: tuple[int, ...]
 
 
 def owner_uses(module: ModuleIndex, position: int) -> tuple[Use, ...]:
@@ -85,8 +89,10 @@ def scan(linker: Linker, modules: Sequence[ModuleIndex], may_register: Callable[
                     if u.kind in ("name", "attr") and u.arg_of and resolve(u.ref) in functions) for m in modules]
     special = [tuple(i for i, f in enumerate(m.functions) if f.is_async or f.is_generator and f.value_returns
                      or f.name in SPECIAL_NAMES) for m in modules]
+    names = [tuple(f.qualname for f in m.functions) for m in modules]
+    lines = [tuple(f.span.line for f in m.functions) for m in modules]
     return [ModuleFacts(*parts) for parts in zip(kinds, decorators, param_calls, registering, streamed,
-                                                 streamed_defs, package, made, calls, passed, special)]
+                                                 streamed_defs, package, made, calls, passed, special, names, lines)]
 
 
 def _handed(linker: Linker, use: Use) -> tuple[str, int] | None:
@@ -195,6 +201,6 @@ def restore(stored: object, module: ModuleIndex) -> ModuleFacts | None:
     except (TypeError, ValueError):
         return None
     facts = ModuleFacts(kinds, *stored[1:])
-    if len(facts.kinds) != len(module.functions):
+    if not len(facts.kinds) == len(facts.names) == len(facts.lines) == len(module.functions):
         return None
     return facts
