@@ -39,16 +39,7 @@ _METADATA_ONLY = frozenset({"functools.wraps", "functools.update_wrapper"})
 # Where a registering call takes the function: keyword name, or positional index.
 _CALL_ARG = {"add_url_rule": ("view_func", "#2"), "register_error_handler": ("f", "#1")}
 
-BARRIER_WHY = {
-    "sync": "Quart calls it without awaiting (URL preprocessor, URL defaults or shell context)",
-    "template": "it is a Jinja filter, test or global",
-    "cli": "it is a click command, which must stay sync",
-    "property": "it is a property",
-    "dunder": "it is a dunder method",
-    "factory": "it builds the Flask app (an app factory must stay sync)",
-    "value": "it is passed as a value",
-    "signal": "it is a signal receiver",
-}
+BARRIER_WHY = graph_scan.BARRIER_WHY
 
 
 @dataclass
@@ -125,6 +116,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     # wrapper is, say because it is a view, and with it every sync caller of f).
     called_only: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
+    changed: set[str] = set()  # functions classified here otherwise than by their own module's facts
 
     for qualname, resolved_decorators in _decorators(modules, facts, located):
         for resolved in resolved_decorators:
@@ -167,6 +159,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
                 for wrapper in sorted(wrappers[applied]):
                     if kinds[wrapper].kind in ("plain", "dunder"):
                         kinds[wrapper] = Classified(registering, use.span.line, f"{tokens(arg_of)[-1]}()")
+                        changed.add(wrapper)
             continue
         if use_kind not in ("name", "attr") or arg_of is None and use_kind == "attr":
             continue
@@ -186,6 +179,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             kind, method = called
             if kinds[target].kind in ("plain", "dunder"):
                 kinds[target] = Classified(kind, use.span.line, f"{method}()()")
+                changed.add(target)
             continue
         if kind is not None:
             method = tokens(use.arg_of or receiver)[-1]
@@ -193,6 +187,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             if use.arg_key in (key, pos):
                 if kinds[target].kind in ("plain", "dunder"):
                     kinds[target] = Classified(kind, use.span.line, f"{method}()")
+                    changed.add(target)
                 continue
         decorator = decorator_of(receiver)
         if decorator is not None:
@@ -229,8 +224,9 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     for qualname, line in streamed.items():
         if kinds[qualname].kind == "plain":
             kinds[qualname] = Classified("stream", line, "stream_with_context")
+            changed.add(qualname)
 
-    barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses, _special(linker, modules, facts, located))
+    barriers, seeds = _seeds_and_barriers(linker, modules, facts, located, kinds, value_uses, changed)
     use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo)
     seeds.extend(use_seeds)
     seeds.extend(registry_seeds)
@@ -264,49 +260,49 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
 
 
-def _special(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None) -> set[str]:
-    """The functions whose fields can make them a seed or barrier though plain and no value:
-    `ModuleFacts.special`, and every function no module's facts locate (looked at in full)."""
-    out = set() if located is None else {q for q in linker.functions if q not in located}
-    for module, found in zip(modules, facts):
-        out.update(found.names[i] for i in found.special if _own(located, module, found, i))
-    return out
-
-
 def _seeds_and_barriers(
-    linker: Linker, kinds: dict[str, Classified], value_uses: dict[str, str], special: set[str]
+    linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None,
+    kinds: dict[str, Classified], value_uses: dict[str, str], changed: set[str],
 ) -> tuple[dict[str, str], list[Seed]]:
     """Forced seeds (views, hooks, streamed generators, defs already async, form validators)
-    and barriers (functions async cannot cross), each with the reason a person reads. A plain
-    function passed as no value and not `special` is neither: passed over."""
-    barriers: dict[str, str] = {}
+    and barriers (functions async cannot cross), each with the reason a person reads
+    (`graph_scan.mark`), in function order. Each module's facts hold them for its functions under
+    their own classification and passed as no value; those classified otherwise here (`changed`)
+    or passed as a value are marked again, and so is every function when a qualname is defined
+    twice (`located` is not None)."""
+    functions = linker.functions
+    again = set(functions) if located is not None else changed | value_uses.keys()
     seeds: list[Seed] = []
-    for qualname, info in kinds.items():
-        if info.kind == "plain" and qualname not in special and qualname not in value_uses:
-            continue
-        func = linker.functions[qualname]
-        if info.kind in ("view", "hook", "stream") or func.is_async:
-            what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
-                    "stream": "streamed through stream_with_context (needs an async generator)"}.get(
-                info.kind, "already async def")
-            seeds.append(Seed(qualname, info.line, what, forced=True))
-        elif info.kind in BARRIER_WHY:
-            barriers[qualname] = BARRIER_WHY[info.kind]
-        elif qualname in value_uses:
-            barriers[qualname] = f"it is passed as a value to {value_uses[qualname]}"
-        elif func.is_generator and func.value_returns:
-            barriers[qualname] = "it is a generator that returns a value, which an async generator cannot"
-        elif (why := sync_fixture_why(linker, func)) is not None:
-            barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
+    barred: list[tuple[str, str]] = []
+    for found in facts if located is None else ():
+        names = found.names
+        if again.isdisjoint(names):
+            seeds.extend(found.forced)
+            barred.extend((names[i], why) for i, why in found.barred)
+        else:
+            seeds.extend(seed for seed in found.forced if seed.node not in again)
+            barred.extend((names[i], why) for i, why in found.barred if names[i] not in again)
+    unlocated = () if located is None else [q for q in functions if q not in located]
+    for qualname in again:
+        func = functions[qualname]
+        special = graph_scan.is_special(func) or qualname in unlocated
+        marked = graph_scan.mark(linker, func, kinds[qualname], special, value_uses.get(qualname))
+        if isinstance(marked, Seed):
+            seeds.append(marked)
+        elif marked is not None:
+            barred.append((qualname, marked))
+    seeds.sort(key=attrgetter("node"))  # one forced seed per function at most
+    barred.sort()
     # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
     # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
-    if not any(linker.functions[q].name in FORM_ASYNC_METHODS for q in special):
-        return barriers, seeds
-    for qualname, func in linker.functions.items():
+    if (not any(_own(located, m, found, i) for m, found in zip(modules, facts) for i in found.form_methods)
+            and not any(functions[q].name in FORM_ASYNC_METHODS for q in unlocated)):
+        return dict(barred), seeds
+    for qualname, func in functions.items():
         if (func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.applies(FLASK_FORM)
                 and linker.inherits(func.class_qualname, FLASK_FORM)):
             seeds.append(Seed(qualname, func.span.line, f"overrides {FLASK_FORM}.{func.name} (async in Quart-WTF)", forced=True))
-    return barriers, seeds
+    return dict(barred), seeds
 
 
 def _called_only(decorator: str, called_only: dict[str, set[str]], decorated: dict[str, set[str]]) -> set[str]:

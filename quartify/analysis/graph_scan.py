@@ -17,6 +17,7 @@ for them, so the graph is the one a fresh build makes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import starmap
 from typing import NamedTuple
 
 from quartify.analysis import decorator_package
@@ -24,13 +25,25 @@ from quartify.analysis.classify import Classified, classify
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
-from quartify.analysis.unittest_facts import CLASS_FIXTURES, MODULE_FIXTURES
+from quartify.analysis.solver import Seed
+from quartify.analysis.unittest_facts import CLASS_FIXTURES, MODULE_FIXTURES, sync_fixture_why
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
 # unittest fixtures that stay sync (unittest_facts.py), a Quart-WTF form's coroutine methods
 FORM_ASYNC_METHODS = frozenset({"validate", "validate_on_submit"})  # coroutine methods of QuartForm
 SPECIAL_NAMES = CLASS_FIXTURES | MODULE_FIXTURES | FORM_ASYNC_METHODS
 MODULE = -1  # the owner position of a module-level (or class-body) use
+
+BARRIER_WHY = {
+    "sync": "Quart calls it without awaiting (URL preprocessor, URL defaults or shell context)",
+    "template": "it is a Jinja filter, test or global",
+    "cli": "it is a click command, which must stay sync",
+    "property": "it is a property",
+    "dunder": "it is a dunder method",
+    "factory": "it builds the Flask app (an app factory must stay sync)",
+    "value": "it is passed as a value",
+    "signal": "it is a signal receiver",
+}
 
 
 class ModuleFacts(NamedTuple):
@@ -54,6 +67,11 @@ class ModuleFacts(NamedTuple):
     # reading every function's index again
     names: tuple[str, ...]
     lines: tuple[int, ...]
+    # what each function is to the solver under its own classification, passed as no value
+    # (`mark`): forced seeds in function order, barriers by position and why
+    forced: tuple[Seed, ...]
+    barred: tuple[tuple[int, str], ...]
+    form_methods: tuple[int, ...]  # the special functions named like a form's validate method
 
 
 def owner_uses(module: ModuleIndex, position: int) -> tuple[Use, ...]:
@@ -87,12 +105,46 @@ def scan(linker: Linker, modules: Sequence[ModuleIndex], may_register: Callable[
              for m in modules]
     passed = [tuple((u.arg_of, u.span.line) for _i, uses in owners(m) for u in uses
                     if u.kind in ("name", "attr") and u.arg_of and resolve(u.ref) in functions) for m in modules]
-    special = [tuple(i for i, f in enumerate(m.functions) if f.is_async or f.is_generator and f.value_returns
-                     or f.name in SPECIAL_NAMES) for m in modules]
+    special = [tuple(i for i, f in enumerate(m.functions) if is_special(f)) for m in modules]
     names = [tuple(f.qualname for f in m.functions) for m in modules]
     lines = [tuple(f.span.line for f in m.functions) for m in modules]
+    marks = [[mark(linker, f, kind, i in own, None) for i, (f, kind) in enumerate(zip(m.functions, classified))]
+             for m, classified, own in zip(modules, kinds, map(frozenset, special))]
+    forced = [tuple(found for found in marked if isinstance(found, Seed)) for marked in marks]
+    barred = [tuple((i, found) for i, found in enumerate(marked) if isinstance(found, str)) for marked in marks]
+    form_methods = [tuple(i for i in own if m.functions[i].name in FORM_ASYNC_METHODS)
+                    for m, own in zip(modules, special)]
     return [ModuleFacts(*parts) for parts in zip(kinds, decorators, param_calls, registering, streamed,
-                                                 streamed_defs, package, made, calls, passed, special, names, lines)]
+                                                 streamed_defs, package, made, calls, passed, special, names, lines,
+                                                 forced, barred, form_methods)]
+
+
+def is_special(func: FunctionInfo) -> bool:
+    """Whether `func`'s own fields can make it a seed or barrier though plain and passed as no
+    value: `async def`, a generator returning a value, a unittest fixture or form method name."""
+    return func.is_async or func.is_generator and bool(func.value_returns) or func.name in SPECIAL_NAMES
+
+
+def mark(linker: Linker, func: FunctionInfo, info: Classified, special: bool, value_use: str | None) -> Seed | str | None:
+    """What `func` is to the solver: a forced seed (views, hooks, streamed generators, defs already
+    async), a barrier (the reason a person reads: async cannot cross it), or neither. `special`:
+    `is_special(func)`; `value_use`: what it is passed to as a value, if anything. A plain
+    function neither special nor a value is neither, without a look at its fields. Reads the
+    function, its classification and the class tables (unittest fixtures)."""
+    if info.kind == "plain" and not special and value_use is None:
+        return None
+    if info.kind in ("view", "hook", "stream") or func.is_async:
+        what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
+                "stream": "streamed through stream_with_context (needs an async generator)"}.get(
+            info.kind, "already async def")
+        return Seed(func.qualname, info.line, what, forced=True)
+    if info.kind in BARRIER_WHY:
+        return BARRIER_WHY[info.kind]
+    if value_use is not None:
+        return f"it is passed as a value to {value_use}"
+    if func.is_generator and func.value_returns:
+        return "it is a generator that returns a value, which an async generator cannot"
+    return sync_fixture_why(linker, func)  # setUpClass & co: unittest calls them without awaiting
 
 
 def _handed(linker: Linker, use: Use) -> tuple[str, int] | None:
@@ -189,7 +241,8 @@ StoredFacts = tuple[object, ...]
 def export(facts: ModuleFacts) -> StoredFacts:
     """`facts` as values marshal writes (classifications as tuples)."""
     kinds = tuple((c.kind, c.line, c.detail) for c in facts.kinds)
-    return (kinds, *facts[1:])
+    forced = tuple((s.node, s.line, s.what, s.forced) for s in facts.forced)
+    return (kinds, *facts[1:-3], forced, *facts[-2:])
 
 
 def restore(stored: object, module: ModuleIndex) -> ModuleFacts | None:
@@ -198,9 +251,12 @@ def restore(stored: object, module: ModuleIndex) -> ModuleFacts | None:
         return None
     try:
         kinds = tuple(Classified(kind, line, detail) for kind, line, detail in stored[0])
+        forced = tuple(starmap(Seed, stored[-3]))
     except (TypeError, ValueError):
         return None
-    facts = ModuleFacts(kinds, *stored[1:])
+    parts = [kinds, *stored[1:]]
+    parts[-3] = forced
+    facts = ModuleFacts(*parts)
     if not len(facts.kinds) == len(facts.names) == len(facts.lines) == len(module.functions):
         return None
     return facts
