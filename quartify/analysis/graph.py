@@ -21,6 +21,7 @@ from quartify.analysis.classify import (
 from quartify.analysis.classify import registration_kind as _registration_kind
 from quartify.analysis.graph_memo import BodyMemo, ModuleBody, World
 from quartify.analysis.graph_scan import ModuleFacts, Scans
+from quartify.analysis.graph_scan import is_test_module as is_test_module
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, tokens
 from quartify.analysis.model import FunctionInfo, ModuleIndex, Use
@@ -227,7 +228,9 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             changed.add(qualname)
 
     barriers, seeds = _seeds_and_barriers(linker, modules, facts, located, kinds, value_uses, changed)
-    use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo)
+    if memo is not None:  # kept by module only while no qualname is defined twice (graph_memo.py)
+        memo.under(_world(linker, facts, located, wrappers), modules if located is None else ())
+    use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo, whole=located is None)
     seeds.extend(use_seeds)
     seeds.extend(registry_seeds)
 
@@ -239,8 +242,8 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         for target in sorted(called_only.get(decorator_name, set()) - rebound):
             edges.extend(Edge(w, target, _param_call_line(linker, w, wrapper_params)) for w in sorted(family))
     split_overrides: list[tuple[str, str]] = []
-    groups.extend(_override_groups(linker, split_overrides))
-    groups.extend(_patch_groups(linker))
+    groups.extend(_override_groups(linker, modules, facts, split_overrides))
+    groups.extend(_patch_groups(modules, facts, located))
 
     graph = Graph(
         nodes=frozenset(linker.functions),
@@ -317,27 +320,35 @@ def _param_call_line(linker: Linker, wrapper: str, wrapper_params: dict[str, set
     return next((u.span.line for u in func.uses if u.kind == "call" and u.ref in refs), func.span.line)
 
 
+def _world(linker: Linker, facts: list[ModuleFacts], located: Located | None, wrappers: dict[str, set[str]]) -> World:
+    """The repo-wide facts body facts depend on (graph_memo.py), from the modules' facts when
+    each function of each module is the linker's."""
+    functions = linker.functions
+    if located is None:
+        async_defs = frozenset(chain.from_iterable(map(f.names.__getitem__, f.async_defs) for f in facts))
+        generators = frozenset(chain.from_iterable(map(f.names.__getitem__, f.generators) for f in facts))
+    else:
+        async_defs = frozenset(q for q, f in functions.items() if f.is_async)
+        generators = frozenset(q for q, f in functions.items() if f.is_generator)
+    return World(async_defs, generators, tuple(sorted((d, frozenset(w)) for d, w in wrappers.items())),
+                 tuple(sorted(linker.extra_awaitables.items())), linker.applies(FLASK_FORM))
+
+
 def _body_uses(
-    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]], memo: BodyMemo | None = None
+    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]],
+    memo: BodyMemo | None = None, whole: bool = False,
 ) -> tuple[list[Seed], list[Seed], list[Edge]]:
     """What every use in a function body says, in one pass over the repo's functions (sorted):
     the functions that use a Quart awaitable (or build a Quart-WTF form) and must become async;
     those calling a view out of `app.view_functions`, which gets a coroutine once views are async
     (analysis/view_registry.py decides when it can be awaited); and the caller -> callee edges
     colour can climb along. Returned in that order, each list in function order. With `memo`
-    (a run whose linker adopted the last run's answers, analysis/graph_memo.py), a module seen by
-    the last run under the same repo-wide facts gives what it gave then."""
+    (a run whose linker adopted the last run's answers, analysis/graph_memo.py, started `under`
+    this run's repo-wide facts), a module seen by the last run under the same facts gives what
+    it gave then; `whole`: each function of each module is the linker's, else nothing is kept."""
     functions = linker.functions
     modules = linker.modules.values()
     forms = linker.applies(FLASK_FORM)
-    # Kept by module only while no qualname is defined twice (graph_memo.py says why).
-    whole = memo is not None and len(functions) == sum(len(m.functions) for m in modules)
-    if memo is not None:
-        memo.under(World(
-            frozenset(q for q, f in functions.items() if f.is_async),
-            frozenset(q for q, f in functions.items() if f.is_generator),
-            tuple(sorted((d, frozenset(w)) for d, w in wrappers.items())),
-            tuple(sorted(linker.extra_awaitables.items())), forms), modules if whole else ())
     kept: list[tuple[ModuleIndex, ModuleBody]] = []
     fresh: list[ModuleIndex] = []
     todo: list[tuple[str, FunctionInfo]] = []  # the functions worked out now
@@ -600,35 +611,19 @@ def _decorator_families(
     return wrappers, wrapper_params
 
 
-def _override_groups(linker: Linker, split: list[tuple[str, str]]) -> list[frozenset[str]]:
-    groups: list[frozenset[str]] = []
-    for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
-        for method in cls.methods:
-            members = set()
-            for klass in linker.mro(cls.qualname):
-                info = linker.classes.get(klass)
-                if info is not None and method in info.methods:
-                    members.add(f"{klass}.{method}")
-            if len(members) > 1 and all(m in linker.functions for m in members):
-                if len({is_test_module(linker.module_of[m].path) for m in members}) > 1:
-                    # A test double must not turn the shipped class async; the planner warns
-                    # when the double's override turns async on its own.
-                    split.extend(
-                        (t, p) for t in members if is_test_module(linker.module_of[t].path)
-                        for p in members if not is_test_module(linker.module_of[p].path)
-                    )
-                    continue
-                groups.append(frozenset(members))
-    return groups
-
-
-def is_test_module(path: str) -> bool:
-    """pytest's default discovery (test_*.py, *_test.py, conftest.py, a tests/ folder), plus the
-    tests.py modules unittest-era projects keep next to their package."""
-    name = path.rsplit("/", 1)[-1]
-    parts = path.split("/")[:-1]
-    return (name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py", "test.py")
-            or any(p in ("tests", "test") for p in parts))
+def _override_groups(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts],
+                     split: list[tuple[str, str]]) -> list[frozenset[str]]:
+    """Each method's overrides that share a colour, in class order (test doubles' pairs go to
+    `split`): from the modules' facts, or worked out again when a class qualname is defined twice."""
+    if len(linker.classes) != sum(len(m.classes) for m in modules):
+        groups: list[frozenset[str]] = []
+        for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
+            groups.extend(graph_scan.override_groups(linker, cls, split))
+        return groups
+    for found in facts:
+        split.extend(found.split_overrides)
+    by_class = sorted(chain.from_iterable(found.overrides for found in facts), key=itemgetter(0))
+    return [members for _cls, members in by_class]
 
 
 def _decorator_of(linker: Linker, resolved: str, wrappers: dict[str, set[str]]) -> str | None:
@@ -642,16 +637,12 @@ def _decorator_of(linker: Linker, resolved: str, wrappers: dict[str, set[str]]) 
     return None
 
 
-def _patch_groups(linker: Linker) -> list[frozenset[str]]:
-    """`monkeypatch.setattr("pkg.db.init_db", fake)`: when init_db turns async, so must fake."""
-    groups: list[frozenset[str]] = []
-    for qualname in sorted(linker.functions):
-        for target, fake, _line in linker.functions[qualname].patches:
-            real = linker.resolve(target)
-            double = linker.resolve(fake)
-            if real in linker.functions and double in linker.functions:
-                groups.append(frozenset({real, double}))
-    return groups
+def _patch_groups(modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None) -> list[frozenset[str]]:
+    """`monkeypatch.setattr("pkg.db.init_db", fake)`: when init_db turns async, so must fake (in
+    the order of the functions that patch)."""
+    found = [(f.names[i], pair) for m, f in zip(modules, facts) for i, pair in f.patches if _own(located, m, f, i)]
+    found.sort(key=itemgetter(0))
+    return [pair for _qualname, pair in found]
 
 
 def _uncertain_decorators(

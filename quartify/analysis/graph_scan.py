@@ -24,7 +24,7 @@ from quartify.analysis import decorator_package
 from quartify.analysis.classify import Classified, classify
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
-from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
+from quartify.analysis.model import CTX_OK, ClassInfo, FunctionInfo, ModuleIndex, Use
 from quartify.analysis.solver import Seed
 from quartify.analysis.unittest_facts import CLASS_FIXTURES, MODULE_FIXTURES, sync_fixture_why
 
@@ -72,6 +72,14 @@ class ModuleFacts(NamedTuple):
     forced: tuple[Seed, ...]
     barred: tuple[tuple[int, str], ...]
     form_methods: tuple[int, ...]  # the special functions named like a form's validate method
+    async_defs: tuple[int, ...]  # functions written `async def`
+    generators: tuple[int, ...]
+    # `monkeypatch.setattr(target, fake)` of two repo functions: the pair that shares a colour
+    patches: tuple[tuple[int, frozenset[str]], ...]
+    # overrides of one method in the class tables: (class, the overrides that share a colour), in
+    # class order; and (test double, shipped method) pairs, which do not
+    overrides: tuple[tuple[str, frozenset[str]], ...]
+    split_overrides: tuple[tuple[str, str], ...]
 
 
 def owner_uses(module: ModuleIndex, position: int) -> tuple[Use, ...]:
@@ -114,9 +122,66 @@ def scan(linker: Linker, modules: Sequence[ModuleIndex], may_register: Callable[
     barred = [tuple((i, found) for i, found in enumerate(marked) if isinstance(found, str)) for marked in marks]
     form_methods = [tuple(i for i in own if m.functions[i].name in FORM_ASYNC_METHODS)
                     for m, own in zip(modules, special)]
+    async_defs = [tuple(i for i, f in enumerate(m.functions) if f.is_async) for m in modules]
+    generators = [tuple(i for i, f in enumerate(m.functions) if f.is_generator) for m in modules]
+    patches = [tuple((i, pair) for i, f in enumerate(m.functions) for pair in patch_groups(linker, f)) for m in modules]
+    overrides, split_overrides = [], []
+    for m in modules:
+        groups: list[tuple[str, frozenset[str]]] = []
+        split: list[tuple[str, str]] = []
+        for cls in m.classes:
+            groups.extend((cls.qualname, members) for members in override_groups(linker, cls, split))
+        overrides.append(tuple(groups))
+        split_overrides.append(tuple(split))
     return [ModuleFacts(*parts) for parts in zip(kinds, decorators, param_calls, registering, streamed,
                                                  streamed_defs, package, made, calls, passed, special, names, lines,
-                                                 forced, barred, form_methods)]
+                                                 forced, barred, form_methods, async_defs, generators, patches,
+                                                 overrides, split_overrides)]
+
+
+def patch_groups(linker: Linker, func: FunctionInfo) -> list[frozenset[str]]:
+    """`monkeypatch.setattr("pkg.db.init_db", fake)` in `func`: when init_db turns async, so must
+    fake. Reads the function, the linker's answers and which qualnames exist."""
+    groups: list[frozenset[str]] = []
+    for target, fake, _line in func.patches:
+        real = linker.resolve(target)
+        double = linker.resolve(fake)
+        if real in linker.functions and double in linker.functions:
+            groups.append(frozenset({real, double}))
+    return groups
+
+
+def override_groups(linker: Linker, cls: ClassInfo, split: list[tuple[str, str]]) -> list[frozenset[str]]:
+    """The overrides of each method of `cls` along its MRO, which share a colour; or, when test
+    doubles override shipped methods, the (double, shipped) pairs added to `split`. Reads the
+    class tables, the linker's answers, which qualnames exist and their modules' paths."""
+    groups: list[frozenset[str]] = []
+    for method in cls.methods:
+        members = set()
+        for klass in linker.mro(cls.qualname):
+            info = linker.classes.get(klass)
+            if info is not None and method in info.methods:
+                members.add(f"{klass}.{method}")
+        if len(members) > 1 and all(m in linker.functions for m in members):
+            if len({is_test_module(linker.module_of[m].path) for m in members}) > 1:
+                # A test double must not turn the shipped class async; the planner warns
+                # when the double's override turns async on its own.
+                split.extend(
+                    (t, p) for t in members if is_test_module(linker.module_of[t].path)
+                    for p in members if not is_test_module(linker.module_of[p].path)
+                )
+                continue
+            groups.append(frozenset(members))
+    return groups
+
+
+def is_test_module(path: str) -> bool:
+    """pytest's default discovery (test_*.py, *_test.py, conftest.py, a tests/ folder), plus the
+    tests.py modules unittest-era projects keep next to their package."""
+    name = path.rsplit("/", 1)[-1]
+    parts = path.split("/")[:-1]
+    return (name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py", "test.py")
+            or any(p in ("tests", "test") for p in parts))
 
 
 def is_special(func: FunctionInfo) -> bool:
@@ -236,13 +301,14 @@ def content_key(m: ModuleIndex) -> str:
 # --- stored form (core/link_store.py): plain values, no objects -------------------------------
 
 StoredFacts = tuple[object, ...]
+_FORCED = ModuleFacts._fields.index("forced")
 
 
 def export(facts: ModuleFacts) -> StoredFacts:
     """`facts` as values marshal writes (classifications as tuples)."""
     kinds = tuple((c.kind, c.line, c.detail) for c in facts.kinds)
     forced = tuple((s.node, s.line, s.what, s.forced) for s in facts.forced)
-    return (kinds, *facts[1:-3], forced, *facts[-2:])
+    return (kinds, *facts[1:_FORCED], forced, *facts[_FORCED + 1:])
 
 
 def restore(stored: object, module: ModuleIndex) -> ModuleFacts | None:
@@ -251,11 +317,11 @@ def restore(stored: object, module: ModuleIndex) -> ModuleFacts | None:
         return None
     try:
         kinds = tuple(Classified(kind, line, detail) for kind, line, detail in stored[0])
-        forced = tuple(starmap(Seed, stored[-3]))
+        forced = tuple(starmap(Seed, stored[_FORCED]))
     except (TypeError, ValueError):
         return None
     parts = [kinds, *stored[1:]]
-    parts[-3] = forced
+    parts[_FORCED] = forced
     facts = ModuleFacts(*parts)
     if not len(facts.kinds) == len(facts.names) == len(facts.lines) == len(module.functions):
         return None
