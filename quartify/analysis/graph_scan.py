@@ -17,6 +17,7 @@ for them, so the graph is the one a fresh build makes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from itertools import starmap
 from typing import NamedTuple
 
@@ -302,11 +303,12 @@ def content_key(m: ModuleIndex) -> str:
 
 StoredFacts = tuple[object, ...]
 _FORCED = ModuleFacts._fields.index("forced")
+_classified = partial(tuple.__new__, Classified)  # a stored (kind, line, detail) as it was
 
 
 def export(facts: ModuleFacts) -> StoredFacts:
     """`facts` as values marshal writes (classifications as tuples)."""
-    kinds = tuple((c.kind, c.line, c.detail) for c in facts.kinds)
+    kinds = tuple(map(tuple, facts.kinds))
     forced = tuple((s.node, s.line, s.what, s.forced) for s in facts.forced)
     return (kinds, *facts[1:_FORCED], forced, *facts[_FORCED + 1:])
 
@@ -316,7 +318,9 @@ def restore(stored: object, module: ModuleIndex) -> ModuleFacts | None:
     if not isinstance(stored, tuple) or len(stored) != len(ModuleFacts._fields) or not isinstance(stored[0], tuple):
         return None
     try:
-        kinds = tuple(Classified(kind, line, detail) for kind, line, detail in stored[0])
+        if not set(map(len, stored[0])) <= {3}:
+            return None
+        kinds = tuple(map(_classified, stored[0]))
         forced = tuple(starmap(Seed, stored[_FORCED]))
     except (TypeError, ValueError):
         return None
