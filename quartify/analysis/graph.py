@@ -227,7 +227,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             kinds[qualname] = Classified("stream", line, "stream_with_context")
             changed.add(qualname)
 
-    barriers, seeds = _seeds_and_barriers(linker, modules, facts, located, kinds, value_uses, changed)
+    barriers, seeds = _seeds_and_barriers(linker, facts, located, kinds, value_uses, changed)
     if memo is not None:  # kept by module only while no qualname is defined twice (graph_memo.py)
         memo.under(_world(linker, facts, located, wrappers), modules if located is None else ())
     use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo, whole=located is None)
@@ -264,7 +264,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
 
 def _seeds_and_barriers(
-    linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None,
+    linker: Linker, facts: list[ModuleFacts], located: Located | None,
     kinds: dict[str, Classified], value_uses: dict[str, str], changed: set[str],
 ) -> tuple[dict[str, str], list[Seed]]:
     """Forced seeds (views, hooks, streamed generators, defs already async, form validators)
@@ -298,10 +298,10 @@ def _seeds_and_barriers(
     barred.sort()
     # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
     # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
-    if (not any(_own(located, m, found, i) for m, found in zip(modules, facts) for i in found.form_methods)
-            and not any(functions[q].name in FORM_ASYNC_METHODS for q in unlocated)):
-        return dict(barred), seeds
-    for qualname, func in functions.items():
+    # Looked for among the functions so named (`form_methods`), in the linker's order.
+    named = ([(found.names[i], functions[found.names[i]]) for found in facts for i in found.form_methods]
+             if located is None else functions.items())
+    for qualname, func in named:
         if (func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.applies(FLASK_FORM)
                 and linker.inherits(func.class_qualname, FLASK_FORM)):
             seeds.append(Seed(qualname, func.span.line, f"overrides {FLASK_FORM}.{func.name} (async in Quart-WTF)", forced=True))

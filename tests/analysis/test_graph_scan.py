@@ -162,11 +162,16 @@ class Base:
         return 1
 """
 CHILD = """\
+from flask_wtf import FlaskForm
 from base import Base
 
 class Child(Base):
     def run(self):
         return 2
+
+class LoginForm(FlaskForm):
+    def validate(self, extra_validators=None):
+        return True
 """
 TEST_CHILD = """\
 from base import Base
@@ -184,7 +189,7 @@ def test_patched(monkeypatch):
 """
 
 
-def test_override_and_patch_groups_kept_for_unchanged_modules_follow_an_edit_elsewhere(scanned: list[str]) -> None:
+def test_override_patch_and_form_facts_kept_for_unchanged_modules_follow_an_edit_elsewhere(scanned: list[str]) -> None:
     texts = {"base": BASE, "child": CHILD, "test_child": TEST_CHILD}
     before = {n: index(n, t) for n, t in texts.items()}
     first = LinkMemory()
@@ -206,6 +211,8 @@ def test_override_and_patch_groups_kept_for_unchanged_modules_follow_an_edit_els
         assert frozenset({"child.Child.run", "test_child.fake_run"}) in repo.graph.groups
         assert ("test_child.FakeChild.run", "child.Child.run") in repo.split_overrides
         assert {"base.Base.run", "child.Child.run", "test_child.fake_run"} <= solve(repo.graph).async_nodes
+        # and a form's validate override is async in Quart-WTF (found among the functions so named)
+        assert ("child.LoginForm.validate", True) in {(s.node, s.forced) for s in repo.graph.seeds}
 
 
 # `tools.run` is a method of the package's class and a function of its submodule: the same qualname
