@@ -8,9 +8,9 @@ dunder, CLI command or app factory is a barrier that async cannot cross.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter, itemgetter
-from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from quartify.analysis import decorator_package, graph_scan
@@ -21,12 +21,10 @@ from quartify.analysis.classify import (
 from quartify.analysis.classify import registration_kind as _registration_kind
 from quartify.analysis.graph_memo import BodyMemo, ModuleBody, World
 from quartify.analysis.graph_scan import ModuleFacts, Scans
-from quartify.analysis.graph_scan import is_test_module as is_test_module
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, tokens
 from quartify.analysis.model import FunctionInfo, ModuleIndex, Use
 from quartify.analysis.solver import Edge, Graph, Seed
-from quartify.analysis.unittest_facts import sync_fixture_why
 from quartify.analysis.view_registry import CALLS as REGISTRY_CALLS
 from quartify.analysis.view_registry import registry_call
 from quartify.core.types import Span
@@ -41,6 +39,7 @@ _METADATA_ONLY = frozenset({"functools.wraps", "functools.update_wrapper"})
 _CALL_ARG = {"add_url_rule": ("view_func", "#2"), "register_error_handler": ("f", "#1")}
 
 BARRIER_WHY = graph_scan.BARRIER_WHY
+is_test_module = graph_scan.is_test_module  # where planners and the pipeline have asked for it
 
 
 @dataclass

@@ -29,8 +29,8 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Iterable
-from itertools import starmap
 from dataclasses import dataclass, field
+from itertools import starmap
 
 from quartify.analysis.graph_scan import Scans, content_key
 from quartify.analysis.model import ModuleIndex
