@@ -1,17 +1,21 @@
 """One module's share of the whole-repo passes of `graph.build`, kept between runs.
 
 Classification, decorator families and their applications, the `decorator` package, registrations
-written as calls, `stream_with_context` and uncertain decorators each start by asking the linker
-what every function's (or module's) decorators and uses mean, and keep the few that matter to
-the pass. That first step reads, for one module: the module's own index (frozen: the same object
-or the same text, the same fields), the linker's answers, the class tables (`Linker.mro`) and,
-of other functions, only signature facts (which qualnames exist, their parents, whether they are
-generators). All of those are equal whenever a run adopted the last run's answers, since
-adopting requires every module's signature to be equal (analysis/link_memory.py). So a run whose
-linker adopted keeps `ModuleFacts` per module object (`LinkMemory`, in memory for `quartify
-lsp`) or per module text (`LinkRecord`, on disk for a one-shot `--check`), and scans again only
-the modules it has not seen; `graph.build` then combines the facts in the order it used to ask
-for them, so the graph is the one a fresh build makes.
+written as calls, `stream_with_context`, uncertain decorators, forced seeds and barriers, and the
+groups of overrides and monkeypatched doubles each start by asking the linker what every
+function's (or module's or class's) decorators, uses and bases mean, and keep the few that matter
+to the pass. That first step reads, for one module: the module's own index (frozen: the same
+object or the same text, the same fields), the linker's answers, the class tables (`Linker.mro`)
+and, of other modules, only signature facts (which qualnames exist, their parents, whether they
+are generators, the modules' paths). All of those are equal whenever a run adopted the last
+run's answers, since adopting requires every module's signature to be equal
+(analysis/link_memory.py). So a run whose linker adopted keeps `ModuleFacts` per module object
+(`LinkMemory`, in memory for `quartify lsp`) or per module text (`LinkRecord`, on disk for a
+one-shot `--check`), and scans again only the modules it has not seen; `graph.build` then
+combines the facts in the order it used to ask for them (each module's entries carry the
+qualname a fresh build sorted by: one stable sort puts them in that order), so the graph is the
+one a fresh build makes. What a repo-wide pass changes afterwards (a function registered by a
+call elsewhere, passed as a value) `graph.build` works out again for those functions only.
 """
 
 from __future__ import annotations
@@ -27,7 +31,11 @@ from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import Linker
 from quartify.analysis.model import CTX_OK, ClassInfo, FunctionInfo, ModuleIndex, Use
 from quartify.analysis.solver import Seed
-from quartify.analysis.unittest_facts import CLASS_FIXTURES, MODULE_FIXTURES, sync_fixture_why
+from quartify.analysis.unittest_facts import (
+    CLASS_FIXTURES,
+    MODULE_FIXTURES,
+    sync_fixture_why,
+)
 
 STREAM_WITH_CONTEXT = "flask.stream_with_context"
 # unittest fixtures that stay sync (unittest_facts.py), a Quart-WTF form's coroutine methods
@@ -262,11 +270,12 @@ class Scans:
     """Each module's facts, from this run and the earlier runs whose answers it adopted: by module
     object (kept in memory), or by module text (`stored`, an earlier process's, from disk).
     Entries for modules a run did not ask about are let go at `turn` (a module object gone from
-    the repo is released, so its id is never mistaken for another's)."""
+    the repo is released, so its id is never mistaken for another's). Facts read from `stored`
+    keep the plain values they were read from, which `export` writes again as they were."""
 
     def __init__(self, stored: dict[str, StoredFacts] | None = None) -> None:
-        self._now: dict[int, tuple[ModuleIndex, ModuleFacts]] = {}
-        self._before: dict[int, tuple[ModuleIndex, ModuleFacts]] = {}
+        self._now: dict[int, tuple[ModuleIndex, ModuleFacts, StoredFacts | None]] = {}
+        self._before: dict[int, tuple[ModuleIndex, ModuleFacts, StoredFacts | None]] = {}
         self._stored = stored or {}
 
     def turn(self) -> None:
@@ -282,15 +291,15 @@ class Scans:
         plain = self._stored.get(content_key(module)) if self._stored else None
         found = restore(plain, module) if plain is not None else None
         if found is not None:
-            self._now[key] = (module, found)
+            self._now[key] = (module, found, plain)
         return found
 
     def put(self, module: ModuleIndex, facts: ModuleFacts) -> None:
-        self._now[id(module)] = (module, facts)
+        self._now[id(module)] = (module, facts, None)
 
     def export(self) -> dict[str, StoredFacts]:
         """This run's facts by module text, for a later process."""
-        return {content_key(m): export(f) for m, f in self._now.values()}
+        return {content_key(m): export(f) if plain is None else plain for m, f, plain in self._now.values()}
 
 
 def content_key(m: ModuleIndex) -> str:

@@ -142,6 +142,12 @@ def test_a_later_process_takes_each_modules_facts_by_its_text(scanned: list[str]
         graph_scan.content_key(modules[2])}
     later.bodies._restored.clear()
     assert again.bodies == later.bodies.export(linker.modules.values())[1]  # type: ignore[index]
+    # the unchanged modules' facts are written back as they were read (not exported again), and
+    # each module's stored facts are those this run used
+    for module in modules[:2]:
+        assert again.scans[graph_scan.content_key(module)] is record.scans[graph_scan.content_key(module)]
+    for module in modules:
+        assert graph_scan.restore(again.scans[graph_scan.content_key(module)], module) == later.bodies.scans.get(module)
 
 
 def test_stored_facts_of_another_shape_are_scanned_again() -> None:
