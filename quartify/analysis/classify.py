@@ -8,8 +8,7 @@ signal receiver, dunder or app factory is a barrier. Registrations written as ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, join, tokens
@@ -31,8 +30,10 @@ PROPERTY = frozenset({"builtins.property", "functools.cached_property"})
 FunctionKind = Literal[RegisteredKind, "property", "dunder", "factory", "value", "signal", "stream", "plain"]
 
 
-@dataclass(frozen=True)
-class Classified:
+class Classified(NamedTuple):
+    """A tuple, so that a run reading an earlier run's classifications (analysis/graph_scan.py)
+    makes thousands of them at C speed (`tuple.__new__`), not through an `__init__` each."""
+
     kind: FunctionKind
     line: int
     detail: str

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Generic, TypeVar
 
 from quartify.analysis import decorator_package, graph_scan
@@ -17,13 +19,12 @@ from quartify.analysis.classify import (
     decorator_call_registration as _decorator_call_registration,
 )
 from quartify.analysis.classify import registration_kind as _registration_kind
-from quartify.analysis.graph_memo import BodyFacts, BodyMemo, World
+from quartify.analysis.graph_memo import BodyMemo, ModuleBody, World
 from quartify.analysis.graph_scan import ModuleFacts, Scans
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, tokens
 from quartify.analysis.model import FunctionInfo, ModuleIndex, Use
 from quartify.analysis.solver import Edge, Graph, Seed
-from quartify.analysis.unittest_facts import sync_fixture_why
 from quartify.analysis.view_registry import CALLS as REGISTRY_CALLS
 from quartify.analysis.view_registry import registry_call
 from quartify.core.types import Span
@@ -37,16 +38,8 @@ _METADATA_ONLY = frozenset({"functools.wraps", "functools.update_wrapper"})
 # Where a registering call takes the function: keyword name, or positional index.
 _CALL_ARG = {"add_url_rule": ("view_func", "#2"), "register_error_handler": ("f", "#1")}
 
-BARRIER_WHY = {
-    "sync": "Quart calls it without awaiting (URL preprocessor, URL defaults or shell context)",
-    "template": "it is a Jinja filter, test or global",
-    "cli": "it is a click command, which must stay sync",
-    "property": "it is a property",
-    "dunder": "it is a dunder method",
-    "factory": "it builds the Flask app (an app factory must stay sync)",
-    "value": "it is passed as a value",
-    "signal": "it is a signal receiver",
-}
+BARRIER_WHY = graph_scan.BARRIER_WHY
+is_test_module = graph_scan.is_test_module  # where planners and the pipeline have asked for it
 
 
 @dataclass
@@ -100,15 +93,22 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
     modules = list(linker.modules.values())
     facts = _module_facts(linker, modules, memo.scans if memo is not None else None, may_register)
-    located = graph_scan.by_function(linker, modules, facts)
+    # None: each function of each module is the linker's (no qualname is defined twice)
+    located = None if len(functions) == sum(len(f.names) for f in facts) else graph_scan.by_function(
+        linker, modules, facts)
 
-    kinds: dict[str, Classified] = {}
-    for qualname in sorted(functions):
-        at = located.get(qualname)
-        kinds[qualname] = at[3].kinds[at[2]] if at is not None else classify(linker, functions[qualname])
+    kinds: dict[str, Classified]
+    if located is None:
+        kinds = dict(sorted(zip(chain.from_iterable(f.names for f in facts),
+                                chain.from_iterable(f.kinds for f in facts)), key=itemgetter(0)))
+    else:
+        kinds = {}
+        for qualname in sorted(functions):
+            at = located.get(qualname)
+            kinds[qualname] = at[3].kinds[at[2]] if at is not None else classify(linker, functions[qualname])
 
     package = _package(linker, modules, facts, located)
-    wrappers, wrapper_params = _decorator_families(linker, package, located)
+    wrappers, wrapper_params = _decorator_families(package, modules, facts, located)
     applications: dict[str, set[str]] = {}
     decorated: dict[str, set[str]] = {}
     # `deco(f)` spelled as a call: `f` keeps its own name, so only the wrapper must follow it
@@ -116,8 +116,9 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     # wrapper is, say because it is a view, and with it every sync caller of f).
     called_only: dict[str, set[str]] = {}
     value_uses: dict[str, str] = {}
+    changed: set[str] = set()  # functions classified here otherwise than by their own module's facts
 
-    for qualname, resolved_decorators in _decorators(linker, located):
+    for qualname, resolved_decorators in _decorators(modules, facts, located):
         for resolved in resolved_decorators:
             # `package.applied(linker, dec) or linker.resolve(dec.ref)`
             target = (package.made or resolved) if resolved == decorator_package.MADE else resolved
@@ -139,7 +140,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     relevant: list[tuple[str | None, Use]] = []  # the uses `may_register` keeps, in the repo's order
     for module, found in zip(modules, facts):
         for i, j in found.registering:
-            owner = None if i == graph_scan.MODULE else module.functions[i].qualname
+            owner = None if i == graph_scan.MODULE else found.names[i]
             relevant.append((owner, graph_scan.owner_uses(module, i)[j]))
 
     for _owner, use in relevant:
@@ -158,6 +159,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
                 for wrapper in sorted(wrappers[applied]):
                     if kinds[wrapper].kind in ("plain", "dunder"):
                         kinds[wrapper] = Classified(registering, use.span.line, f"{tokens(arg_of)[-1]}()")
+                        changed.add(wrapper)
             continue
         if use_kind not in ("name", "attr") or arg_of is None and use_kind == "attr":
             continue
@@ -177,6 +179,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             kind, method = called
             if kinds[target].kind in ("plain", "dunder"):
                 kinds[target] = Classified(kind, use.span.line, f"{method}()()")
+                changed.add(target)
             continue
         if kind is not None:
             method = tokens(use.arg_of or receiver)[-1]
@@ -184,6 +187,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
             if use.arg_key in (key, pos):
                 if kinds[target].kind in ("plain", "dunder"):
                     kinds[target] = Classified(kind, use.span.line, f"{method}()")
+                    changed.add(target)
                 continue
         decorator = decorator_of(receiver)
         if decorator is not None:
@@ -216,13 +220,16 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         elif use.arg_of is not None:
             value_uses.setdefault(target, f"{use.arg_of.rsplit('.', 1)[-1]}()" if use.arg_of != "?" else "a call")
 
-    streamed = _streamed_generators(linker, facts, located)
+    streamed = _streamed_generators(linker, modules, facts, located)
     for qualname, line in streamed.items():
         if kinds[qualname].kind == "plain":
             kinds[qualname] = Classified("stream", line, "stream_with_context")
+            changed.add(qualname)
 
-    barriers, seeds = _seeds_and_barriers(linker, kinds, value_uses, _special(linker, modules, facts, located))
-    use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo)
+    barriers, seeds = _seeds_and_barriers(linker, facts, located, kinds, value_uses, changed)
+    if memo is not None:  # kept by module only while no qualname is defined twice (graph_memo.py)
+        memo.under(_world(linker, facts, located, wrappers), modules if located is None else ())
+    use_seeds, registry_seeds, edges = _body_uses(linker, kinds, wrappers, memo, whole=located is None)
     seeds.extend(use_seeds)
     seeds.extend(registry_seeds)
 
@@ -234,8 +241,8 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         for target in sorted(called_only.get(decorator_name, set()) - rebound):
             edges.extend(Edge(w, target, _param_call_line(linker, w, wrapper_params)) for w in sorted(family))
     split_overrides: list[tuple[str, str]] = []
-    groups.extend(_override_groups(linker, split_overrides))
-    groups.extend(_patch_groups(linker))
+    groups.extend(_override_groups(linker, modules, facts, split_overrides))
+    groups.extend(_patch_groups(modules, facts, located))
 
     graph = Graph(
         nodes=frozenset(linker.functions),
@@ -243,7 +250,8 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         seeds=tuple(seeds),
         barriers=barriers,
         groups=tuple(groups),
-        def_lines={q: f.span.line for q, f in linker.functions.items()},
+        # the linker's functions are the modules' in order, the last of a qualname defined twice
+        def_lines=dict(zip(chain.from_iterable(f.names for f in facts), chain.from_iterable(f.lines for f in facts))),
     )
     uncertain = _uncertain_decorators(linker, modules, facts, wrappers, wrapper_params, package)
     return RepoGraph(
@@ -254,53 +262,49 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
 
 
 
-def _special(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located) -> set[str]:
-    """The functions whose fields can make them a seed or barrier though plain and no value:
-    `ModuleFacts.special`, and every function no module's facts locate (looked at in full)."""
-    out = {q for q in linker.functions if q not in located}
-    for module, found in zip(modules, facts):
-        for i in found.special:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                out.add(qualname)
-    return out
-
-
 def _seeds_and_barriers(
-    linker: Linker, kinds: dict[str, Classified], value_uses: dict[str, str], special: set[str]
+    linker: Linker, facts: list[ModuleFacts], located: Located | None,
+    kinds: dict[str, Classified], value_uses: dict[str, str], changed: set[str],
 ) -> tuple[dict[str, str], list[Seed]]:
     """Forced seeds (views, hooks, streamed generators, defs already async, form validators)
-    and barriers (functions async cannot cross), each with the reason a person reads. A plain
-    function passed as no value and not `special` is neither: passed over."""
-    barriers: dict[str, str] = {}
+    and barriers (functions async cannot cross), each with the reason a person reads
+    (`graph_scan.mark`), in function order. Each module's facts hold them for its functions under
+    their own classification and passed as no value; those classified otherwise here (`changed`)
+    or passed as a value are marked again, and so is every function when a qualname is defined
+    twice (`located` is not None)."""
+    functions = linker.functions
+    again = set(functions) if located is not None else changed | value_uses.keys()
     seeds: list[Seed] = []
-    for qualname, info in kinds.items():
-        if info.kind == "plain" and qualname not in special and qualname not in value_uses:
-            continue
-        func = linker.functions[qualname]
-        if info.kind in ("view", "hook", "stream") or func.is_async:
-            what = {"view": f"registered with {info.detail}", "hook": f"registered with {info.detail}",
-                    "stream": "streamed through stream_with_context (needs an async generator)"}.get(
-                info.kind, "already async def")
-            seeds.append(Seed(qualname, info.line, what, forced=True))
-        elif info.kind in BARRIER_WHY:
-            barriers[qualname] = BARRIER_WHY[info.kind]
-        elif qualname in value_uses:
-            barriers[qualname] = f"it is passed as a value to {value_uses[qualname]}"
-        elif func.is_generator and func.value_returns:
-            barriers[qualname] = "it is a generator that returns a value, which an async generator cannot"
-        elif (why := sync_fixture_why(linker, func)) is not None:
-            barriers[qualname] = why  # setUpClass & co: unittest calls them without awaiting
+    barred: list[tuple[str, str]] = []
+    for found in facts if located is None else ():
+        names = found.names
+        if again.isdisjoint(names):
+            seeds.extend(found.forced)
+            barred.extend((names[i], why) for i, why in found.barred)
+        else:
+            seeds.extend(seed for seed in found.forced if seed.node not in again)
+            barred.extend((names[i], why) for i, why in found.barred if names[i] not in again)
+    unlocated = () if located is None else [q for q in functions if q not in located]
+    for qualname in again:
+        func = functions[qualname]
+        special = graph_scan.is_special(func) or qualname in unlocated
+        marked = graph_scan.mark(linker, func, kinds[qualname], special, value_uses.get(qualname))
+        if isinstance(marked, Seed):
+            seeds.append(marked)
+        elif marked is not None:
+            barred.append((qualname, marked))
+    seeds.sort(key=attrgetter("node"))  # one forced seed per function at most
+    barred.sort()
     # Quart-WTF's `validate_on_submit` awaits `self.validate()`: a form's own `validate` (or
     # `validate_on_submit`) override must be a coroutine function, even when it awaits nothing.
-    if not any(linker.functions[q].name in FORM_ASYNC_METHODS for q in special):
-        return barriers, seeds
-    for qualname, func in linker.functions.items():
+    # Looked for among the functions so named (`form_methods`), in the linker's order.
+    named = ([(found.names[i], functions[found.names[i]]) for found in facts for i in found.form_methods]
+             if located is None else functions.items())
+    for qualname, func in named:
         if (func.name in FORM_ASYNC_METHODS and func.class_qualname and linker.applies(FLASK_FORM)
                 and linker.inherits(func.class_qualname, FLASK_FORM)):
             seeds.append(Seed(qualname, func.span.line, f"overrides {FLASK_FORM}.{func.name} (async in Quart-WTF)", forced=True))
-    return barriers, seeds
+    return dict(barred), seeds
 
 
 def _called_only(decorator: str, called_only: dict[str, set[str]], decorated: dict[str, set[str]]) -> set[str]:
@@ -315,88 +319,123 @@ def _param_call_line(linker: Linker, wrapper: str, wrapper_params: dict[str, set
     return next((u.span.line for u in func.uses if u.kind == "call" and u.ref in refs), func.span.line)
 
 
+def _world(linker: Linker, facts: list[ModuleFacts], located: Located | None, wrappers: dict[str, set[str]]) -> World:
+    """The repo-wide facts body facts depend on (graph_memo.py), from the modules' facts when
+    each function of each module is the linker's."""
+    functions = linker.functions
+    if located is None:
+        async_defs = frozenset(chain.from_iterable(map(f.names.__getitem__, f.async_defs) for f in facts))
+        generators = frozenset(chain.from_iterable(map(f.names.__getitem__, f.generators) for f in facts))
+    else:
+        async_defs = frozenset(q for q, f in functions.items() if f.is_async)
+        generators = frozenset(q for q, f in functions.items() if f.is_generator)
+    return World(async_defs, generators, tuple(sorted((d, frozenset(w)) for d, w in wrappers.items())),
+                 tuple(sorted(linker.extra_awaitables.items())), linker.applies(FLASK_FORM))
+
+
 def _body_uses(
-    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]], memo: BodyMemo | None = None
+    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]],
+    memo: BodyMemo | None = None, whole: bool = False,
 ) -> tuple[list[Seed], list[Seed], list[Edge]]:
     """What every use in a function body says, in one pass over the repo's functions (sorted):
     the functions that use a Quart awaitable (or build a Quart-WTF form) and must become async;
     those calling a view out of `app.view_functions`, which gets a coroutine once views are async
     (analysis/view_registry.py decides when it can be awaited); and the caller -> callee edges
     colour can climb along. Returned in that order, each list in function order. With `memo`
-    (a run whose linker adopted the last run's answers, analysis/graph_memo.py), a function
-    object seen by the last run under the same repo-wide facts gives what it gave then."""
-    use_seeds: list[Seed] = []
-    registry_seeds: list[Seed] = []
-    edges: list[Edge] = []
-    forms = linker.applies(FLASK_FORM)
-    seen: dict[int, tuple[FunctionInfo, BodyFacts]] = {}
-    if memo is not None:
-        memo.under(World(
-            frozenset(q for q, f in linker.functions.items() if f.is_async),
-            frozenset(q for q, f in linker.functions.items() if f.is_generator),
-            tuple(sorted((d, frozenset(w)) for d, w in wrappers.items())),
-            tuple(sorted(linker.extra_awaitables.items())), forms), linker.modules.values())
-    resolve = linker.resolve
+    (a run whose linker adopted the last run's answers, analysis/graph_memo.py, started `under`
+    this run's repo-wide facts), a module seen by the last run under the same facts gives what
+    it gave then; `whole`: each function of each module is the linker's, else nothing is kept."""
     functions = linker.functions
-    # reference -> (what it resolves to, the Quart awaitable it stands for), asked in that order
-    facts: dict[str, tuple[str, loader.Awaitable | None]] = {}
+    modules = linker.modules.values()
+    forms = linker.applies(FLASK_FORM)
+    kept: list[tuple[ModuleIndex, ModuleBody]] = []
+    fresh: list[ModuleIndex] = []
+    todo: list[tuple[str, FunctionInfo]] = []  # the functions worked out now
+    for module in modules if whole else ():
+        known = memo.get(module) if memo is not None else None
+        if known is None:
+            fresh.append(module)
+            todo.extend((f.qualname, f) for f in module.functions)
+        else:
+            kept.append((module, known))
+            todo.extend((module.functions[i].qualname, module.functions[i]) for i in known[2])
+    if whole:
+        todo.sort(key=itemgetter(0))
+    else:
+        todo = [(q, functions[q]) for q in sorted(functions)]
+    # reference -> (what it resolves to, the Quart awaitable it stands for), asked once
+    ask = _Memo(lambda ref: (linker.resolve(ref), quart_awaitable(linker, ref)))
     is_form = _Memo(lambda resolved: linker.inherits(resolved, FLASK_FORM))
-    is_view = lambda q: q in kinds and kinds[q].kind == "view"
-    for qualname in sorted(functions):
-        func = functions[qualname]
-        known = memo.get(func) if memo is not None else None
-        if known is not None:
-            use_seeds.extend(known[0])
-            registry_seeds.extend(known[1])
-            edges.extend(known[2])
-            seen[id(func)] = (func, known)
-            continue
-        first = len(use_seeds), len(edges)
-        calls: list[Use] = []
-        for use in func.uses:
-            fact = facts.get(use.ref)
-            if fact is None:
-                fact = facts[use.ref] = (resolve(use.ref), quart_awaitable(linker, use.ref))
-            resolved, awaitable = fact
-            call = use.kind == "call"
-            if call and forms and is_form(resolved):
-                use_seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
-                seeded = True
-            elif awaitable is not None and _needs_async(awaitable.kind, use):
-                text = use.text or resolved
-                use_seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if call else f"uses {text}"))
-                seeded = True
-            else:
-                seeded = False
-            if not call:
-                continue  # neither a registry call nor an edge
-            if resolved in REGISTRY_CALLS:
-                calls.append(use)
-            if seeded:
-                continue  # a seed, not an edge
-            callee = functions.get(resolved)
-            if (
-                callee is not None
-                and not callee.is_generator
-                and not callee.is_async
-                and not hands_coroutine_over(linker, use)
-                and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
-            ):
-                # A function that was async before the migration colours nobody: its callers
-                # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
-                # Calling a generator runs none of its body: an async generator's caller
-                # needs no await, so colour does not climb out of generators.
-                edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
-        # Once every use of the function is resolved (a registry call reads its other uses).
-        for use in calls:
-            found = registry_call(linker, func, use, is_view)
-            if found is not None and not found.reason:
-                registry_seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
-                                           "from app.view_functions (a coroutine function in Quart)"))
-        if memo is not None and not calls:  # a registry call reads the repo's classification: never kept
-            seen[id(func)] = (func, (tuple(use_seeds[first[0]:]), (), tuple(edges[first[1]:])))
+    worked = {q: _function_body(linker, kinds, wrappers, forms, func, ask, is_form) for q, func in todo}
+    use_seeds = [s for found in worked.values() for s in found[0]]
+    registry_seeds = [s for found in worked.values() for s in found[1] or ()]
+    edges = [e for found in worked.values() for e in found[2]]
+    if kept:  # the kept shares and the functions worked out, in function order (a stable sort)
+        use_seeds = sorted(chain(use_seeds, *(body[0] for _m, body in kept)), key=attrgetter("node"))
+        edges = sorted(chain(edges, *(body[1] for _m, body in kept)), key=attrgetter("caller"))
     if memo is not None:
-        memo.keep(seen)
+        shares = {id(m): (m, body) for m, body in kept}
+        for module in fresh:
+            found = [worked[f.qualname] for f in module.functions]
+            shares[id(module)] = (module, (
+                tuple(s for seeds, registry, _e in found if registry is None for s in seeds),
+                tuple(e for _s, registry, edges in found if registry is None for e in edges),
+                tuple(i for i, (_s, registry, _e) in enumerate(found) if registry is not None)))
+        memo.keep(shares)
+    return use_seeds, registry_seeds, edges
+
+
+def _function_body(
+    linker: Linker, kinds: dict[str, Classified], wrappers: dict[str, set[str]], forms: bool, func: FunctionInfo,
+    ask: _Memo[tuple[str, loader.Awaitable | None]], is_form: _Memo[bool],
+) -> tuple[list[Seed], list[Seed] | None, list[Edge]]:
+    """What one function's uses say: its use seeds, its registry seeds (None when it calls no
+    view registry: a function that does reads the repo's classification, never kept) and edges."""
+    qualname, functions = func.qualname, linker.functions
+    use_seeds: list[Seed] = []
+    edges: list[Edge] = []
+    calls: list[Use] = []
+    for use in func.uses:
+        resolved, awaitable = ask(use.ref)
+        call = use.kind == "call"
+        if call and forms and is_form(resolved):
+            use_seeds.append(Seed(qualname, use.span.line, f"creates a {FLASK_FORM} ({use.text}.create_form is awaited)"))
+            seeded = True
+        elif awaitable is not None and _needs_async(awaitable.kind, use):
+            text = use.text or resolved
+            use_seeds.append(Seed(qualname, use.span.line, f"uses {text}()" if call else f"uses {text}"))
+            seeded = True
+        else:
+            seeded = False
+        if not call:
+            continue  # neither a registry call nor an edge
+        if resolved in REGISTRY_CALLS:
+            calls.append(use)
+        if seeded:
+            continue  # a seed, not an edge
+        callee = functions.get(resolved)
+        if (
+            callee is not None
+            and not callee.is_generator
+            and not callee.is_async
+            and not hands_coroutine_over(linker, use)
+            and resolved not in wrappers.get(resolved, ())  # `stamped(view)` decorates, runs nothing
+        ):
+            # A function that was async before the migration colours nobody: its callers
+            # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
+            # Calling a generator runs none of its body: an async generator's caller
+            # needs no await, so colour does not climb out of generators.
+            edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
+    if not calls:
+        return use_seeds, None, edges
+    # Once every use of the function is resolved (a registry call reads its other uses).
+    is_view = lambda q: q in kinds and kinds[q].kind == "view"
+    registry_seeds = []
+    for use in calls:
+        found = registry_call(linker, func, use, is_view)
+        if found is not None and not found.reason:
+            registry_seeds.append(Seed(qualname, use.span.line, f"calls the view {', '.join(found.endpoints)} "
+                                       "from app.view_functions (a coroutine function in Quart)"))
     return use_seeds, registry_seeds, edges
 
 
@@ -472,45 +511,54 @@ def _module_facts(
 Located = dict[str, tuple[FunctionInfo, ModuleIndex, int, ModuleFacts]]
 
 
-def _package(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located) -> decorator_package.Callers:
+def _own(located: Located | None, module: ModuleIndex, found: ModuleFacts, i: int) -> bool:
+    """Whether the function at position `i` of `module` is the linker's: always when `located` is
+    None (no qualname defined twice), else when no later definition took its qualname."""
+    if located is None:
+        return True
+    at = located.get(found.names[i])
+    return at is not None and at[2] == i and at[1] is module
+
+
+def _package(
+    linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
+) -> decorator_package.Callers:
     """`decorator_package.find`, from the modules' facts (functions in qualname order)."""
     per_function = []
     for module, found in zip(modules, facts):
         for i, decorated, callers in found.package:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                per_function.append((qualname, decorated, callers))
+            if _own(located, module, found, i):
+                per_function.append((found.names[i], decorated, callers))
     per_function.sort(key=lambda entry: entry[0])
     return decorator_package.gather(linker, per_function, (c for found in facts for c in found.made))
 
 
-def _decorators(linker: Linker, located: Located) -> list[tuple[str, tuple[str, ...]]]:
+def _decorators(
+    modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
+) -> list[tuple[str, tuple[str, ...]]]:
     """What each decorated function's decorators resolve to, in qualname order."""
     out = []
-    for module_facts in {id(at[3]): (at[1], at[3]) for at in located.values()}.values():
-        module, found = module_facts
+    for module, found in zip(modules, facts):
         for i, resolved in found.decorators:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                out.append((qualname, resolved))
+            if _own(located, module, found, i):
+                out.append((found.names[i], resolved))
     out.sort(key=lambda entry: entry[0])
     return out
 
 
-def _streamed_generators(linker: Linker, facts: list[ModuleFacts], located: Located) -> dict[str, int]:
+def _streamed_generators(
+    linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
+) -> dict[str, int]:
     """Generator functions handed to `stream_with_context`, which in Quart takes only an
     async generator function: `stream_with_context(gen())`, `(gen)` and `@stream_with_context`."""
     found: dict[str, int] = {}
     for module_facts in facts:
         for target, line in module_facts.streamed:
             found.setdefault(target, line)
-    written = {q for q, at in located.items() if at[2] in at[3].streamed_defs}
-    if written:
-        for qualname, func in linker.functions.items():
-            if qualname in written:
-                found.setdefault(qualname, func.span.line)
+    for module, module_facts in zip(modules, facts):
+        for i in module_facts.streamed_defs:
+            if _own(located, module, module_facts, i):
+                found.setdefault(module_facts.names[i], module_facts.lines[i])
     return found
 
 
@@ -541,7 +589,7 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def _decorator_families(
-    linker: Linker, package: decorator_package.Callers, located: Located
+    package: decorator_package.Callers, modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """A decorator's wrappers: nested defs that call a parameter of an enclosing def, and
     `decorator`-package callers, which call their first parameter (the decorated function)."""
@@ -551,13 +599,10 @@ def _decorator_families(
         wrappers.setdefault(family, set()).add(caller)
         wrapper_params.setdefault(caller, set()).update(package.calls[caller])
     calls = []
-    for module_facts in {id(at[3]): (at[1], at[3]) for at in located.values()}.values():
-        module, found = module_facts
+    for module, found in zip(modules, facts):
         for i, top, ref in found.param_calls:
-            qualname = module.functions[i].qualname
-            at = located.get(qualname)
-            if at is not None and at[2] == i and at[1] is module:
-                calls.append((qualname, top, ref))
+            if _own(located, module, found, i):
+                calls.append((found.names[i], top, ref))
     calls.sort(key=lambda entry: entry[0])  # stable: each function's calls stay in use order
     for qualname, top, ref in calls:
         wrappers.setdefault(top, set()).add(qualname)
@@ -565,35 +610,19 @@ def _decorator_families(
     return wrappers, wrapper_params
 
 
-def _override_groups(linker: Linker, split: list[tuple[str, str]]) -> list[frozenset[str]]:
-    groups: list[frozenset[str]] = []
-    for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
-        for method in cls.methods:
-            members = set()
-            for klass in linker.mro(cls.qualname):
-                info = linker.classes.get(klass)
-                if info is not None and method in info.methods:
-                    members.add(f"{klass}.{method}")
-            if len(members) > 1 and all(m in linker.functions for m in members):
-                if len({is_test_module(linker.module_of[m].path) for m in members}) > 1:
-                    # A test double must not turn the shipped class async; the planner warns
-                    # when the double's override turns async on its own.
-                    split.extend(
-                        (t, p) for t in members if is_test_module(linker.module_of[t].path)
-                        for p in members if not is_test_module(linker.module_of[p].path)
-                    )
-                    continue
-                groups.append(frozenset(members))
-    return groups
-
-
-def is_test_module(path: str) -> bool:
-    """pytest's default discovery (test_*.py, *_test.py, conftest.py, a tests/ folder), plus the
-    tests.py modules unittest-era projects keep next to their package."""
-    name = path.rsplit("/", 1)[-1]
-    parts = path.split("/")[:-1]
-    return (name.startswith("test_") or name.endswith("_test.py") or name in ("conftest.py", "tests.py", "test.py")
-            or any(p in ("tests", "test") for p in parts))
+def _override_groups(linker: Linker, modules: list[ModuleIndex], facts: list[ModuleFacts],
+                     split: list[tuple[str, str]]) -> list[frozenset[str]]:
+    """Each method's overrides that share a colour, in class order (test doubles' pairs go to
+    `split`): from the modules' facts, or worked out again when a class qualname is defined twice."""
+    if len(linker.classes) != sum(len(m.classes) for m in modules):
+        groups: list[frozenset[str]] = []
+        for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
+            groups.extend(graph_scan.override_groups(linker, cls, split))
+        return groups
+    for found in facts:
+        split.extend(found.split_overrides)
+    by_class = sorted(chain.from_iterable(found.overrides for found in facts), key=itemgetter(0))
+    return [members for _cls, members in by_class]
 
 
 def _decorator_of(linker: Linker, resolved: str, wrappers: dict[str, set[str]]) -> str | None:
@@ -607,16 +636,12 @@ def _decorator_of(linker: Linker, resolved: str, wrappers: dict[str, set[str]]) 
     return None
 
 
-def _patch_groups(linker: Linker) -> list[frozenset[str]]:
-    """`monkeypatch.setattr("pkg.db.init_db", fake)`: when init_db turns async, so must fake."""
-    groups: list[frozenset[str]] = []
-    for qualname in sorted(linker.functions):
-        for target, fake, _line in linker.functions[qualname].patches:
-            real = linker.resolve(target)
-            double = linker.resolve(fake)
-            if real in linker.functions and double in linker.functions:
-                groups.append(frozenset({real, double}))
-    return groups
+def _patch_groups(modules: list[ModuleIndex], facts: list[ModuleFacts], located: Located | None) -> list[frozenset[str]]:
+    """`monkeypatch.setattr("pkg.db.init_db", fake)`: when init_db turns async, so must fake (in
+    the order of the functions that patch)."""
+    found = [(f.names[i], pair) for m, f in zip(modules, facts) for i, pair in f.patches if _own(located, m, f, i)]
+    found.sort(key=itemgetter(0))
+    return [pair for _qualname, pair in found]
 
 
 def _uncertain_decorators(

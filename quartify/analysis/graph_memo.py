@@ -10,8 +10,15 @@ repo-wide facts (`World`): which functions were `async def` or generators before
 migration, each decorator's wrappers, the calls an unsafe fix makes awaitable, and whether
 Quart-WTF forms apply. So a run whose linker adopted the last run's answers (every answer equal,
 analysis/link_memory.py) and whose `World` equals the last run's reuses the last run's result
-for every function it sees again; anything else starts empty. Functions that call a view out of
-`app.view_functions` read the repo's classification too: never kept.
+for every module it sees again (the same object, or the same text); anything else starts empty.
+Functions that call a view out of `app.view_functions` read the repo's classification too: never
+kept, worked out on every run.
+
+A module's share is kept whole (`ModuleBody`: its seeds and edges in function order) and only
+while each of its functions is the linker's (no qualname defined twice in the repo): then every
+seed and edge names the one function that gave it, so `graph._body_uses` puts the shares and the
+functions it works out again in order with one stable sort by that name, the order a fresh build
+makes by walking the functions sorted.
 
 The other whole-repo passes keep their per-module share beside these (`scans`,
 analysis/graph_scan.py): they read the linker's answers, not `World`.
@@ -23,15 +30,17 @@ import hashlib
 import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import starmap
 
 from quartify.analysis.graph_scan import Scans, content_key
-from quartify.analysis.model import FunctionInfo, ModuleIndex
+from quartify.analysis.model import ModuleIndex
 from quartify.analysis.solver import Edge, Seed
 
-# What one function's body gives: (use seeds, registry seeds, edges).
-BodyFacts = tuple[tuple[Seed, ...], tuple[Seed, ...], tuple[Edge, ...]]
-# The same as plain values, per function of a module: (qualname, seeds, edges).
-StoredFacts = tuple[tuple[str, tuple[tuple[str, int, str, bool], ...], tuple[tuple[str, str, int, str], ...]], ...]
+# What one module's functions give, in function order: (use seeds, edges, the positions of the
+# functions worked out again on every run: those calling a view out of `app.view_functions`).
+ModuleBody = tuple[tuple[Seed, ...], tuple[Edge, ...], tuple[int, ...]]
+# The same as plain values: (seeds, edges, positions).
+StoredFacts = tuple[tuple[tuple[str, int, str, bool], ...], tuple[tuple[str, str, int, str], ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -52,11 +61,12 @@ class World:
 
 @dataclass
 class BodyMemo:
-    """The last run's body facts per function object, valid under `world` only; or an earlier
-    process's, per module text, valid under the world whose digest is `stored[0]`."""
+    """The last run's body facts per module object, valid under `world` only; or an earlier
+    process's, per module text, valid under the world whose digest is `stored[0]`. Kept by module,
+    not by function: a run combines a module's share with one `extend` (`graph._body_uses`)."""
 
     world: World | None = None
-    facts: dict[int, tuple[FunctionInfo, BodyFacts]] = field(default_factory=dict)
+    facts: dict[int, tuple[ModuleIndex, ModuleBody]] = field(default_factory=dict)
     stored: tuple[bytes, dict[str, StoredFacts]] | None = None
     # the other passes' per-owner scans: they read the linker's answers only, not `world`
     scans: Scans = field(default_factory=Scans)
@@ -74,21 +84,17 @@ class BodyMemo:
         if stored is not None and stored[0] == world.digest():
             for m in modules:
                 kept = stored[1].get(content_key(m))
-                if kept:
-                    self._restored[id(m)] = (m, kept)
-                    by_name = {q: (tuple(Seed(*s) for s in seeds), (), tuple(Edge(*e) for e in edges))
-                               for q, seeds, edges in kept}
-                    for f in m.functions:
-                        found = by_name.get(f.qualname)
-                        if found is not None:
-                            self.facts[id(f)] = (f, found)
+                body = _restore(kept) if kept is not None else None
+                if body is not None:
+                    self._restored[id(m)] = (m, kept)  # type: ignore[assignment]  # `_restore` checked it
+                    self.facts[id(m)] = (m, body)
 
-    def get(self, func: FunctionInfo) -> BodyFacts | None:
-        known = self.facts.get(id(func))
-        return known[1] if known is not None and known[0] is func else None
+    def get(self, module: ModuleIndex) -> ModuleBody | None:
+        known = self.facts.get(id(module))
+        return known[1] if known is not None and known[0] is module else None
 
-    def keep(self, seen: dict[int, tuple[FunctionInfo, BodyFacts]]) -> None:
-        """The facts of this run's functions (the others are gone, and their ids may be reused)."""
+    def keep(self, seen: dict[int, tuple[ModuleIndex, ModuleBody]]) -> None:
+        """The facts of this run's modules (the others are gone, and their ids may be reused)."""
         self.facts = seen
 
     def export(self, modules: Iterable[ModuleIndex]) -> tuple[bytes, dict[str, StoredFacts]] | None:
@@ -99,14 +105,22 @@ class BodyMemo:
         for m in modules:
             restored = self._restored.get(id(m))
             if restored is not None and restored[0] is m:
-                # the facts of every function of `m` are those read for it (same text, same world)
+                # the facts of `m` are those read for it (same text, same world)
                 out[content_key(m)] = restored[1]
                 continue
-            kept = []
-            for f in m.functions:
-                known = self.get(f)
-                if known is not None:
-                    kept.append((f.qualname, tuple((s.node, s.line, s.what, s.forced) for s in known[0]),
-                                 tuple((e.caller, e.callee, e.line, e.ctx) for e in known[2])))
-            out[content_key(m)] = tuple(kept)
+            known = self.get(m)
+            if known is not None:
+                out[content_key(m)] = (tuple((s.node, s.line, s.what, s.forced) for s in known[0]),
+                                       tuple((e.caller, e.callee, e.line, e.ctx) for e in known[1]), known[2])
         return self.world.digest(), out
+
+
+def _restore(stored: object) -> ModuleBody | None:
+    """A module's facts read back (None: not the shape `export` writes)."""
+    if not isinstance(stored, tuple) or len(stored) != 3:
+        return None
+    seeds, edges, again = stored
+    try:
+        return tuple(starmap(Seed, seeds)), tuple(starmap(Edge, edges)), tuple(again)
+    except TypeError:
+        return None

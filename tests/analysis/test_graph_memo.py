@@ -49,7 +49,7 @@ def test_edits_reusing_kept_body_facts_give_the_graph_of_a_fresh_build() -> None
         worlds.append(memory.bodies.world)
         if state == "reverted":
             # nothing repo-wide changed: the views' and decorators' functions were not read again
-            assert kept > 0 and all(memory.bodies.get(f) is not None for m in (views, decorators) for f in m.functions)
+            assert kept > 0 and all(memory.bodies.get(m) is not None for m in (views, decorators))
     # the last two edits changed a repo-wide fact (an `async def`, a decorator's wrappers)
     assert worlds[0] == worlds[1] == worlds[2] != worlds[3] != worlds[4]
 
@@ -79,5 +79,5 @@ def test_a_later_process_takes_body_facts_by_module_text_and_builds_the_same_gra
     assert later.adopted
     assert first.bodies.world is not None
     later.bodies.under(first.bodies.world, [edited, fresh_views])  # what the build starts with
-    assert all(later.bodies.get(f) is not None for f in fresh_views.functions)
+    assert later.bodies.get(fresh_views) is not None
     assert built(linker, later.bodies) == built(Linker([edited, fresh_views]))

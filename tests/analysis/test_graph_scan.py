@@ -142,6 +142,12 @@ def test_a_later_process_takes_each_modules_facts_by_its_text(scanned: list[str]
         graph_scan.content_key(modules[2])}
     later.bodies._restored.clear()
     assert again.bodies == later.bodies.export(linker.modules.values())[1]  # type: ignore[index]
+    # the unchanged modules' facts are written back as they were read (not exported again), and
+    # each module's stored facts are those this run used
+    for module in modules[:2]:
+        assert again.scans[graph_scan.content_key(module)] is record.scans[graph_scan.content_key(module)]
+    for module in modules:
+        assert graph_scan.restore(again.scans[graph_scan.content_key(module)], module) == later.bodies.scans.get(module)
 
 
 def test_stored_facts_of_another_shape_are_scanned_again() -> None:
@@ -152,3 +158,106 @@ def test_stored_facts_of_another_shape_are_scanned_again() -> None:
     assert graph_scan.restore(graph_scan.export(facts)[1:], module) is None
     assert graph_scan.restore("junk", module) is None
     assert graph_scan.restore(graph_scan.export(facts), index("other", "def one():\n    pass\n")) is None
+
+
+BASE = """\
+from flask import request
+
+class Base:
+    def run(self):
+        return 1
+"""
+CHILD = """\
+from flask_wtf import FlaskForm
+from base import Base
+
+class Child(Base):
+    def run(self):
+        return 2
+
+class LoginForm(FlaskForm):
+    def validate(self, extra_validators=None):
+        return True
+"""
+TEST_CHILD = """\
+from base import Base
+from child import Child
+
+class FakeChild(Child):
+    def run(self):
+        return 3
+
+def fake_run(self):
+    return 4
+
+def test_patched(monkeypatch):
+    monkeypatch.setattr("child.Child.run", fake_run)
+"""
+
+
+def test_override_patch_and_form_facts_kept_for_unchanged_modules_follow_an_edit_elsewhere(scanned: list[str]) -> None:
+    texts = {"base": BASE, "child": CHILD, "test_child": TEST_CHILD}
+    before = {n: index(n, t) for n, t in texts.items()}
+    first = LinkMemory()
+    graph.build(first.linker(list(before.values())), first.bodies)
+    edited = dict(texts, base=BASE.replace("        return 1", "        request.get_json()\n        return 1"))
+    in_memory = dict(before, base=index("base", edited["base"]))  # the unchanged modules' objects
+    later = [index(n, t) for n, t in edited.items()]  # a later process: new objects, found by text
+    for memory, modules in ((first, list(in_memory.values())), (LinkMemory(first.record()), later)):
+        linker = memory.linker(modules)
+        assert memory.adopted
+        scanned.clear()
+        incremental = built(linker, memory.bodies)
+        assert scanned == ["base"]
+        assert incremental == built(Linker(modules))
+        repo = graph.build(Linker(modules))
+        # the override group (kept in child's facts) carries base's seed to Child.run, the patch
+        # group (kept in test_child's) on to fake_run; the test double's override is split off
+        assert frozenset({"base.Base.run", "child.Child.run"}) in repo.graph.groups
+        assert frozenset({"child.Child.run", "test_child.fake_run"}) in repo.graph.groups
+        assert ("test_child.FakeChild.run", "child.Child.run") in repo.split_overrides
+        assert {"base.Base.run", "child.Child.run", "test_child.fake_run"} <= solve(repo.graph).async_nodes
+        # and a form's validate override is async in Quart-WTF (found among the functions so named)
+        assert ("child.LoginForm.validate", True) in {(s.node, s.forced) for s in repo.graph.seeds}
+
+
+# `tools.run` is a method of the package's class and a function of its submodule: the same qualname
+PACKAGE = """\
+class tools:
+    def run(self):
+        return 1
+"""
+TOOLS = """\
+from flask import request
+
+def run():
+    request.get_json()
+"""
+
+
+def test_a_qualname_defined_twice_gives_a_fresh_builds_graph_without_module_shares() -> None:
+    """The linker keeps one of the two `app.tools.run`; the modules' shares are then not combined
+    wholesale, and through edits in another file the graph still equals a fresh build's."""
+    texts = {"app": PACKAGE, "app.tools": TOOLS, "views": """\
+from app.tools import run
+
+def index():
+    return run()
+
+def setup():
+    return None
+"""}
+    memory = LinkMemory()
+    modules = {name: index(name, text) for name, text in texts.items()}
+    assert built(memory.linker(list(modules.values())), memory.bodies) == built(Linker(list(modules.values())))
+    for old, new in (("def setup():\n", "def setup():\n    handlers = [run]\n"), ("    handlers = [run]\n", ""),
+                     ("def setup():\n", "def setup():\n    handlers = [run]\n")):
+        texts["views"] = texts["views"].replace(old, new)
+        modules["views"] = index("views", texts["views"])
+        linker = memory.linker(list(modules.values()))
+        assert memory.adopted
+        assert len(linker.functions) < sum(len(m.functions) for m in modules.values())
+        assert built(linker, memory.bodies) == built(Linker(list(modules.values())))
+    repo = graph.build(Linker(list(modules.values())))
+    # the submodule's `run` (which uses the request) is the linker's, and kept in a list it stays sync
+    assert "app.tools.run" in repo.barriers and [b.node for b in solve(repo.graph).blocked] == ["app.tools.run"]
