@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copyreg
 import pickle
+from sys import intern
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any, ClassVar
@@ -231,7 +232,8 @@ def _merged(obj: _Pending, extra: object) -> dict[str, object]:
     merged = obj.__dict__.copy()
     del merged[_BODY]
     merged.pop(_CALLS, None)
-    merged.update(extra)
+    # keys interned, as unpickling an object's state interns its keys: equal dicts, same pickles
+    merged.update((intern(k), v) for k, v in extra.items())
     for name in _REAPPENDED[plain]:
         if name in merged:
             merged[name] = merged.pop(name)
