@@ -7,10 +7,8 @@ server re-indexes one file and solves the whole repo again. Two repos: the Flask
 (the open file has pending edits, so it is transformed and verified too), and the same repo once
 migrated by quartify (the steady state of a project that already runs on Quart). It also prints
 where one in-process re-run spends its time (`Workspace.analyse`, the same code path).
-`--open N` keeps the N largest view modules open, as an editor with several tabs does (every
-change analyses and publishes all of them; the edits go to the largest).
 
-    python benchmarks/bench_lsp.py [--generate-lines N] [--edits N] [--seed N] [--open N]
+    python benchmarks/bench_lsp.py [--generate-lines N] [--edits N] [--seed N]
 """
 
 from __future__ import annotations
@@ -60,13 +58,8 @@ class Client(LanguageClient):
 
 def pick_view(root: Path) -> Path:
     """The largest view module: the file a developer has open."""
-    return pick_views(root, 1)[0]
-
-
-def pick_views(root: Path, n: int) -> list[Path]:
-    """The `n` largest view modules, largest first."""
     views = sorted(root.rglob("views*.py")) or sorted(root.rglob("*.py"))
-    return sorted(views, key=lambda p: -p.stat().st_size)[:n]
+    return max(views, key=lambda p: p.stat().st_size)
 
 
 def edited(text: str, n: int) -> str:
@@ -78,17 +71,14 @@ def edited(text: str, n: int) -> str:
     return text[:at] + f'{indent}_typed = "{"x" * n}"\n' + text[at:]
 
 
-async def session(root: Path, edits: int, open_files: int = 1) -> dict[str, float | list[float]]:
+async def session(root: Path, edits: int) -> dict[str, float | list[float]]:
     client = Client()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     started = time.perf_counter()
     await client.start_io(sys.executable, "-m", "quartify", "lsp", env=env)
     await client.initialize_async(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), root_uri=root.as_uri()))
     client.initialized(lsp.InitializedParams())
-    view, *others = pick_views(root, open_files)
-    for other in others:
-        client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-            lsp.TextDocumentItem(other.as_uri(), "python", 1, other.read_text())))
+    view = pick_view(root)
     uri, text = view.as_uri(), view.read_text()
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, text)))
     first = await client.until(uri, 1) - started
@@ -118,17 +108,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def in_process(root: Path, open_files: int = 1) -> list[tuple[str, float]]:
+def in_process(root: Path) -> list[tuple[str, float]]:
     """One warm re-run after an edit, by stage (the server's own code path)."""
     ws = Workspace(root)
-    views = pick_views(root, open_files)
-    view = views[0]
-    for each in views:
-        ws.set_buffer(each, each.read_text(), 1)
-    ws.analyse(views)  # cold
+    view = pick_view(root)
+    ws.set_buffer(view, view.read_text(), 1)
+    ws.analyse([view])  # cold
     ws.set_buffer(view, edited(view.read_text(), 1), 2)
     started, cpu = time.perf_counter(), time.process_time()
-    analysis = ws.analyse(views)
+    analysis = ws.analyse([view])
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
     return [*analysis.result.timings, ("re-indexed files", float(ws.indexed_last)), ("total", total),
             ("total, CPU time", cpu)]
@@ -155,7 +143,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate-lines", type=int, default=50_000, metavar="N")
     parser.add_argument("--edits", type=int, default=7, metavar="N", help="didChange round trips per repo")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--open", type=int, default=1, metavar="N", help="view modules kept open (edits go to one)")
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="quartify-bench-lsp-"))
     try:
@@ -165,12 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(flask_repo, quart_repo)
         write_changes(migrate_paths([quart_repo], Options()), quart_repo)
         files = len(list(flask_repo.rglob("*.py")))
-        print(f"generated {args.generate_lines} lines, seed {args.seed}, {args.open} open file(s), {os.cpu_count()} cpus, "
+        print(f"generated {args.generate_lines} lines, seed {args.seed}, {os.cpu_count()} cpus, "
               f"load average {os.getloadavg()[0]:.1f} (wall-clock numbers stretch with it; CPU times do not)")
         for name, root in (("Flask repo (the open file has pending edits)", flask_repo),
                            ("migrated repo (nothing pending)", quart_repo)):
-            measured = asyncio.run(session(root, args.edits, args.open))
-            report(name, files, measured, in_process(root, args.open))
+            measured = asyncio.run(session(root, args.edits))
+            report(name, files, measured, in_process(root))
             print(f"  load average now {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

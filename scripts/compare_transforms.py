@@ -10,7 +10,6 @@ Usage: python scripts/compare_transforms.py [PATH ...]   (default: the fixture c
 
 from __future__ import annotations
 
-import ast
 import shutil
 import sys
 import tempfile
@@ -44,8 +43,8 @@ def compared(differences: list[str], pieces: Counter[str]) -> Iterator[None]:
     original_apply = apply.apply_plan
     original_text = piecewise.piece_as_text
 
-    def both(source: str, plan: FilePlan, tree: ast.Module | None = None) -> apply.Applied:
-        got = original_apply(source, plan, tree)
+    def both(source: str, plan: FilePlan) -> apply.Applied:
+        got = original_apply(source, plan)
         whole = apply.apply_plan_whole(source, plan)
         if got != whole:
             differences.append(plan.path)

@@ -9,7 +9,6 @@ positions for the top-level statements near an edit line only (`spans.Spans`).
 
 from __future__ import annotations
 
-import ast
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
@@ -68,16 +67,16 @@ class Applied:
     input_imports: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
 
 
-def apply_plan(source: str, plan: FilePlan, tree: ast.Module | None = None) -> Applied:
+def apply_plan(source: str, plan: FilePlan) -> Applied:
     """The plan applied piece by piece (`piecewise`), or to the whole module when the pieces
-    cannot be vouched for; both give the same text. `tree`: `source` as `ast.parse` gives it."""
+    cannot be vouched for; both give the same text."""
     if not plan.edits:
         return Applied(source, (), 0, 0)
     ctx = Context(plan=plan, path=plan.path)
     kinds = _kinds()
     concerns = [c(ctx) for c in load_all()]
     try:
-        head, rest, newline = apply_pieces(source, plan, concerns, ctx, kinds, tree)
+        head, rest, newline = apply_pieces(source, plan, concerns, ctx, kinds)
         if ctx.needed_imports or any(type(e) in kinds[2] for e in plan.edits):
             head = _rewrite_head(source, head, newline, bool(rest), concerns, ctx)
         imports = tuple(imports_in(ctx.input_tree).items()) if ctx.input_tree is not None else None

@@ -72,19 +72,17 @@ def _sees(concern: type[Concern], bases: tuple[type[object], ...]) -> bool:
 
 
 def apply_pieces(source: str, plan: FilePlan, concerns: list[Concern], ctx: Context,
-                 kinds: Kinds, tree: ast.Module | None = None) -> tuple[str, str, str]:
+                 kinds: Kinds) -> tuple[str, str, str]:
     """The new text of `source`, as (head, rest, newline) cut after the top-level statement the
-    needed imports go before (see `head_lines`), with `concerns` applied to the pieces. `tree`:
-    `source` as `ast.parse` gives it (none: parsed here)."""
+    needed imports go before (see `head_lines`), with `concerns` applied to the pieces."""
     body_safe, leading, head_kinds, module_level = kinds
     if any(type(e) in module_level for e in plan.edits):
         raise Unsure("an edit of the module node beyond its head")
     lines = split_lines(source)
-    if tree is None:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError) as exc:
-            raise Unsure(str(exc)) from exc
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError) as exc:
+        raise Unsure(str(exc)) from exc
     ctx.input_tree = tree
     pieces = find_pieces(tree, lines, [e for e in plan.edits if type(e) not in head_kinds], body_safe)
     for piece in pieces:

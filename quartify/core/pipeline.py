@@ -38,7 +38,6 @@ from quartify.core.cached_index import IndexArgs, index_cached
 from quartify.core.config import Options
 from quartify.core.discover import real_path
 from quartify.core.gcpause import keep, paused
-from quartify.core.reuse import Reuse
 from quartify.core import link_store
 from quartify.core.index_cache import IndexCache
 from quartify.core.paths import _PYTEST_FILES
@@ -89,7 +88,6 @@ def migrate(
     indexer: Indexer | None = None,
     links: LinkMemory | None = None,
     read: Mapping[Path, bytes] | None = None,
-    reuse: Reuse | None = None,
 ) -> RunResult:
     """Migrate `inputs` together: every Python input is indexed, the whole set is solved.
 
@@ -108,12 +106,11 @@ def migrate(
     result; analysis/link_memory.py).
     `read`: the bytes of inputs already read from disk, by path (the run cache's key was made of
     them): indexed as they are instead of reading the files again.
-    `reuse`: the transforms and text-only checks of files kept between runs (core/reuse.py).
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
     with paused(), project_dists(_declared_dists([f for f in everything if f.dependency_file])):
-        return _migrate(everything, options, progress, focus, cache, indexer, links, read or {}, reuse)
+        return _migrate(everything, options, progress, focus, cache, indexer, links, read or {})
 
 
 def _declared_dists(files: Sequence[InputFile]) -> set[str]:
@@ -128,8 +125,7 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
 
 def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
              focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None,
-             links: LinkMemory | None = None, read: Mapping[Path, bytes] | None = None,
-             reuse: Reuse | None = None) -> RunResult:
+             links: LinkMemory | None = None, read: Mapping[Path, bytes] | None = None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -145,7 +141,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     workers = Workers(options.workers(len(files)))
     try:
         return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer,
-                       links, read or {}, reuse)
+                       links, read or {})
     finally:
         workers.close()
 
@@ -154,7 +150,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
             focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
             indexer: Indexer | None, links: LinkMemory | None = None,
-            read: Mapping[Path, bytes] | None = None, reuse: Reuse | None = None) -> RunResult:
+            read: Mapping[Path, bytes] | None = None) -> RunResult:
     if progress:
         progress("index", 0, len(files))
 
@@ -195,7 +191,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
             first_solution = repo.solution.async_nodes
         lap("solve")
         wanted = [i.display for i in good if i.display not in pins and i.display in focused]
-        checked = workers.plan_transform_verify(repo, items, wanted, done, reuse)
+        checked = workers.plan_transform_verify(repo, items, wanted, done)
         for display, outcome in checked.items():
             if outcome.transformed is not None:
                 done[display] = (outcome.plan, outcome.transformed)

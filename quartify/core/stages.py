@@ -8,7 +8,7 @@ stop the other files.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from quartify.analysis.index import UnindexableSource, index_source
@@ -24,15 +24,13 @@ from quartify.core.types import FileResult, Finding, Severity, Status
 
 @dataclass(frozen=True)
 class Indexed:
-    """A file read and indexed: its text, encoding and index; `tree`, when asked for, the text
-    as `ast` parsed it for the index, so that transforming the file need not parse it again."""
+    """A file read and indexed: its text, encoding and index."""
 
     path: Path
     display: str
     index: ModuleIndex
     text: str
     encoding: str
-    tree: ast.Module | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -47,21 +45,15 @@ class IndexFailed:
 
 
 def index_file(
-    path: Path, display: str, module: str, is_package: bool, data: bytes | None = None, max_size: int = 0,
-    keep_tree: bool = False,
+    path: Path, display: str, module: str, is_package: bool, data: bytes | None = None, max_size: int = 0
 ) -> Indexed | IndexFailed:
-    """`keep_tree`: the result holds the parsed tree (an in-process caller about to transform
-    the file; a tree is not worth sending back from a worker process)."""
     too_large = _too_large(path, display, data, max_size)
     if too_large is not None:
         return too_large
-    tree: ast.Module | None = None
     try:
         src = decode(data) if data is not None else read(path)
         with deep_enough():
-            if keep_tree:
-                tree = _parsed(src.text)
-            idx = index_source(src.text, display, module, is_package, tree)
+            idx = index_source(src.text, display, module, is_package)
     except SourceError as exc:
         return IndexFailed(path, display, _failure(display, str(exc), exc.line))
     except UnindexableSource as exc:
@@ -74,16 +66,7 @@ def index_file(
         return IndexFailed(path, display, _failure(display, message, exc.line, exc.col))
     except RecursionError:
         return IndexFailed(path, display, _failure(display, TOO_DEEP, 1))
-    return Indexed(path, display, idx, src.text, src.encoding, tree)
-
-
-def _parsed(text: str) -> ast.Module | None:
-    """`text` as `ast.parse` gives it, or None where it raises: the index parses it again and
-    says why, as it does without a tree."""
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
+    return Indexed(path, display, idx, src.text, src.encoding)
 
 
 def _too_large(path: Path, display: str, data: bytes | None, max_size: int) -> IndexFailed | None:
@@ -124,15 +107,14 @@ class TransformFailed:
     error: Finding
 
 
-def transform_file(text: str, plan: FilePlan, tree: ast.Module | None = None) -> Transformed | TransformFailed:
-    """`tree`: `text` already parsed by `ast.parse` (`Indexed.tree`)."""
+def transform_file(text: str, plan: FilePlan) -> Transformed | TransformFailed:
     # LibCST and the codemods load here, not at import: a run with nothing to rewrite (a
     # pre-commit check of migrated code) never pays for them.
     from quartify.codemods.apply import apply_plan
 
     try:
         with deep_enough():
-            applied = apply_plan(text, plan, tree)
+            applied = apply_plan(text, plan)
     except RecursionError:
         return TransformFailed(plan.path, _failure(plan.path, TOO_DEEP, 1))
     except Exception as exc:  # a bug in one codemod must not stop the other files
@@ -170,72 +152,35 @@ def await_outside_async(text: str, tree: ast.Module | None = None) -> int | None
     return None
 
 
-@dataclass(frozen=True)
-class Output:
-    """What verification reads from a new text alone (not from the repo): the problem that
-    already fails it, or its parsed tree and index for the fixed-point check. A function of the
-    input text, the new text and the module's name, so a long-lived caller may keep it for a
-    file whose texts did not change (core/reuse.py)."""
-
-    problem: str | None
-    tree: ast.Module | None = field(default=None, compare=False)  # (ast nodes compare by identity)
-    index: ModuleIndex | None = None
-
-
-def check_output(item: Indexed, done: Transformed) -> Output:
-    """The checks of `verify_file` that read only the texts: the output compiles (awaits only
-    inside async defs), reads no name the input did not, and indexes."""
-    try:
-        tree = ast.parse(done.source)  # once: compiled here, indexed below
-        line = await_outside_async(done.source, tree)
-        if line is not None:
-            return Output(f"the output would have `await` outside `async def` at line {line}")
-        unbound = newly_unbound(item.text, done.source)
-        if unbound:
-            return Output(f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not")
-        index = index_source(done.source, item.display, item.index.module, item.index.is_package, tree)
-    except Exception as exc:
-        problem = _unverifiable(exc)
-        if problem is None:
-            raise
-        return Output(problem)
-    return Output(None, tree, index)
-
-
-def _unverifiable(exc: BaseException) -> str | None:
-    """What an exception of the checks says about the output; None: not the output's fault."""
-    if isinstance(exc, SyntaxError):
-        return f"the output does not compile: {exc.msg} (line {exc.lineno})"
-    if isinstance(exc, (UnindexableSource, ValueError, RecursionError)):
-        return f"the output does not parse: {exc}"
-    return None
-
-
-def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | TransformFailed,
-                output: Output | None = None) -> FileResult:
+def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed | TransformFailed) -> FileResult:
     """Keep the new source only if it compiles (awaits only inside async defs, by Python's own
     scoping rules) and is a fixed point (planning the output again finds nothing left to do);
-    otherwise keep the original. `output`: `check_output` of these texts, already made."""
+    otherwise keep the original."""
     if isinstance(done, TransformFailed):
         return FileResult(item.path, Status.FAILED, item.text, findings=(*plan.findings, done.error))
     findings = (*plan.findings, *done.findings)
     if done.source == item.text:
         return FileResult(item.path, Status.UNCHANGED, item.text, findings=findings)
-    output = check_output(item, done) if output is None else output
-    problem = output.problem
-    if problem is None:
-        assert output.index is not None
-        try:
-            if settling_edits(repo, output.index):
+    problem: str | None = None
+    try:
+        tree = ast.parse(done.source)  # once: compiled here, indexed below
+        line = await_outside_async(done.source, tree)
+        unbound = newly_unbound(item.text, done.source) if line is None else []
+        if line is not None:
+            problem = f"the output would have `await` outside `async def` at line {line}"
+        elif unbound:
+            problem = f"the output reads names nothing binds ({', '.join(unbound)}), which the input did not"
+        else:
+            index = index_source(done.source, item.display, item.index.module, item.index.is_package, tree)
+            if settling_edits(repo, index):
                 problem = "the output is not a fixed point (a second run would change it again)"
-        except Exception as exc:
-            problem = _unverifiable(exc)
-            if problem is None:
-                raise
+    except SyntaxError as exc:
+        problem = f"the output does not compile: {exc.msg} (line {exc.lineno})"
+    except (UnindexableSource, ValueError, RecursionError) as exc:
+        problem = f"the output does not parse: {exc}"
     if problem is not None:
         failure = Finding("QFY002", Severity.ERROR, f"{problem}; the file was left unchanged", item.display, 1)
         return FileResult(item.path, Status.FAILED, item.text, findings=(*findings, failure))
-    assert output.tree is not None
     return FileResult(
         item.path,
         Status.CHANGED,
@@ -245,6 +190,6 @@ def verify_file(repo: RepoPlan, item: Indexed, plan: FilePlan, done: Transformed
         done.functions_made_async,
         done.awaits_added,
         item.encoding,
-        tuple(added_imports(item.text, output.tree,
-                            None if done.input_imports is None else dict(done.input_imports)).items()),
+        tuple(added_imports(item.text, tree, None if done.input_imports is None else dict(done.input_imports)).items()),
     )
+

@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from quartify.analysis.plan import FilePlan, RepoPlan, plan_file
 from quartify.core.nesting import deep_enough
-from quartify.core.stages import Indexed, Output, Transformed, TransformFailed, check_output, transform_file, verify_file
+from quartify.core.stages import Indexed, Transformed, TransformFailed, transform_file, verify_file
 from quartify.core.types import FileResult, Status
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
-
-    from quartify.core.reuse import Reuse
 
 R = TypeVar("R")
 _FEW = 8  # planning fewer files than this stays in the calling process
@@ -85,12 +83,12 @@ class Workers:
         return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
     def plan_transform_verify(self, repo: RepoPlan, items: dict[str, Indexed], wanted: Sequence[str],
-                              done: dict[str, tuple[FilePlan, Done]], reuse: Reuse | None = None) -> dict[str, Checked]:
+                              done: dict[str, tuple[FilePlan, Done]]) -> dict[str, Checked]:
         """Each file of `wanted`: its plan, its transform when it has edits (reused from `done`
-        when the plan is the same, or from an earlier run's `reuse` when the text is too) and its
-        result, verified; in a pool forked now (or in this process for a few files)."""
+        when the plan is the same) and its result, verified; in a pool forked now (or in this
+        process for a few files)."""
         global _TASK
-        _TASK = _Task(repo, items, done, reuse)
+        _TASK = _Task(repo, items, done)
         try:
             if self.workers <= 1 or len(wanted) < _FEW:
                 return {d: _one(d) for d in wanted}
@@ -120,7 +118,7 @@ class Workers:
         todo = [d for d, plan in plans.items() if plan.has_edits and (d not in task.done or task.done[d][0] != plan)]
         fresh = self.map(transform_file, [(task.items[d].text, plans[d]) for d in todo])
         done = {d: (plans[d], t) for d, t in zip(todo, fresh, strict=True)}
-        _TASK = _Task(task.repo, task.items, {**task.done, **done}, task.reuse)
+        _TASK = _Task(task.repo, task.items, {**task.done, **done})
         return {d: _one(d, plans[d]) for d in wanted}
 
 
@@ -138,7 +136,6 @@ class _Task:
     repo: RepoPlan
     items: dict[str, Indexed]
     done: dict[str, tuple[FilePlan, Done]]
-    reuse: Reuse | None = None  # a long-lived caller's memory of earlier runs (read and kept in this process)
 
 
 _TASK: _Task | None = None  # set before the pool forks: its workers read it, nothing is sent
@@ -153,21 +150,6 @@ def _one(display: str, plan: FilePlan | None = None) -> Checked:
     if not plan.has_edits:
         return Checked(plan, None, FileResult(item.path, Status.UNCHANGED, item.text, findings=plan.findings))
     prior = task.done.get(display)
-    transformed = prior[1] if prior is not None and prior[0] == plan else None
-    if transformed is None and task.reuse is not None:
-        transformed = task.reuse.transformed(item, plan)
-    if transformed is None:
-        transformed = transform_file(item.text, plan, item.tree)
+    transformed = prior[1] if prior is not None and prior[0] == plan else transform_file(item.text, plan)
     with deep_enough():  # the output is as deep as the input the stages handled
-        output = _output(task.reuse, item, plan, transformed)
-        return Checked(plan, transformed, verify_file(task.repo, item, plan, transformed, output))
-
-
-def _output(reuse: Reuse | None, item: Indexed, plan: FilePlan, done: Done) -> Output | None:
-    """With a `reuse`: the text-only checks of a new text (an earlier run's when the texts are
-    the same), and the transform kept for the next run; None: `verify_file` makes them."""
-    if reuse is None or not isinstance(done, Transformed):
-        return None
-    output = None if done.source == item.text else reuse.output(item, done) or check_output(item, done)
-    reuse.keep(item, plan, done, output)
-    return output
+        return Checked(plan, transformed, verify_file(task.repo, item, plan, transformed))

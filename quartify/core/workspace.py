@@ -26,7 +26,6 @@ from quartify.core import gcpause
 from quartify.core.config import Options
 from quartify.core.discover import module_name
 from quartify.core.pipeline import InputFile, discovered_inputs, migrate, plan_repo
-from quartify.core.reuse import Reuse
 from quartify.core.stages import Indexed, IndexFailed, index_file
 from quartify.core.types import FileResult, RunResult
 
@@ -81,7 +80,6 @@ class Workspace:
         self._runs = 0
         self._last: tuple[tuple[object, ...], Analysis] | None = None  # the last run and what it read
         self._links = LinkMemory()  # the last run's linker answers, kept while they hold
-        self.reuse = Reuse()  # the focused files' transforms, kept for the next run (core/reuse.py)
         self.rediscover()
 
     # ------------------------------------------------------------------ state
@@ -149,18 +147,13 @@ class Workspace:
 
         def indexer(files: Sequence[InputFile]) -> list[Indexed | IndexFailed]:
             out = self._index(files)
-            # `items`' paths: resolved. A parsed tree serves this run's transform only (`_index`).
-            indexed.update((i.path, replace(i, tree=None) if i.tree is not None else i)
-                           for i in out if isinstance(i, Indexed))
+            indexed.update((i.path, i) for i in out if isinstance(i, Indexed))  # `items`' paths: resolved
             return out
 
         # jobs=1: the pipeline's own pool forks, and forking a process that runs threads (a
         # language server) can deadlock the child on a lock another thread held; `_index` spawns.
         with gcpause.paused(freeze=True):
-            result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer, links=self._links,
-                             reuse=self.reuse if wanted is not None else None)
-        if wanted is not None:
-            self.reuse.only({item.display for path, item in indexed.items() if path in wanted})
+            result = migrate(items, replace(self.options, jobs=1), focus=wanted, indexer=indexer, links=self._links)
         self._runs += 1
         if self._runs % _RELEASE_EVERY == 0:
             gcpause.release()  # the few cycles frozen runs left behind (core/gcpause.py)
@@ -212,14 +205,11 @@ class Workspace:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 fresh = list(pool.map(index_file, *zip(*args), chunksize=8))
         else:
-            # An edited file: the run transforms it next, from the tree its index was parsed
-            # into (`Indexed.tree`); the warm cache keeps the index without it.
-            fresh = [index_file(*a, keep_tree=True) for a in args]
+            fresh = [index_file(*a) for a in args]
         for (f, key), item in zip(misses, fresh):
-            self._cache[f.path] = (key, replace(item, tree=None) if isinstance(item, Indexed) else item)
+            self._cache[f.path] = (key, item)
         self.indexed_last = len(misses)
-        just = {f.path: item for (f, _key), item in zip(misses, fresh)}
-        return [just[f.path] if f.path in just else self._cache[f.path][1] for f in files]
+        return [self._cache[f.path][1] for f in files]
 
 
 def _content_key(f: InputFile) -> tuple[object, ...]:

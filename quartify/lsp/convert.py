@@ -8,7 +8,6 @@ sources come from the pipeline, the index only says which function a changed lin
 from __future__ import annotations
 
 import difflib
-import functools
 import io
 import re
 import tokenize
@@ -117,20 +116,13 @@ def innermost(functions: Sequence[FunctionInfo], line: int) -> FunctionInfo | No
 def changed_lines(old: str, new: str) -> list[int]:
     """The 1-based lines of `old` that the new text replaces or deletes (an insertion counts
     for the line it lands before)."""
-    return list(_changed_lines(old, new))
-
-
-# Every keystroke publishes every open file again, and a file not typed in has the texts it had
-# the time before: its diff (a few ms for a view of 400 lines) is remembered, not made again.
-@functools.lru_cache(maxsize=32)
-def _changed_lines(old: str, new: str) -> tuple[int, ...]:
     a, b = old.splitlines(), new.splitlines()
     out: list[int] = []
     for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
         out.extend(range(i1 + 1, i2 + 1) if i2 > i1 else [min(i1 + 1, max(len(a), 1))])
-    return tuple(out)
+    return out
 
 
 def text_edits(old: str, new: str) -> list[lsp.TextEdit]:

@@ -53,10 +53,10 @@ def test_callers_await_the_helper_when_both_files_migrate() -> None:
 def test_a_helper_file_that_fails_is_not_awaited_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
     real = workers.transform_file
 
-    def failing(text: str, plan: object, tree: object = None) -> object:
+    def failing(text: str, plan: object) -> object:
         if plan.path == "helpers.py":  # type: ignore[attr-defined]
             return TransformFailed("helpers.py", Finding("QFY001", Severity.ERROR, "boom", "helpers.py", 1))
-        return real(text, plan, tree)  # type: ignore[arg-type]
+        return real(text, plan)  # type: ignore[arg-type]
 
     monkeypatch.setattr(workers, "transform_file", failing)
     files = _by_name(_run({"helpers.py": HELPERS, "views.py": VIEWS}))
@@ -97,7 +97,7 @@ def test_verify_refuses_an_output_that_reads_a_name_nothing_binds(monkeypatch: p
     source = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
     broken = "from quart import Quart\n\n\ndef create_app():\n    return Flask(__name__)\n"
     monkeypatch.setattr(workers, "transform_file",
-                        lambda text, plan, tree=None: Transformed(plan.path, broken, (), 0, 0))
+                        lambda text, plan: Transformed(plan.path, broken, (), 0, 0))
     result = _run({"factory.py": source})
     failed = result.files[0]
     assert failed.status is Status.FAILED and failed.new_source is None

@@ -41,9 +41,3 @@ def test_no_ignore_comment_inside_a_multiline_string() -> None:
     src = 'doc = """first\nsecond"""\n'
     assert ignore_edit(src, 1, "QFY210") is None
     assert ignore_edit(src, 2, "QFY210") is not None
-
-
-def test_changed_lines_asked_again_answer_the_same_and_a_caller_may_keep_its_list() -> None:
-    first = changed_lines("a\nb\nc\n", "a\nB\nc\n")
-    first.append(99)  # the remembered answer is not the caller's list
-    assert changed_lines("a\nb\nc\n", "a\nB\nc\n") == [2]

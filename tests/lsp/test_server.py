@@ -197,26 +197,3 @@ async def test_a_project_opened_through_a_symlink_gets_diagnostics_and_edits_und
     fix = next(a for a in await actions_at(through_link, views.as_uri(), index.range.start.line, [index])
                if a.is_preferred)
     assert set(edits_by_uri(await resolved(through_link, fix))) == {views.as_uri()}
-
-
-async def test_an_open_file_not_typed_in_follows_a_plan_change_made_in_another(
-    neovim: LanguageClient, project: Path
-) -> None:
-    """Both open files are published after each change; the one not typed in keeps its transform
-    from the run before (core/reuse.py) only while its plan is the same."""
-    helpers, views = project / "helpers.py", project / "views.py"
-    await open_file(neovim, helpers)
-    await open_file(neovim, views)
-    greeting = views.read_text() + "\n\ndef greet():\n    return current_name()\n"
-    before = await change_file(neovim, views.as_uri(), greeting, 2)
-    assert "quartify would change `greet`: it becomes async def" not in [d.message for d in before]
-
-    neovim.diagnostics.pop(views.as_uri(), None)
-    await change_file(neovim, helpers.as_uri(), helpers.read_text() + "# typed\n", 2)
-    assert list(await diagnostics_for(neovim, views.as_uri())) == list(before)  # the same plan, the same answer
-
-    neovim.diagnostics.pop(views.as_uri(), None)
-    asks_quart = helpers.read_text().replace('    return "guest"', '    return request.get_json()["name"]')
-    await change_file(neovim, helpers.as_uri(), asks_quart, 3)
-    after = await diagnostics_for(neovim, views.as_uri())
-    assert "quartify would change `greet`: it becomes async def" in [d.message for d in after]
