@@ -125,7 +125,7 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
 
 def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
              focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None,
-             links: LinkMemory | None = None, read: Mapping[Path, bytes] | None = None) -> RunResult:
+             links: LinkMemory | None, read: Mapping[Path, bytes]) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -141,7 +141,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     workers = Workers(options.workers(len(files)))
     try:
         return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer,
-                       links, read or {})
+                       links, read)
     finally:
         workers.close()
 
@@ -149,8 +149,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: Workers,
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
             focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
-            indexer: Indexer | None, links: LinkMemory | None = None,
-            read: Mapping[Path, bytes] | None = None) -> RunResult:
+            indexer: Indexer | None, links: LinkMemory | None, read: Mapping[Path, bytes]) -> RunResult:
     if progress:
         progress("index", 0, len(files))
 
@@ -162,7 +161,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
         return workers.map(index_file, [(*a, options.max_file_size) for a in args], meanwhile=meanwhile)
 
     indexed = indexer(files) if indexer is not None else index_cached(
-        [(f.path, f.display, f.module, f.is_package, f.data if f.data is not None else (read or {}).get(f.path))
+        [(f.path, f.display, f.module, f.is_package, f.data if f.data is not None else read.get(f.path))
          for f in files], cache, index_all, options.max_file_size)
     if progress:
         progress("index", len(files), len(files))
