@@ -48,3 +48,13 @@ def dependency_file_kind(path: PurePath) -> FileKind | None:
 
 def is_dependency_file(path: Path) -> bool:
     return dependency_file_kind(path) is not None
+
+
+def may_name_dependency_file(name: str, parent: str) -> bool:
+    """`is_dependency_file` of the file `name` in a directory named `parent`, from the two
+    strings: discovery asks it of every non-Python file it walks, without making a path."""
+    if name in _BY_NAME:
+        return True
+    dot = name.rfind(".")  # PurePath.suffix: not a leading dot, not a trailing one
+    return 0 < dot < len(name) - 1 and name[dot:].lower() in (".txt", ".in") and (
+        "requirements" in name[:dot].lower() or parent.lower() == "requirements")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quartify.core import tempfiles
-from quartify.core.depfiles import is_dependency_file
+from quartify.core.depfiles import is_dependency_file, may_name_dependency_file
 from quartify.core.source import os_error
 from quartify.core.types import Finding, Severity
 
@@ -92,7 +92,8 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
                 take(given, None)  # named on the command line: wherever its target lies
             continue
         given = real_path(given)
-        specs: dict[Path, "pathspec.PathSpec[Any]"] = {}
+        specs: dict[str, "pathspec.PathSpec[Any]"] = {}  # directory + "/" -> its .gitignore
+        top = str(given) + os.sep
         for dirpath, dirnames, filenames in os.walk(given, onerror=lambda e: skipped.append(_unreadable(e))):
             current = Path(dirpath)
             try:
@@ -102,28 +103,30 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
                 skipped.append(_Skip(current, why, failed="directory"))
                 dirnames[:] = []
                 continue
+            here = dirpath + os.sep
             if spec is not None:
-                specs[current] = spec
+                specs[here] = spec
+            # the .gitignore files that apply here: this directory's and its ancestors' (walked first)
+            applying = [(len(base), spec) for base, spec in specs.items() if here.startswith(base)]
             keep = []
             for name in sorted(dirnames):
-                child = current / name
-                if name in DEFAULT_EXCLUDES or name.endswith(".egg-info") or _ignored(child, True, specs, given, user_spec):
+                if name in DEFAULT_EXCLUDES or name.endswith(".egg-info") or _ignored(
+                        here + name, True, applying, len(top), user_spec):
                     excluded += 1
                 else:
                     keep.append(name)
             dirnames[:] = keep
+            parent = current.name
             for name in filenames:
-                child = current / name
                 if tempfiles.looks_like_temp(name):
-                    leftovers.append(child)
+                    leftovers.append(current / name)
                     continue
-                is_python = name.endswith(".py")
-                if not is_python and not is_dependency_file(child):
+                if not name.endswith(".py") and not may_name_dependency_file(name, parent):
                     continue
-                if _ignored(child, False, specs, given, user_spec):
+                if _ignored(here + name, False, applying, len(top), user_spec):
                     excluded += 1
                     continue
-                take(child, trees)
+                take(current / name, trees)
     root = common_root(paths)
     findings = tuple(_finding(s, root) for s in skipped)
     return Discovered(root, tuple(sorted(files)), excluded, tuple(sorted(deps)), findings, tuple(sorted(leftovers)))
@@ -196,20 +199,23 @@ def real_path(path: Path) -> Path:
 
 
 def _ignored(
-    path: Path, is_dir: bool, specs: dict[Path, "pathspec.PathSpec[Any]"], top: Path, user: "pathspec.PathSpec[Any] | None"
+    path: str, is_dir: bool, applying: list[tuple[int, "pathspec.PathSpec[Any]"]], top: int,
+    user: "pathspec.PathSpec[Any] | None",
 ) -> bool:
-    for base, spec in specs.items():
-        try:
-            rel = path.relative_to(base).as_posix()
-        except ValueError:
-            continue
-        if spec.match_file(rel + ("/" if is_dir else "")):
+    """Whether a .gitignore that applies (its directory's path length, its patterns) or the user's
+    --exclude patterns (matched from the given directory, `top` characters in) leave `path` out."""
+    slash = "/" if is_dir else ""
+    for base, spec in applying:
+        if spec.match_file(_posix(path[base:]) + slash):
             return True
     if user is not None:
-        rel = path.relative_to(top).as_posix()
-        if user.match_file(rel + ("/" if is_dir else "")) or user.match_file(path.name):
+        if user.match_file(_posix(path[top:]) + slash) or user.match_file(path.rpartition(os.sep)[2]):
             return True
     return False
+
+
+def _posix(relative: str) -> str:
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
 
 
 def common_root(paths: list[Path]) -> Path:

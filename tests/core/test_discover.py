@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from quartify.core.discover import module_name, module_names
+from quartify.core.discover import discover, module_name, module_names
 
 
 def test_module_names_walk_up_through_packages_only(tmp_path: Path) -> None:
@@ -33,3 +33,32 @@ def test_a_relative_path_is_named_as_its_folders_say(tmp_path: Path) -> None:
         assert module_names([Path("pkg/mod.py"), Path("pkg/__init__.py")]) == [("pkg.mod", False), ("pkg", True)]
     finally:
         os.chdir(old)
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def test_each_gitignore_rules_its_own_subtree_and_exclude_patterns_match_paths_and_names(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        ".gitignore": "generated/\n*_pb2.py\n!keep_pb2.py\n",
+        "app/views.py": "", "app/api_pb2.py": "", "app/keep_pb2.py": "", "generated/mod.py": "",
+        "app/sub/.gitignore": "local.py\nscratch/\n", "app/sub/local.py": "", "app/sub/kept.py": "",
+        "app/sub/scratch/x.py": "", "app/other/local.py": "",  # a sibling: app/sub's .gitignore is not its own
+        "legacy/old.py": "", "tools/seed.py": "", "node_modules/pkg/m.py": "", "pkg.egg-info/m.py": "",
+        "requirements/test.txt": "", "dev-requirements.in": "", "notes.txt": "", "pyproject.toml": "",
+        "app/.requirements.txt": "", "docs/requirements.txt": "",
+    })
+    found = discover([tmp_path], exclude=("legacy/", "seed.py"))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in found.files) == [
+        "app/keep_pb2.py", "app/other/local.py", "app/sub/kept.py", "app/views.py",
+    ]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in found.dependency_files) == [
+        "app/.requirements.txt", "dev-requirements.in", "docs/requirements.txt", "pyproject.toml",
+        "requirements/test.txt",
+    ]
+    # generated/, app/api_pb2.py, app/sub/local.py, app/sub/scratch/, legacy/, tools/seed.py,
+    # node_modules/, pkg.egg-info/
+    assert found.excluded == 8
