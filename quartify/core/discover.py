@@ -63,7 +63,11 @@ def _spec(lines: Sequence[str]) -> "pathspec.PathSpec[Any]":
     without a .gitignore, checked without --exclude, never needs it."""
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    try:  # pathspec >= 1.0: "gitwildmatch" is deprecated (a warning per pattern), this is its behaviour
+        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+    except ImportError:  # pathspec 0.12
+        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.PathSpec.from_lines(GitIgnoreSpecPattern, lines)
 
 
 def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Discovered:
