@@ -276,9 +276,9 @@ class Linker:
 
     def adopt(self, earlier: Linker) -> bool:
         """Take over the answers of `earlier`, a linker over tables equal to this one's (what
-        `analysis/link_memory.py` checks), when its resolutions never met the cycle guard: each of
-        its answers is then what this linker would work out itself, in any order. False (and
-        nothing taken) when they did, or when `earlier` answered nothing yet. Its class orders
+        `analysis/link_memory.py` checks), unless it is `cyclic`: each of its answers is then what
+        this linker would work out itself, in any order (cycles settled from their canonical root,
+        `resolve`). False (and nothing taken) when it is, or when `earlier` answered nothing yet. Its class orders
         (`mro`) come along: each kept one was worked out from the tables and answers alone."""
         if earlier.cyclic or earlier._args_cache is None:
             return False
