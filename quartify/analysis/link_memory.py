@@ -10,10 +10,13 @@ parameters, decorators, what they return or yield, bases, methods, `self.x` attr
 module's signature (and the set of extensions left out) equals the last run's, the new linker
 adopts the last one's answers; any other change links from scratch.
 
-Adopting is exact when the last run never met the cycle guard (`Linker.cyclic`): then each answer
-is a function of the tables alone, whatever order references were asked in, so a run over equal
-tables would work out the same answers itself; references the new run asks for first are worked
-out as a fresh run would. A run that met the guard is never adopted from.
+Adopting is exact because each answer is a function of the tables alone, whatever order references
+were asked in: an answer that leaned on the cycle guard's stand-in is kept only once its cycle is
+settled from the cycle's canonical root and checked against a fresh linker asked for it first
+(`Linker.resolve`, `_settle`), so a run over equal tables would work out the same answers itself;
+references the new run asks for first are worked out as a fresh run would. A run whose linker is
+`cyclic` (a cycle that settles differently from another entry, a case the check refuses) is never
+adopted from.
 
 The key compared is a digest (blake2b) of every module's signature digest and the extensions
 left out; equal digests stand for equal signatures. A process that runs once (`quartify migrate

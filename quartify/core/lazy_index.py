@@ -38,8 +38,10 @@ DEFERRED: dict[type, frozenset[str]] = {
                             "data_fields", "upload_helpers"}),
 }
 _BODY = "_deferred"  # the instance attribute naming a lazy object's `Body`
-# The head's one derived fact: a lazy function's not-awaited call references (`called_refs`).
+# The head's derived facts: a lazy function's not-awaited call references (`called_refs`), and
+# the call references anywhere in a lazy module (`module_calls`).
 _CALLS = "_called"
+_MODULE_CALLS = "_module_called"
 
 
 class CacheEntryError(RuntimeError):
@@ -167,6 +169,7 @@ def split(index: ModuleIndex) -> tuple[tuple[tuple[str, ...], ModuleIndex],
         bodies.append(body)
     module, body = _parts(index)
     module.__dict__["functions"] = tuple(functions)
+    module.__dict__[_MODULE_CALLS] = module_calls(index)
     return (KEYS, module), (body, tuple(bodies))
 
 
@@ -187,6 +190,19 @@ def called_refs(func: FunctionInfo) -> tuple[str, ...]:
         assert isinstance(kept, tuple)
         return kept
     return tuple(dict.fromkeys(u.ref for u in func.uses if u.kind == "call" and not u.awaited))
+
+
+def module_calls(module: ModuleIndex) -> tuple[str, ...]:
+    """The references called anywhere in `module` (its functions' uses and its module-level ones,
+    awaited or not), each once, in first-use order: what finding the modules that build the app
+    reads (analysis/planners/flask_patch.py). A module loaded from the cache answers from its head,
+    without decoding its body."""
+    kept = module.__dict__.get(_MODULE_CALLS)
+    if kept is not None:
+        assert isinstance(kept, tuple)
+        return kept
+    uses = (*(u for f in module.functions for u in f.uses), *module.module_uses)
+    return tuple(dict.fromkeys(u.ref for u in uses if u.kind == "call"))
 
 
 def body_pending(func: FunctionInfo) -> bool:
@@ -232,6 +248,7 @@ def _merged(obj: _Pending, extra: object) -> dict[str, object]:
     merged = obj.__dict__.copy()
     del merged[_BODY]
     merged.pop(_CALLS, None)
+    merged.pop(_MODULE_CALLS, None)
     # keys interned, as unpickling an object's state interns its keys: equal dicts, same pickles
     merged.update((intern(k), v) for k, v in extra.items())
     for name in _REAPPENDED[plain]:

@@ -2,7 +2,7 @@
 checks): see analysis/link_memory.py for when a later run may adopt them.
 
 One record per cache directory (`links.lnk`, beside the index cache's entries, which it does not
-touch): the last run's answers whose modules linked without meeting the cycle guard. It is
+touch): the last run's answers, unless its linker is `cyclic` (analysis/link.py). It is
 written atomically (temp file, rename) and read only when its header (magic, quartify's code
 fingerprint, length, checksum) matches; anything else is no record, and the run links from
 scratch. The payload is marshal data (strings, tuples, lists, dicts): loading it runs no code.

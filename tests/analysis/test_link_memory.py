@@ -86,22 +86,30 @@ def test_a_changed_import_or_call_argument_links_from_scratch() -> None:
     assert memory.adopted  # the same modules again
 
 
-def test_answers_that_met_the_cycle_guard_are_never_taken_over() -> None:
-    # Each parameter's value is whatever the other function's callers pass: resolving one asks
-    # for the other, which asks for the first while it is still being worked out.
-    source = """\
-    def ping(x):
-        return pong(x)
+LOOP = """\
+def ping(x):
+    return pong(x)
 
-    def pong(y):
-        return ping(y)
-    """
+def pong(y):
+    return ping(y)
+"""
+
+
+def test_answers_worked_out_through_a_cycle_are_taken_over_and_equal_a_fresh_linkers() -> None:
+    # Each parameter's value is whatever the other function's callers pass: resolving one asks
+    # for the other, which asks for the first while it is still being worked out. The cycle is
+    # settled from its canonical root, so the answers do not depend on which was asked first.
+    refs = ["@param:loop.ping:x", "@param:loop.pong:y", "loop.ping()", "loop.pong()"]
     memory = LinkMemory()
-    linker = memory.linker([index("loop", source)])
-    linker.resolve("@param:loop.ping:x")
-    assert linker.cyclic
-    memory.linker([index("loop", source)])
-    assert not memory.adopted
+    linker = memory.linker([index("loop", LOOP)])
+    for ref in refs:
+        linker.resolve(ref)
+    assert not linker.cyclic
+    later = memory.linker([index("loop", LOOP)])
+    assert memory.adopted
+    for order in (refs, refs[::-1]):
+        fresh = Linker([index("loop", LOOP)])
+        assert [fresh.resolve(ref) for ref in order] == [later.resolve(ref) for ref in order]
 
 
 def test_a_reference_asking_for_itself_is_no_cycle() -> None:
@@ -177,11 +185,25 @@ def test_a_later_process_links_from_scratch_after_an_import_changes() -> None:
     assert later.record() is not None  # the new answers are worth keeping
 
 
-def test_answers_that_met_the_cycle_guard_are_never_kept_for_a_later_process() -> None:
-    source = "def ping(x):\n    return pong(x)\n\ndef pong(y):\n    return ping(y)\n"
+def test_answers_worked_out_through_a_cycle_are_kept_for_a_later_process() -> None:
     memory = LinkMemory()
-    memory.linker([index("loop", source)]).resolve("@param:loop.ping:x")
+    memory.linker([index("loop", LOOP)]).resolve("@param:loop.ping:x")
+    record = memory.record()
+    assert record is not None
+    later = LinkMemory(record)
+    linker = later.linker([index("loop", LOOP)])
+    assert later.adopted
+    assert linker.resolve("@param:loop.pong:y") == Linker([index("loop", LOOP)]).resolve("@param:loop.pong:y")
+
+
+def test_answers_of_a_linker_that_met_an_unsettled_cycle_are_never_taken_over_or_kept() -> None:
+    memory = LinkMemory()
+    linker = memory.linker([index("loop", LOOP)])
+    linker.resolve("@param:loop.ping:x")
+    linker.cyclic = True  # what `_settle` marks (tests/analysis/test_link_cycles.py shows a case)
     assert memory.record() is None
+    memory.linker([index("loop", LOOP)])
+    assert not memory.adopted
 
 
 def test_a_later_process_works_out_the_signature_of_the_edited_module_only(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from quartify.analysis.index import UnindexableSource, index_source
 from quartify.analysis.model import FunctionInfo, ModuleIndex
 from quartify.core import index_cache
 from quartify.core.index_cache import IndexCache
-from quartify.core.lazy_index import DEFERRED, CacheEntryError, LazyFunctionInfo, LazyModuleIndex
+from quartify.core.lazy_index import DEFERRED, CacheEntryError, LazyFunctionInfo, LazyModuleIndex, module_calls
 from tests.core.faultapp import VIEW
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -82,6 +82,20 @@ def test_reading_a_head_field_decodes_nothing_and_a_deferred_one_decodes_the_who
     assert lazy.functions[-1].uses == index.functions[-1].uses
     assert type(lazy) is ModuleIndex and {type(f) for f in lazy.functions} == {FunctionInfo}
     assert lazy.module_uses == index.module_uses and lazy.functions[0].decorators == index.functions[0].decorators
+
+
+def test_a_cached_module_names_its_calls_from_its_head_as_the_whole_index_does(tmp_path: Path) -> None:
+    # What finding the app's builders reads of every module (planners/flask_patch.py).
+    cache = IndexCache(tmp_path / "cache")
+    for n, index in enumerate(fixture_indexes()):
+        assert cache.put(str(n), index)
+        lazy = cache.get(str(n))
+        assert isinstance(lazy, ModuleIndex)
+        calls = module_calls(lazy)
+        assert type(lazy) is LazyModuleIndex  # read from the head: nothing decoded
+        assert calls == module_calls(index)
+        assert set(calls) == {u.ref for u in (*(u for f in index.functions for u in f.uses), *index.module_uses)
+                              if u.kind == "call"}
 
 
 @pytest.mark.parametrize("how", ["==", "hash", "repr", "pickle", "copy", "replace", "getstate"])

@@ -24,6 +24,7 @@ from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
+from quartify.core.lazy_index import module_calls
 from quartify.core.types import Finding, Severity, Span
 from quartify.rules import extensions as matrix
 from quartify.rules.extensions import Strategy
@@ -59,8 +60,9 @@ def _is_app_class(linker: Linker, resolved: str) -> bool:
 
 
 def _builds_app(linker: Linker, module: ModuleIndex) -> bool:
-    uses = (*(u for f in module.functions for u in f.uses), *module.module_uses)
-    return any(u.kind == "call" and _is_app_class(linker, linker.resolve(u.ref)) for u in uses)
+    """Whether `module` calls the app class (or a repo subclass) anywhere. Read from the module's
+    call references, which a cached module holds in its head: a one-file check reads no body."""
+    return any(_is_app_class(linker, linker.resolve(ref)) for ref in module_calls(module))
 
 
 def _compat_location(host: ModuleIndex) -> tuple[str, str]:
