@@ -10,10 +10,14 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from quartify.analysis.link import UNKNOWN, Linker, join
+from quartify.core.types import Status
+from tests.analysis.link_orders import asked, asked_first, modules_of
+from tests.helpers import migrate_one, output_of
 
 Rule = Callable[[Callable[[str], str]], str]
 
@@ -128,3 +132,38 @@ def test_random_cycles_with_answer_dependent_questions_agree_in_every_order(chun
         entry_dependent += len({tuple(answers_in(rules, order, settle=False)[0].items()) for order in orders}) > 1
     assert entry_dependent > 20  # without settling, many of these systems answer by question order
     assert refused < entry_dependent / 2  # settling, most of those are exact, not refused
+
+
+# A chain that grows as it is followed: `grow()` returns `v.peer` where `v` may be `grow()`, so
+# its answer asks for `grow().peer`, which asks for `grow().peer.peer`, ... and never meets a
+# pending reference again (it crashed with RecursionError before the depth cap).
+GROWING = '''from flask import Flask
+
+
+def grow(x):
+    v = Flask(__name__)
+    if x:
+        v = grow(x)
+    return v.peer
+
+
+def climb(node):
+    up = node
+    if node:
+        up = climb(node).parent
+    return up.parent
+'''
+
+
+def test_a_chain_that_grows_as_it_is_followed_is_cut_off_not_a_crash(tmp_path: Path) -> None:
+    result = migrate_one(GROWING, "m.py")
+    assert result.status is not Status.FAILED, result.findings
+    assert "v = Quart(__name__)" in output_of(result)
+    (tmp_path / "m.py").write_text(GROWING, encoding="utf-8")
+    modules = modules_of(tmp_path)
+    linker = Linker(modules)
+    for ref in asked(modules):
+        linker.resolve(ref)
+    # cut off answers are never adopted as exact: the linker says so, or each is an ask-first answer
+    held = dict(linker._cache)
+    assert linker.cyclic or asked_first(modules, held) == held
