@@ -712,6 +712,48 @@ setup(
     assert codes(result) == [("QFY120", 5)]
 
 
+def test_setup_py_gets_the_patch_and_the_ports_the_migrated_code_imports() -> None:
+    """A setup.py is installed like a requirements file: the Quart packages the code now imports
+    (a port of an extension it does not list, quart-flask-patch) are added after the entry that
+    became Quart, laid out like the list. Before, they were only asked for (a warning), and an app
+    on the patch route whose one dependency file is setup.py failed to collect (QFY127)."""
+    text = dedent("""\
+        from setuptools import setup
+
+        setup(
+            install_requires=[
+                "flask",
+                "flask-sqlalchemy",
+            ],
+            extras_require={"test": ["pytest"]},
+        )
+        """)
+    result = rewrite_dependency_file("setup.py", text, ported_dists=frozenset({"flask-wtf"}),
+                                     also=("quart-flask-patch>=0.3",))
+    assert result.new_text == dedent("""\
+        from setuptools import setup
+
+        setup(
+            install_requires=[
+                "quart>=0.22",
+                "quart-wtforms>=1.0.2",
+                "quart-flask-patch>=0.3",
+                "flask-sqlalchemy",
+            ],
+            extras_require={"test": ["pytest", "pytest-asyncio>=0.24"]},
+        )
+        """)
+
+
+def test_setup_py_one_line_list_gets_the_patch_after_quart() -> None:
+    text = "from setuptools import setup\nsetup(install_requires=['flask', 'requests'])\n"
+    result = rewrite_dependency_file("setup.py", text, also=("quart-flask-patch>=0.3",))
+    assert result.new_text == (
+        "from setuptools import setup\nsetup(install_requires=['quart>=0.22', 'quart-flask-patch>=0.3', 'requests'])\n"
+    )
+    assert [f.severity for f in result.findings if "quart-flask-patch" in f.message] == [Severity.INFO]
+
+
 def test_setup_py_keyword_lists_tuples_and_dict_calls() -> None:
     text = "import setuptools\nsetuptools.setup(install_requires=['quart', 'flask'], extras_require=dict(web=('flask',)))\n"
     assert new_text("setup.py", text) == (
