@@ -177,11 +177,18 @@ def test_an_unknown_flask_extension_is_reported_as_unknown() -> None:
     assert "no Quart replacement" in result.findings[0].message
 
 
-def test_pytest_flask_is_reported() -> None:
+def test_pytest_flask_is_removed_with_why() -> None:
+    """Installed beside a Quart app, pytest-flask's autouse fixture stops every test that has an
+    `app` fixture, so the dependency goes, in every format, with a finding that says what to
+    replace by hand."""
     result = rewrite("requirements-dev.txt", "pytest\npytest-flask\n")
-    assert result.new_text == "pytest\npytest-asyncio>=0.24\npytest-flask\n"
+    assert result.new_text == "pytest\npytest-asyncio>=0.24\n"
     assert codes(result) == [("QFY121", 2)]  # lines of the input file
-    assert "no Quart counterpart" in result.findings[0].message
+    assert "was removed" in result.findings[0].message and "test_request_context()" in result.findings[0].message
+    toml = new_text("pyproject.toml", '[dependency-groups]\ndev = ["pytest>=8", "pytest-flask>=1.3.0"]\n')
+    assert 'dev = ["pytest>=8", "pytest-asyncio>=0.24"]' in toml
+    setup = new_text("setup.py", "setup(extras_require={'test': ['pytest-flask', 'pytest']})\n")
+    assert setup == "setup(extras_require={'test': ['pytest', 'pytest-asyncio>=0.24']})\n"
 
 
 @pytest.mark.parametrize(
