@@ -29,10 +29,15 @@ GENERIC = frozenset({"scoped_session()"})
 
 def thread_local(value: ast.expr, ref: Callable[[ast.AST], str | None]) -> bool:
     """`value` builds a thread-local registry: `scoped_session(factory)` without a scopefunc
-    (the keyword, or the second positional argument)."""
+    (the keyword, or the second positional argument). The callee is resolved only when it is
+    spelled `scoped_session` (every assignment of a call comes here; an alias is not followed)."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    spelled = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
     return (
-        isinstance(value, ast.Call)
-        and ref(value.func) in SCOPED_SESSION
+        spelled == "scoped_session"
+        and ref(func) in SCOPED_SESSION
         and len(value.args) < 2
         and not any(k.arg in ("scopefunc", None) for k in value.keywords)
     )
