@@ -177,11 +177,18 @@ def test_an_unknown_flask_extension_is_reported_as_unknown() -> None:
     assert "no Quart replacement" in result.findings[0].message
 
 
-def test_pytest_flask_is_reported() -> None:
+def test_pytest_flask_is_removed_with_why() -> None:
+    """Installed beside a Quart app, pytest-flask's autouse fixture stops every test that has an
+    `app` fixture, so the dependency goes, in every format, with a finding that says what to
+    replace by hand."""
     result = rewrite("requirements-dev.txt", "pytest\npytest-flask\n")
-    assert result.new_text == "pytest\npytest-asyncio>=0.24\npytest-flask\n"
+    assert result.new_text == "pytest\npytest-asyncio>=0.24\n"
     assert codes(result) == [("QFY121", 2)]  # lines of the input file
-    assert "no Quart counterpart" in result.findings[0].message
+    assert "was removed" in result.findings[0].message and "test_request_context()" in result.findings[0].message
+    toml = new_text("pyproject.toml", '[dependency-groups]\ndev = ["pytest>=8", "pytest-flask>=1.3.0"]\n')
+    assert 'dev = ["pytest>=8", "pytest-asyncio>=0.24"]' in toml
+    setup = new_text("setup.py", "setup(extras_require={'test': ['pytest-flask', 'pytest']})\n")
+    assert setup == "setup(extras_require={'test': ['pytest', 'pytest-asyncio>=0.24']})\n"
 
 
 @pytest.mark.parametrize(
@@ -710,6 +717,48 @@ setup(
 )
 """
     assert codes(result) == [("QFY120", 5)]
+
+
+def test_setup_py_gets_the_patch_and_the_ports_the_migrated_code_imports() -> None:
+    """A setup.py is installed like a requirements file: the Quart packages the code now imports
+    (a port of an extension it does not list, quart-flask-patch) are added after the entry that
+    became Quart, laid out like the list. Before, they were only asked for (a warning), and an app
+    on the patch route whose one dependency file is setup.py failed to collect (QFY127)."""
+    text = dedent("""\
+        from setuptools import setup
+
+        setup(
+            install_requires=[
+                "flask",
+                "flask-sqlalchemy",
+            ],
+            extras_require={"test": ["pytest"]},
+        )
+        """)
+    result = rewrite_dependency_file("setup.py", text, ported_dists=frozenset({"flask-wtf"}),
+                                     also=("quart-flask-patch>=0.3",))
+    assert result.new_text == dedent("""\
+        from setuptools import setup
+
+        setup(
+            install_requires=[
+                "quart>=0.22",
+                "quart-wtforms>=1.0.2",
+                "quart-flask-patch>=0.3",
+                "flask-sqlalchemy",
+            ],
+            extras_require={"test": ["pytest", "pytest-asyncio>=0.24"]},
+        )
+        """)
+
+
+def test_setup_py_one_line_list_gets_the_patch_after_quart() -> None:
+    text = "from setuptools import setup\nsetup(install_requires=['flask', 'requests'])\n"
+    result = rewrite_dependency_file("setup.py", text, also=("quart-flask-patch>=0.3",))
+    assert result.new_text == (
+        "from setuptools import setup\nsetup(install_requires=['quart>=0.22', 'quart-flask-patch>=0.3', 'requests'])\n"
+    )
+    assert [f.severity for f in result.findings if "quart-flask-patch" in f.message] == [Severity.INFO]
 
 
 def test_setup_py_keyword_lists_tuples_and_dict_calls() -> None:

@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from quartify.analysis import scoped_sessions
 from quartify.analysis.blocking import LoopSet, blocking_rule
 from quartify.analysis.graph import RepoGraph
 from quartify.analysis.link import Linker
@@ -115,6 +116,10 @@ def plan_helper_offloads(
     calls: dict[tuple[str, Span], HelperCall] = {}
     found: dict[str, list[BlockingSite]] = {}  # function -> its blocking sites, each computed once
     rules: dict[str, BlockingRule | None] = {}  # the blocking rule of each callee reference
+    registries = scoped_sessions.registries(linker.modules.values(), linker.resolve)
+
+    def thread_local(ref: str) -> bool:
+        return bool(registries) and scoped_sessions.registry_of(registries, ref, linker.resolve) is not None
 
     def sites_of(name: str) -> list[BlockingSite]:
         if name not in found:
@@ -133,7 +138,7 @@ def plan_helper_offloads(
         if helper is None:
             return None
         if helper not in verdicts:
-            verdicts[helper] = _verdict(linker, graph, sites_of, callees, is_async, helper)
+            verdicts[helper] = _verdict(linker, graph, sites_of, callees, is_async, thread_local, helper)
         return helper if verdicts[helper][0] else None  # nothing blocking behind it: nothing to say
 
     silenced_in: dict[int, frozenset[int]] = {}  # by module object: lines where QFY172 is silenced
@@ -212,6 +217,7 @@ def _verdict(
     sites_of: Callable[[str], list[BlockingSite]],
     callees: dict[str, list[str]],
     is_async: Callable[[str], bool],
+    thread_local: Callable[[str], bool],
     helper: str,
 ) -> tuple[tuple[BlockingSite, ...], str]:
     """The blocking calls behind `helper`, and why the whole of it cannot move to a thread ("" if it can)."""
@@ -229,6 +235,9 @@ def _verdict(
             if site.rule.thread_affinity:
                 refusal = (f"it reaches {site.use.text}() ({leaf_name(name)}), whose library ties a connection to the "
                            "thread that made it")
+            elif thread_local(site.use.ref):
+                refusal = (f"it reaches {site.use.text}() ({leaf_name(name)}), a call on a thread-local scoped_session: "
+                           "a worker thread would use a Session of its own")
             elif "thread" not in site.rule.fixes:
                 refusal = f"it reaches {site.use.text}() ({leaf_name(name)}), which quartify does not move to a thread"
     if not any("thread" in s.rule.fixes or s.rule.thread_affinity for s in sites):

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from quartify.analysis import file_fields, fixture_facts, flask_facts, flow, upload_helpers
+from quartify.analysis import file_fields, fixture_facts, flask_facts, flow, scoped_sessions, upload_helpers
 from quartify.analysis.flask_facts import FlaskFacts
 from quartify.analysis.model import (
     CTX_CLASS,
@@ -167,6 +167,7 @@ class _ModuleIndexer:
         self.instance_attrs: dict[str, dict[str, list[str]]] = {}
         self.fixture_cls_attrs: list[tuple[str, str]] = []
         self.attribute_stores: list[tuple[Span, str]] = []
+        self.thread_local_sessions: list[tuple[int, str]] = []
         self.returns_dict = False  # a `return {...}` somewhere (every statement is visited)
 
     def span(self, node: ast.AST) -> Span:
@@ -201,6 +202,7 @@ class _ModuleIndexer:
             fixture_cls_attributes=tuple(sorted(set(self.fixture_cls_attrs))),
             suppressions=flask_facts.suppressions(self.positions.lines),
             attribute_stores=tuple(self.attribute_stores),
+            thread_local_sessions=tuple(self.thread_local_sessions),
             file_dicts=tuple(self.file_dicts),
             unpinned_getattrs=tuple(self.unpinned_getattrs),
             data_fields=tuple(self.data_fields),
@@ -243,6 +245,8 @@ class _ModuleIndexer:
                     self._note_fixture_cls_attributes(stmt)  # type: ignore[arg-type]
                 self.flask.note_g_attributes(stmt)  # type: ignore[arg-type]
                 self._note_attribute_stores(stmt)  # type: ignore[arg-type]
+                if type(stmt.value) is ast.Call:  # type: ignore[attr-defined]
+                    self._note_thread_local_session(stmt)  # type: ignore[arg-type]
             elif kind is ast.AugAssign:
                 if type(stmt.target) is _Attribute:  # type: ignore[attr-defined]
                     self._note_augmented(stmt.target)  # type: ignore[attr-defined]
@@ -348,6 +352,18 @@ class _ModuleIndexer:
                 ref = self.ref(target)
                 if ref and not ref.startswith(("@", "builtins.", UNRESOLVED)):
                     self.attribute_stores.append((self.span(target), ref))
+
+    def _note_thread_local_session(self, stmt: ast.Assign) -> None:
+        """`db_session = scoped_session(...)` / `db.session = scoped_session(...)` with no scopefunc."""
+        if not scoped_sessions.thread_local(stmt.value, self.ref):
+            return
+        for target in stmt.targets:
+            if isinstance(target, ast.Attribute) or (isinstance(target, ast.Name) and not self.func_stack):
+                ref = self.ref(target) if isinstance(target, ast.Attribute) else f"{self.module}.{target.id}"
+                # a fixture's parameter (`db.session = ...` where `db` is a fixture) is kept: the
+                # linker types it by the fixture's value
+                if ref and (ref.startswith(PARAM_PREFIX) or not ref.startswith(("@", "builtins.", UNRESOLVED))):
+                    self.thread_local_sessions.append((stmt.lineno, ref))
 
     def _unique_qualname(self, qualname: str) -> str:
         count = self.seen_qualnames.get(qualname, 0)

@@ -181,6 +181,9 @@ class ModuleIndex(Lean):
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
     # `x.attr = ...` targets anywhere whose `x` resolves to an import: (span, ref of `x.attr`)
     attribute_stores: tuple[tuple[Span, str], ...] = ()
+    # `x = scoped_session(factory)` / `obj.attr = scoped_session(factory)` without `scopefunc`: a
+    # thread-local session registry (analysis.scoped_sessions): (line, ref of the target)
+    thread_local_sessions: tuple[tuple[int, str], ...] = ()
     file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
     unpinned_getattrs: tuple[UnpinnedGetattr, ...] = ()  # `getattr(obj, name)` with `name` not pinned
     # `data=name` reads whose dict contents are proven (analysis.file_fields.Fields)

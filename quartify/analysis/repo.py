@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from quartify.analysis import scoped_sessions
 from quartify.analysis.blocking import LoopSet, loop_set
 from quartify.analysis.graph import RepoGraph, quart_awaitable
 from quartify.analysis.helper_offload import HelperOffloads, plan_helper_offloads
@@ -61,6 +62,16 @@ class RepoPlan:
         return by_name.get(name, [])
 
     @property
+    def thread_local_sessions(self) -> dict[str, tuple[str, int]]:
+        """Thread-bound session registries (analysis/scoped_sessions.py) by what they resolve
+        to, with where each is assigned; worked out at the first question."""
+        found = self._thread_local_sessions
+        if found is None:
+            found = scoped_sessions.registries(self.linker.modules.values(), self.linker.resolve)
+            object.__setattr__(self, "_thread_local_sessions", found)
+        return found
+
+    @property
     def loop(self) -> LoopSet:
         """Functions that run on the loop after the migration: a sync helper offloaded wherever
         it is called (`--blocking thread`, analysis/helper_offload.py) is not in it."""
@@ -86,6 +97,7 @@ class RepoPlan:
 
     _awaitables: dict[str, Awaitable | None] = field(default_factory=dict, init=False, repr=False, compare=False)
     _methods_by_name: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _thread_local_sessions: dict[str, tuple[str, int]] | None = field(default=None, init=False, repr=False, compare=False)
     _loop: LoopSet = field(default_factory=lambda: LoopSet({}), init=False, repr=False, compare=False)
     _helper_offloads: HelperOffloads = field(default_factory=HelperOffloads, init=False, repr=False, compare=False)
     _unittest: UnittestFacts = field(

@@ -42,6 +42,22 @@ def _is_file_tuple(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Tuple) and 2 <= len(node.elements) <= 3
 
 
+def _repeated_fields(data: cst.Dict) -> bool:
+    """A form dict literal with a list of plain values under a key (`{"tag": ["a", "b"]}`), which
+    Werkzeug sends as one field per item; not a list of file tuples."""
+    return any(
+        isinstance(e, cst.DictElement) and isinstance(e.value, cst.List)
+        and not any(isinstance(x.value, cst.Tuple) for x in e.value.elements)
+        for e in data.elements
+    )
+
+
+def _call(name: str, *args: cst.BaseExpression | cst.Arg) -> cst.Call:
+    """`name(args)`, the arguments separated by `, `."""
+    items = [a if isinstance(a, cst.Arg) else cst.Arg(a) for a in args]
+    return cst.Call(cst.Name(name), [*(a.with_changes(comma=_comma()) for a in items[:-1]), *items[-1:]])
+
+
 class RewriteClientCalls(Concern):
     node_types = (cst.Call,)
     handles = (planned.ClientCall, planned.CookieCall, planned.DefaultPath)
@@ -54,6 +70,7 @@ class RewriteClientCalls(Concern):
         self.cookies = set(ctx.plan.sites(planned.CookieCall))
         self.default_path = set(ctx.plan.sites(planned.DefaultPath))
         self.dict_data = {span for span, e in requests.items() if e.data == "dict"}
+        self.multi_data = {span for span, e in requests.items() if e.data == "multi"}
         self.text_data = {span for span, e in requests.items() if e.data == "text"}
         self.file_data = {span for span, e in requests.items() if e.data == "files"}
         self.proven_fields = {span: e.fields for span, e in requests.items() if e.data == "files" and e.fields}
@@ -81,6 +98,7 @@ class RewriteClientCalls(Concern):
         by_name = {a.keyword.value: i for i, a in enumerate(args) if a.keyword is not None}
         replace: dict[int, list[cst.Arg]] = {}  # argument index -> what stands there instead
 
+        repeated = False  # the body was urlencoded here, with its content type
         if "data" in by_name:
             i = by_name["data"]
             value = args[i].value
@@ -95,6 +113,8 @@ class RewriteClientCalls(Concern):
                         "Quart's test client takes them apart (`form={...}`, `files={name: FileStorage(...)}`); "
                         f"not every use of `{helper}` could be followed, so it is left unchanged",
                     )
+            elif (isinstance(value, cst.Dict) and _repeated_fields(value)) or span in self.multi_data:
+                repeated = self._repeated(args, by_name, replace, span)
             elif isinstance(value, cst.Dict):
                 form, files = self._split_form(value, span)
                 replace[i] = [
@@ -123,7 +143,7 @@ class RewriteClientCalls(Concern):
                     "if this value is a dict, pass it as `form=` (and files as `files=`)",
                 )
 
-        if "content_type" in by_name:
+        if "content_type" in by_name and not repeated:
             i = by_name["content_type"]
             content_type = _string_value(args[i].value)
             body_is_form = "files" in by_name or "form" in by_name or (
@@ -204,6 +224,52 @@ class RewriteClientCalls(Concern):
         if not replace:
             return call
         return call.with_changes(args=_splice(args, replace))
+
+    def _repeated(self, args: list[cst.Arg], by_name: dict[str, int], replace: dict[int, list[cst.Arg]],
+                  span: Span) -> bool:
+        """A form with repeated keys (a dict literal holding a list of values, a Werkzeug MultiDict):
+        Flask's client sends one field per value, Quart's `form=` urlencodes the mapping's `items()`
+        (a list becomes its repr, a MultiDict gives its first values). The body is urlencoded here
+        instead, every value kept, with its content type."""
+        i = by_name["data"]
+        value = args[i].value
+        content_type = _string_value(args[by_name["content_type"]].value) if "content_type" in by_name else None
+        if "files" in by_name or ("content_type" in by_name and content_type != _FORM_TYPES[1]):
+            self._finding(span, "this form repeats keys (a list of values, or a MultiDict): Quart's `form=` keeps one "
+                                "value per key; send the body urlencoded (`data=urlencode(pairs)`), left unchanged")
+            return False
+        if isinstance(value, cst.Dict):  # `{"tag": ["a", "b"]}`: urlencode's doseq sends each item
+            body = _call("urlencode", value, _kw("doseq", cst.Name("True")))
+        elif (isinstance(value, cst.Call) and len(value.args) == 1 and value.args[0].keyword is None
+              and not value.args[0].star and isinstance(value.args[0].value, cst.List)):
+            body = _call("urlencode", value.args[0].value)  # `MultiDict([("k", "a"), ("k", "b")])`: its pairs
+        else:
+            every = cst.Call(cst.Attribute(value, cst.Name("items")), [_kw("multi", cst.Name("True"))])
+            body = _call("urlencode", _call("list", every))
+        self.ctx.needed_imports.add(("urllib.parse", "urlencode"))
+        replace[i] = [args[i].with_changes(value=body)]
+        header = cst.DictElement(_str("Content-Type"), _str(_FORM_TYPES[1]))
+        if "content_type" in by_name:
+            replace[by_name["content_type"]] = []  # the same type, sent as the header below
+        if "headers" not in by_name:
+            replace[i].append(_kw("headers", cst.Dict([header])))
+            return True
+        h = by_name["headers"]
+        headers = args[h].value
+        if isinstance(headers, cst.List):  # `headers=[("X-A", "1")]`: add a pair
+            pair = cst.Element(cst.Tuple([cst.Element(header.key, comma=_comma()), cst.Element(header.value)]))
+            items = [*headers.elements]
+            if items:
+                items[-1] = items[-1].with_changes(comma=_comma())
+            args[h] = args[h].with_changes(value=headers.with_changes(elements=[*items, pair]))
+            return True
+        if not isinstance(headers, cst.Dict):  # `headers=auth` -> `{**auth, "Content-Type": ...}`
+            headers = cst.Dict([cst.StarredDictElement(headers)])
+        elements = [*headers.elements]
+        if elements:
+            elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        args[h] = args[h].with_changes(value=headers.with_changes(elements=[*elements, header]))
+        return True
 
     def _split_form(self, data: cst.Dict, span: Span) -> tuple[cst.Dict | None, cst.Dict | None]:
         if not any(isinstance(e, cst.DictElement) and _is_file_tuple(e.value) for e in data.elements):

@@ -6,10 +6,11 @@ nothing changes) and findings:
 * `flask` in any requirement list becomes `quart>=0.22` (version and extras dropped, except
   `dotenv`, which Quart offers too; markers and comments kept). Where Quart is already
   listed, the Flask entry is removed instead.
-* Flask extensions and pytest-flask are left in place and reported with their Quart
+* Flask extensions and Flask test helpers are left in place and reported with their Quart
   route (QFY120, QFY121), from the matrix in quartify/rules/extensions.toml; except an
   extension whose imports the same run moved to its Quart port: its line becomes the port's
-  requirement (QFY126).
+  requirement (QFY126), and a pytest plugin whose row says `drop` (pytest-flask, which stops
+  every test of a Quart app): it is removed, with the same finding.
 * Every list that has `pytest` gets `pytest-asyncio>=0.24`, unless it is already there.
 * The project's pytest configuration gets `asyncio_mode = "auto"` and
   `asyncio_default_fixture_loop_scope = "function"` (quart-api.md §3.6).

@@ -182,7 +182,8 @@ class Plan:
 
     `replace` maps an index to the new text of its requirement span (name, extras, version);
     `ports` are those of them that became a Quart port (a Flask extension whose imports this
-    run rewrote); `remove` drops Flask where Quart is already listed; `add_after` is where
+    run rewrote); `remove` drops Flask where Quart is already listed, a port already listed,
+    and a pytest plugin that cannot run with a Quart app (a `drop` row); `add_after` is where
     `pytest-asyncio` goes (right after `pytest`), or None.
     """
 
@@ -238,6 +239,11 @@ def plan(
             message = (f"`{spelled}` became `{row.requirement}`: this run rewrote its imports to the Quart port"
                        if index in ports else f"`{spelled}` was removed: its imports now use `{row.quart_package}`")
             notes.append(Note(index, CODE_PORTED, Severity.INFO, message))
+            continue
+        plugin = tables().plugins.get(name)
+        if plugin is not None and plugin.drop:  # it would stop every test: removed, with why
+            remove.add(index)
+            notes.append(Note(index, CODE_PYTEST_PLUGIN, Severity.WARNING, f"`{spelled}` was removed: {plugin.advice}"))
             continue
         note = classify(name, spelled, index)
         if note is not None:

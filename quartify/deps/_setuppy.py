@@ -140,7 +140,7 @@ class _Rewrite(cst.CSTTransformer):
         elements = list(node.elements)
         strings = [_string(e) for e in elements]
         reqs = [c.parse_requirement(s.raw_value) if s is not None else None for s in strings]
-        p = c.plan([(r.name, r.spelled, r.extras) if r is not None else None for r in reqs], can_add=False)
+        p = c.plan([(r.name, r.spelled, r.extras) if r is not None else None for r in reqs])
         for n in p.notes:
             line = self.get_metadata(PositionProvider, original.elements[n.index]).start.line
             self.findings.append(n.at(self.path, line))
@@ -149,28 +149,40 @@ class _Rewrite(cst.CSTTransformer):
             assert s is not None and r is not None
             raw = s.raw_value[: r.start] + new + s.raw_value[r.end :]
             elements[index] = elements[index].with_changes(value=s.with_changes(value=s.prefix + s.quote + raw + s.quote))
-        if p.add_after is not None:
-            i = p.add_after
-            s = strings[i]
-            assert s is not None
-            quoted = s.quote + c.PYTEST_ASYNCIO_REQUIREMENT + s.quote
-            if i < len(elements) - 1:
-                comma = elements[i].comma
-                assert isinstance(comma, cst.Comma)
-                added = cst.Element(cst.SimpleString(quoted), comma.with_changes(whitespace_after=_clean(comma.whitespace_after)))
-            else:  # pytest is last: it takes a separator, the new element its trailing comma
-                added = cst.Element(cst.SimpleString(quoted), elements[i].comma)
-                elements[i] = elements[i].with_changes(comma=_separator(node, elements, i))
-            elements.insert(i + 1, added)
-        for index in sorted(p.remove, reverse=True):
-            if p.add_after is not None and index > p.add_after:
-                index += 1
-            if index == len(elements) - 1 and index > 0:
-                elements[index - 1] = elements[index - 1].with_changes(comma=elements[index].comma)
-            del elements[index]
+        elements = _spliced(node, elements, strings, p)
         if isinstance(node, cst.Tuple) and len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
             elements[0] = elements[0].with_changes(comma=cst.Comma())  # still a tuple
         return node.with_changes(elements=elements)
+
+
+def _spliced(node: _Seq, elements: list[cst.BaseElement], strings: list[cst.SimpleString | None],
+             p: c.Plan) -> list[cst.BaseElement]:
+    """`elements` without the removed ones and with the added requirements: the ports and
+    quart-flask-patch after the entry that became Quart, `pytest-asyncio` after `pytest`, each
+    quoted like its neighbour. Kept elements keep their commas; an added element, or the old
+    last one when something now follows it, takes a separator laid out like the list's; the new
+    last element takes the old last one's (a trailing comma stays trailing)."""
+    inserts: dict[int, list[str]] = {}
+    if p.add_ports_after is not None:
+        inserts.setdefault(p.add_ports_after, []).extend(p.add_ports)
+    if p.add_after is not None:
+        inserts.setdefault(p.add_after, []).append(c.PYTEST_ASYNCIO_REQUIREMENT)
+    if not inserts and not p.remove:
+        return elements
+    separator = _separator(node, elements, len(elements) - 1)
+    out: list[tuple[cst.BaseElement, bool]] = []  # (element, keeps its own comma)
+    last = len(elements) - 1
+    for index, element in enumerate(elements):
+        if index not in p.remove:
+            out.append((element, index != last))
+        for requirement in inserts.get(index, ()):
+            s = strings[index]
+            assert s is not None
+            out.append((cst.Element(cst.SimpleString(s.quote + requirement + s.quote)), False))
+    if not out:
+        return []
+    spliced = [element if keeps else element.with_changes(comma=separator) for element, keeps in out[:-1]]
+    return [*spliced, out[-1][0].with_changes(comma=elements[last].comma)]
 
 
 def rewrite_setup_py(path: str, text: str) -> tuple[str, list[Finding]]:

@@ -24,6 +24,7 @@ from quartify.rules.schema import (
     Check,
     Document,
     KeyPath,
+    boolean,
     integer,
     map_of,
     member_of,
@@ -68,6 +69,9 @@ class ExtensionRow:
     requirement: str | None = None
     proofs: tuple[str, ...] = ()  # pytest node ids of the tests that prove the strategy
     kind: str = "extensions"  # the TOML table: extensions, plugins (test helpers) or imports
+    # A pytest plugin loaded by its entry point that stops every test of a Quart app: the
+    # dependency is removed from the lists (plugins only)
+    drop: bool = False
 
     def effective(self, wanted: Strategy) -> Strategy:
         """The strategy applied under `--extensions wanted`: the row's own when the run allows it,
@@ -84,6 +88,8 @@ def _row_check(doc: Document, path: KeyPath, value: object) -> dict[str, Any]:
         raise doc.error((*path, "quart_package"), "only native rows name a Quart package")
     if strategy is Strategy.REPORT and "requirement" in row:
         raise doc.error((*path, "requirement"), "a report row writes no requirement")
+    if row.get("drop") and path[0] != "plugins":
+        raise doc.error((*path, "drop"), "only a pytest plugin (a [plugins] row) is dropped from the dependencies")
     if not row.get("proofs"):
         raise doc.error(path, "a row names the tests that prove it (proofs = [\"tests/...py::test_x\"])")
     return row
@@ -100,8 +106,9 @@ _ROW = table(
         "advice": text,
         "evidence": text,
         "proofs": strings,
+        "drop": boolean,
     },
-    optional={"modules", "rank", "quart_package", "requirement", "proofs"},
+    optional={"modules", "rank", "quart_package", "requirement", "proofs", "drop"},
 )
 KINDS = ("extensions", "plugins", "imports")
 EXTENSIONS: Check[dict[str, Any]] = table({kind: map_of(_row_check) for kind in KINDS}, optional=KINDS[1:])
@@ -132,6 +139,7 @@ def parse(source: str, text_: str, bundled: bool = False) -> tuple[ExtensionRow,
                 requirement=row.get("requirement"),
                 proofs=tuple(row.get("proofs", ())),
                 kind=kind,
+                drop=row.get("drop", False),
             ))
     return tuple(rows)
 

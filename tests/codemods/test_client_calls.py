@@ -67,6 +67,32 @@ def test_data_from_a_call_is_text_and_left_alone() -> None:
     assert codes(src, edit) == []
 
 
+def test_a_list_of_values_in_data_is_urlencoded_with_every_value() -> None:
+    call = 'client.post("/", data={"tag": ["a", "b"]}, headers=auth)'
+    src = in_test(call)
+    expected = "from urllib.parse import urlencode\n\n" + in_test(
+        'client.post("/", data=urlencode({"tag": ["a", "b"]}, doseq=True), '
+        'headers={**auth, "Content-Type": "application/x-www-form-urlencoded"})')
+    check_transformed(src, expected, ClientCall(at(src, call)))
+
+
+def test_a_multidict_keeps_its_content_type_once() -> None:
+    call = 'client.post("/", data=form, content_type="application/x-www-form-urlencoded")'
+    src = in_test(call)
+    expected = "from urllib.parse import urlencode\n\n" + in_test(
+        'client.post("/", data=urlencode(list(form.items(multi=True))), '
+        'headers={"Content-Type": "application/x-www-form-urlencoded"})')
+    check_transformed(src, expected, ClientCall(at(src, call), "multi"))
+
+
+def test_repeated_keys_beside_files_are_left_with_a_finding() -> None:
+    call = 'client.post("/", data=form, files=uploads)'
+    src = in_test(call)
+    edit = ClientCall(at(src, call), "multi")
+    check_noop(src, edit)
+    assert codes(src, edit) == [("QFY130", 2)]
+
+
 # -- content_type=, query_string=, environ_base=, base_url=, buffered= ----------------------
 def test_content_type_becomes_a_header() -> None:
     check_request('client.post("/", json={"a": 1}, content_type="application/json")',

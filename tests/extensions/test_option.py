@@ -151,9 +151,10 @@ def test_a_port_the_file_does_not_name_is_added_beside_quart(tmp_path: Path, nam
     assert any(f.code == "QFY126" and floor in f.message for f in out[name].findings)
 
 
-def test_setup_py_is_asked_for_the_port_it_cannot_be_given(tmp_path: Path) -> None:
+def test_setup_py_gets_the_port_beside_quart_too(tmp_path: Path) -> None:
     setup = "from setuptools import setup\nsetup(install_requires=['flask'])\n"
     out = migrate_files(tmp_path, {"app.py": BCRYPT_APP, "setup.py": setup})
-    assert out["setup.py"].text == "from setuptools import setup\nsetup(install_requires=['quart>=0.22'])\n"
-    asked = [f for f in out["setup.py"].findings if f.code == "QFY126"]
-    assert len(asked) == 1 and asked[0].severity.value == "warning" and _requirement("flask-bcrypt") in asked[0].message
+    floor = _requirement("flask-bcrypt")
+    assert out["setup.py"].text == f"from setuptools import setup\nsetup(install_requires=['quart>=0.22', '{floor}'])\n"
+    added = [f for f in out["setup.py"].findings if f.code == "QFY126"]
+    assert len(added) == 1 and added[0].severity.value == "info" and floor in added[0].message

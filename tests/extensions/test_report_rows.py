@@ -40,8 +40,9 @@ def test_the_import_is_reported_with_the_rows_advice_and_kept(migrated: dict[str
 
 
 def test_the_requirements_keep_every_reported_distribution(migrated: dict[str, Migrated]) -> None:
+    """...but a pytest plugin that would stop every test (a `drop` row: pytest-flask) goes."""
     result = migrated["requirements.txt"]
-    assert result.text == "quart>=0.22\n" + "".join(f"{row.dist}\n" for row in LISTED)
+    assert result.text == "quart>=0.22\n" + "".join(f"{row.dist}\n" for row in LISTED if not row.drop)
 
 
 @pytest.mark.parametrize("row", LISTED, ids=lambda r: r.dist)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from quartify.analysis.edits import Edit
+from quartify.analysis import scoped_sessions
 from quartify.analysis.helper_offload import blocking_sites
 from quartify.analysis.model import CTX_OK
 from quartify.analysis.planners import planner
@@ -80,8 +81,11 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[SleepCal
         elif "sleep" in rule.fixes and where_ok and options.blocking != BlockingMode.REPORT:
             fix = "sleep"
         elif options.blocking == BlockingMode.THREAD:
+            registry = _thread_local_registry(ctx, use.ref)
             if rule.thread_affinity:
                 refusal = _OFFLOAD_REFUSED
+            elif registry:
+                refusal = registry
             elif "thread" in rule.fixes and where_ok:
                 fix = "thread"
             elif not where_ok:
@@ -127,6 +131,20 @@ def _blocking_calls(ctx: FileContext, facts: FunctionFacts) -> Iterator[SleepCal
                     if count > 1 else f"{use.text}() blocks")
             how = f"kept sync by quart-flask-patch: keep it, or use {fix_text}" if group in patched else f"use {fix_text}"
             yield TodoComment(use.span, f"TODO(quartify): {rule.code} {what} the event loop; {how}")
+
+
+def _thread_local_registry(ctx: FileContext, ref: str) -> str:
+    """Why a call on a thread-bound session registry stays on the loop ("" when the receiver is
+    none): analysis/scoped_sessions.py."""
+    registries = ctx.repo.thread_local_sessions
+    if not registries:
+        return ""
+    where = scoped_sessions.registry_of(registries, ref, ctx.resolve)
+    if where is None:
+        return ""
+    return (f" Not offloaded: the receiver is a thread-local scoped_session (a scoped_session with no scopefunc, "
+            f"assigned at {where[0]}:{where[1]}), so a worker thread would commit or query its own Session, "
+            f"not the one this code added to; keep the call on the loop, or give the registry a scopefunc.")
 
 
 def _helper_refusal(ctx: FileContext, qualname: str) -> str:

@@ -18,8 +18,9 @@ from quartify.rules.loader import AwaitKind
 @dataclass(frozen=True)
 class ClientCall(Edit):
     """A test-client request whose keywords change shape. `data` says what its `data=` variable
-    holds when the index knows: "dict" (becomes `form=`), "files" (a dict literal with file tuples:
-    it must be split into `form=` and `files=`), "text" (fine as it is), or None. `fields` are a
+    holds when the index knows: "dict" (becomes `form=`), "multi" (a Werkzeug MultiDict: its repeated
+    keys are sent urlencoded), "files" (a dict literal with file tuples: it must be split into `form=`
+    and `files=`), "text" (fine as it is), or None. `fields` are a
     local dict's proven contents (analysis.file_fields): `(key, 0, "")` a form field, `(key, n, type)` an
     n-item file tuple (with the content type Flask would send); with them a "files" local is split
     at the call."""
@@ -48,11 +49,17 @@ class ResponseWith(Edit):
 
 
 _TEXT = frozenset({"builtins.str()", "builtins.bytes()"})
+# Werkzeug's multi-value dicts: Flask's client sends every value of a key, Quart's `form=` only the
+# first (it urlencodes the mapping's `items()`).
+_MULTI = frozenset(f"werkzeug.datastructures.{name}()" for name in ("MultiDict", "ImmutableMultiDict",
+                                                                     "OrderedMultiDict", "ImmutableOrderedMultiDict"))
+_MULTI |= frozenset(name.replace("datastructures.", "datastructures.structures.") for name in _MULTI)
 
 
 def data_kind(ctx: FileContext, func: FunctionInfo, call: Use) -> str | None:
     """What `client.post(data=x)` sends when `x` is a variable: "dict" (a literal or a parametrize
-    row: it must become `form=`), "text" (str/bytes: fine as it is), or None (unknown)."""
+    row: it must become `form=`), "multi" (a Werkzeug MultiDict), "text" (str/bytes: fine as it
+    is), or None (unknown)."""
     for use in func.uses:
         if use.arg_key != "data" or not inside(use.span, call.span):
             continue
@@ -66,6 +73,8 @@ def data_kind(ctx: FileContext, func: FunctionInfo, call: Use) -> str | None:
             continue
         if resolved in ("builtins.dict()", "builtins.dict()()"):
             return "dict"
+        if resolved in _MULTI or resolved.removesuffix("()") in _MULTI:
+            return "multi"
         if resolved in _TEXT or resolved.removesuffix("()") in _TEXT:
             return "text"
         return None
