@@ -462,8 +462,32 @@ class Linker:
         for i in range(names_end, 0, -1):
             mod = ".".join(parts[:i])
             if mod in self.modules:
+                rebound = self._rebound_submodule(parts, i)
+                if rebound is not None:
+                    return self._resolve([*rebound, *parts[i:]], depth + 1)
                 return self._in_module(mod, parts[i:], depth)
         return self._external(parts, depth)
+
+    def _rebound_submodule(self, parts: list[str], i: int) -> list[str] | None:
+        """The package's own name for `parts[:i]` when its `__init__` rebinds the submodule's name
+        to something inside that submodule (`from .json import json`): Python's import sets the
+        attribute to the module, then that from-import replaces it, so `pkg.json` (and
+        `from pkg import json`) is the function. None when the submodule stands.
+
+        A reference that already spells the rebinding's target (`pkg.json.json`, the binding
+        itself, read as module and name) is left to the submodule, or it would loop."""
+        if i < 2:
+            return None
+        parent = ".".join(parts[: i - 1])
+        if parent not in self.modules:
+            return None
+        binding = self.bindings[parent].get(parts[i - 1])
+        if not binding:
+            return None
+        target = tokens(binding)
+        if len(target) <= i or target[:i] != parts[:i] or parts[: len(target)] == target:
+            return None
+        return target
 
     def _in_module(self, mod: str, rest: list[str], depth: int) -> str:
         if not rest:

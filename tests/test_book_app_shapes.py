@@ -1,0 +1,91 @@
+"""Shapes from book and video-course apps (corpus: oreilly-orders), each reduced to a few lines and
+run under Quart after migration: a package that re-exports a submodule's function under the
+submodule's name, a repo decorator stacked above a library's, and a request dispatched by hand."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from quartify.analysis.index import index_source
+from quartify.analysis.link import Linker
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def migrate(root: Path) -> dict[str, str]:
+    subprocess.run([sys.executable, "-m", "quartify", "migrate", "--no-cache", str(root)], check=True,
+                   capture_output=True)
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
+
+
+def run_pytest(root: Path, *extra_path: Path) -> subprocess.CompletedProcess[str]:
+    path = os.pathsep.join(str(p) for p in (root, *extra_path))
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error::RuntimeWarning"],
+                          cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path})
+
+
+def check_again(root: Path) -> int:
+    return subprocess.run([sys.executable, "-m", "quartify", "migrate", "--check", "--no-cache", str(root)],
+                          capture_output=True).returncode
+
+
+AS_JSON = (
+    "import functools\n\nfrom flask import jsonify\n\n\n"
+    "def json(f):\n    @functools.wraps(f)\n    def wrapped(*args, **kwargs):\n"
+    "        rv = f(*args, **kwargs)\n        status = 200\n"
+    "        if isinstance(rv, tuple):\n            rv, status = rv\n"
+    "        response = jsonify(rv)\n        response.status_code = status\n        return response\n"
+    "    return wrapped\n"
+)
+
+
+def test_a_package_reexporting_a_submodules_function_under_its_name(tmp_path: Path) -> None:
+    # `shop/decorators/__init__.py` does `from .json import json`: Python rebinds the package's
+    # `json` from the submodule to the function, so `@json` (and `@decorators.json`) wrap views.
+    out = migrate(write(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/decorators/__init__.py": "from .json import json\n",
+        "shop/decorators/json.py": AS_JSON,
+        "shop/views.py": (
+            "from flask import Flask, request\n\nfrom shop import decorators\nfrom .decorators import json\n\n"
+            "app = Flask(__name__)\n\n\n"
+            "@app.route('/items', methods=['POST'])\n@json\ndef new_item():\n"
+            "    return {'name': request.json['name']}, 201\n\n\n"
+            "@app.route('/ping')\n@decorators.json\ndef ping():\n    return {'ping': request.args['q']}\n"
+        ),
+        "test_views.py": (
+            "import unittest\n\nfrom shop.views import app\n\n\n"
+            "class ViewsTest(unittest.TestCase):\n    def setUp(self):\n        self.client = app.test_client()\n\n"
+            "    def test_new_item(self):\n        response = self.client.post('/items', json={'name': 'pen'})\n"
+            "        self.assertEqual(response.status_code, 201)\n        self.assertEqual(response.json, {'name': 'pen'})\n\n"
+            "    def test_ping(self):\n        self.assertEqual(self.client.get('/ping?q=x').json, {'ping': 'x'})\n"
+        ),
+    }))
+    assert "    async def wrapped(*args, **kwargs):\n        rv = await f(*args, **kwargs)\n" in out["shop/decorators/json.py"]
+    proc = run_pytest(tmp_path)
+    assert proc.returncode == 0 and "2 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert check_again(tmp_path) == 0
+
+
+def test_the_linker_reads_a_rebound_submodule_name_as_the_package_binding() -> None:
+    modules = [
+        index_source("", "shop/__init__.py", "shop", True),
+        index_source("from .json import json\nfrom . import views\n", "shop/decorators/__init__.py", "shop.decorators", True),
+        index_source("def json(f):\n    return f\n", "shop/decorators/json.py", "shop.decorators.json", False),
+        index_source("def views():\n    pass\n", "shop/decorators/views.py", "shop.decorators.views", False),
+    ]
+    linker = Linker(modules)
+    assert linker.resolve("shop.decorators.json") == "shop.decorators.json.json"
+    assert linker.resolve("shop.decorators.json.json") == "shop.decorators.json.json"
+    # `from . import views` binds the submodule itself: it stays the module.
+    assert linker.resolve("shop.decorators.views") == "shop.decorators.views"
+    assert linker.resolve("shop.decorators.views.views") == "shop.decorators.views.views"
