@@ -89,3 +89,34 @@ def test_the_linker_reads_a_rebound_submodule_name_as_the_package_binding() -> N
     # `from . import views` binds the submodule itself: it stays the module.
     assert linker.resolve("shop.decorators.views") == "shop.decorators.views"
     assert linker.resolve("shop.decorators.views.views") == "shop.decorators.views.views"
+
+
+def test_a_decorator_over_a_library_decorator_awaits_only_what_is_awaitable(tmp_path: Path) -> None:
+    # A library's sync wrapper (outside the migrated tree, already reading Quart's request) answers
+    # early with a plain tuple, as Flask-HTTPAuth's does on a failed login, and otherwise hands
+    # back the view's coroutine.
+    vendor = write(tmp_path / "vendor", {"keycheck.py": (
+        "import functools\n\nfrom quart import request\n\n\n"
+        "def required(f):\n    @functools.wraps(f)\n    def inner(*args, **kwargs):\n"
+        "        if request.headers.get('key') != 'k':\n            return {'error': 'no key'}, 401\n"
+        "        return f(*args, **kwargs)\n    return inner\n"
+    )})
+    project = write(tmp_path / "project", {
+        "shop/__init__.py": "",
+        "shop/deco.py": AS_JSON,
+        "shop/views.py": (
+            "from flask import Flask, request\n\nimport keycheck\nfrom shop.deco import json\n\napp = Flask(__name__)\n\n\n"
+            "@app.route('/secret')\n@json\n@keycheck.required\ndef secret():\n    return {'q': request.args['q']}\n"
+        ),
+        "test_views.py": (
+            "from shop.views import app\n\n\n"
+            "def test_with_key():\n    response = app.test_client().get('/secret?q=x', headers={'key': 'k'})\n"
+            "    assert response.status_code == 200 and response.json == {'q': 'x'}\n\n\n"
+            "def test_without_key():\n    response = app.test_client().get('/secret?q=x')\n"
+            "    assert response.status_code == 401 and response.json == {'error': 'no key'}\n"
+        ),
+    })
+    out = migrate(project)
+    assert "inspect.isawaitable(_quartify_rv := f(*args, **kwargs))" in out["shop/deco.py"]
+    proc = run_pytest(project, vendor)
+    assert proc.returncode == 0 and "2 passed" in proc.stdout, proc.stdout + proc.stderr
