@@ -120,3 +120,37 @@ def test_a_decorator_over_a_library_decorator_awaits_only_what_is_awaitable(tmp_
     assert "inspect.isawaitable(_quartify_rv := f(*args, **kwargs))" in out["shop/deco.py"]
     proc = run_pytest(project, vendor)
     assert proc.returncode == 0 and "2 passed" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_request_dispatched_by_hand_inside_a_test_request_context(tmp_path: Path) -> None:
+    # A test helper that drives the request cycle itself instead of the test client: each step is
+    # a coroutine in Quart, and what process_response returns is a response (`.data` is awaited).
+    # (On an error path Quart's make_response turns the HTTPException into a Werkzeug response,
+    # whose `.data` is plain bytes: the 404 reads only the status.)
+    out = migrate(write(tmp_path, {
+        "app.py": (
+            "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+            "@app.route('/hello')\ndef hello():\n    return 'hello ' + request.args.get('who', 'you')\n"
+        ),
+        "caller.py": (
+            "class Caller:\n    def __init__(self, app):\n        self.app = app\n\n"
+            "    def call(self, url):\n        with self.app.test_request_context(url):\n"
+            "            try:\n                rv = self.app.preprocess_request()\n"
+            "                if rv is None:\n                    rv = self.app.dispatch_request()\n"
+            "            except Exception as e:\n                rv = self.app.handle_user_exception(e)\n"
+            "            rv = self.app.make_response(rv)\n            return self.app.process_response(rv)\n\n"
+            "    def text(self, url):\n        rv = self.call(url)\n        return rv.status_code, rv.data\n"
+        ),
+        "test_app.py": (
+            "import unittest\n\nfrom app import app\nfrom caller import Caller\n\n\n"
+            "class DispatchTest(unittest.TestCase):\n    def setUp(self):\n        self.caller = Caller(app)\n\n"
+            "    def test_hello(self):\n        self.assertEqual(self.caller.text('/hello?who=me'), (200, b'hello me'))\n\n"
+            "    def test_missing(self):\n        self.assertEqual(self.caller.call('/nowhere').status_code, 404)\n"
+        ),
+    }))
+    assert "rv = await self.app.dispatch_request()" in out["caller.py"]
+    assert "rv = await self.app.handle_user_exception(e)" in out["caller.py"]
+    assert "return rv.status_code, await rv.data\n" in out["caller.py"]  # what process_response returns
+    proc = run_pytest(tmp_path)
+    assert proc.returncode == 0 and "2 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert check_again(tmp_path) == 0
