@@ -154,3 +154,33 @@ def test_a_request_dispatched_by_hand_inside_a_test_request_context(tmp_path: Pa
     proc = run_pytest(tmp_path)
     assert proc.returncode == 0 and "2 passed" in proc.stdout, proc.stdout + proc.stderr
     assert check_again(tmp_path) == 0
+
+
+def test_a_thread_target_entering_the_app_context_is_reported(tmp_path: Path) -> None:
+    # The Flask book's mail helper: the app goes to the thread through `args=`, and the thread
+    # enters its context with a plain `with`, which Quart's AppContext does not support. The
+    # target must stay sync (a thread runs it): quartify cannot rewrite it, so it says so.
+    write(tmp_path, {"mailer.py": (
+        "from threading import Thread\n\nfrom flask import Flask, current_app\n\napp = Flask(__name__)\n"
+        "outbox = []\n\n\n"
+        "def send_async(app, msg, *, tag):\n    with app.app_context():\n        outbox.append((msg, tag))\n\n\n"
+        "def send(msg):\n    app = current_app._get_current_object()\n"
+        "    thr = Thread(target=send_async, args=(app, msg), kwargs={'tag': 'mail'})\n    thr.start()\n    return thr\n\n\n"
+        "@app.route('/')\ndef index():\n    send('hi')\n    return 'ok'\n"
+    )})
+    proc = subprocess.run([sys.executable, "-m", "quartify", "migrate", "--check", "--no-cache", "-v", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert ":10:5: QFY102 this `with` needs `async with` under Quart, but `mailer.send_async` must stay sync" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    assert "it enters app.app_context(), an async context manager in Quart" in proc.stdout + proc.stderr
+
+
+def test_thread_arguments_type_the_targets_parameters() -> None:
+    source = (
+        "import threading\nfrom flask import current_app\n\n\n"
+        "def work(app, n, *, label):\n    pass\n\n\n"
+        "def start():\n    app = current_app._get_current_object()\n"
+        "    threading.Thread(target=work, args=[app, 1], kwargs={'label': current_app}).start()\n"
+    )
+    linker = Linker([index_source(source, "jobs.py", "jobs", False)])
+    assert linker.resolve("@param:jobs.work:app.app_context") == "flask.Flask().app_context"
+    assert linker.resolve("@param:jobs.work:label") == "flask.Flask()"
