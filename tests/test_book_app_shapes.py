@@ -184,3 +184,14 @@ def test_thread_arguments_type_the_targets_parameters() -> None:
     linker = Linker([index_source(source, "jobs.py", "jobs", False)])
     assert linker.resolve("@param:jobs.work:app.app_context") == "flask.Flask().app_context"
     assert linker.resolve("@param:jobs.work:label") == "flask.Flask()"
+
+
+def test_a_call_passed_as_an_argument_types_the_parameter_by_its_result() -> None:
+    # The Mega-Tutorial spelling of the mail thread hands the app over as a call's result.
+    source = (
+        "from threading import Thread\nfrom flask import current_app\n\n\n"
+        "def send_async(app, msg):\n    pass\n\n\n"
+        "def send(msg):\n    Thread(target=send_async, args=(current_app._get_current_object(), msg)).start()\n"
+    )
+    linker = Linker([index_source(source, "mail.py", "mail", False)])
+    assert linker.resolve("@param:mail.send_async:app.app_context") == "flask.Flask().app_context"

@@ -361,10 +361,12 @@ class Linker:
             for mod in self.modules.values():
                 for f in mod.functions:
                     for use in f.uses:
-                        if use.arg_of and use.arg_of != "?" and use.arg_key and use.kind in ("name", "attr"):
+                        if use.arg_of and use.arg_of != "?" and use.arg_key and use.kind in ("name", "attr", "call"):
                             callee = self.resolve(use.arg_of)
                             if callee in self.functions or callee in self.classes:
-                                table.setdefault(callee, []).append((use.arg_key, use.ref))
+                                # a call passes its result: `send(current_app._get_current_object())`
+                                value = f"{use.ref}()" if use.kind == "call" else use.ref
+                                table.setdefault(callee, []).append((use.arg_key, value))
             self._args_cache = table
             self._cache.clear()
             self._mro.clear()
