@@ -118,13 +118,16 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
     value_uses: dict[str, str] = {}
     changed: set[str] = set()  # functions classified here otherwise than by their own module's facts
 
+    over_opaque: set[str] = set()  # wrappers stacked above a decorator quartify cannot see into
     for qualname, resolved_decorators in _decorators(modules, facts, located):
-        for resolved in resolved_decorators:
+        for k, resolved in enumerate(resolved_decorators):
             # `package.applied(linker, dec) or linker.resolve(dec.ref)`
             target = (package.made or resolved) if resolved == decorator_package.MADE else resolved
             if target in wrappers:
                 applications.setdefault(target, set()).add(qualname)
                 decorated.setdefault(target, set()).add(qualname)
+                if any(_opaque(linker, below, registration_kind) for below in resolved_decorators[k + 1 :]):
+                    over_opaque.add(target)
 
     for cls in sorted(linker.classes.values(), key=lambda c: c.qualname):
         for ref in cls.decorator_refs:
@@ -253,7 +256,7 @@ def build(linker: Linker, memo: BodyMemo | None = None) -> RepoGraph:
         # the linker's functions are the modules' in order, the last of a qualname defined twice
         def_lines=dict(zip(chain.from_iterable(f.names for f in facts), chain.from_iterable(f.lines for f in facts))),
     )
-    uncertain = _uncertain_decorators(linker, modules, facts, wrappers, wrapper_params, package)
+    uncertain = _uncertain_decorators(linker, modules, facts, wrappers, wrapper_params, package) | over_opaque
     return RepoGraph(
         graph, kinds, barriers, wrappers, wrapper_params, value_uses, sorted(set(split_overrides)), uncertain,
         {d: frozenset(members) for d, members in applications.items()},
@@ -642,6 +645,17 @@ def _patch_groups(modules: list[ModuleIndex], facts: list[ModuleFacts], located:
     found = [(f.names[i], pair) for m, f in zip(modules, facts) for i, pair in f.patches if _own(located, m, f, i)]
     found.sort(key=itemgetter(0))
     return [pair for _qualname, pair in found]
+
+
+def _opaque(linker: Linker, resolved: str, registration_kind: Callable[[str], object]) -> bool:
+    """Whether a decorator below another hands it something quartify cannot colour: not a repo
+    function (whose wrapper follows the view), not a registration (`@bp.route` returns the view
+    itself), but a library's wrapper (`@auth.login_required`) or an unresolved name. Such a
+    wrapper may stay sync under Quart (Flask-HTTPAuth's runs the view to completion and returns
+    its value), so the repo decorator above must await its callee only when it is awaitable."""
+    if resolved == decorator_package.MADE or resolved in linker.functions:
+        return False
+    return registration_kind(resolved) is None
 
 
 def _uncertain_decorators(

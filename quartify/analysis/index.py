@@ -78,6 +78,22 @@ _Subscript, _Await, _NamedExpr = ast.Subscript, ast.Await, ast.NamedExpr
 _YIELDS = frozenset({ast.Yield, ast.YieldFrom})
 _EXPR_KINDS = frozenset(ast.expr.__subclasses__())
 _ARG_KEYS = tuple(f"#{i}" for i in range(16))
+
+
+def _thread_target(node: ast.Call) -> ast.expr | None:
+    """The function a `target=` keyword hands over (threading.Thread, multiprocessing.Process
+    and the like call it with their `args=`/`kwargs=`), when it is a plain name or attribute."""
+    for kw in node.keywords:
+        if kw.arg == "target" and isinstance(kw.value, (ast.Name, ast.Attribute)):
+            return kw.value
+    return None
+
+
+def _literal_arguments(value: ast.expr) -> bool:
+    """`args=[a, b]` / `args=(a,)` / `kwargs={"k": v}` spelled out (no starred or `**` parts)."""
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return not any(isinstance(item, ast.Starred) for item in value.elts)
+    return isinstance(value, ast.Dict) and None not in value.keys
 # Statements `_visit_stmt` handles by their children alone (and a note for assignments, returns
 # and yields); the others there have their own visit.
 _STMT_KINDS = frozenset({
@@ -567,9 +583,31 @@ class _ModuleIndexer:
         for i, arg in enumerate(node.args):
             if type(arg) is not _Constant:
                 self._visit_expr(arg, parent=node, arg_of=arg_of, arg_key=_ARG_KEYS[i] if i < 16 else f"#{i}")
+        target = _thread_target(node)
+        target_ref = self.ref(target) if target is not None else None
         for kw in node.keywords:
-            if type(kw.value) is not _Constant:
+            if type(kw.value) is _Constant:
+                continue
+            if target_ref and kw.arg in ("args", "kwargs") and _literal_arguments(kw.value):
+                self._visit_target_arguments(kw.value, target_ref)
+            else:
                 self._visit_expr(kw.value, parent=node, arg_of=arg_of, arg_key=kw.arg or "**")
+
+    def _visit_target_arguments(self, value: ast.expr, target_ref: str) -> None:
+        """`Thread(target=send_mail, args=[app, msg])` calls `send_mail(app, msg)` on the thread:
+        its arguments are recorded as passed to the target (`#0`, or the `kwargs=` dict's keys),
+        so the target's parameters are typed by them as by a call site (`with app.app_context()`
+        inside it is then seen)."""
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values):
+                if type(item) is not _Constant:
+                    name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else "**"
+                    self._visit_expr(item, parent=value, arg_of=target_ref, arg_key=name)
+            return
+        assert isinstance(value, (ast.List, ast.Tuple))
+        for i, item in enumerate(value.elts):
+            if type(item) is not _Constant:
+                self._visit_expr(item, parent=value, arg_of=target_ref, arg_key=_ARG_KEYS[i] if i < 16 else f"#{i}")
 
     def _visit_attribute(self, node: ast.Attribute, site: _Site, known: str | None | _Unknown = _UNKNOWN) -> None:
         """`known`: `node`'s reference when the caller has resolved it already."""

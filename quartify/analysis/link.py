@@ -478,10 +478,12 @@ class Linker:
             for mod in self.modules.values():
                 for f in mod.functions:
                     for use in f.uses:
-                        if use.arg_of and use.arg_of != "?" and use.arg_key and use.kind in ("name", "attr"):
+                        if use.arg_of and use.arg_of != "?" and use.arg_key and use.kind in ("name", "attr", "call"):
                             callee = self.resolve(use.arg_of)
                             if callee in self.functions or callee in self.classes:
-                                table.setdefault(callee, []).append((use.arg_key, use.ref))
+                                # a call passes its result: `send(current_app._get_current_object())`
+                                value = f"{use.ref}()" if use.kind == "call" else use.ref
+                                table.setdefault(callee, []).append((use.arg_key, value))
             self._args_cache = table
             self._cache.clear()
             self._mro.clear()
@@ -580,8 +582,32 @@ class Linker:
         for i in range(names_end, 0, -1):
             mod = ".".join(parts[:i])
             if mod in self.modules:
+                rebound = self._rebound_submodule(parts, i)
+                if rebound is not None:
+                    return self._resolve([*rebound, *parts[i:]], depth + 1)
                 return self._in_module(mod, parts[i:], depth)
         return self._external(parts, depth)
+
+    def _rebound_submodule(self, parts: list[str], i: int) -> list[str] | None:
+        """The package's own name for `parts[:i]` when its `__init__` rebinds the submodule's name
+        to something inside that submodule (`from .json import json`): Python's import sets the
+        attribute to the module, then that from-import replaces it, so `pkg.json` (and
+        `from pkg import json`) is the function. None when the submodule stands.
+
+        A reference that already spells the rebinding's target (`pkg.json.json`, the binding
+        itself, read as module and name) is left to the submodule, or it would loop."""
+        if i < 2:
+            return None
+        parent = ".".join(parts[: i - 1])
+        if parent not in self.modules:
+            return None
+        binding = self.bindings[parent].get(parts[i - 1])
+        if not binding:
+            return None
+        target = tokens(binding)
+        if len(target) <= i or target[:i] != parts[:i] or parts[: len(target)] == target:
+            return None
+        return target
 
     def _in_module(self, mod: str, rest: list[str], depth: int) -> str:
         if not rest:
