@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, get_args
 
+from quartify.core import bundled
 from quartify.rules.schema import (
     Check,
     Document,
@@ -28,7 +28,7 @@ from quartify.rules.schema import (
 
 
 def _load(name: str, schema: Check[dict[str, Any]]) -> dict[str, Any]:
-    source = resources.files("quartify.rules").joinpath(name).read_text(encoding="utf-8")
+    source = bundled.read_text("quartify.rules", name)
     doc = Document.parse(f"quartify/rules/{name}", source, bundled=True)
     return schema(doc, (), doc.data)
 
