@@ -33,12 +33,10 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import hashlib
 import io
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -49,7 +47,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from quartify import __version__
-from quartify.core.tempfiles import replace_with
+from quartify.core.digest import blake2b
+from quartify.core.tempfiles import mkstemp, replace_with
 from quartify.core.types import Finding, RunResult
 
 if TYPE_CHECKING:
@@ -75,7 +74,7 @@ def code_fingerprint() -> str:
     time of every source file of the quartify package: a development checkout that edits the
     indexer gets new keys without a version bump."""
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
+    digest = blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
     for directory, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
@@ -86,7 +85,7 @@ def code_fingerprint() -> str:
 
 
 def entry_key(data: bytes, display: str, module: str, is_package: bool) -> str:
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     for part in (code_fingerprint(), display, module, "package" if is_package else "module"):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
@@ -206,7 +205,7 @@ class IndexCache:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.directory / ".gitignore"
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+        fd, tmp = mkstemp(prefix=".tmp-", dir=self.directory)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write("# Written by quartify: its index cache, never to commit.\n*\n")
         os.replace(tmp, ignore)

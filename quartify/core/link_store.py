@@ -18,11 +18,11 @@ it does for any module it has not seen.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 from pathlib import Path
 
 from quartify.analysis.link_memory import LinkRecord
+from quartify.core.digest import blake2b
 from quartify.core.index_cache import code_fingerprint
 from quartify.core.tempfiles import replace_with
 
@@ -44,7 +44,7 @@ def load(directory: Path) -> LinkRecord | None:
         fingerprint, length, check = head.decode("ascii").split("\n")
         if fingerprint != code_fingerprint() or int(length) != len(payload):
             return None
-        if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
+        if blake2b(payload, digest_size=16).hexdigest() != check:
             return None
         digest, answers, arguments, definers, base, signatures, world, bodies, scans = marshal.loads(payload)
     except Exception:  # a broken record of any kind is no record, never a failed run
@@ -79,7 +79,7 @@ def save(directory: Path, record: LinkRecord) -> bool:
     try:
         payload = marshal.dumps((record.digest, record.answers, record.arguments, record.definers, record.base,
                                  record.signatures, record.world, record.bodies, record.scans))
-        check = hashlib.blake2b(payload, digest_size=16).hexdigest()
+        check = blake2b(payload, digest_size=16).hexdigest()
         blob = MAGIC + f"{code_fingerprint()}\n{len(payload)}\n{check}\n\n".encode() + payload
         if not directory.is_dir():
             return False

@@ -18,7 +18,6 @@ change its result.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quartify.core.config import Options
+from quartify.core.digest import blake2b
 from quartify.core.index_cache import IndexCache, code_fingerprint
 from quartify.core.source import SourceError, read_bytes
 from quartify.core.types import RunResult
@@ -55,7 +55,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
              focus: frozenset[Path] | None, root: Path) -> RunMemo | None:
     """The key of a run of `migrate(inputs, options, focus=focus)`; None when the inputs cannot
     all be read (such a run is not worth keeping: its error findings come from the read)."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
 
     def part(text: str) -> None:
         digest.update(text.encode("utf-8", "surrogatepass"))
@@ -76,7 +76,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
             return None
         if f.data is None:
             read[f.path] = data
-        digest.update(hashlib.blake2b(data, digest_size=20).digest())
+        digest.update(blake2b(data, digest_size=20).digest())
         folder = _real_folder(str(f.path), real_dirs)
         while folder not in folders and folder.startswith(top):
             folders.add(folder)
@@ -101,7 +101,7 @@ def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: froze
     quartify's code alone; kept like a run's result, as a run of those files. A one-file check
     after an edit of a module leaves the dependency files as they were, and reading their
     rewrite back spares loading tomlkit. None when a file cannot be read (the step says why)."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     head = (code_fingerprint(), sorted(ported), also, async_tests)
     digest.update(f"dependencies 1 {head!r}".encode("utf-8", "surrogatepass"))
     for f in files:
@@ -110,7 +110,7 @@ def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: froze
         except SourceError:
             return None
         digest.update(f"\0{f.path}|{f.display}\0".encode("utf-8", "surrogatepass"))
-        digest.update(hashlib.blake2b(data, digest_size=20).digest())
+        digest.update(blake2b(data, digest_size=20).digest())
     return RunMemo(cache, "deps-" + digest.hexdigest())
 
 

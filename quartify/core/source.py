@@ -11,7 +11,6 @@ import errno
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +85,7 @@ def write_atomic(path: Path, text: str, encoding: str) -> None:
         path = path.resolve(strict=True)
     data = text.encode(encoding)
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=tempfiles.prefix(path), suffix=tempfiles.SUFFIX, dir=path.parent)
+    fd, tmp = tempfiles.mkstemp(prefix=tempfiles.prefix(path), suffix=tempfiles.SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -14,7 +14,6 @@ hold (TOML dates) is parsed each time.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import marshal
 import sys
@@ -22,6 +21,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from quartify.core.digest import blake2b
 from quartify.core.tempfiles import replace_with
 
 MAGIC = b"quartify-toml-memo 1\n"
@@ -30,8 +30,8 @@ MAGIC = b"quartify-toml-memo 1\n"
 def loads(text: str, folder: Path | None = None) -> dict[str, Any]:
     """`tomllib.loads(text)`, from `folder` (default: this package's `__pycache__`) when kept."""
     where = folder if folder is not None else _default_folder()
-    name = hashlib.blake2b(f"{sys.version}\0{marshal.version}\0{text}".encode(errors="surrogatepass"),
-                           digest_size=16).hexdigest()
+    name = blake2b(f"{sys.version}\0{marshal.version}\0{text}".encode(errors="surrogatepass"),
+                   digest_size=16).hexdigest()
     entry = where / f"toml-{name}.marshal"
     kept = _read(entry)
     if kept is not None:
@@ -52,7 +52,7 @@ def _read(entry: Path) -> dict[str, Any] | None:
     except OSError:
         return None
     head = len(MAGIC) + 16
-    if not blob.startswith(MAGIC) or hashlib.blake2b(blob[head:], digest_size=16).digest() != blob[len(MAGIC):head]:
+    if not blob.startswith(MAGIC) or blake2b(blob[head:], digest_size=16).digest() != blob[len(MAGIC):head]:
         return None
     try:
         data = marshal.loads(blob[head:])
@@ -66,7 +66,7 @@ def _write(entry: Path, data: dict[str, Any]) -> None:
         payload = marshal.dumps(data)
     except ValueError:
         return  # a TOML date or time: not marshal data
-    blob = MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload
+    blob = MAGIC + blake2b(payload, digest_size=16).digest() + payload
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         replace_with(entry, blob, prefix=".toml-")
