@@ -1,5 +1,5 @@
-"""The small replacements that keep standard modules out of a check's start-up (see
-tests/test_startup.py): each must do what the module it replaces does."""
+"""The small replacements that keep standard modules and objects out of a check's start-up (see
+tests/test_startup.py): each must do what the code it replaces does."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 
 from quartify.core import bundled, tempfiles
 from quartify.core.digest import blake2b
+from quartify.core.source import read_bytes
 
 
 def test_mkstemp_makes_a_new_private_file_named_like_tempfiles(tmp_path: Path) -> None:
@@ -88,3 +89,11 @@ def test_a_package_not_on_disk_is_read_through_importlib_resources(monkeypatch: 
     monkeypatch.setattr(bundled, "_folder", lambda package, parts: None)
     assert (bundled.read_text("quartify.rules", "blocking", "http.toml"),
             bundled.file_names("quartify.rules", "blocking")) == direct
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, 65536, 300_001])
+def test_read_bytes_reads_a_whole_file_without_a_file_object(tmp_path: Path, size: int) -> None:
+    data = os.urandom(size)
+    target = tmp_path / "module.py"
+    target.write_bytes(data)
+    assert read_bytes(target) == data
