@@ -8,7 +8,8 @@ returns), never inside the indexer, so the indexer can change freely:
 - An entry's key is a hash of the quartify version, a fingerprint of quartify's own code (so a
   changed indexer, even at an unchanged version, never reads an old entry) and of the Python
   running it, the display path,
-  module name and package flag the index records, and the file's bytes. Indexing takes no
+  module name and package flag the index records, and a digest of the file's bytes (the one
+  the run cache's key is made of: a file is hashed once per run). Indexing takes no
   option (Options only matter from linking on), so no option is part of the key.
 - Entries live in `<project>/.quartify_cache/` (or `--cache-dir`), which gets a `.gitignore`
   holding `*`, like ruff's. Each is written to a temp file and renamed into place, so two runs at
@@ -84,13 +85,20 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def entry_key(data: bytes, display: str, module: str, is_package: bool) -> str:
-    digest = blake2b(digest_size=20)
-    for part in (code_fingerprint(), display, module, "package" if is_package else "module"):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    digest.update(data)
-    return digest.hexdigest()
+def content_digest(data: bytes) -> bytes:
+    """The digest of a file's bytes an entry's key is made of; the run cache's key is made of
+    the same digests (core/run_cache.py), so a run that computed them hashes no file twice."""
+    return blake2b(data, digest_size=20).digest()
+
+
+def entry_key(data: bytes, display: str, module: str, is_package: bool, digest: bytes | None = None) -> str:
+    """The key of the entry for `data` (`digest`: its `content_digest`, when already known)."""
+    key = blake2b(digest_size=20)
+    for part in ("entry 2", code_fingerprint(), display, module, "package" if is_package else "module"):
+        key.update(part.encode("utf-8", "surrogatepass"))
+        key.update(b"\0")
+    key.update(digest if digest is not None else content_digest(data))
+    return key.hexdigest()
 
 
 class _SafeUnpickler(pickle.Unpickler):

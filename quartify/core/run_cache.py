@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from quartify.core.config import Options
 from quartify.core.digest import blake2b
-from quartify.core.index_cache import IndexCache, code_fingerprint
+from quartify.core.index_cache import IndexCache, code_fingerprint, content_digest
 from quartify.core.source import SourceError, read_bytes
 from quartify.core.types import RunResult
 
@@ -38,11 +38,13 @@ if TYPE_CHECKING:
 class RunMemo:
     """One run's key in one cache, and the bytes of each input read from disk to make it: the
     run indexes those same bytes (`migrate(read=...)`), never a later state of a file, and reads
-    no file twice."""
+    no file twice; and the `content_digest` of each input's bytes the key is made of, which the
+    index cache's keys are made of too (`migrate(digests=...)`): no file is hashed twice."""
 
     cache: IndexCache
     key: str
     data: dict[Path, bytes] = field(default_factory=dict, compare=False)
+    digests: dict[Path, bytes] = field(default_factory=dict, compare=False)
 
     def get(self) -> RunResult | None:
         return self.cache.get_run(self.key)
@@ -68,6 +70,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
     folders: set[str] = {top}
     real_dirs: dict[str, str] = {}  # realpath of each input's folder, asked once per folder
     read: dict[Path, bytes] = {}
+    digests: dict[Path, bytes] = {}
     for f in sorted(inputs, key=lambda f: (f.display, str(f.path))):
         part(f"{f.path}|{f.display}|{f.module}|{f.is_package}|{f.dependency_file}")
         try:
@@ -76,7 +79,8 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
             return None
         if f.data is None:
             read[f.path] = data
-        digest.update(blake2b(data, digest_size=20).digest())
+        digests[f.path] = content_digest(data)
+        digest.update(digests[f.path])
         folder = _real_folder(str(f.path), real_dirs)
         while folder not in folders and folder.startswith(top):
             folders.add(folder)
@@ -91,7 +95,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
             names = ["<unlistable>"]
         part(folder)
         part("/".join(names))
-    return RunMemo(cache, "run-" + digest.hexdigest(), read)
+    return RunMemo(cache, "run-" + digest.hexdigest(), read, digests)
 
 
 def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: frozenset[str], also: tuple[str, ...],
@@ -110,7 +114,7 @@ def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: froze
         except SourceError:
             return None
         digest.update(f"\0{f.path}|{f.display}\0".encode("utf-8", "surrogatepass"))
-        digest.update(blake2b(data, digest_size=20).digest())
+        digest.update(content_digest(data))
     return RunMemo(cache, "deps-" + digest.hexdigest())
 
 
