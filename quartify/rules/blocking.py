@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from quartify.core import bundled
+from quartify.rules import memo
 from quartify.rules.schema import (
     Document,
     KeyPath,
@@ -145,6 +146,12 @@ def tables(extra: tuple[tuple[str, str], ...] = ()) -> BlockingTables:
 
 @cache
 def _tables(extra: tuple[tuple[str, str], ...]) -> BlockingTables:
+    if not extra:  # the bundled tables alone: the result is kept beside the bytecode (rules/memo.py)
+        return memo.built("blocking", BlockingTables, lambda: _parsed(()))
+    return _parsed(extra)
+
+
+def _parsed(extra: tuple[tuple[str, str], ...]) -> BlockingTables:
     documents = [
         Document.parse(f"rules/blocking/{name}", bundled.read_text("quartify.rules", "blocking", name), RuleError,
                        bundled=True)

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from quartify.core import bundled
+from quartify.rules import memo
 from quartify.rules.schema import (
     Check,
     Document,
@@ -138,8 +139,9 @@ def parse(source: str, text_: str, bundled: bool = False) -> tuple[ExtensionRow,
 
 @cache
 def load() -> tuple[ExtensionRow, ...]:
-    """Every row of the shipped matrix, in table order."""
-    return parse(SOURCE, bundled.read_text("quartify.rules", "extensions.toml"), bundled=True)
+    """Every row of the shipped matrix, in table order (kept beside the bytecode, rules/memo.py)."""
+    return memo.built("extensions", tuple, lambda: parse(SOURCE, bundled.read_text("quartify.rules", "extensions.toml"),
+                                                         bundled=True))
 
 
 @cache

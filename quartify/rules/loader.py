@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any, Literal, get_args
 
 from quartify.core import bundled
+from quartify.rules import memo
 from quartify.rules.schema import (
     Check,
     Document,
@@ -143,6 +144,10 @@ REGISTRATION = table({
 
 @cache
 def quart_api() -> QuartApi:
+    return memo.built("quart_api", QuartApi, _quart_api)  # kept beside the bytecode (rules/memo.py)
+
+
+def _quart_api() -> QuartApi:
     data = _load("quart_api.toml", QUART_API)
     tc, sv = data["test_client"], data["serving"]
     return QuartApi(
@@ -164,6 +169,10 @@ def quart_api() -> QuartApi:
 
 @cache
 def names() -> Names:
+    return memo.built("names", Names, _names)
+
+
+def _names() -> Names:
     data = _load("names.toml", NAMES)
     return Names(
         data["modules"],
@@ -177,6 +186,10 @@ def names() -> Names:
 
 @cache
 def registration() -> Registration:
+    return memo.built("registration", Registration, _registration)
+
+
+def _registration() -> Registration:
     data = _load("registration.toml", REGISTRATION)
     return Registration(
         frozenset(data["receivers"]),
