@@ -125,3 +125,21 @@ def test_a_check_before_and_after_an_edit_loads_no_unused_standard_module(tmp_pa
     views = tmp_path / "views.py"
     views.write_text(views.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     assert loaded() == []
+
+
+def test_the_console_script_freezes_what_its_imports_built_and_a_library_import_does_not() -> None:
+    """cli/oneshot.start imports the command line with the collector paused and freezes what the
+    imports built (it lives as long as the process); importing it as a library leaves the
+    collector as it was."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    report = "atexit.register(lambda: print(gc.get_freeze_count(), gc.isenabled()))"
+    started = subprocess.run(
+        [sys.executable, "-c", f"import atexit, gc, sys; {report}; sys.argv = ['quartify', '--version']; "
+                               "from quartify.cli.oneshot import start; start()"],
+        env=env, capture_output=True, text=True, check=True)
+    frozen, enabled = started.stdout.strip().splitlines()[-1].split()
+    assert int(frozen) > 10_000 and enabled == "True"
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import atexit, gc; {report}; import quartify.cli.main"],
+        env=env, capture_output=True, text=True, check=True)
+    assert imported.stdout.split() == ["0", "True"]

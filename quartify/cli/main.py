@@ -55,8 +55,9 @@ class _LazyGroup(click.Group):
 
 
 def run() -> None:
-    """The console script and `python -m quartify`: `main` as the whole process, which ends
-    without tearing down what a migrate run built (cli/oneshot.py)."""
+    """`main` as the whole process, which ends without tearing down what a migrate run built
+    (cli/oneshot.py). The console script and `python -m quartify` start with
+    `quartify.cli.oneshot.start`, which also imports this module with the collector paused."""
     from quartify.cli.oneshot import run as run_once
 
     run_once(main)
