@@ -134,8 +134,8 @@ def test_the_console_script_freezes_what_its_imports_built_and_a_library_import_
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     report = "atexit.register(lambda: print(gc.get_freeze_count(), gc.isenabled()))"
     started = subprocess.run(
-        [sys.executable, "-c", f"import atexit, gc, sys; {report}; sys.argv = ['quartify', '--version']; "
-                               "from quartify.cli.oneshot import start; start()"],
+        [sys.executable, "-c", (f"import atexit, gc, sys; {report}; sys.argv = ['quartify', '--version']; "
+                                "from quartify.cli.oneshot import start; start()")],
         env=env, capture_output=True, text=True, check=True)
     frozen, enabled = started.stdout.strip().splitlines()[-1].split()
     assert int(frozen) > 10_000 and enabled == "True"

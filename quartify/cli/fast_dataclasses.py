@@ -75,7 +75,7 @@ class CodeTable:
         """`eval` (namedtuple's), with a text's code from the table."""
         if type(source) is str:
             source = self.code(source, "eval")
-        return builtins.eval(source, globals, locals)  # noqa: S307  # what namedtuple runs anyway
+        return builtins.eval(source, globals, locals)  # what namedtuple runs anyway
 
     def compile(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
         """`compile` (typing's, for a forward reference): an expression text's code from the table;
@@ -117,9 +117,10 @@ def _read(path: str) -> dict[str, CodeType]:
 
 
 def _write(path: str, codes: dict[str, CodeType]) -> None:
+    # imported at exit: not before the table is installed
     from pathlib import Path
 
-    from quartify.core.tempfiles import replace_with  # at exit: not before the table is installed
+    from quartify.core.tempfiles import replace_with
 
     payload = marshal.dumps(codes)
     blob = _header() + zlib.crc32(payload).to_bytes(4, "big") + payload

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 # First, before any other import: the generated code of the dataclasses, named tuples and forward
 # references made from here on comes from its table.
-import quartify.cli.fast_dataclasses  # noqa: F401, I001
+import quartify.cli.fast_dataclasses  # noqa: F401
 
+# isort: split
 import importlib
 import sys
 from pathlib import Path

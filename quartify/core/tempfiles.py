@@ -36,7 +36,7 @@ def prefix(path: Path) -> str:
     return f".{path.name}.quartify-{os.getpid()}-"
 
 
-def mkstemp(*, prefix: str, suffix: str = "", dir: str | os.PathLike[str]) -> tuple[int, str]:  # noqa: A002
+def mkstemp(*, prefix: str, suffix: str = "", dir: str | os.PathLike[str]) -> tuple[int, str]:
     """`tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=dir)`, as it does it: a new file
     `PREFIX` + 8 random characters of `[a-z0-9_]` + `SUFFIX` in `dir`, created exclusively with
     mode 0o600 (another name tried while one exists); its descriptor, open for writing, and its

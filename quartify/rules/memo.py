@@ -91,7 +91,8 @@ def built(name: str, kind: type[T], build: Callable[[], T], folder: Path | None 
     """`build()`, a loader's objects made of bundled tables only, from `folder` (default: this
     package's `__pycache__`) when kept under the current key; else built and kept. What `build`
     raises is raised, and nothing is kept."""
-    from quartify.core.index_cache import code_fingerprint  # loaded by then in a computed run
+    # here: a computed run has loaded it by then, a start-up need not
+    from quartify.core.index_cache import code_fingerprint
 
     where = folder if folder is not None else _default_folder()
     entry = where / f"built-{name}.{sys.implementation.cache_tag}.pickle"
@@ -104,8 +105,8 @@ def built(name: str, kind: type[T], build: Callable[[], T], folder: Path | None 
     head = len(BUILT_MAGIC) + 32
     if blob.startswith(BUILT_MAGIC) and blob[len(BUILT_MAGIC):head] == key + blake2b(blob[head:], digest_size=16).digest():
         try:
-            kept = pickle.loads(blob[head:])  # noqa: S301  # written by quartify for itself, like its bytecode
-        except Exception:  # damaged: built again
+            kept = pickle.loads(blob[head:])  # written by quartify for itself, like its bytecode
+        except Exception:  # noqa: BLE001  # damaged: built again
             kept = None
         if isinstance(kept, kind):
             return kept
