@@ -1,3 +1,3 @@
-from quartify.cli.main import run
+from quartify.cli.oneshot import start
 
-run()
+start()

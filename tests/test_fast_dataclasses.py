@@ -81,5 +81,51 @@ def test_a_damaged_table_is_rebuilt(tmp_path: Path) -> None:
 
 
 def test_importing_the_core_as_a_library_installs_nothing() -> None:
-    code = "import dataclasses, json, quartify.core.pipeline; print(json.dumps({'installed': 'exec' in vars(dataclasses)}))"
-    assert run_probe(code) == {"installed": False}
+    code = ("import collections, dataclasses, json, typing, quartify.core.pipeline; print(json.dumps({'installed': "
+            "['exec' in vars(dataclasses), 'eval' in vars(collections), 'compile' in vars(typing)]}))")
+    assert run_probe(code) == {"installed": [False, False, False]}
+
+
+# Named tuples (their `__new__` is evaluated from text) and forward references (a string
+# annotation is compiled) made with and without the table: the same code, the same behaviour.
+TUPLES_PROBE = '''
+import collections, json, typing
+from typing import NamedTuple
+
+def make():
+    Point = collections.namedtuple("Point", "x y", defaults=(0,))
+
+    class Row(NamedTuple):
+        name: "str"
+        size: "int" = 0
+
+    ref = typing.ForwardRef("dict[str, list[int]]")
+    return Point, Row, ref
+
+stock = make()
+import quartify.cli.fast_dataclasses  # installs the table, as the console script does
+table = collections.eval.__self__
+tabled = make()
+same = [a.__new__.__code__ == b.__new__.__code__ and a._fields == b._fields and a._field_defaults == b._field_defaults
+        for a, b in zip(stock[:2], tabled[:2])]
+same.append(stock[2].__forward_code__ == tabled[2].__forward_code__ and stock[2] == tabled[2])
+Point, Row, ref = tabled
+behaves = [repr(Point(1)), Point(1, 2) == (1, 2), repr(Row("a")), typing.get_type_hints(Row) == {"name": str, "size": int},
+           repr(ref._evaluate(None, None, frozenset()))]
+try:
+    typing.ForwardRef("not an expression = 1")
+    refused = False
+except SyntaxError:
+    refused = True
+print(json.dumps({"same": same, "behaves": behaves, "refused": refused, "added": table.added}))
+'''
+
+
+def test_tabled_named_tuples_and_forward_references_are_the_stock_ones(tmp_path: Path) -> None:
+    env: dict[str, str | None] = {"PYTHONPYCACHEPREFIX": str(tmp_path), "PYTHONDONTWRITEBYTECODE": None}
+    cold = run_probe(TUPLES_PROBE, env)
+    warm = run_probe(TUPLES_PROBE, env)
+    expected = ["Point(x=1, y=0)", True, "Row(name='a', size=0)", True, "dict[str, list[int]]"]
+    assert cold["same"] == warm["same"] == [True, True, True]
+    assert cold["behaves"] == warm["behaves"] == expected and cold["refused"] is warm["refused"] is True
+    assert cold["added"] and warm["added"] == 0  # the second process read every text from the table

@@ -87,3 +87,59 @@ def test_a_project_without_gitignore_or_excludes_never_loads_pathspec(tmp_path: 
     assert "pathspec" not in loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
     (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
     assert "pathspec" in loaded_after("migrate", "--check", "-q", "views.py", cwd=tmp_path)
+
+
+# Standard modules a check has no use for, each costing start-up time: `tempfile` (with shutil,
+# random and the compression modules; core/tempfiles.py makes temp files), `hashlib` (OpenSSL;
+# core/digest.py), `importlib.resources` (with zipfile and tempfile; core/bundled.py reads the
+# tables), `mimetypes` (made on first use, analysis/file_fields.py), `configparser` (setup.cfg only).
+UNUSED_STDLIB = ("tempfile", "shutil", "hashlib", "_hashlib", "importlib.resources", "zipfile", "mimetypes",
+                 "configparser", "random")
+
+EXACT_PROBE = """
+import json, sys
+from quartify.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in {names!r} if m in sys.modules)))
+"""
+
+
+def test_a_check_before_and_after_an_edit_loads_no_unused_standard_module(tmp_path: Path) -> None:
+    _migrated_project(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache"),
+           "QUARTIFY_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the tables beside the bytecode are written too
+    probe = [sys.executable, "-c", EXACT_PROBE.format(names=UNUSED_STDLIB), "migrate", "--check", "-q", "views.py"]
+
+    def loaded() -> list[str]:
+        done = subprocess.run(probe, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+        names: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+        return names
+
+    # the first run also writes the caches: the index cache, the dataclass code and the tables' data
+    assert loaded() == []
+    assert list((tmp_path / "cache").glob("*.idx")) and list((tmp_path / "pycache").rglob("*.marshal"))
+    views = tmp_path / "views.py"
+    views.write_text(views.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert loaded() == []
+
+
+def test_the_console_script_freezes_what_its_imports_built_and_a_library_import_does_not() -> None:
+    """cli/oneshot.start imports the command line with the collector paused and freezes what the
+    imports built (it lives as long as the process); importing it as a library leaves the
+    collector as it was."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    report = "atexit.register(lambda: print(gc.get_freeze_count(), gc.isenabled()))"
+    started = subprocess.run(
+        [sys.executable, "-c", (f"import atexit, gc, sys; {report}; sys.argv = ['quartify', '--version']; "
+                                "from quartify.cli.oneshot import start; start()")],
+        env=env, capture_output=True, text=True, check=True)
+    frozen, enabled = started.stdout.strip().splitlines()[-1].split()
+    assert int(frozen) > 10_000 and enabled == "True"
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import atexit, gc; {report}; import quartify.cli.main"],
+        env=env, capture_output=True, text=True, check=True)
+    assert imported.stdout.split() == ["0", "True"]

@@ -21,13 +21,16 @@ and the codemod keeps its finding.
 from __future__ import annotations
 
 import ast
-import mimetypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 from quartify.analysis.walk import children
 
-_TYPES = mimetypes.MimeTypes(filenames=())
+if TYPE_CHECKING:
+    from mimetypes import MimeTypes
+
 _DEFERRED = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 # (key, 0, "") for a form field; (key, n, type) for an n-item file tuple, `type` the content type
@@ -49,7 +52,16 @@ def guess_type(filename: str) -> str:
     it from the filename, else "application/octet-stream". Quart's `FileStorage` sends none, so
     the rewrite writes it out. Python's own table only (not the system's mime.types), so the
     migration's output does not depend on the machine it runs on."""
-    return _TYPES.guess_type(filename)[0] or "application/octet-stream"
+    return _types().guess_type(filename)[0] or "application/octet-stream"
+
+
+@cache
+def _types() -> MimeTypes:
+    """Made on first use: making one reads the system's tables as well (`mimetypes.init`, ~2 ms),
+    which every run importing the indexer paid, and only a test file with an upload needs."""
+    import mimetypes
+
+    return mimetypes.MimeTypes(filenames=())
 
 
 def file_tuple_size(node: ast.AST) -> int:

@@ -26,7 +26,6 @@ analysis/graph_scan.py): they read the linker's answers, not `World`.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from itertools import starmap
 from quartify.analysis.graph_scan import Scans, content_key
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.solver import Edge, Seed
+from quartify.core.digest import blake2b
 
 # What one module's functions give, in function order: (use seeds, edges, the positions of the
 # functions worked out again on every run: those calling a view out of `app.view_functions`).
@@ -56,7 +56,7 @@ class World:
     def digest(self) -> bytes:
         plain = (sorted(self.async_defs), sorted(self.generators), [(d, sorted(w)) for d, w in self.wrappers],
                  [(k, repr(a)) for k, a in self.extra_awaitables], self.forms)
-        return hashlib.blake2b(marshal.dumps(plain, 0), digest_size=20).digest()
+        return blake2b(marshal.dumps(plain, 0), digest_size=20).digest()
 
 
 @dataclass

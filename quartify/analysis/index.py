@@ -20,7 +20,6 @@ per-function uses and bindings recorded here rather than walk the syntax tree ag
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -59,6 +58,7 @@ from quartify.analysis.scopes import (
 )
 from quartify.analysis.unpinned import unpinned_getattr
 from quartify.analysis.walk import children, children_cached
+from quartify.core.digest import blake2b
 from quartify.core.types import Span
 
 __all__ = [
@@ -137,7 +137,7 @@ def index_source(source: str, path: str, module: str, is_package: bool, tree: as
         raise UnindexableSource(f"syntax error: {exc.msg}", exc.lineno or 1, (exc.offset or 1) - 1) from exc
     except (ValueError, MemoryError, RecursionError) as exc:
         raise UnindexableSource(f"cannot parse: {exc}", 1) from exc
-    digest = hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    digest = blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     with children_cached(tree):
         return _ModuleIndexer(source, path, module, is_package, digest).run(tree)
 

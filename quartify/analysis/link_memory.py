@@ -29,7 +29,6 @@ works out the signature of the edited module only.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 from collections.abc import Iterable
@@ -40,6 +39,7 @@ from quartify.analysis.graph_memo import BodyMemo, StoredFacts
 from quartify.analysis.graph_scan import content_key
 from quartify.analysis.link import Linker
 from quartify.analysis.model import ClassInfo, FunctionInfo, ModuleIndex
+from quartify.core.digest import blake2b
 
 # A run adopts answers only while they number at most this many times what the last run that
 # linked from scratch ended with (answers for references no longer written anywhere pile up).
@@ -75,7 +75,7 @@ def digest(value: tuple[object, ...]) -> bytes:
         blob = marshal.dumps(value, 0)  # type: ignore[arg-type]  # a tuple of plain values
     except ValueError:  # a value marshal cannot write: a digest no other run shares
         blob = os.urandom(20)
-    return hashlib.blake2b(blob, digest_size=20).digest()
+    return blake2b(blob, digest_size=20).digest()
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class LinkMemory:
     def linker(self, modules: Iterable[ModuleIndex], inactive: frozenset[str] = frozenset()) -> Linker:
         """A linker over `modules`, with the last run's answers when they still hold."""
         linker = Linker(modules, inactive)
-        whole = hashlib.blake2b(digest_size=20)
+        whole = blake2b(digest_size=20)
         whole.update(marshal.dumps(tuple(sorted(inactive)), 0))
         for part in self._digests(linker.modules.values()):
             whole.update(part)

@@ -14,7 +14,6 @@ it blocks async somewhere the plain migration did not.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 
 from quartify.analysis import graph as graph_mod
@@ -25,6 +24,7 @@ from quartify.analysis.repo import short
 from quartify.analysis.solver import Blocked, solve
 from quartify.analysis.unsafe_http import http_swap
 from quartify.analysis.unsafe_sqlite import Refusal, sqlite_swap
+from quartify.core import bundled
 from quartify.core.config import Options
 from quartify.rules.loader import Awaitable
 
@@ -99,7 +99,7 @@ def helper_files(changed: Iterable[tuple[Path, ModuleIndex, FilePlan]], version:
         depth = len(index.module.split("."))
         folder = path.parent if depth == 1 else path.parents[depth - 1 if index.is_package else depth - 2]
         targets.add(folder / "quartify_http.py")
-    body = resources.files("quartify.runtime").joinpath("quartify_http.py").read_text(encoding="utf-8")
+    body = bundled.read_text("quartify.runtime", "quartify_http.py")
     header = (f"# Written by quartify {version} (from quartify/runtime/quartify_http.py) for --unsafe-fixes.\n"
               "# quartify leaves an existing copy alone: delete it to take a newer one.\n")
     return [(target, header + body) for target in sorted(targets)]

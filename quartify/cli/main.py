@@ -11,6 +11,11 @@ options need; the pipeline, rich, the reports and the other subcommands load whe
 
 from __future__ import annotations
 
+# First, before any other import: the generated code of the dataclasses, named tuples and forward
+# references made from here on comes from its table.
+import quartify.cli.fast_dataclasses  # noqa: F401
+
+# isort: split
 import importlib
 import sys
 from pathlib import Path
@@ -18,7 +23,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-import quartify.cli.fast_dataclasses  # noqa: F401  # first: the dataclasses below reuse compiled code
 from quartify import __version__
 from quartify.cli.options import load_options, max_file_size_option, unsafe_fixes_option
 from quartify.core.config import BlockingMode, Options, TodoPolicy
@@ -52,8 +56,9 @@ class _LazyGroup(click.Group):
 
 
 def run() -> None:
-    """The console script and `python -m quartify`: `main` as the whole process, which ends
-    without tearing down what a migrate run built (cli/oneshot.py)."""
+    """`main` as the whole process, which ends without tearing down what a migrate run built
+    (cli/oneshot.py). The console script and `python -m quartify` start with
+    `quartify.cli.oneshot.start`, which also imports this module with the collector paused."""
     from quartify.cli.oneshot import run as run_once
 
     run_once(main)

@@ -9,6 +9,10 @@ and, once the command has finished, ends with `os._exit`: atexit handlers run fi
 output and error are flushed, so the output, the files written and the exit code are those of a
 normal exit.
 
+The process starts the same way (`start`): the command line's modules are imported with the
+cyclic collector paused and what they built is frozen (`gc.freeze`): it lives as long as the
+process, and the collector walked it some 30 times while the imports ran (~3.5 ms of a check).
+
 Only `run` turns this on, and it ends the process this way only when a run kept something (the
 `migrate` command, a stored run's result included: the interpreter's own teardown is a few ms
 too), no other thread is alive and the exit is a plain code. Every other way in
@@ -32,6 +36,16 @@ def one_shot() -> bool:
     """Whether this process is the console script's (`run` started it): a run may keep what it
     built until the process ends."""
     return _one_shot
+
+
+def start() -> NoReturn:
+    """The console script and `python -m quartify`: import the command line, the collector paused
+    and what the imports built frozen on the way out (core/gcpause.py), and `run` it."""
+    from quartify.core.gcpause import paused
+
+    with paused(freeze=True):
+        from quartify.cli.main import main
+    run(main)
 
 
 def run(command: Callable[[], object]) -> NoReturn:

@@ -5,7 +5,7 @@ safe; without a cache this is exactly the plain index stage."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from quartify.analysis.model import ModuleIndex
@@ -19,17 +19,21 @@ IndexAll = Callable[[list[IndexArgs]], list[Indexed | IndexFailed]]
 
 
 def index_cached(
-    args: Sequence[IndexArgs], cache: IndexCache | None, index_all: IndexAll, max_size: int = 0
+    args: Sequence[IndexArgs], cache: IndexCache | None, index_all: IndexAll, max_size: int = 0,
+    digests: Mapping[Path, bytes] | None = None,
 ) -> list[Indexed | IndexFailed]:
     """`index_all(args)`, answered from `cache` where it can be; same results, same order.
 
     A file over `max_size` bytes (0: no limit) bypasses the cache both ways: index_all answers
-    it (QFY006), and the answer depends on the limit, which is not part of the key."""
+    it (QFY006), and the answer depends on the limit, which is not part of the key. `digests`:
+    the `content_digest` of the bytes given for a path, where the caller has them (the run
+    cache's key is made of them)."""
     if cache is None:
         return index_all(list(args))
     keys: list[str | None] = []
     loaded: list[bytes | None] = []
-    for path, display, module, is_package, data in args:
+    for path, display, module, is_package, given in args:
+        data = given
         if data is None:
             try:
                 data = read_bytes(path)
@@ -37,7 +41,8 @@ def index_cached(
                 data = None  # index_file reads it again and says why it cannot
         loaded.append(data)
         cacheable = data is not None and not (max_size and len(data) > max_size)
-        keys.append(entry_key(data, display, module, is_package) if data is not None and cacheable else None)
+        known = digests.get(path) if digests is not None and given is not None else None
+        keys.append(entry_key(data, display, module, is_package, known) if data is not None and cacheable else None)
     hits = cache.get_many([k for k in keys if k is not None])
     results: list[Indexed | IndexFailed | None] = []
     misses: list[int] = []

@@ -8,7 +8,8 @@ returns), never inside the indexer, so the indexer can change freely:
 - An entry's key is a hash of the quartify version, a fingerprint of quartify's own code (so a
   changed indexer, even at an unchanged version, never reads an old entry) and of the Python
   running it, the display path,
-  module name and package flag the index records, and the file's bytes. Indexing takes no
+  module name and package flag the index records, and a digest of the file's bytes (the one
+  the run cache's key is made of: a file is hashed once per run). Indexing takes no
   option (Options only matter from linking on), so no option is part of the key.
 - Entries live in `<project>/.quartify_cache/` (or `--cache-dir`), which gets a `.gitignore`
   holding `*`, like ruff's. Each is written to a temp file and renamed into place, so two runs at
@@ -33,12 +34,10 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import hashlib
 import io
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -49,7 +48,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from quartify import __version__
-from quartify.core.tempfiles import replace_with
+from quartify.core.digest import blake2b
+from quartify.core.tempfiles import mkstemp, replace_with
 from quartify.core.types import Finding, RunResult
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def code_fingerprint() -> str:
     time of every source file of the quartify package: a development checkout that edits the
     indexer gets new keys without a version bump."""
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
+    digest = blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
     for directory, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
@@ -85,13 +85,20 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def entry_key(data: bytes, display: str, module: str, is_package: bool) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (code_fingerprint(), display, module, "package" if is_package else "module"):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    digest.update(data)
-    return digest.hexdigest()
+def content_digest(data: bytes) -> bytes:
+    """The digest of a file's bytes an entry's key is made of; the run cache's key is made of
+    the same digests (core/run_cache.py), so a run that computed them hashes no file twice."""
+    return blake2b(data, digest_size=20).digest()
+
+
+def entry_key(data: bytes, display: str, module: str, is_package: bool, digest: bytes | None = None) -> str:
+    """The key of the entry for `data` (`digest`: its `content_digest`, when already known)."""
+    key = blake2b(digest_size=20)
+    for part in ("entry 2", code_fingerprint(), display, module, "package" if is_package else "module"):
+        key.update(part.encode("utf-8", "surrogatepass"))
+        key.update(b"\0")
+    key.update(digest if digest is not None else content_digest(data))
+    return key.hexdigest()
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -206,7 +213,7 @@ class IndexCache:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.directory / ".gitignore"
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+        fd, tmp = mkstemp(prefix=".tmp-", dir=self.directory)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write("# Written by quartify: its index cache, never to commit.\n*\n")
         os.replace(tmp, ignore)

@@ -6,6 +6,9 @@ touch): the last run's answers, unless its linker is `cyclic` (analysis/link.py)
 written atomically (temp file, rename) and read only when its header (magic, quartify's code
 fingerprint, length, checksum) matches; anything else is no record, and the run links from
 scratch. The payload is marshal data (strings, tuples, lists, dicts): loading it runs no code.
+The checksum, like the index cache's, is CRC-32: it is there to catch a damaged record, and it
+takes a tenth of the time a BLAKE2 digest of the ~1.3 MB took (~1.4 ms of a one-file check on a
+50 kLOC project).
 Like the index cache, a record can make a run faster and never change its result.
 
 A one-file check after an edit changes the record only in the edited module's facts (its
@@ -18,15 +21,15 @@ it does for any module it has not seen.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
+import zlib
 from pathlib import Path
 
 from quartify.analysis.link_memory import LinkRecord
 from quartify.core.index_cache import code_fingerprint
 from quartify.core.tempfiles import replace_with
 
-MAGIC = b"quartify-link-answers 4\n"
+MAGIC = b"quartify-link-answers 5\n"  # 5: CRC-32 checksum
 NAME = "links.lnk"
 STALE = 4  # modules whose facts a record on disk may lack before it is written again
 
@@ -44,7 +47,7 @@ def load(directory: Path) -> LinkRecord | None:
         fingerprint, length, check = head.decode("ascii").split("\n")
         if fingerprint != code_fingerprint() or int(length) != len(payload):
             return None
-        if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
+        if _check(payload) != check:
             return None
         digest, answers, arguments, definers, base, signatures, world, bodies, scans = marshal.loads(payload)
     except Exception:  # a broken record of any kind is no record, never a failed run
@@ -54,6 +57,10 @@ def load(directory: Path) -> LinkRecord | None:
             and isinstance(world, bytes) and isinstance(bodies, dict) and isinstance(scans, dict)):
         return None
     return LinkRecord(digest, answers, arguments, definers, base, signatures, world, bodies, scans)
+
+
+def _check(payload: bytes) -> str:
+    return f"{zlib.crc32(payload):08x}"
 
 
 def worth_saving(record: LinkRecord, kept: LinkRecord | None) -> bool:
@@ -79,7 +86,7 @@ def save(directory: Path, record: LinkRecord) -> bool:
     try:
         payload = marshal.dumps((record.digest, record.answers, record.arguments, record.definers, record.base,
                                  record.signatures, record.world, record.bodies, record.scans))
-        check = hashlib.blake2b(payload, digest_size=16).hexdigest()
+        check = _check(payload)
         blob = MAGIC + f"{code_fingerprint()}\n{len(payload)}\n{check}\n\n".encode() + payload
         if not directory.is_dir():
             return False

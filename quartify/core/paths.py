@@ -109,7 +109,8 @@ def migrate_paths(
             migrate,  # the analysis loads only when a run computes
         )
 
-        result = migrate(inputs, options, progress, focus=focus, cache=cache, read=memo.data if memo else None)
+        result = migrate(inputs, options, progress, focus=focus, cache=cache, read=memo.data if memo else None,
+                         digests=memo.digests if memo else None)
         if memo is not None:
             memo.put(result)
     timings = (("discover", discovered - started), *result.timings)

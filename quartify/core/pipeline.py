@@ -88,6 +88,7 @@ def migrate(
     indexer: Indexer | None = None,
     links: LinkMemory | None = None,
     read: Mapping[Path, bytes] | None = None,
+    digests: Mapping[Path, bytes] | None = None,
 ) -> RunResult:
     """Migrate `inputs` together: every Python input is indexed, the whole set is solved.
 
@@ -105,12 +106,14 @@ def migrate(
     `links`: the linker's answers kept from the previous run of a long-lived caller (the same
     result; analysis/link_memory.py).
     `read`: the bytes of inputs already read from disk, by path (the run cache's key was made of
-    them): indexed as they are instead of reading the files again.
+    them): indexed as they are instead of reading the files again. `digests`: the
+    `index_cache.content_digest` of the bytes of inputs, by path (the run cache's key was made of
+    them too): the index cache's keys are made of them instead of hashing the files again.
     """
     everything = sorted(inputs, key=lambda f: f.display)
     # A module two extensions install (`flask_bootstrap`) is the one the dependency files name.
     with paused(), project_dists(_declared_dists([f for f in everything if f.dependency_file])):
-        return _migrate(everything, options, progress, focus, cache, indexer, links, read or {})
+        return _migrate(everything, options, progress, focus, cache, indexer, links, read or {}, digests)
 
 
 def _declared_dists(files: Sequence[InputFile]) -> set[str]:
@@ -125,7 +128,8 @@ def _declared_dists(files: Sequence[InputFile]) -> set[str]:
 
 def _migrate(everything: list[InputFile], options: Options, progress: Progress | None,
              focus: frozenset[Path] | None, cache: IndexCache | None, indexer: Indexer | None,
-             links: LinkMemory | None, read: Mapping[Path, bytes]) -> RunResult:
+             links: LinkMemory | None, read: Mapping[Path, bytes],
+             digests: Mapping[Path, bytes] | None) -> RunResult:
     clock = [time.perf_counter()]
     timings: dict[str, float] = {}
 
@@ -141,7 +145,7 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
     workers = Workers(options.workers(len(files)))
     try:
         return _stages(everything, files, options, workers, progress, lap, timings, focus, focused, cache, indexer,
-                       links, read)
+                       links, read, digests)
     finally:
         workers.close()
 
@@ -149,7 +153,8 @@ def _migrate(everything: list[InputFile], options: Options, progress: Progress |
 def _stages(everything: list[InputFile], files: list[InputFile], options: Options, workers: Workers,
             progress: Progress | None, lap: Callable[[str], None], timings: dict[str, float],
             focus: frozenset[Path] | None, focused: frozenset[str], cache: IndexCache | None,
-            indexer: Indexer | None, links: LinkMemory | None, read: Mapping[Path, bytes]) -> RunResult:
+            indexer: Indexer | None, links: LinkMemory | None, read: Mapping[Path, bytes],
+            digests: Mapping[Path, bytes] | None) -> RunResult:
     if progress:
         progress("index", 0, len(files))
 
@@ -162,7 +167,7 @@ def _stages(everything: list[InputFile], files: list[InputFile], options: Option
 
     indexed = indexer(files) if indexer is not None else index_cached(
         [(f.path, f.display, f.module, f.is_package, f.data if f.data is not None else read.get(f.path))
-         for f in files], cache, index_all, options.max_file_size)
+         for f in files], cache, index_all, options.max_file_size, digests)
     if progress:
         progress("index", len(files), len(files))
 

@@ -18,7 +18,6 @@ change its result.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quartify.core.config import Options
-from quartify.core.index_cache import IndexCache, code_fingerprint
+from quartify.core.digest import blake2b
+from quartify.core.index_cache import IndexCache, code_fingerprint, content_digest
 from quartify.core.source import SourceError, read_bytes
 from quartify.core.types import RunResult
 
@@ -38,11 +38,13 @@ if TYPE_CHECKING:
 class RunMemo:
     """One run's key in one cache, and the bytes of each input read from disk to make it: the
     run indexes those same bytes (`migrate(read=...)`), never a later state of a file, and reads
-    no file twice."""
+    no file twice; and the `content_digest` of each input's bytes the key is made of, which the
+    index cache's keys are made of too (`migrate(digests=...)`): no file is hashed twice."""
 
     cache: IndexCache
     key: str
     data: dict[Path, bytes] = field(default_factory=dict, compare=False)
+    digests: dict[Path, bytes] = field(default_factory=dict, compare=False)
 
     def get(self) -> RunResult | None:
         return self.cache.get_run(self.key)
@@ -55,7 +57,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
              focus: frozenset[Path] | None, root: Path) -> RunMemo | None:
     """The key of a run of `migrate(inputs, options, focus=focus)`; None when the inputs cannot
     all be read (such a run is not worth keeping: its error findings come from the read)."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
 
     def part(text: str) -> None:
         digest.update(text.encode("utf-8", "surrogatepass"))
@@ -68,6 +70,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
     folders: set[str] = {top}
     real_dirs: dict[str, str] = {}  # realpath of each input's folder, asked once per folder
     read: dict[Path, bytes] = {}
+    digests: dict[Path, bytes] = {}
     for f in sorted(inputs, key=lambda f: (f.display, str(f.path))):
         part(f"{f.path}|{f.display}|{f.module}|{f.is_package}|{f.dependency_file}")
         try:
@@ -76,7 +79,8 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
             return None
         if f.data is None:
             read[f.path] = data
-        digest.update(hashlib.blake2b(data, digest_size=20).digest())
+        digests[f.path] = content_digest(data)
+        digest.update(digests[f.path])
         folder = _real_folder(str(f.path), real_dirs)
         while folder not in folders and folder.startswith(top):
             folders.add(folder)
@@ -91,7 +95,7 @@ def run_memo(cache: IndexCache, inputs: Sequence[InputFile], options: Options,
             names = ["<unlistable>"]
         part(folder)
         part("/".join(names))
-    return RunMemo(cache, "run-" + digest.hexdigest(), read)
+    return RunMemo(cache, "run-" + digest.hexdigest(), read, digests)
 
 
 def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: frozenset[str], also: tuple[str, ...],
@@ -101,7 +105,7 @@ def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: froze
     quartify's code alone; kept like a run's result, as a run of those files. A one-file check
     after an edit of a module leaves the dependency files as they were, and reading their
     rewrite back spares loading tomlkit. None when a file cannot be read (the step says why)."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     head = (code_fingerprint(), sorted(ported), also, async_tests)
     digest.update(f"dependencies 1 {head!r}".encode("utf-8", "surrogatepass"))
     for f in files:
@@ -110,7 +114,7 @@ def dependency_memo(cache: IndexCache, files: Sequence[InputFile], ported: froze
         except SourceError:
             return None
         digest.update(f"\0{f.path}|{f.display}\0".encode("utf-8", "surrogatepass"))
-        digest.update(hashlib.blake2b(data, digest_size=20).digest())
+        digest.update(content_digest(data))
     return RunMemo(cache, "deps-" + digest.hexdigest())
 
 

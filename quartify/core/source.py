@@ -11,7 +11,6 @@ import errno
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,15 +64,26 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise SourceError(f"cannot read: {os_error(exc)}") from exc
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise SourceError("cannot read: not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read()
+        return _read_all(fd, info.st_size)
     except OSError as exc:
         raise SourceError(f"cannot read: {os_error(exc)}") from exc
     finally:
         os.close(fd)
-    return data
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """What is left to read of `fd`, `size` bytes expected, as `FileIO.readall` reads it (until a
+    read returns nothing) without making a file object per file: a one-file check reads every
+    file of the project."""
+    chunks: list[bytes] = []
+    want = size + 1  # one read for the whole file when it did not grow meanwhile
+    while chunk := os.read(fd, want):
+        chunks.append(chunk)
+        want = max(want, 65536)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def write_atomic(path: Path, text: str, encoding: str) -> None:
@@ -86,7 +96,7 @@ def write_atomic(path: Path, text: str, encoding: str) -> None:
         path = path.resolve(strict=True)
     data = text.encode(encoding)
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=tempfiles.prefix(path), suffix=tempfiles.SUFFIX, dir=path.parent)
+    fd, tmp = tempfiles.mkstemp(prefix=tempfiles.prefix(path), suffix=tempfiles.SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

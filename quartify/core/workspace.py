@@ -10,7 +10,6 @@ Nothing here analyses code: the pipeline decides, this module only remembers.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import threading
@@ -24,6 +23,7 @@ from quartify.analysis.model import FunctionInfo
 from quartify.analysis.repo import RepoPlan
 from quartify.core import gcpause
 from quartify.core.config import Options
+from quartify.core.digest import blake2b
 from quartify.core.discover import module_name
 from quartify.core.pipeline import InputFile, discovered_inputs, migrate, plan_repo
 from quartify.core.stages import Indexed, IndexFailed, index_file
@@ -214,7 +214,7 @@ class Workspace:
 
 def _content_key(f: InputFile) -> tuple[object, ...]:
     if f.data is not None:
-        return ("text", hashlib.blake2b(f.data, digest_size=16).digest())
+        return ("text", blake2b(f.data, digest_size=16).digest())
     try:
         st = f.path.stat()
     except OSError:

@@ -11,7 +11,6 @@ back PEP 503 normalised; a list it cannot read is skipped (the rewrite reports t
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -129,6 +128,8 @@ def setup_py_names(text: str) -> set[str]:
 
 
 def setup_cfg_names(text: str) -> set[str]:
+    import configparser  # here: only a project with a setup.cfg pays for loading it
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from quartify.core import bundled
+from quartify.rules import memo
 from quartify.rules.schema import (
     Document,
     KeyPath,
@@ -145,11 +146,17 @@ def tables(extra: tuple[tuple[str, str], ...] = ()) -> BlockingTables:
 
 @cache
 def _tables(extra: tuple[tuple[str, str], ...]) -> BlockingTables:
-    folder = resources.files("quartify.rules").joinpath("blocking")
+    if not extra:  # the bundled tables alone: the result is kept beside the bytecode (rules/memo.py)
+        return memo.built("blocking", BlockingTables, lambda: _parsed(()))
+    return _parsed(extra)
+
+
+def _parsed(extra: tuple[tuple[str, str], ...]) -> BlockingTables:
     documents = [
-        Document.parse(f"rules/blocking/{item.name}", item.read_text(encoding="utf-8"), RuleError, bundled=True)
-        for item in sorted(folder.iterdir(), key=lambda i: i.name)
-        if item.name.endswith(".toml")
+        Document.parse(f"rules/blocking/{name}", bundled.read_text("quartify.rules", "blocking", name), RuleError,
+                       bundled=True)
+        for name in bundled.file_names("quartify.rules", "blocking")
+        if name.endswith(".toml")
     ]
     documents.extend(Document.parse(source, toml, RuleError) for source, toml in extra)
     return _build(documents)

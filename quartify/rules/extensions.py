@@ -17,9 +17,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from quartify.core import bundled
+from quartify.rules import memo
 from quartify.rules.schema import (
     Check,
     Document,
@@ -146,9 +147,9 @@ def parse(source: str, text_: str, bundled: bool = False) -> tuple[ExtensionRow,
 
 @cache
 def load() -> tuple[ExtensionRow, ...]:
-    """Every row of the shipped matrix, in table order."""
-    return parse(SOURCE, resources.files("quartify.rules").joinpath("extensions.toml").read_text(encoding="utf-8"),
-                 bundled=True)
+    """Every row of the shipped matrix, in table order (kept beside the bytecode, rules/memo.py)."""
+    return memo.built("extensions", tuple, lambda: parse(SOURCE, bundled.read_text("quartify.rules", "extensions.toml"),
+                                                         bundled=True))
 
 
 @cache

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, get_args
 
+from quartify.core import bundled
+from quartify.rules import memo
 from quartify.rules.schema import (
     Check,
     Document,
@@ -28,7 +29,7 @@ from quartify.rules.schema import (
 
 
 def _load(name: str, schema: Check[dict[str, Any]]) -> dict[str, Any]:
-    source = resources.files("quartify.rules").joinpath(name).read_text(encoding="utf-8")
+    source = bundled.read_text("quartify.rules", name)
     doc = Document.parse(f"quartify/rules/{name}", source, bundled=True)
     return schema(doc, (), doc.data)
 
@@ -143,6 +144,10 @@ REGISTRATION = table({
 
 @cache
 def quart_api() -> QuartApi:
+    return memo.built("quart_api", QuartApi, _quart_api)  # kept beside the bytecode (rules/memo.py)
+
+
+def _quart_api() -> QuartApi:
     data = _load("quart_api.toml", QUART_API)
     tc, sv = data["test_client"], data["serving"]
     return QuartApi(
@@ -164,6 +169,10 @@ def quart_api() -> QuartApi:
 
 @cache
 def names() -> Names:
+    return memo.built("names", Names, _names)
+
+
+def _names() -> Names:
     data = _load("names.toml", NAMES)
     return Names(
         data["modules"],
@@ -177,6 +186,10 @@ def names() -> Names:
 
 @cache
 def registration() -> Registration:
+    return memo.built("registration", Registration, _registration)
+
+
+def _registration() -> Registration:
     data = _load("registration.toml", REGISTRATION)
     return Registration(
         frozenset(data["receivers"]),

@@ -197,3 +197,32 @@ def test_an_index_is_stored_without_the_fields_that_hold_their_default() -> None
     loaded = pickle.loads(pickle.dumps(index, protocol=5))
     assert loaded == index and hash(loaded.functions[0].uses) == hash(index.functions[0].uses)
     assert pickle.loads(pickle.dumps(loaded, protocol=5)) == index
+
+
+def test_a_run_with_the_run_caches_digests_uses_the_entries_a_run_without_them_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run cache hands its content digests to the index stage (`migrate(digests=...)`): the
+    keys they make are the keys made from the bytes, so an entry written by one kind of run is
+    read by the other."""
+    data = VIEW.encode()
+    digest = index_cache.content_digest(data)
+    assert entry_key(data, "app.py", "app", False, digest) == entry_key(data, "app.py", "app", False)
+    assert entry_key(data, "app.py", "app", False) != entry_key(data + b"\n", "app.py", "app", False)
+    work = copy_of(APPS[0], tmp_path)
+    cache = tmp_path / "cache"
+    plain = outcome(migrate_paths([work], Options()), work)
+    assert outcome(migrate_paths([work], Options(), use_cache=True, cache_dir=cache), work) == plain  # writes
+    for run in cache.glob("*.run"):
+        run.unlink()  # the run is computed again, its files' indexes read with the digests
+    asked: list[tuple[int, int]] = []
+    get_many = IndexCache.get_many
+
+    def counted(self: IndexCache, keys: list[str]) -> dict[str, index_cache.Entry]:
+        found = get_many(self, keys)
+        asked.append((len(keys), len(found)))
+        return found
+
+    monkeypatch.setattr(IndexCache, "get_many", counted)
+    assert outcome(migrate_paths([work], Options(), use_cache=True, cache_dir=cache), work) == plain
+    assert len(asked) == 1 and asked[0][0] > 1 and asked[0][0] == asked[0][1]  # every index came from the cache

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from quartify.analysis.edits import Edit
 from quartify.analysis.flask_facts import is_app_class
@@ -24,6 +23,7 @@ from quartify.analysis.link import Linker
 from quartify.analysis.model import ModuleIndex
 from quartify.analysis.planners import planner
 from quartify.analysis.planners.context import FileContext
+from quartify.core import bundled
 from quartify.core.lazy_index import module_calls
 from quartify.core.types import Finding, Severity, Span
 from quartify.rules import extensions as matrix
@@ -133,7 +133,7 @@ def plan_flask_patch(ctx: FileContext) -> Iterator[Edit | Finding]:
 def compat_source(version: str) -> str:
     """The text of the compat module quartify writes into the migrated project, headed by where
     it comes from."""
-    body = resources.files("quartify.runtime").joinpath(f"{COMPAT_NAME}.py").read_text(encoding="utf-8")
+    body = bundled.read_text("quartify.runtime", f"{COMPAT_NAME}.py")
     header = (f"# Written by quartify {version} (from quartify/runtime/{COMPAT_NAME}.py) for quart-flask-patch 0.3.\n"
               "# quartify leaves an existing copy alone: delete it to take a newer one.\n")
     return header + body
