@@ -177,6 +177,44 @@ async def test_factory_helper_not_run_fails(fixed: str, broken: str, tmp_path: P
     assert await fails(check_factory_helpers, lambda: load_text(text, tmp_path))
 
 
+# --- a `with app.app_context():` block in the app factory itself (corpus: sandman2) ------------
+
+async def check_factory_with_block(module: ModuleType) -> None:
+    app = module.create_app({"AUDIT": True})  # called from a running loop (an async fixture would)
+    assert app.extensions.get("catalogue") is module.catalogue
+    assert app.config["SECTIONS"] == ["maps", "poetry"]
+    assert app.config["AUDITED"] == ["MAPS", "POETRY"]
+    reply = await app.test_client().get("/sections")
+    assert await reply.get_json() == {"sections": ["maps", "poetry"], "audited": ["MAPS", "POETRY"]}
+
+
+def test_factory_with_block_runs_when_the_factory_is_called_without_a_loop(tmp_path: Path) -> None:
+    app = load_text(converted("factory_with_block"), tmp_path).create_app()
+    assert app.config["SECTIONS"] == ["maps", "poetry"] and "AUDITED" not in app.config
+
+
+async def test_factory_with_block_runs_when_the_factory_is_called_from_a_loop(tmp_path: Path) -> None:
+    await check_factory_with_block(load_text(converted("factory_with_block"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        # What quartify used to leave (QFY102): Quart's AppContext has no __enter__.
+        ("    async def _in_app_context():\n        async with app.app_context():\n            catalogue.load()\n"
+         "            current_app.config[\"READY\"] = True\n"
+         "    ThreadPoolExecutor(1).submit(asyncio.run, _in_app_context()).result()\n",
+         "    with app.app_context():\n        catalogue.load()\n        current_app.config[\"READY\"] = True\n"),
+        # A bare asyncio.run cannot run inside the loop an async fixture or test runs in.
+        ("ThreadPoolExecutor(1).submit(asyncio.run, _in_app_context()).result()", "asyncio.run(_in_app_context())"),
+    ],
+    ids=["with_left_sync", "bare_asyncio_run"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
+async def test_factory_with_block_left_or_run_on_the_loop_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    assert await fails(check_factory_with_block, lambda: load_text(undone("factory_with_block", fixed, broken), tmp_path))
+
+
 # --- shape 6: `decorator`-package callers and wrappers handed to other decorators ---------------
 
 # Stands in for a documentation library (flask-smorest's `arguments`/`response` style): its

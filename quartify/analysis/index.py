@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from quartify.analysis import file_fields, fixture_facts, flask_facts, flow, upload_helpers
+from quartify.analysis.closure_body import movable_into_closure
 from quartify.analysis.flask_facts import FlaskFacts
 from quartify.analysis.model import (
     CTX_CLASS,
@@ -296,7 +297,8 @@ class _ModuleIndexer:
         touches = False
         if self.func_stack:
             touches = any(flask_facts.is_app_global(u.ref) for u in self.func_stack[-1].uses[before:])
-        site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches)
+        movable = bool(self.func_stack) and isinstance(stmt, ast.With) and movable_into_closure(stmt, self.func_stack[-1].node)
+        site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches, movable)
         if self.func_stack:
             self.func_stack[-1].withs.append(site)
 

@@ -15,6 +15,7 @@ from quartify.analysis.planners.client_calls import response_item
 from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.extensions import is_form_construction
 from quartify.analysis.planners.factory_bridge import is_factory_bridge
+from quartify.analysis.planners.factory_with import is_factory_with
 from quartify.analysis.planners.offload import is_runner_offload
 from quartify.analysis.planners.unresolved import unresolved_call
 from quartify.analysis.planners.unittest_cases import renamed_target
@@ -109,6 +110,8 @@ def plan_async_withs(ctx: FileContext) -> Iterator[Edit | Finding]:
                 continue  # unwrapped by the test-client planner
             if site.is_async or not ctx.all_async_items(func, site.items):
                 continue
+            if is_factory_with(ctx, facts, site):
+                continue  # moved into a nested async def run from a worker thread (factory_with)
             if facts.body_async:
                 client = _client_item(ctx, func, site.items) if site.touches_app_globals else None
                 yield AsyncWith(site.span, client)
