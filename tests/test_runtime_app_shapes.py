@@ -215,6 +215,31 @@ async def test_factory_with_block_left_or_run_on_the_loop_fails(fixed: str, brok
     assert await fails(check_factory_with_block, lambda: load_text(undone("factory_with_block", fixed, broken), tmp_path))
 
 
+# --- the request cycle driven by hand in a test helper (corpus: api-pycon2015) -----------------
+
+async def check_manual_dispatch(module: ModuleType) -> None:
+    assert await module.call("/shelves/2") == (200, {"shelf": 2})
+    assert await module.call("/shelves/9") == (404, {"error": "no such shelf"})
+
+
+async def test_manual_dispatch_runs_the_cycle_under_quart(tmp_path: Path) -> None:
+    await check_manual_dispatch(load_text(converted("manual_dispatch"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ("rv = await app.dispatch_request()", "rv = app.dispatch_request()"),
+        ("rv = await app.handle_user_exception(error)", "rv = app.handle_user_exception(error)"),
+        ("(await rv.data).decode", "rv.data.decode"),
+    ],
+    ids=["dispatch_not_awaited", "error_handling_not_awaited", "body_not_awaited"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
+async def test_manual_dispatch_left_unawaited_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    assert await fails(check_manual_dispatch, lambda: load_text(undone("manual_dispatch", fixed, broken), tmp_path))
+
+
 # --- shape 6: `decorator`-package callers and wrappers handed to other decorators ---------------
 
 # Stands in for a documentation library (flask-smorest's `arguments`/`response` style): its
