@@ -5,10 +5,12 @@ vacuously."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib.util
 import sys
 import traceback
+import unittest
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -238,6 +240,36 @@ async def test_manual_dispatch_runs_the_cycle_under_quart(tmp_path: Path) -> Non
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
 async def test_manual_dispatch_left_unawaited_fails(fixed: str, broken: str, tmp_path: Path) -> None:
     assert await fails(check_manual_dispatch, lambda: load_text(undone("manual_dispatch", fixed, broken), tmp_path))
+
+
+# --- exception checks whose callable is a lambda around a client call (corpus: api-pycon2015) ---
+
+async def check_raises_lambda(module: ModuleType) -> None:
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(module.NamesTest)
+    outcome = unittest.TestResult()
+    await asyncio.to_thread(suite.run, outcome)  # IsolatedAsyncioTestCase runs its own loop
+    assert outcome.testsRun == 3 and outcome.wasSuccessful(), outcome.failures + outcome.errors
+    try:
+        await module.test_a_bad_name_is_rejected_in_pytest()
+    except pytest.fail.Exception as failed:  # "DID NOT RAISE" is a BaseException: make it a failure here
+        raise AssertionError(str(failed)) from None
+
+
+async def test_raises_lambda_checks_pass_under_quart(tmp_path: Path) -> None:
+    await check_raises_lambda(load_text(converted("raises_lambda"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ('with self.assertRaises(Rejected):\n            await post("r2d2")', 'self.assertRaises(Rejected, lambda: post("r2d2"))'),
+        ('with pytest.raises(Rejected):\n        await post("hal9000")', 'pytest.raises(Rejected, lambda: post("hal9000"))'),
+    ],
+    ids=["unittest_lambda", "pytest_lambda"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
+async def test_raises_lambda_left_as_a_lambda_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    assert await fails(check_raises_lambda, lambda: load_text(undone("raises_lambda", fixed, broken), tmp_path))
 
 
 # --- shape 6: `decorator`-package callers and wrappers handed to other decorators ---------------

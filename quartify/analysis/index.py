@@ -20,6 +20,7 @@ per-function uses and bindings recorded here rather than walk the syntax tree ag
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import NamedTuple
 
 from quartify.analysis import file_fields, fixture_facts, flask_facts, flow, upload_helpers
 from quartify.analysis.closure_body import movable_into_closure
+from quartify.analysis.raises_lambdas import raises_lambda
 from quartify.analysis.flask_facts import FlaskFacts
 from quartify.analysis.model import (
     CTX_CLASS,
@@ -159,6 +161,7 @@ class _ModuleIndexer:
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
         self.module_uses: list[Use] = []
+        self.raises_lambdas: list[tuple[Span, Span]] = []  # (checker call, lambda body): analysis/raises_lambdas.py
         self.file_dicts: list[Span] = []  # `data=payload` reads of a local dict literal holding file tuples
         self.unpinned_getattrs: list[UnpinnedGetattr] = []
         self.data_fields: list[tuple[Span, file_fields.Fields]] = []  # ... and those whose keys are proven
@@ -203,6 +206,7 @@ class _ModuleIndexer:
             suppressions=flask_facts.suppressions(self.positions.lines),
             attribute_stores=tuple(self.attribute_stores),
             file_dicts=tuple(self.file_dicts),
+            raises_lambdas=tuple(self.raises_lambdas),
             unpinned_getattrs=tuple(self.unpinned_getattrs),
             data_fields=tuple(self.data_fields),
             pytest_plugins=fixture_facts.plugin_modules(tree.body),
@@ -256,8 +260,21 @@ class _ModuleIndexer:
             elif kind is ast.Expr and type(stmt.value) is ast.Yield and self.func_stack:  # type: ignore[attr-defined]
                 value = stmt.value.value  # type: ignore[attr-defined]
                 self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
+            elif kind is ast.Expr and type(stmt.value) is ast.Call and self.func_stack:  # type: ignore[attr-defined]
+                found = raises_lambda(stmt, self.ref)  # type: ignore[arg-type]
+                if found is not None:
+                    self._note_raises_lambda(*found)
         else:  # a statement type not listed (one a later Python adds, like 3.12's `type X = ...`)
             self._visit_misc(stmt, prefix, class_qualname)
+
+    def _note_raises_lambda(self, call: ast.Call, body: ast.Call) -> None:
+        """Record the checker statement, and mark the lambda body's call `checked`."""
+        uses, at = self.func_stack[-1].uses, self.span(body)
+        for n in range(len(uses) - 1, -1, -1):
+            if uses[n].span == at and uses[n].kind == "call":
+                uses[n] = dataclasses.replace(uses[n], checked=True)
+                self.raises_lambdas.append((self.span(call), at))
+                return
 
     def _note_return(self, stmt: ast.Return) -> None:
         if type(stmt.value) is ast.Dict:

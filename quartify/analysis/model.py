@@ -82,6 +82,10 @@ class Use(Lean):
     key: str | None = None
     key_span: Span | None = None
     augmented: bool = False  # an attribute both read and written: the target of `x.data += b"..."`
+    # the call a lambda wraps whole, the lambda handed to an exception checker as its callable
+    # (`self.assertRaises(E, lambda: f())`, analysis/raises_lambdas.py): it can be awaited once
+    # the check becomes a `with` block, so it colours its function like a call outside a lambda
+    checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,8 @@ class ModuleIndex(Lean):
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()  # `# quartify: ignore[CODE]` per line
     # `x.attr = ...` targets anywhere whose `x` resolves to an import: (span, ref of `x.attr`)
     attribute_stores: tuple[tuple[Span, str], ...] = ()
+    # `self.assertRaises(E, lambda: call())` statements in functions: (checker call, lambda body)
+    raises_lambdas: tuple[tuple[Span, Span], ...] = ()
     file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
     unpinned_getattrs: tuple[UnpinnedGetattr, ...] = ()  # `getattr(obj, name)` with `name` not pinned
     # `data=name` reads whose dict contents are proven (analysis.file_fields.Fields)

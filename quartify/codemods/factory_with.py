@@ -15,7 +15,7 @@ from quartify.core.types import Span
 class RunWithFromFactoryRewrite(Concern):
     node_types = (cst.With,)
     handles = (RunWithFromFactory,)
-    order = 160  # last on the `with`: the edits inside its body and items are already applied
+    order = 165  # last on the `with`: the edits inside its body and items are already applied
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

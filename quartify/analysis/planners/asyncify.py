@@ -17,6 +17,7 @@ from quartify.analysis.planners.extensions import is_form_construction
 from quartify.analysis.planners.factory_bridge import is_factory_bridge
 from quartify.analysis.planners.factory_with import is_factory_with
 from quartify.analysis.planners.offload import is_runner_offload
+from quartify.analysis.planners.raises_lambda import is_raises_lambda_body
 from quartify.analysis.planners.unresolved import unresolved_call
 from quartify.analysis.planners.unittest_cases import renamed_target
 from quartify.analysis.repo import short
@@ -65,8 +66,9 @@ def plan_awaits(ctx: FileContext) -> Iterator[Edit | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
             if (is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use) or use.augmented
-                    or is_factory_bridge(ctx, facts, use) or is_template_render(ctx.linker, use)):
-                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge, jinja_render)
+                    or is_factory_bridge(ctx, facts, use) or is_template_render(ctx.linker, use)
+                    or is_raises_lambda_body(ctx, facts, use)):
+                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge, jinja_render, raises_lambda)
             yield from _await_use(ctx, facts, use)
     for use in ctx.module.module_uses:
         what = ctx.need_await(use, None)
