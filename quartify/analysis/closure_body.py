@@ -23,7 +23,8 @@ _REFUSED = (ast.Return, ast.Yield, ast.YieldFrom, ast.Await, ast.Global, ast.Non
 def movable_into_closure(stmt: ast.With, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """True when no item binds a name (`as`), the body returns, yields, awaits nothing and
     breaks out of / continues no loop around the `with`, and every name the body binds (a
-    loop variable, an assignment, an import) appears nowhere else in `function`."""
+    loop variable, an assignment, an import) appears nowhere else in `function`. (The index
+    asks only for app factories' statements: the check walks the body.)"""
     if any(item.optional_vars is not None for item in stmt.items):
         return False
     bound: set[str] = set()

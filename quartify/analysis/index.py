@@ -137,6 +137,7 @@ class _FuncBuilder:
     parent: str | None
     uses: list[Use] = field(default_factory=list)
     withs: list[WithSite] = field(default_factory=list)
+    with_nodes: list[ast.With | ast.AsyncWith] = field(default_factory=list)  # the statements of `withs`
     returned: list[str] = field(default_factory=list)
     return_refs: list[str] = field(default_factory=list)
     value_returns: list[Span] = field(default_factory=list)
@@ -314,10 +315,10 @@ class _ModuleIndexer:
         touches = False
         if self.func_stack:
             touches = any(flask_facts.is_app_global(u.ref) for u in self.func_stack[-1].uses[before:])
-        movable = bool(self.func_stack) and isinstance(stmt, ast.With) and movable_into_closure(stmt, self.func_stack[-1].node)
-        site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches, movable)
+        site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches)
         if self.func_stack:
             self.func_stack[-1].withs.append(site)
+            self.func_stack[-1].with_nodes.append(stmt)
 
     def _note_augmented(self, target: ast.Attribute) -> None:
         """`resp.data += b"..."` reads the attribute too: a use the planners can see (and must
@@ -412,7 +413,7 @@ class _ModuleIndexer:
                 positional=tuple(a.arg for a in [*args.posonlyargs, *args.args]),  # Quart-WTF create_form checks
                 decorators=decorators,
                 uses=tuple(builder.uses),
-                withs=tuple(builder.withs),
+                withs=self._factory_withs(builder) if builder.makes_app else tuple(builder.withs),
                 returned_names=tuple(builder.returned),
                 return_refs=tuple(dict.fromkeys(builder.return_refs)),
                 value_returns=tuple(builder.value_returns),
@@ -421,6 +422,15 @@ class _ModuleIndexer:
                 makes_app=builder.makes_app,
             )
         )
+
+    @staticmethod
+    def _factory_withs(builder: _FuncBuilder) -> tuple[WithSite, ...]:
+        """An app factory's `with` statements, each marked `movable` when it could move into a
+        nested function (planners/factory_with.py); only factories pay for the check."""
+        return tuple(
+            dataclasses.replace(site, movable=True)
+            if isinstance(stmt, ast.With) and movable_into_closure(stmt, builder.node) else site
+            for site, stmt in zip(builder.withs, builder.with_nodes))
 
     def _decorator(self, node: ast.expr) -> Decorator:
         if isinstance(node, ast.Call):

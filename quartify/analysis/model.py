@@ -108,7 +108,7 @@ class WithSite(Lean):
     items: tuple[Span, ...]  # spans of each item's context expression
     is_async: bool
     touches_app_globals: bool = False  # the body reads `g` or `current_app`
-    movable: bool = False  # it could move into a nested function unchanged (analysis/closure_body.py)
+    movable: bool = False  # in an app factory: it could move into a nested function unchanged (analysis/closure_body.py)
 
 
 @dataclass(frozen=True)
