@@ -132,6 +132,25 @@ def test_every_public_flask_name_has_a_quart_home() -> None:
     assert unmapped == [], f"flask names with no Quart mapping: {unmapped}"
 
 
+@pytest.mark.parametrize(("owner", "port"), [("Flask", "Quart"), ("Blueprint", "Blueprint")])
+def test_every_method_quart_made_a_coroutine_is_an_awaitable(owner: str, port: str) -> None:
+    """The whole family, not the methods an app happened to call: a hand-made test client that
+    drives `app.dispatch_request()` or `app.handle_user_exception(e)` must get its `await` too."""
+    import flask
+    import quart
+
+    listed = set(loader.quart_api().awaitables)
+    missing = []
+    for name in dir(getattr(flask, owner)):
+        if name.startswith("__"):
+            continue
+        ours, theirs = getattr(getattr(flask, owner), name), getattr(getattr(quart, port), name, None)
+        if callable(ours) and theirs is not None and _is_async(theirs) and not _is_async(ours):
+            if f"flask.{owner}().{name}" not in listed:
+                missing.append(name)
+    assert missing == [], f"flask.{owner} methods that are coroutines in Quart but not in quart_api.toml: {missing}"
+
+
 def test_keyword_renames_target_real_parameters() -> None:
     import quart
 

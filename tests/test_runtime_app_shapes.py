@@ -5,10 +5,12 @@ vacuously."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib.util
 import sys
 import traceback
+import unittest
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -175,6 +177,99 @@ async def test_factory_helper_not_run_fails(fixed: str, broken: str, tmp_path: P
     if broken.startswith("def init_extensions"):
         text = text.replace("ThreadPoolExecutor(1).submit(asyncio.run, init_extensions(app)).result()", "init_extensions(app)")
     assert await fails(check_factory_helpers, lambda: load_text(text, tmp_path))
+
+
+# --- a `with app.app_context():` block in the app factory itself (corpus: sandman2) ------------
+
+async def check_factory_with_block(module: ModuleType) -> None:
+    app = module.create_app({"AUDIT": True})  # called from a running loop (an async fixture would)
+    assert app.extensions.get("catalogue") is module.catalogue
+    assert app.config["SECTIONS"] == ["maps", "poetry"]
+    assert app.config["AUDITED"] == ["MAPS", "POETRY"]
+    reply = await app.test_client().get("/sections")
+    assert await reply.get_json() == {"sections": ["maps", "poetry"], "audited": ["MAPS", "POETRY"]}
+
+
+def test_factory_with_block_runs_when_the_factory_is_called_without_a_loop(tmp_path: Path) -> None:
+    app = load_text(converted("factory_with_block"), tmp_path).create_app()
+    assert app.config["SECTIONS"] == ["maps", "poetry"] and "AUDITED" not in app.config
+
+
+async def test_factory_with_block_runs_when_the_factory_is_called_from_a_loop(tmp_path: Path) -> None:
+    await check_factory_with_block(load_text(converted("factory_with_block"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        # What quartify used to leave (QFY102): Quart's AppContext has no __enter__.
+        ("    async def _in_app_context():\n        async with app.app_context():\n            catalogue.load()\n"
+         "            current_app.config[\"READY\"] = True\n"
+         "    ThreadPoolExecutor(1).submit(asyncio.run, _in_app_context()).result()\n",
+         "    with app.app_context():\n        catalogue.load()\n        current_app.config[\"READY\"] = True\n"),
+        # A bare asyncio.run cannot run inside the loop an async fixture or test runs in.
+        ("ThreadPoolExecutor(1).submit(asyncio.run, _in_app_context()).result()", "asyncio.run(_in_app_context())"),
+    ],
+    ids=["with_left_sync", "bare_asyncio_run"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
+async def test_factory_with_block_left_or_run_on_the_loop_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    assert await fails(check_factory_with_block, lambda: load_text(undone("factory_with_block", fixed, broken), tmp_path))
+
+
+# --- the request cycle driven by hand in a test helper (corpus: api-pycon2015) -----------------
+
+async def check_manual_dispatch(module: ModuleType) -> None:
+    assert await module.call("/shelves/2") == (200, {"shelf": 2})
+    assert await module.call("/shelves/9") == (404, {"error": "no such shelf"})
+
+
+async def test_manual_dispatch_runs_the_cycle_under_quart(tmp_path: Path) -> None:
+    await check_manual_dispatch(load_text(converted("manual_dispatch"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ("rv = await app.dispatch_request()", "rv = app.dispatch_request()"),
+        ("rv = await app.handle_user_exception(error)", "rv = app.handle_user_exception(error)"),
+        ("(await rv.data).decode", "rv.data.decode"),
+    ],
+    ids=["dispatch_not_awaited", "error_handling_not_awaited", "body_not_awaited"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
+async def test_manual_dispatch_left_unawaited_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    assert await fails(check_manual_dispatch, lambda: load_text(undone("manual_dispatch", fixed, broken), tmp_path))
+
+
+# --- exception checks whose callable is a lambda around a client call (corpus: api-pycon2015) ---
+
+async def check_raises_lambda(module: ModuleType) -> None:
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(module.NamesTest)
+    outcome = unittest.TestResult()
+    await asyncio.to_thread(suite.run, outcome)  # IsolatedAsyncioTestCase runs its own loop
+    assert outcome.testsRun == 3 and outcome.wasSuccessful(), outcome.failures + outcome.errors
+    try:
+        await module.test_a_bad_name_is_rejected_in_pytest()
+    except pytest.fail.Exception as failed:  # "DID NOT RAISE" is a BaseException: make it a failure here
+        raise AssertionError(str(failed)) from None
+
+
+async def test_raises_lambda_checks_pass_under_quart(tmp_path: Path) -> None:
+    await check_raises_lambda(load_text(converted("raises_lambda"), tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("fixed", "broken"),
+    [
+        ('with self.assertRaises(Rejected):\n            await post("r2d2")', 'self.assertRaises(Rejected, lambda: post("r2d2"))'),
+        ('with pytest.raises(Rejected):\n        await post("hal9000")', 'pytest.raises(Rejected, lambda: post("hal9000"))'),
+    ],
+    ids=["unittest_lambda", "pytest_lambda"],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the never-awaited coroutine is the point
+async def test_raises_lambda_left_as_a_lambda_fails(fixed: str, broken: str, tmp_path: Path) -> None:
+    assert await fails(check_raises_lambda, lambda: load_text(undone("raises_lambda", fixed, broken), tmp_path))
 
 
 # --- shape 6: `decorator`-package callers and wrappers handed to other decorators ---------------

@@ -32,6 +32,9 @@ class Edit:
     # fixed point. Kinds whose planner also matches already-rewritten code, with a rewrite that
     # is then a no-op (keyword renames, test-client calls), leave it False.
     settles: ClassVar[bool] = False
+    # True when the rewrite turns a simple statement into a compound one (a new indented block):
+    # the piecewise transform then parses the piece with the module's indent set.
+    opens_block: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -23,7 +23,7 @@ from quartify.analysis.graph_memo import BodyMemo, ModuleBody, World
 from quartify.analysis.graph_scan import ModuleFacts, Scans
 from quartify.analysis.index import PARAM_PREFIX
 from quartify.analysis.link import UNKNOWN, Linker, tokens
-from quartify.analysis.model import FunctionInfo, ModuleIndex, Use
+from quartify.analysis.model import CTX_OK, FunctionInfo, ModuleIndex, Use
 from quartify.analysis.solver import Edge, Graph, Seed
 from quartify.analysis.view_registry import CALLS as REGISTRY_CALLS
 from quartify.analysis.view_registry import registry_call
@@ -428,7 +428,7 @@ def _function_body(
             # already await it or hand its coroutine on (`gather(*[close(c) for c in cs])`).
             # Calling a generator runs none of its body: an async generator's caller
             # needs no await, so colour does not climb out of generators.
-            edges.append(Edge(qualname, resolved, use.span.line, use.ctx))
+            edges.append(Edge(qualname, resolved, use.span.line, CTX_OK if use.checked else use.ctx))
     if not calls:
         return use_seeds, None, edges
     # Once every use of the function is resolved (a registry call reads its other uses).

@@ -20,11 +20,14 @@ per-function uses and bindings recorded here rather than walk the syntax tree ag
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from quartify.analysis import file_fields, fixture_facts, flask_facts, flow, scoped_sessions, upload_helpers
+from quartify.analysis.closure_body import movable_into_closure
+from quartify.analysis.raises_lambdas import raises_lambda
 from quartify.analysis.flask_facts import FlaskFacts
 from quartify.analysis.model import (
     CTX_CLASS,
@@ -150,6 +153,7 @@ class _FuncBuilder:
     parent: str | None
     uses: list[Use] = field(default_factory=list)
     withs: list[WithSite] = field(default_factory=list)
+    with_nodes: list[ast.With | ast.AsyncWith] = field(default_factory=list)  # the statements of `withs`
     returned: list[str] = field(default_factory=list)
     return_refs: list[str] = field(default_factory=list)
     value_returns: list[Span] = field(default_factory=list)
@@ -174,6 +178,7 @@ class _ModuleIndexer:
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
         self.module_uses: list[Use] = []
+        self.raises_lambdas: list[tuple[Span, Span]] = []  # (checker call, lambda body): analysis/raises_lambdas.py
         self.file_dicts: list[Span] = []  # `data=payload` reads of a local dict literal holding file tuples
         self.unpinned_getattrs: list[UnpinnedGetattr] = []
         self.data_fields: list[tuple[Span, file_fields.Fields]] = []  # ... and those whose keys are proven
@@ -220,6 +225,7 @@ class _ModuleIndexer:
             attribute_stores=tuple(self.attribute_stores),
             thread_local_sessions=tuple(self.thread_local_sessions),
             file_dicts=tuple(self.file_dicts),
+            raises_lambdas=tuple(self.raises_lambdas),
             unpinned_getattrs=tuple(self.unpinned_getattrs),
             data_fields=tuple(self.data_fields),
             pytest_plugins=fixture_facts.plugin_modules(tree.body),
@@ -275,8 +281,21 @@ class _ModuleIndexer:
             elif kind is ast.Expr and type(stmt.value) is ast.Yield and self.func_stack:  # type: ignore[attr-defined]
                 value = stmt.value.value  # type: ignore[attr-defined]
                 self.func_stack[-1].yield_refs.append((self.ref(value) or "") if value is not None else "")
+            elif kind is ast.Expr and type(stmt.value) is ast.Call and self.func_stack:  # type: ignore[attr-defined]
+                found = raises_lambda(stmt, self.ref)  # type: ignore[arg-type]
+                if found is not None:
+                    self._note_raises_lambda(*found)
         else:  # a statement type not listed (one a later Python adds, like 3.12's `type X = ...`)
             self._visit_misc(stmt, prefix, class_qualname)
+
+    def _note_raises_lambda(self, call: ast.Call, body: ast.Call) -> None:
+        """Record the checker statement, and mark the lambda body's call `checked`."""
+        uses, at = self.func_stack[-1].uses, self.span(body)
+        for n in range(len(uses) - 1, -1, -1):
+            if uses[n].span == at and uses[n].kind == "call":
+                uses[n] = dataclasses.replace(uses[n], checked=True)
+                self.raises_lambdas.append((self.span(call), at))
+                return
 
     def _note_return(self, stmt: ast.Return) -> None:
         if type(stmt.value) is ast.Dict:
@@ -319,6 +338,7 @@ class _ModuleIndexer:
         site = WithSite(self.span(stmt), tuple(items), isinstance(stmt, ast.AsyncWith), touches)
         if self.func_stack:
             self.func_stack[-1].withs.append(site)
+            self.func_stack[-1].with_nodes.append(stmt)
 
     def _note_augmented(self, target: ast.Attribute) -> None:
         """`resp.data += b"..."` reads the attribute too: a use the planners can see (and must
@@ -425,7 +445,7 @@ class _ModuleIndexer:
                 positional=tuple(a.arg for a in [*args.posonlyargs, *args.args]),  # Quart-WTF create_form checks
                 decorators=decorators,
                 uses=tuple(builder.uses),
-                withs=tuple(builder.withs),
+                withs=self._factory_withs(builder) if builder.makes_app else tuple(builder.withs),
                 returned_names=tuple(builder.returned),
                 return_refs=tuple(dict.fromkeys(builder.return_refs)),
                 value_returns=tuple(builder.value_returns),
@@ -434,6 +454,15 @@ class _ModuleIndexer:
                 makes_app=builder.makes_app,
             )
         )
+
+    @staticmethod
+    def _factory_withs(builder: _FuncBuilder) -> tuple[WithSite, ...]:
+        """An app factory's `with` statements, each marked `movable` when it could move into a
+        nested function (planners/factory_with.py); only factories pay for the check."""
+        return tuple(
+            dataclasses.replace(site, movable=True)
+            if isinstance(stmt, ast.With) and movable_into_closure(stmt, builder.node) else site
+            for site, stmt in zip(builder.withs, builder.with_nodes))
 
     def _decorator(self, node: ast.expr) -> Decorator:
         if isinstance(node, ast.Call):

@@ -82,6 +82,10 @@ class Use(Lean):
     key: str | None = None
     key_span: Span | None = None
     augmented: bool = False  # an attribute both read and written: the target of `x.data += b"..."`
+    # the call a lambda wraps whole, the lambda handed to an exception checker as its callable
+    # (`self.assertRaises(E, lambda: f())`, analysis/raises_lambdas.py): it can be awaited once
+    # the check becomes a `with` block, so it colours its function like a call outside a lambda
+    checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class WithSite(Lean):
     items: tuple[Span, ...]  # spans of each item's context expression
     is_async: bool
     touches_app_globals: bool = False  # the body reads `g` or `current_app`
+    movable: bool = False  # in an app factory: it could move into a nested function unchanged (analysis/closure_body.py)
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,8 @@ class ModuleIndex(Lean):
     # `x = scoped_session(factory)` / `obj.attr = scoped_session(factory)` without `scopefunc`: a
     # thread-local session registry (analysis.scoped_sessions): (line, ref of the target)
     thread_local_sessions: tuple[tuple[int, str], ...] = ()
+    # `self.assertRaises(E, lambda: call())` statements in functions: (checker call, lambda body)
+    raises_lambdas: tuple[tuple[Span, Span], ...] = ()
     file_dicts: tuple[Span, ...] = ()  # `data=name` reads where a dict literal with file tuples reaches `name`
     unpinned_getattrs: tuple[UnpinnedGetattr, ...] = ()  # `getattr(obj, name)` with `name` not pinned
     # `data=name` reads whose dict contents are proven (analysis.file_fields.Fields)

@@ -131,17 +131,19 @@ def _transform(piece: Piece, lines: Sequence[str], newline: str, indent: str, di
     # The module's indent matters only where a block is (or may be made): simple statements
     # skip that part of the wrapper, but at the top level still follow a `pass`, so that the
     # comments above them are theirs, not the module's header.
-    sets_indent = f"if 1:{newline}{indent}pass{newline}" if piece.compound else ""
-    prefix = sets_indent + (f"if 1:{newline}" if piece.indent else "" if piece.compound else f"pass{newline}")
+    # A rewrite that opens a block in a simple statement needs the module's indent as well.
+    compound = piece.compound or any(type(edit).opens_block for edit in piece.edits)
+    sets_indent = f"if 1:{newline}{indent}pass{newline}" if compound else ""
+    prefix = sets_indent + (f"if 1:{newline}" if piece.indent else "" if compound else f"pass{newline}")
     suffix = f"{piece.body_indent}pass{newline}" if piece.header is not None else ""
     text = prefix + "".join(lines[piece.start - 1 : piece.end]) + suffix
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise Unsure(f"piece at line {piece.start} does not parse alone: {exc.message}") from exc
-    if (piece.compound and module.default_indent != indent) or module.default_newline != newline:
+    if (compound and module.default_indent != indent) or module.default_newline != newline:
         raise Unsure("the piece's wrapper did not set the module's indent and newline")
-    first = 1 if piece.compound or not piece.indent else 0  # the first statement not set up by the wrapper
+    first = 1 if compound or not piece.indent else 0  # the first statement not set up by the wrapper
     transparent: frozenset[cst.CSTNode] = frozenset()
     if piece.indent:
         wrapper = module.body[first] if len(module.body) == first + 1 else None

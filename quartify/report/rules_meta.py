@@ -122,7 +122,7 @@ _CORE: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "QFY108": (
         "FactoryRunsAsyncHelper",
-        "an app factory stays sync but calls a helper that became async: the call runs it on its own event loop in a worker thread",
+        "an app factory stays sync but calls a helper that became async, or enters an app context itself: the helper, or the block moved into a nested async def, runs on its own event loop in a worker thread",
         "Nothing to do unless the helper creates something bound to an event loop (an async client or pool): create that in a `before_serving` hook instead.",
         "info",
         "colouring",

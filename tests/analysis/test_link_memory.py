@@ -124,13 +124,14 @@ def test_every_index_field_is_either_in_the_signature_or_never_read_by_resolutio
     unread = {
         ModuleIndex: {"is_package", "source_hash", "module_uses", "renames", "imports_flask", "flask_import_lines",
                       "extension_imports", "worker_class", "suppressions", "attribute_stores", "file_dicts",
-                      "unpinned_getattrs", "data_fields", "upload_helpers", "thread_local_sessions"},
+                      "unpinned_getattrs", "data_fields", "upload_helpers", "thread_local_sessions",
+                      "raises_lambdas"},
         FunctionInfo: {"span", "is_async", "withs", "returned_names", "makes_app", "value_returns", "patches",
                        "positional"},
         ClassInfo: {"name", "span", "decorator_refs"},
         Decorator: {"called", "span", "args", "keywords"},
         Use: {"span", "ctx", "parens", "awaited", "text", "with_item", "nargs", "statement", "key", "key_span",
-              "augmented"},
+              "augmented", "checked"},
     }
     read = {
         ModuleIndex: {"module", "path", "bindings", "star_imports", "pytest_plugins", "g_attributes",

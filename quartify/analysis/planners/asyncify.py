@@ -15,7 +15,9 @@ from quartify.analysis.planners.client_calls import response_item
 from quartify.analysis.planners.context import FileContext, FunctionFacts
 from quartify.analysis.planners.extensions import is_form_construction
 from quartify.analysis.planners.factory_bridge import is_factory_bridge
+from quartify.analysis.planners.factory_with import is_factory_with
 from quartify.analysis.planners.offload import is_runner_offload
+from quartify.analysis.planners.raises_lambda import is_raises_lambda_body
 from quartify.analysis.planners.unresolved import unresolved_call
 from quartify.analysis.planners.unittest_cases import renamed_target
 from quartify.analysis.repo import short
@@ -64,8 +66,9 @@ def plan_awaits(ctx: FileContext) -> Iterator[Edit | Finding]:
     for facts in ctx.functions:
         for use in facts.func.uses:
             if (is_form_construction(ctx, use) or is_runner_offload(ctx, facts, use) or use.augmented
-                    or is_factory_bridge(ctx, facts, use) or is_template_render(ctx.linker, use)):
-                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge, jinja_render)
+                    or is_factory_bridge(ctx, facts, use) or is_template_render(ctx.linker, use)
+                    or is_raises_lambda_body(ctx, facts, use)):
+                continue  # their own planners rewrite them (create_form, to_thread, response_data, factory_bridge, jinja_render, raises_lambda)
             yield from _await_use(ctx, facts, use)
     for use in ctx.module.module_uses:
         what = ctx.need_await(use, None)
@@ -109,6 +112,8 @@ def plan_async_withs(ctx: FileContext) -> Iterator[Edit | Finding]:
                 continue  # unwrapped by the test-client planner
             if site.is_async or not ctx.all_async_items(func, site.items):
                 continue
+            if is_factory_with(ctx, facts, site):
+                continue  # moved into a nested async def run from a worker thread (factory_with)
             if facts.body_async:
                 client = _client_item(ctx, func, site.items) if site.touches_app_globals else None
                 yield AsyncWith(site.span, client)
