@@ -1,13 +1,16 @@
 """Small helpers the tests share: run the core on one in-memory file, check outputs, run a probe
-in a fresh interpreter."""
+in a fresh interpreter, migrate a copy of a fixture app with the real command and run its tests
+under Flask or under Quart."""
 
 from __future__ import annotations
 
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from quartify.core.config import Options
@@ -48,3 +51,34 @@ def run_probe(code: str, env: dict[str, str | None] | None = None) -> dict[str, 
     assert done.returncode == 0, done.stderr
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def copy_into(directory: Path, sources: Iterable[Path]) -> Path:
+    for source in sources:
+        shutil.copy(source, directory / source.name)
+    return directory
+
+
+def migrated_copy(directory: Path, sources: Iterable[Path]) -> Path:
+    """`sources` copied into `directory` and migrated there as a user would: `quartify migrate DIR`."""
+    copy_into(directory, sources)
+    proc = subprocess.run([sys.executable, "-m", "quartify", "migrate", str(directory)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return directory
+
+
+def pytest_under_flask(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A Flask original's own test run: pytest-asyncio off, only `directory` importable."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", *args],
+        cwd=directory, capture_output=True, text=True, env={"PYTHONPATH": str(directory), "PATH": ""},
+    )
+
+
+def pytest_run(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A migrated copy's test run under Quart: warnings are errors (a coroutine never awaited fails)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
+         "-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function", *args],
+        cwd=directory, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(directory)},
+    )

@@ -10,13 +10,11 @@ wrote them before."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_silent_traps import pytest_run
+from tests.helpers import copy_into, migrated_copy, pytest_run, pytest_under_flask
 
 SESSION = Path(__file__).parent / "fixtures" / "session_fixtures"
 FILES = ("stockapp.py", "conftest.py", "test_stock.py")
@@ -25,20 +23,12 @@ FILES = ("stockapp.py", "conftest.py", "test_stock.py")
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("session_fixtures")
-    for name in FILES:
-        shutil.copy(SESSION / name, directory / name)
-    proc = subprocess.run([sys.executable, "-m", "quartify", "migrate", str(directory)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return directory
+    return migrated_copy(directory, (SESSION / name for name in FILES))
 
 
 def test_flask_originals_pass_under_flask(tmp_path: Path) -> None:
-    for name in FILES:
-        shutil.copy(SESSION / name, tmp_path / name)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "test_stock.py"],
-        cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path), "PATH": ""},
-    )
+    copy_into(tmp_path, (SESSION / name for name in FILES))
+    proc = pytest_under_flask(tmp_path, "test_stock.py")
     assert proc.returncode == 0, proc.stdout
     assert "3 passed" in proc.stdout
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from quartify.rules.extensions import by_dist
+from tests.helpers import migrated_copy
 
 QUART_WTF = "quart-wtforms==1.0.2"  # the matrix row's requirement floor (tested below)
 
@@ -72,11 +73,7 @@ def run_quart(directory: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("forms")
-    for source in FORMS.glob("*.py"):
-        shutil.copy(source, directory / source.name)
-    proc = subprocess.run([sys.executable, "-m", "quartify", "migrate", str(directory)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return directory
+    return migrated_copy(directory, FORMS.glob("*.py"))
 
 
 def test_flask_original_passes_under_flask(tmp_path: Path) -> None:

@@ -9,13 +9,11 @@ fails as quartify wrote it before (`form={...}` with the list, `data=` left as t
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_silent_traps import pytest_run
+from tests.helpers import copy_into, migrated_copy, pytest_run, pytest_under_flask
 
 REPEATED = Path(__file__).parent / "fixtures" / "repeated_fields"
 FILES = ("pollapp.py", "test_poll.py")
@@ -40,20 +38,12 @@ UNDO = {
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("repeated")
-    for name in FILES:
-        shutil.copy(REPEATED / name, directory / name)
-    proc = subprocess.run([sys.executable, "-m", "quartify", "migrate", str(directory)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return directory
+    return migrated_copy(directory, (REPEATED / name for name in FILES))
 
 
 def test_flask_originals_pass_under_flask(tmp_path: Path) -> None:
-    for name in FILES:
-        shutil.copy(REPEATED / name, tmp_path / name)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "test_poll.py"],
-        cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path), "PATH": ""},
-    )
+    copy_into(tmp_path, (REPEATED / name for name in FILES))
+    proc = pytest_under_flask(tmp_path, "test_poll.py")
     assert proc.returncode == 0, proc.stdout
     assert f"{len(UNDO)} passed" in proc.stdout
 

@@ -15,13 +15,11 @@ suite runs with warnings as errors, so an unawaited coroutine cannot pass as a t
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_silent_traps import pytest_run
+from tests.helpers import copy_into, migrated_copy, pytest_run, pytest_under_flask
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes_20_21"
 FILES = ("shapesapp.py", "conftest.py", "helpers_fixtures.py", "plugin_fixtures.py", "test_shapes.py")
@@ -56,20 +54,12 @@ UNDO = {
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("shapes")
-    for name in FILES:
-        shutil.copy(SHAPES / name, directory / name)
-    proc = subprocess.run([sys.executable, "-m", "quartify", "migrate", str(directory)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return directory
+    return migrated_copy(directory, (SHAPES / name for name in FILES))
 
 
 def test_flask_originals_pass_under_flask(tmp_path: Path) -> None:
-    for name in FILES:
-        shutil.copy(SHAPES / name, tmp_path / name)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "test_shapes.py"],
-        cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path), "PATH": ""},
-    )
+    copy_into(tmp_path, (SHAPES / name for name in FILES))
+    proc = pytest_under_flask(tmp_path, "test_shapes.py")
     assert proc.returncode == 0, proc.stdout
     assert f"{len(UNDO) + 1} passed" in proc.stdout  # and the shared fixture outside the class
 

@@ -4,13 +4,12 @@ exercises the behaviour, not just the syntax."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import copy_into, migrated_copy, pytest_run, pytest_under_flask
 
 TRAPS = Path(__file__).parent / "fixtures" / "traps"
 
@@ -26,31 +25,15 @@ UNDO = {
 }
 
 
-def pytest_run(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
-         "-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function", *args],
-        cwd=directory, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(directory)},
-    )
-
-
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("traps")
-    for name in ("trapapp.py", "test_traps.py"):
-        shutil.copy(TRAPS / name, directory / name)
-    proc = subprocess.run([sys.executable, "-m", "quartify", "migrate", str(directory)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return directory
+    return migrated_copy(directory, (TRAPS / name for name in ("trapapp.py", "test_traps.py")))
 
 
 def test_flask_originals_pass_under_flask(tmp_path: Path) -> None:
-    for name in ("trapapp.py", "test_traps.py"):
-        shutil.copy(TRAPS / name, tmp_path / name)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "test_traps.py"],
-        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)},
-    )
+    copy_into(tmp_path, (TRAPS / name for name in ("trapapp.py", "test_traps.py")))
+    proc = pytest_under_flask(tmp_path, "test_traps.py")
     assert proc.returncode == 0, proc.stdout
     assert f"{len(UNDO)} passed" in proc.stdout
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import migrate_one
-from tests.test_silent_traps import pytest_run
+from tests.helpers import migrate_one, pytest_run
 
 SOURCE = Path(__file__).parent / "fixtures" / "rewrites" / "test_upload_helpers.in.py"
 CONVERTED = ("test_module_helper", "test_nested_helper_edited_in_a_loop")
