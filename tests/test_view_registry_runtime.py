@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import pytest_run
 from tests.test_rewrite_runtime import REWRITES
-from tests.test_silent_traps import pytest_run
 
 NAME = "test_registry_views.py"
 # test -> (what the migration wrote, the Flask spelling)
