@@ -12,8 +12,10 @@ run, then where a warm run's time goes (in-process, per stage). Numbers are prin
 asserted: the machine decides them.
 
     python benchmarks/bench_check_one_file.py [--generate-lines N] [--runs N] [--unmigrated]
+    python benchmarks/bench_check_one_file.py --repo PATH --file REL [--runs N] [--unmigrated]
 
-By default the repo is migrated first (the steady state a pre-commit hook sees: the checked
+--repo checks a copy of an existing project instead (a real one, such as CTFd), --file naming
+the file to check and edit, relative to it. By default the repo is migrated first (the steady state a pre-commit hook sees: the checked
 file has nothing to change); --unmigrated checks it as generated (Flask code everywhere).
 """
 
@@ -120,14 +122,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--unmigrated", action="store_true", help="check the repo as generated, not migrated")
     parser.add_argument("--keep", action="store_true", help="keep the generated repo and print its path")
+    parser.add_argument("--repo", type=Path, help="check a copy of this project instead of a generated one")
+    parser.add_argument("--file", default=f"{PACKAGE}/helpers/h_003.py",
+                        help="the file to check and edit, relative to the project")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="quartify-bench-one-"))
     try:
         root = workdir / "repo"
-        root.mkdir()
-        files, lines = generate(root, args.generate_lines, args.seed)
-        (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+        if args.repo is not None:
+            shutil.copytree(args.repo, root, ignore=shutil.ignore_patterns(".git", ".quartify_cache", "__pycache__"))
+            sources = list(root.rglob("*.py"))
+            files, lines = len(sources), sum(len(f.read_bytes().splitlines()) for f in sources)
+        else:
+            root.mkdir()
+            files, lines = generate(root, args.generate_lines, args.seed)
+            (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
         env.pop("QUARTIFY_CACHE_DIR", None)
         # An installed quartify has its bytecode compiled (pip does it); a checkout run with
@@ -140,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.unmigrated:
             subprocess.run([*quartify, "migrate", "-q", "--no-cache", str(root)], env=env, check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        target = root / PACKAGE / "helpers" / "h_003.py"
+        target = root / args.file
         cache = root / ".quartify_cache"
         check = [*quartify, "migrate", "--check", "-q", str(target.relative_to(root))]
         rows: list[tuple[str, str]] = [("repo", f"{files} files, {lines} lines, {'unmigrated' if args.unmigrated else 'migrated'}")]
