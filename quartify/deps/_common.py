@@ -202,12 +202,12 @@ class Plan:
         return bool(self.replace or self.remove or self.add_after is not None or self.add_ports)
 
 
-def plan(
-    items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True, can_add: bool = True
-) -> Plan:
+def plan(items: Sequence[tuple[str, str, tuple[str, ...]] | None], add_asyncio: bool = True) -> Plan:
     """Plan one list. Each item is `(normalised name, spelling, extras)`, or None for an
-    entry that is not a named requirement (an include, a URL-only line, a table). `can_add`
-    says whether the format can insert a port the list lacks (else a finding asks for it)."""
+    entry that is not a named requirement (an include, a URL-only line, a table). Every format
+    (requirements files, pyproject and setup.cfg lists, setup.py) can take the ports and the
+    packages the migrated code imports that the list lacks: they are added after the entry that
+    became Quart."""
     names = {item[0] for item in items if item is not None}
     replace: dict[int, str] = {}
     ports: dict[int, ExtensionRow] = {}
@@ -251,16 +251,13 @@ def plan(
     missing = _missing_ports(names, moved) if became_quart is not None else ()
     for requirement in missing:
         assert became_quart is not None
-        message = (f"added `{requirement}`: this run rewrote imports to that Quart port" if can_add
-                   else f"add `{requirement}` to this list: this run rewrote imports to that Quart port")
-        notes.append(Note(became_quart, CODE_PORTED, Severity.INFO if can_add else Severity.WARNING, message))
+        message = f"added `{requirement}`: this run rewrote imports to that Quart port"
+        notes.append(Note(became_quart, CODE_PORTED, Severity.INFO, message))
     also = tuple(r for r in _ALSO.get() if _name_of(r) not in names) if became_quart is not None else ()
     for requirement in also:
         assert became_quart is not None
-        message = (f"added `{requirement}`: the migrated code imports it" if can_add
-                   else f"add `{requirement}` to this list: the migrated code imports it")
-        notes.append(Note(became_quart, CODE_PORTED, Severity.INFO if can_add else Severity.WARNING, message))
-    add = (*missing, *also) if can_add else ()
+        notes.append(Note(became_quart, CODE_PORTED, Severity.INFO, f"added `{requirement}`: the migrated code imports it"))
+    add = (*missing, *also)
     return Plan(replace, ports, frozenset(remove), add_after, tuple(notes), add, became_quart if add else None)
 
 
