@@ -53,6 +53,15 @@ def run_probe(code: str, env: dict[str, str | None] | None = None) -> dict[str, 
     return result
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Each `files` entry (a path relative to `root`, with folders) written with its text."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
 def copy_into(directory: Path, sources: Iterable[Path]) -> Path:
     for source in sources:
         shutil.copy(source, directory / source.name)

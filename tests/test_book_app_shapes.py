@@ -11,14 +11,7 @@ from pathlib import Path
 
 from quartify.analysis.index import index_source
 from quartify.analysis.link import Linker
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.helpers import write_tree
 
 
 def migrate(root: Path) -> dict[str, str]:
@@ -51,7 +44,7 @@ AS_JSON = (
 def test_a_package_reexporting_a_submodules_function_under_its_name(tmp_path: Path) -> None:
     # `shop/decorators/__init__.py` does `from .json import json`: Python rebinds the package's
     # `json` from the submodule to the function, so `@json` (and `@decorators.json`) wrap views.
-    out = migrate(write(tmp_path, {
+    out = migrate(write_tree(tmp_path, {
         "shop/__init__.py": "",
         "shop/decorators/__init__.py": "from .json import json\n",
         "shop/decorators/json.py": AS_JSON,
@@ -95,13 +88,13 @@ def test_a_decorator_over_a_library_decorator_awaits_only_what_is_awaitable(tmp_
     # A library's sync wrapper (outside the migrated tree, already reading Quart's request) answers
     # early with a plain tuple, as Flask-HTTPAuth's does on a failed login, and otherwise hands
     # back the view's coroutine.
-    vendor = write(tmp_path / "vendor", {"keycheck.py": (
+    vendor = write_tree(tmp_path / "vendor", {"keycheck.py": (
         "import functools\n\nfrom quart import request\n\n\n"
         "def required(f):\n    @functools.wraps(f)\n    def inner(*args, **kwargs):\n"
         "        if request.headers.get('key') != 'k':\n            return {'error': 'no key'}, 401\n"
         "        return f(*args, **kwargs)\n    return inner\n"
     )})
-    project = write(tmp_path / "project", {
+    project = write_tree(tmp_path / "project", {
         "shop/__init__.py": "",
         "shop/deco.py": AS_JSON,
         "shop/views.py": (
@@ -127,7 +120,7 @@ def test_a_request_dispatched_by_hand_inside_a_test_request_context(tmp_path: Pa
     # a coroutine in Quart, and what process_response returns is a response (`.data` is awaited).
     # (On an error path Quart's make_response turns the HTTPException into a Werkzeug response,
     # whose `.data` is plain bytes: the 404 reads only the status.)
-    out = migrate(write(tmp_path, {
+    out = migrate(write_tree(tmp_path, {
         "app.py": (
             "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
             "@app.route('/hello')\ndef hello():\n    return 'hello ' + request.args.get('who', 'you')\n"
@@ -160,7 +153,7 @@ def test_a_thread_target_entering_the_app_context_is_reported(tmp_path: Path) ->
     # The Flask book's mail helper: the app goes to the thread through `args=`, and the thread
     # enters its context with a plain `with`, which Quart's AppContext does not support. The
     # target must stay sync (a thread runs it): quartify cannot rewrite it, so it says so.
-    write(tmp_path, {"mailer.py": (
+    write_tree(tmp_path, {"mailer.py": (
         "from threading import Thread\n\nfrom flask import Flask, current_app\n\napp = Flask(__name__)\n"
         "outbox = []\n\n\n"
         "def send_async(app, msg, *, tag):\n    with app.app_context():\n        outbox.append((msg, tag))\n\n\n"

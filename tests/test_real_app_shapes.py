@@ -9,14 +9,7 @@ from pathlib import Path
 
 from quartify.core.config import Options
 from quartify.core.pipeline import migrate_paths
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from tests.helpers import write_tree
 
 
 def migrate(root: Path) -> dict[str, str]:
@@ -33,7 +26,7 @@ APP = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get('/')\ndef 
 
 
 def test_unittest_base_class_switches_when_subclasses_get_async_tests(tmp_path: Path) -> None:
-    out = migrate(write(tmp_path, {
+    out = migrate(write_tree(tmp_path, {
         "app.py": APP,
         "test_app.py": (
             "import unittest\n\nfrom app import app\n\n\n"
@@ -48,7 +41,7 @@ def test_unittest_base_class_switches_when_subclasses_get_async_tests(tmp_path: 
 
 
 def test_pytest_ini_is_written_when_the_project_configures_pytest_nowhere(tmp_path: Path) -> None:
-    out = migrate(write(tmp_path, {
+    out = migrate(write_tree(tmp_path, {
         "app.py": APP,
         "test_app.py": "from app import app\n\n\ndef test_index():\n    assert app.test_client().get('/').data == b'hi'\n",
     }))
@@ -57,7 +50,7 @@ def test_pytest_ini_is_written_when_the_project_configures_pytest_nowhere(tmp_pa
 
 
 def test_decorator_factory_applied_by_call_wraps_an_async_view(tmp_path: Path) -> None:
-    out = migrate(write(tmp_path, {"app.py": (
+    out = migrate(write_tree(tmp_path, {"app.py": (
         "import functools\nfrom flask import Flask, abort, request\n\napp = Flask(__name__)\n\n\n"
         "def require_key(key):\n    def decorator(view):\n        @functools.wraps(view)\n"
         "        def wrapper(*args, **kwargs):\n            if request.args.get('key') != key:\n                abort(403)\n"
@@ -72,7 +65,7 @@ def test_decorator_factory_applied_by_call_wraps_an_async_view(tmp_path: Path) -
 
 
 def test_star_reexported_app_types_the_test_client(tmp_path: Path) -> None:
-    out = migrate(write(tmp_path, {
+    out = migrate(write_tree(tmp_path, {
         "pkg/__init__.py": "from .core import *  # noqa: F403\n",
         "pkg/core.py": APP,
         "test_pkg.py": "import pkg\n\n\ndef test_index():\n    assert pkg.app.test_client().get('/').status_code == 200\n",
@@ -81,14 +74,14 @@ def test_star_reexported_app_types_the_test_client(tmp_path: Path) -> None:
 
 
 def test_flask_only_request_attributes_are_reported(tmp_path: Path) -> None:
-    write(tmp_path, {"app.py": APP.replace("return 'hi'", "return request.environ.get('SERVER_SOFTWARE', '')").replace(
+    write_tree(tmp_path, {"app.py": APP.replace("return 'hi'", "return request.environ.get('SERVER_SOFTWARE', '')").replace(
         "import Flask", "import Flask, request")})
     findings = migrate_paths([tmp_path], Options()).all_findings()
     assert [(f.code, f.line) for f in findings if f.code == "QFY150"] == [("QFY150", 8)]
 
 
 def test_a_test_double_does_not_turn_the_shipped_client_async(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "client.py": "class ApiClient:\n    def get_raw(self, path):\n        raise NotImplementedError\n\n"
                      "    def get_text(self, path):\n        return self.get_raw(path).decode()\n",
         "app.py": APP,
@@ -102,7 +95,7 @@ def test_a_test_double_does_not_turn_the_shipped_client_async(tmp_path: Path) ->
 
 
 def test_raw_text_bodies_are_not_mistaken_for_dicts(tmp_path: Path) -> None:
-    write(tmp_path, {"test_bodies.py": (
+    write_tree(tmp_path, {"test_bodies.py": (
         "import json\n\nimport pytest\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n"
         "@pytest.fixture\ndef client():\n    return app.test_client()\n\n\n"
         "@pytest.mark.parametrize('body', ['a', 'b'])\ndef test_param(client, body):\n    client.post('/', data=body)\n\n\n"
@@ -114,7 +107,7 @@ def test_raw_text_bodies_are_not_mistaken_for_dicts(tmp_path: Path) -> None:
 
 
 def test_a_decorator_applied_in_a_registration_loop_awaits_only_what_is_awaitable(tmp_path: Path) -> None:
-    out = migrate(write(tmp_path, {
+    out = migrate(write_tree(tmp_path, {
         "app.py": (
             "from functools import wraps\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
             "def auth(fn):\n    @wraps(fn)\n    def inner(*args, **kwargs):\n"

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from quartify.core.discover import discover, module_name, module_names
+from tests.helpers import write_tree
 
 
 def test_module_names_walk_up_through_packages_only(tmp_path: Path) -> None:
@@ -35,14 +36,8 @@ def test_a_relative_path_is_named_as_its_folders_say(tmp_path: Path) -> None:
         os.chdir(old)
 
 
-def _tree(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-
-
 def test_each_gitignore_rules_its_own_subtree_and_exclude_patterns_match_paths_and_names(tmp_path: Path) -> None:
-    _tree(tmp_path, {
+    write_tree(tmp_path, {
         ".gitignore": "generated/\n*_pb2.py\n!keep_pb2.py\n",
         "app/views.py": "", "app/api_pb2.py": "", "app/keep_pb2.py": "", "generated/mod.py": "",
         "app/sub/.gitignore": "local.py\nscratch/\n", "app/sub/local.py": "", "app/sub/kept.py": "",
