@@ -9,12 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from quartify.core.config import Options, TodoPolicy, merge_options, project_settings
 from quartify.core.pipeline import migrate_paths
 from quartify.core.types import Finding, RunResult, Severity, dedupe
 from quartify.report.groups import build_groups
 from quartify.report.model import ReportData
+from quartify.report.terminal import render_groups
 
 REPO = Path(__file__).resolve().parents[1]
 TODO = "# TODO(quartify): "
@@ -73,6 +75,18 @@ def test_sqlite3_sites_form_one_group_with_one_decision(bookshelf: tuple[Path, R
     assert len(group.sites) == sum(f.code == "QFY260" for f in result.all_findings()) > 10
     assert "aiosqlite" in group.decision and len(group.functions) > 5
     assert group.severity is Severity.WARNING  # the calls work; they block the loop
+
+
+def test_the_terminal_counts_its_groups_in_words(bookshelf: tuple[Path, RunResult]) -> None:
+    _, result = bookshelf
+    groups = build_groups(result.all_findings())
+    shown = [g for g in groups if g.severity is not Severity.INFO]
+    printed = []
+    for some in (shown[:1], shown[:1] * 2):
+        console = Console(record=True, width=200)
+        render_groups(console, tuple(some), verbose=False)
+        printed.append(console.export_text().splitlines()[0])
+    assert printed == ["findings, by root cause (1 group):", "findings, by root cause (2 groups):"]
 
 
 def test_at_most_one_todo_per_function_per_group(bookshelf: tuple[Path, RunResult]) -> None:

@@ -55,7 +55,7 @@ def render_groups(console: Console, groups: tuple[FindingGroup, ...], verbose: b
     shown = [g for g in groups if verbose or g.severity is not Severity.INFO]
     if not shown:
         return
-    console.print(f"findings, by root cause ({len(shown)} groups):", highlight=False)
+    console.print(f"findings, by root cause ({len(shown)} group{'' if len(shown) == 1 else 's'}):", highlight=False)
     limit = len(shown) if verbose else MAX_GROUP_LINES
     site_lines = 0 if verbose else MAX_SITE_LINES  # -v prints every site above already
     for group in shown[:limit]:
