@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_real_app_shapes import migrate, run_pytest, write
-
+from tests.helpers import write_tree
+from tests.test_real_app_shapes import migrate, run_pytest
 
 ECHO_APP = (
     "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
@@ -29,13 +29,13 @@ def test_import_picks_the_module_beside_the_tests_when_sibling_folders_share_its
     `import main` is the app beside them (pytest puts their folder on `sys.path`)."""
     files = {"main.py": ECHO_APP, "clients/a/main.py": SCRIPT, "clients/b/main.py": SCRIPT, "main_test.py": ECHO_TEST}
     unconverted = tmp_path / "unconverted"
-    out = migrate(write(tmp_path / "app", files))
+    out = migrate(write_tree(tmp_path / "app", files))
     assert "r = await client.post('/echo', json={'say': 'hi'})" in out["main_test.py"]
     assert "assert await r.get_json() == {'said': 'hi'}" in out["main_test.py"]
     proc = run_pytest(tmp_path / "app")
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
     # the sync test against the migrated app fails: the client call is a coroutine
-    write(unconverted, {**{k: v for k, v in out.items() if k != "main_test.py"}, "main_test.py": ECHO_TEST})
+    write_tree(unconverted, {**{k: v for k, v in out.items() if k != "main_test.py"}, "main_test.py": ECHO_TEST})
     assert run_pytest(unconverted).returncode != 0
 
 
@@ -55,12 +55,12 @@ def test_helpers_taking_an_annotated_test_response_are_awaited_under_quart(tmp_p
     """`response: TestResponse` / `response: werkzeug Response` parameters are Quart test
     responses after migration, like an un-annotated one typed from its callers."""
     out = (REWRITES / "test_response_helpers.out.py").read_text(encoding="utf-8")
-    write(tmp_path / "converted", {"test_helpers.py": out, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "converted", {"test_helpers.py": out, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "converted")
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
     half = _helpers_left_sync(out)
     assert half != out and "async def expect_pears(" in half
-    write(tmp_path / "half", {"test_helpers.py": half, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "half", {"test_helpers.py": half, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "half")
     assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
 
@@ -69,12 +69,12 @@ def test_client_built_from_a_constructor_parameter_is_awaited_under_quart(tmp_pa
     """`self.http = some_app.test_client()` with `some_app` an `__init__` parameter typed from
     `NotesDouble(app)`: the double's client calls are awaited, not only the reads of their results."""
     out = (REWRITES / "test_client_from_init_param.out.py").read_text(encoding="utf-8")
-    write(tmp_path / "converted", {"test_double.py": out, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "converted", {"test_double.py": out, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "converted")
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
     half = out.replace("await self.http.", "self.http.")  # the output before: reads awaited, calls not
     assert half.count("self.http.") == 2 and "await self.http." not in half
-    write(tmp_path / "half", {"test_double.py": half, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "half", {"test_double.py": half, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "half")
     assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
 
@@ -97,7 +97,7 @@ def test_get_template_attribute_handed_out_is_an_error_and_really_raises_under_q
         "    async with app.app_context():\n"
         "        assert badge_maker()\n"
     )
-    write(tmp_path / "as_output", {"test_macro.py": kept_call, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "as_output", {"test_macro.py": kept_call, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "as_output")
     assert "Module is not available in async mode" in proc.stdout and "1 failed, 1 passed" in proc.stdout, proc.stdout
 
@@ -106,12 +106,12 @@ def test_client_method_picked_from_a_local_list_of_verbs_is_awaited_under_quart(
     """`for verb in verbs: send = getattr(client, verb)` with `verbs` a local list of request
     method names: each `send(...)` is awaited (httpbin's response-headers tests)."""
     out = (REWRITES / "client_verbs_from_local_list.out.py").read_text(encoding="utf-8")
-    write(tmp_path / "converted", {"test_verbs.py": out, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "converted", {"test_verbs.py": out, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "converted")
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
     half = out.replace("reply = await send(", "reply = send(")  # the output before: the call not awaited
     assert half != out
-    write(tmp_path / "half", {"test_verbs.py": half, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "half", {"test_verbs.py": half, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "half")
     assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout
 
@@ -136,11 +136,11 @@ def test_isinstance_branch_reads_response_data_asynchronously_under_quart(tmp_pa
     """A decorator telling a response from raw bytes with `isinstance(result, Response)` awaits
     `result.data` in that branch (httpbin's gzip/deflate/brotli filters)."""
     out = (REWRITES / "response_isinstance_narrowing.out.py").read_text(encoding="utf-8")
-    write(tmp_path / "converted", {"test_narrow.py": out, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "converted", {"test_narrow.py": out, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "converted")
     assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout
     half = out.replace("raw = await result.data", "raw = result.data")  # the output before
     assert half != out
-    write(tmp_path / "half", {"test_narrow.py": half, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "half", {"test_narrow.py": half, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "half")
     assert proc.returncode != 0 and "1 failed" in proc.stdout, proc.stdout

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import migrate_one, output_of
-from tests.test_real_app_shapes import run_pytest, write
+from tests.helpers import migrate_one, output_of, write_tree
+from tests.test_real_app_shapes import run_pytest
 
 REWRITES = Path(__file__).parent / "fixtures" / "rewrites"
 PYTEST_INI = "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
@@ -86,7 +86,7 @@ def test_fixture_output_runs_under_quart_and_the_advice_fixes_the_reported_call(
     gets a coroutine and fails (the finding is real); the advised `client.open(..., method=...)`
     passes."""
     out = (REWRITES / "client_verb_unpinned.out.py").read_text(encoding="utf-8")
-    write(tmp_path / "converted", {"test_verbs.py": out, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "converted", {"test_verbs.py": out, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "converted")
     assert "2 failed, 2 passed" in proc.stdout, proc.stdout
     assert proc.stdout.count("test_verb_from_parameter[") >= 2, proc.stdout
@@ -95,6 +95,6 @@ def test_fixture_output_runs_under_quart_and_the_advice_fixes_the_reported_call(
         'async def test_verb_from_parameter(client, verb):\n    reply = await client.open("/ping", method=verb.upper())',
     )
     assert advised != out
-    write(tmp_path / "advised", {"test_verbs.py": advised, "pytest.ini": PYTEST_INI})
+    write_tree(tmp_path / "advised", {"test_verbs.py": advised, "pytest.ini": PYTEST_INI})
     proc = run_pytest(tmp_path / "advised")
     assert proc.returncode == 0 and "4 passed" in proc.stdout, proc.stdout
